@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * lab_side.bpf.c - attached to the scanner's interface (lab0). A veth only
+ * delivers XDP_TX frames from its peer when this side has an XDP program
+ * too, so this program exists; it passes every frame to the scanner's stack
+ * and counts what reached it, which is how `rescan stats` tells replies sent
+ * from replies delivered.
+ */
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "rescan_abi.h"
+
+#define ICMP_ECHOREPLY 0
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_NR_LAB_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lab_counters SEC(".maps");
+
+static __always_inline __u32 kind_of(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip = (void *)(eth + 1);
+	__u8 *l4;
+
+	if ((void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP))
+		return RS_CNT_RX_OTHER;
+	l4 = (__u8 *)ip + ip->ihl * 4;
+	if (ip->protocol == IPPROTO_TCP) {
+		if ((void *)(l4 + 14) > data_end)
+			return RS_CNT_RX_OTHER;
+		if ((l4[13] & 0x3f) == 0x12)
+			return RS_CNT_RX_SYNACK;
+		if (l4[13] & 0x04)
+			return RS_CNT_RX_RST;
+	} else if (ip->protocol == IPPROTO_ICMP) {
+		if ((void *)(l4 + 1) > data_end)
+			return RS_CNT_RX_OTHER;
+		if (l4[0] == ICMP_ECHOREPLY)
+			return RS_CNT_RX_ECHO_REPLY;
+	}
+	return RS_CNT_RX_OTHER;
+}
+
+SEC("xdp")
+int rescan_lab_side(struct xdp_md *ctx)
+{
+	__u32 k = kind_of(ctx);
+	__u64 *v = bpf_map_lookup_elem(&lab_counters, &k);
+
+	if (v)
+		*v += 1;
+	return XDP_PASS;
+}
+
+/* The XDP_DROP baseline `make bench` compares the responder against. */
+SEC("xdp")
+int rescan_drop(struct xdp_md *ctx)
+{
+	return XDP_DROP;
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

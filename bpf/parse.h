@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Header parsing for the responder: each step checks bounds against
+ * data_end before it reads, so the verifier can prove every access.
+ */
+#ifndef RESCAN_PARSE_H
+#define RESCAN_PARSE_H
+
+#include <linux/types.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "rescan_abi.h"
+#include "csum.h"
+
+/*
+ * <linux/icmp.h> drags in libc's socket headers, which do not build for
+ * the BPF target; an echo header is all the responder needs.
+ */
+#define ICMP_ECHOREPLY 0
+#define ICMP_ECHO 8
+struct icmp_echo_hdr {
+	__u8 type;
+	__u8 code;
+	__u16 checksum;
+	__u16 id;
+	__u16 sequence;
+};
+
+#define IP_MF 0x2000
+#define IP_OFFSET 0x1fff
+
+/* One parsed probe candidate: pointers into the frame, all bounds-checked. */
+struct pkt {
+	void *data_end;
+	struct ethhdr *eth;
+	struct iphdr *ip;
+	void *l4;		/* first byte after the IP header */
+	__u32 l4_len;		/* bytes of L4 header + payload per ip->tot_len */
+};
+
+/*
+ * Parse Ethernet and IPv4. Returns 0 with p filled, or the counter that
+ * explains why this frame is not an IPv4 packet the responder can read.
+ */
+static __always_inline int parse_ipv4(struct xdp_md *ctx, struct pkt *p)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = data;
+	struct iphdr *ip;
+	__u32 ihl_len, tot_len;
+
+	p->data_end = data_end;
+	if ((void *)(eth + 1) > data_end)
+		return RS_CNT_DROP_MALFORMED;
+	if (eth->h_proto == bpf_htons(ETH_P_ARP))
+		return RS_CNT_PASS_ARP;
+	if (eth->h_proto != bpf_htons(ETH_P_IP))
+		return RS_CNT_DROP_NOT_IPV4;
+
+	ip = (void *)(eth + 1);
+	if ((void *)(ip + 1) > data_end)
+		return RS_CNT_DROP_MALFORMED;
+	ihl_len = ip->ihl * 4;
+	tot_len = bpf_ntohs(ip->tot_len);
+	if (ip->version != 4 || ihl_len < sizeof(*ip) || tot_len < ihl_len ||
+	    (void *)ip + tot_len > data_end)
+		return RS_CNT_DROP_MALFORMED;
+	if (ip->frag_off & bpf_htons(IP_MF | IP_OFFSET))
+		return RS_CNT_DROP_UNSUPPORTED;
+
+	p->eth = eth;
+	p->ip = ip;
+	p->l4 = (void *)ip + ihl_len;
+	p->l4_len = tot_len - ihl_len;
+	return 0;
+}
+
+/* Turn the frame around: swap MACs and IP addresses, give it a reply TTL. */
+static __always_inline void reverse_l2_l3(struct pkt *p)
+{
+	struct ethhdr *eth = p->eth;
+	struct iphdr *ip = p->ip;
+	unsigned char mac[ETH_ALEN];
+	__u16 old_ttl_word, new_ttl_word;
+	__u32 addr;
+
+	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+
+	/* Swapping the addresses leaves the header checksum unchanged. */
+	addr = ip->saddr;
+	ip->saddr = ip->daddr;
+	ip->daddr = addr;
+
+	old_ttl_word = *(__u16 *)&ip->ttl;	/* ttl and protocol share a word */
+	ip->ttl = RS_REPLY_TTL;
+	new_ttl_word = *(__u16 *)&ip->ttl;
+	csum_replace2(&ip->check, old_ttl_word, new_ttl_word);
+}
+
+#endif /* RESCAN_PARSE_H */

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * TCP SYN -> SYN-ACK (ZMap tcp_synscan, masscan, nmap -sS).
+ * Scanners validate the reply by its fields, so the rewrite echoes exactly:
+ * sport/dport swapped, ack = probe seq + 1, flags exactly SYN|ACK (ZMap
+ * ignores a SYN-ACK with any other flag). The probe's TCP options are kept
+ * (the header length is honoured); a SYN carrying payload is not answered.
+ */
+#ifndef RESCAN_PROBE_TCP_SYN_H
+#define RESCAN_PROBE_TCP_SYN_H
+
+#include <linux/tcp.h>
+#include "parse.h"
+#include "probe.h"
+
+#define TCP_FLAGS_MASK 0x3f	/* FIN SYN RST PSH ACK URG */
+#define TCP_FLAG_SYN_ 0x02
+#define TCP_FLAG_ACK_ 0x10
+#define TCP_FLAG_RST_ 0x04
+#define TCP_FLAG_FIN_ 0x01
+
+static __always_inline __u8 *tcp_flags_byte(struct tcphdr *th)
+{
+	return (__u8 *)th + 13;
+}
+
+static __always_inline int tcp_syn_classify(struct pkt *p, struct probe *pr)
+{
+	struct tcphdr *th = p->l4;
+	__u32 doff;
+	__u8 flags;
+
+	if ((void *)(th + 1) > p->data_end || p->l4_len < sizeof(*th))
+		return RS_CNT_DROP_MALFORMED;
+	doff = th->doff * 4;
+	if (doff < sizeof(*th) || doff > p->l4_len)
+		return RS_CNT_DROP_MALFORMED;
+	flags = *tcp_flags_byte(th);
+	if ((flags & (TCP_FLAG_SYN_ | TCP_FLAG_ACK_ | TCP_FLAG_RST_ | TCP_FLAG_FIN_)) !=
+	    TCP_FLAG_SYN_)
+		return RS_CNT_DROP_NOT_PROBE;
+	if (doff != p->l4_len)
+		return RS_CNT_DROP_UNSUPPORTED;	/* SYN with data (e.g. TFO) */
+
+	pr->kind = PROBE_TCP_SYN;
+	pr->slot = RS_SLOT_TCP;
+	pr->port = bpf_ntohs(th->dest);
+	return 0;
+}
+
+/*
+ * Our initial sequence number: a keyed mix of the 4-tuple, so the same
+ * probe always gets the same reply (scans are reproducible) while different
+ * hosts do not share one ISN.
+ */
+static __always_inline __u32 tcp_isn(__u32 saddr, __u32 daddr, __u32 ports, __u32 key)
+{
+	__u32 h = key ^ 0x9e3779b9;
+
+	h ^= saddr;
+	h *= 0x85ebca6b;
+	h ^= daddr + (h >> 13);
+	h *= 0xc2b2ae35;
+	h ^= ports + (h >> 16);
+	h *= 0x27d4eb2f;
+	return h ^ (h >> 15);
+}
+
+static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, __u32 key)
+{
+	struct tcphdr *th = p->l4;
+	__u16 old_word, new_word, port;
+	__u32 seq, ack, isn;
+
+	if ((void *)(th + 1) > p->data_end)	/* re-proven for the verifier */
+		return RS_CNT_DROP_MALFORMED;
+
+	reverse_l2_l3(p);
+
+	/* Swapping ports leaves the checksum unchanged. */
+	port = th->source;
+	th->source = th->dest;
+	th->dest = port;
+
+	seq = th->seq;
+	ack = th->ack_seq;	/* not guaranteed zero in a probe */
+	isn = bpf_htonl(tcp_isn(p->ip->saddr, p->ip->daddr,
+				((__u32)th->source << 16) | th->dest, key));
+	th->seq = isn;
+	th->ack_seq = bpf_htonl(bpf_ntohl(seq) + 1);
+	csum_replace4(&th->check, seq, isn);
+	csum_replace4(&th->check, ack, th->ack_seq);
+
+	old_word = *(__u16 *)((__u8 *)th + 12);	/* data offset + flags */
+	*tcp_flags_byte(th) = TCP_FLAG_SYN_ | TCP_FLAG_ACK_;
+	new_word = *(__u16 *)((__u8 *)th + 12);
+	csum_replace2(&th->check, old_word, new_word);
+	return RS_CNT_TX_SYNACK;
+}
+
+#endif /* RESCAN_PROBE_TCP_SYN_H */

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * rescan_abi.h - everything the XDP programs and the rescan CLI share:
+ * map value layouts, the world's container encoding, service slots and the
+ * counter table. Only __u8..__u64 types, so the same bytes mean the same
+ * thing on both sides. Nothing here may be defined a second time elsewhere.
+ */
+#ifndef RESCAN_ABI_H
+#define RESCAN_ABI_H
+
+#include <linux/types.h>
+
+/*
+ * The world splits IPv4 into 2^16 blocks of 2^16 addresses (one per /16).
+ * Every host set has one directory entry per block; the entry points into a
+ * shared pool of 64-bit words where the block's container lives. This is a
+ * roaring-bitmap layout: sparse blocks cost 2 bytes per address, dense ones
+ * a fixed 8 KiB bitmap, and the choice is made per block, so no service can
+ * ever cost more than a flat 512 MiB bitmap of all of IPv4.
+ */
+#define RS_BLOCK_SHIFT 16
+#define RS_BLOCKS (1u << 16)		/* directory entries per host set */
+#define RS_BLOCK_ADDRS (1u << 16)	/* addresses per block */
+#define RS_BITMAP_WORDS 1024		/* 65536 bits / 64 */
+#define RS_ARRAY_MAX 4096		/* 4096 * 2 bytes == one bitmap */
+#define RS_ARRAY_PER_WORD 4		/* u16 entries packed per pool word */
+#define RS_ARRAY_SEARCH_STEPS 13	/* ceil(log2(RS_ARRAY_MAX)) + 1 */
+
+enum rs_container_kind {
+	RS_C_EMPTY = 0,		/* no host of the block is in the set */
+	RS_C_ARRAY = 1,		/* n sorted u16 low halves, 4 per word, LSB first */
+	RS_C_BITMAP = 2,	/* RS_BITMAP_WORDS words, bit (a & 63) of word a >> 6 */
+	RS_C_FULL = 3,		/* every address of the block */
+};
+
+/* Value of the "world_dir" array map, index set * RS_BLOCKS + (addr >> 16). */
+struct rs_dir_entry {
+	__u32 off;	/* first pool word of the container */
+	__u16 kind;	/* enum rs_container_kind */
+	__u16 n;	/* RS_C_ARRAY: number of entries (1..RS_ARRAY_MAX) */
+};
+
+/*
+ * Services are addressed by slot and port: "world_services" is an array map
+ * indexed (slot << 16) | port, so finding a probe's service is one inlined
+ * array access. ICMP services use the request's ICMP type as "port".
+ */
+enum rs_slot {
+	RS_SLOT_TCP = 0,
+	RS_SLOT_UDP = 1,
+	RS_SLOT_ICMP = 2,
+	RS_NR_SLOTS = 3,
+};
+#define RS_SERVICES_MAX (RS_NR_SLOTS << 16)
+#define RS_ICMP_ECHO 8	/* ICMP type of an echo request: the "icmp" service */
+
+/* Value of "world_services". Zeroed entries mean "no such service". */
+struct rs_service {
+	__u32 open_set;	/* 1-based host set that answers as open; 0 = none */
+	__u32 reserved;	/* room for a closed (RST) set, reply flags, ... */
+};
+
+/*
+ * Counters. Every verdict of the responder increments exactly one of these,
+ * so their sum is the number of packets it saw. The CLI prints them by name
+ * from this same table: a new counter is one line here.
+ */
+#define RS_RESPONDER_COUNTERS(X)                                                 \
+	X(TX_SYNACK, "tx_synack", "TCP SYN answered with SYN-ACK")              \
+	X(TX_ECHO_REPLY, "tx_echo_reply", "ICMP echo request answered with echo reply") \
+	X(PASS_ARP, "pass_arp", "ARP, passed to the internet side's kernel, which answers for the gateway") \
+	X(DROP_NOT_IN_WORLD, "drop_not_in_world", "probe for a host the world does not have for that service") \
+	X(DROP_NO_SERVICE, "drop_no_service", "probe for a service no host of the world offers") \
+	X(DROP_NOT_PROBE, "drop_not_probe", "IPv4 packet that is no probe rescan answers (e.g. a scanner's RST)") \
+	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment)") \
+	X(DROP_LAB_INTERNAL, "drop_lab_internal", "addressed to the lab network itself, not the internet") \
+	X(DROP_NOT_IPV4, "drop_not_ipv4", "frame that is not IPv4 (ARP, IPv6, ...)") \
+	X(DROP_MALFORMED, "drop_malformed", "truncated or inconsistent headers")   \
+	X(ABORT_INTERNAL, "abort_internal", "world map lookup failed (corrupt world): XDP_ABORTED")
+
+/* Counters of the pass program on the scanner's interface (lab0). */
+#define RS_LAB_COUNTERS(X)                                                       \
+	X(RX_SYNACK, "rx_synack", "TCP SYN-ACK delivered to the scanner")          \
+	X(RX_RST, "rx_rst", "TCP RST delivered to the scanner")                    \
+	X(RX_ECHO_REPLY, "rx_echo_reply", "ICMP echo reply delivered to the scanner") \
+	X(RX_OTHER, "rx_other", "any other frame delivered to the scanner")
+
+#define RS_ENUM_ENTRY(id, name, help) RS_CNT_##id,
+enum rs_counter { RS_RESPONDER_COUNTERS(RS_ENUM_ENTRY) RS_NR_COUNTERS };
+enum rs_lab_counter { RS_LAB_COUNTERS(RS_ENUM_ENTRY) RS_NR_LAB_COUNTERS };
+#undef RS_ENUM_ENTRY
+
+/* Names the CLI pins maps under (bpffs dir /sys/fs/bpf/rescan/<lab>/). */
+#define RS_MAP_COUNTERS "counters"
+#define RS_MAP_LAB_COUNTERS "lab_counters"
+
+/* The reply's IP TTL: what a host a few hops away would show. */
+#define RS_REPLY_TTL 64
+
+#endif /* RESCAN_ABI_H */

@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * responder.bpf.c - the virtual internet. Attached in native XDP mode to the
+ * internet side of the lab's veth pair, it turns every probe for a host the
+ * world says would answer into that host's reply and sends it back with
+ * XDP_TX. ARP goes to the kernel of the internet namespace, which answers
+ * for the gateway address as a real router would (masscan resolves its
+ * router that way). Everything else is dropped. One path, one exit:
+ *   parse -> classify probe -> look up the world -> rewrite -> XDP_TX
+ * and every verdict is counted by reason in a per-CPU array.
+ */
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include <bpf/bpf_helpers.h>
+
+#include "rescan_abi.h"
+#include "parse.h"
+#include "world_lookup.h"
+#include "probe_tcp_syn.h"
+#include "probe_icmp_echo.h"
+
+/* Set by the loader before the program is loaded. */
+const volatile __u32 lab_net = 0;	/* lab network, network byte order */
+const volatile __u32 lab_mask = 0;	/* its netmask; 0 disables the check */
+const volatile __u32 isn_key = 0;	/* keys our TCP initial sequence numbers */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_NR_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+static __always_inline int classify(struct pkt *p, struct probe *pr)
+{
+	switch (p->ip->protocol) {
+	case IPPROTO_TCP:
+		return tcp_syn_classify(p, pr);
+	case IPPROTO_ICMP:
+		return icmp_echo_classify(p, pr);
+	}
+	return RS_CNT_DROP_NOT_PROBE;
+}
+
+static __always_inline int reply(struct pkt *p, const struct probe *pr)
+{
+	switch (pr->kind) {
+	case PROBE_TCP_SYN:
+		return tcp_syn_reply(p, pr, isn_key);
+	case PROBE_ICMP_ECHO:
+		return icmp_echo_reply(p, pr);
+	}
+	return RS_CNT_ABORT_INTERNAL;
+}
+
+static __always_inline int verdict_of(__u32 cnt)
+{
+	switch (cnt) {
+	case RS_CNT_TX_SYNACK:
+	case RS_CNT_TX_ECHO_REPLY:
+		return XDP_TX;
+	case RS_CNT_PASS_ARP:
+		return XDP_PASS;
+	case RS_CNT_ABORT_INTERNAL:
+		return XDP_ABORTED;
+	}
+	return XDP_DROP;
+}
+
+static __always_inline int answer(struct xdp_md *ctx)
+{
+	struct probe pr = {};
+	struct pkt p;
+	int ret;
+
+	ret = parse_ipv4(ctx, &p);
+	if (ret)
+		return ret;
+	if (lab_mask && (p.ip->daddr & lab_mask) == lab_net)
+		return RS_CNT_DROP_LAB_INTERNAL;
+
+	ret = classify(&p, &pr);
+	if (ret)
+		return ret;
+
+	switch (world_lookup(pr.slot, pr.port, bpf_ntohl(p.ip->daddr))) {
+	case WORLD_HIT:
+		return reply(&p, &pr);
+	case WORLD_MISS:
+		return RS_CNT_DROP_NOT_IN_WORLD;
+	case WORLD_NO_SERVICE:
+		return RS_CNT_DROP_NO_SERVICE;
+	}
+	return RS_CNT_ABORT_INTERNAL;
+}
+
+SEC("xdp")
+int rescan_responder(struct xdp_md *ctx)
+{
+	__u32 cnt = answer(ctx);
+	__u64 *v = bpf_map_lookup_elem(&counters, &cnt);
+
+	if (v)
+		*v += 1;
+	return verdict_of(cnt);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The world as the kernel sees it: three maps filled by the CLI from a
+ * world file (see rescan_abi.h for the encoding) and one lookup that
+ * answers "does this host offer this service?".
+ */
+#ifndef RESCAN_WORLD_LOOKUP_H
+#define RESCAN_WORLD_LOOKUP_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "rescan_abi.h"
+
+/* Service index: (slot << 16) | port -> the host set that answers. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RS_SERVICES_MAX);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct rs_service);
+} world_services SEC(".maps");
+
+/* Directory: one entry per (host set, /16 block); sized by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RS_BLOCKS);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, struct rs_dir_entry);
+} world_dir SEC(".maps");
+
+/* Container pool: the 64-bit words the directory points into; sized by the loader. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+} world_pool SEC(".maps");
+
+enum world_answer {
+	WORLD_HIT,
+	WORLD_MISS,
+	WORLD_NO_SERVICE,
+	WORLD_ERROR,	/* index out of range: the maps do not hold a valid world */
+};
+
+static __always_inline int pool_word(__u32 idx, __u64 *w)
+{
+	__u64 *v = bpf_map_lookup_elem(&world_pool, &idx);
+
+	if (!v)
+		return -1;
+	*w = *v;
+	return 0;
+}
+
+/* Binary search of a sorted u16 array container for low. */
+static __always_inline int array_has(__u32 off, __u32 n, __u16 low)
+{
+	__u32 lo = 0, hi = n, mid;
+	__u64 w;
+	__u16 v;
+	int i;
+
+	for (i = 0; i < RS_ARRAY_SEARCH_STEPS; i++) {
+		if (lo >= hi)
+			break;
+		mid = (lo + hi) / 2;
+		if (pool_word(off + mid / RS_ARRAY_PER_WORD, &w))
+			return WORLD_ERROR;
+		v = w >> ((mid % RS_ARRAY_PER_WORD) * 16);
+		if (v < low)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo >= n)
+		return WORLD_MISS;
+	if (pool_word(off + lo / RS_ARRAY_PER_WORD, &w))
+		return WORLD_ERROR;
+	v = w >> ((lo % RS_ARRAY_PER_WORD) * 16);
+	return v == low ? WORLD_HIT : WORLD_MISS;
+}
+
+/* addr in host byte order. */
+static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
+{
+	__u32 key = (slot << 16) | (port & 0xffff);
+	struct rs_service *svc;
+	struct rs_dir_entry *de;
+	__u64 w;
+
+	svc = bpf_map_lookup_elem(&world_services, &key);
+	if (!svc)
+		return WORLD_ERROR;
+	if (!svc->open_set)
+		return WORLD_NO_SERVICE;
+
+	key = (svc->open_set - 1) * RS_BLOCKS + (addr >> RS_BLOCK_SHIFT);
+	de = bpf_map_lookup_elem(&world_dir, &key);
+	if (!de)
+		return WORLD_ERROR;
+
+	switch (de->kind) {
+	case RS_C_EMPTY:
+		return WORLD_MISS;
+	case RS_C_FULL:
+		return WORLD_HIT;
+	case RS_C_BITMAP:
+		if (pool_word(de->off + ((addr & 0xffff) >> 6), &w))
+			return WORLD_ERROR;
+		return (w >> (addr & 63)) & 1 ? WORLD_HIT : WORLD_MISS;
+	case RS_C_ARRAY:
+		return array_has(de->off, de->n, addr & 0xffff);
+	}
+	return WORLD_ERROR;
+}
+
+#endif /* RESCAN_WORLD_LOOKUP_H */

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* cmd_stats.c - rescan stats: the responder's counters, by name. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <json-c/json.h>
+
+#include "commands.h"
+#include "lab.h"
+#include "loader.h"
+#include "util.h"
+
+struct counter_desc {
+	const char *name;
+	const char *help;
+};
+
+#define RS_DESC_ENTRY(id, name, help) { name, help },
+static const struct counter_desc responder_desc[] = { RS_RESPONDER_COUNTERS(RS_DESC_ENTRY) };
+static const struct counter_desc lab_desc[] = { RS_LAB_COUNTERS(RS_DESC_ENTRY) };
+#undef RS_DESC_ENTRY
+
+static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uint32_t n)
+{
+	char path[192];
+	int fd, err;
+
+	lab_pin_path(l, map, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
+		return err;
+	}
+	err = loader_read_percpu(fd, vals, n);
+	close(fd);
+	if (err)
+		rs_error("cannot read %s: %s", path, strerror(-err));
+	return err;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	static const struct option opts[] = { { "name", required_argument, NULL, 'n' },
+					      { "json", no_argument, NULL, 'j' },
+					      { "help", no_argument, NULL, 'h' },
+					      {} };
+	uint64_t resp[RS_NR_COUNTERS], side[RS_NR_LAB_COUNTERS], total = 0;
+	const char *name = NULL;
+	bool json = false;
+	struct lab l;
+	uint32_t i;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			name = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			printf("usage: rescan stats [--name NAME] [--json]\n\n"
+			       "Counters of a running lab: every packet the responder saw, by\n"
+			       "verdict (the probes it answered, the ones it dropped and why), and\n"
+			       "what reached the scanner's interface.\n");
+			return RS_EXIT_OK;
+		default:
+			return RS_EXIT_USAGE;
+		}
+	}
+	if (optind != argc) {
+		rs_die_msg("stats: unexpected argument '%s'", argv[optind]);
+		return RS_EXIT_USAGE;
+	}
+	if (lab_describe(&l, name)) {
+		rs_report();
+		return RS_EXIT_USAGE;
+	}
+	if (!lab_is_up(&l)) {
+		rs_die_msg("no lab '%s' is up (start one with 'rescan lab up')", l.name);
+		return RS_EXIT_STATE;
+	}
+	if (read_pinned(&l, RS_MAP_COUNTERS, resp, RS_NR_COUNTERS) ||
+	    read_pinned(&l, RS_MAP_LAB_COUNTERS, side, RS_NR_LAB_COUNTERS)) {
+		rs_report();
+		return RS_EXIT_FAIL;
+	}
+	for (i = 0; i < RS_NR_COUNTERS; i++)
+		total += resp[i];
+
+	if (json) {
+		struct json_object *o = json_object_new_object(), *r = json_object_new_object(),
+				   *s = json_object_new_object();
+
+		json_object_object_add(r, "packets", json_object_new_uint64(total));
+		for (i = 0; i < RS_NR_COUNTERS; i++)
+			json_object_object_add(r, responder_desc[i].name, json_object_new_uint64(resp[i]));
+		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
+			json_object_object_add(s, lab_desc[i].name, json_object_new_uint64(side[i]));
+		json_object_object_add(o, "lab", json_object_new_string(l.name));
+		json_object_object_add(o, "responder", r);
+		json_object_object_add(o, "scanner_side", s);
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
+		json_object_put(o);
+		return RS_EXIT_OK;
+	}
+	printf("lab '%s' responder (internet side): %llu packets\n", l.name,
+	       (unsigned long long)total);
+	for (i = 0; i < RS_NR_COUNTERS; i++)
+		printf("  %-20s %14llu  %s\n", responder_desc[i].name, (unsigned long long)resp[i],
+		       responder_desc[i].help);
+	printf("scanner side (%s):\n", "lab0");
+	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
+		printf("  %-20s %14llu  %s\n", lab_desc[i].name, (unsigned long long)side[i],
+		       lab_desc[i].help);
+	return RS_EXIT_OK;
+}

@@ -1,0 +1,603 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* lab.c - create, describe and remove the sealed lab (see lab.h). */
+#include "lab.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <arpa/inet.h>
+#include <linux/if_link.h>
+#include <linux/magic.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lab_side.skel.h"
+#include "loader.h"
+#include "responder.skel.h"
+#include "util.h"
+
+#define NETNS_RUN_DIR "/run/netns"
+#define BPFFS_ROOT "/sys/fs/bpf"
+
+int lab_describe(struct lab *l, const char *name)
+{
+	const char *root;
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if (!name)
+		name = LAB_DEFAULT_NAME;
+	if (!*name || strlen(name) > LAB_NAME_MAX) {
+		rs_error("lab name '%s' must be 1 to %d characters", name, LAB_NAME_MAX);
+		return -EINVAL;
+	}
+	for (i = 0; name[i]; i++) {
+		char c = name[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-')) {
+			rs_error("lab name '%s' may only hold a-z, 0-9 and '-'", name);
+			return -EINVAL;
+		}
+	}
+	strcpy(l->name, name);
+	l->default_route = true;
+	snprintf(l->ns_scan, sizeof(l->ns_scan), "%s-scan", name);
+	snprintf(l->ns_inet, sizeof(l->ns_inet), "%s-inet", name);
+	strcpy(l->if_scan, "lab0");
+	strcpy(l->if_inet, "inet0");
+	l->net = 0x64400000;	/* 100.64.0.0/24: shared address space, never in a world */
+	l->prefix = 24;
+	l->mask = ~0u << (32 - l->prefix);
+	l->gw_addr = l->net | 1;
+	l->scan_addr = l->net | 2;
+	/* Locally administered unicast MACs that spell "RS". */
+	memcpy(l->gw_mac, "\x02\x52\x53\x00\x00\x01", 6);
+	memcpy(l->scan_mac, "\x02\x52\x53\x00\x00\x02", 6);
+	root = getenv("RESCAN_BPF_DIR");
+	snprintf(l->pin_dir, sizeof(l->pin_dir), "%s/%s", root ? root : BPFFS_ROOT "/rescan", name);
+	root = getenv("RESCAN_RUN_DIR");
+	snprintf(l->run_dir, sizeof(l->run_dir), "%s/%s", root ? root : "/run/rescan", name);
+	return 0;
+}
+
+void lab_pin_path(const struct lab *l, const char *map, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/%s", l->pin_dir, map);
+}
+
+static bool netns_exists(const char *ns)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
+	return access(path, F_OK) == 0;
+}
+
+bool lab_is_up(const struct lab *l)
+{
+	return netns_exists(l->ns_inet);
+}
+
+/* ---- state file ---------------------------------------------------------- */
+
+static void state_path(const struct lab *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/state", l->run_dir);
+}
+
+int lab_read_state(struct lab *l)
+{
+	char path[160], line[256];
+	FILE *f;
+
+	state_path(l, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, "scanner_netns=", 14)) {
+			snprintf(l->ns_scan, sizeof(l->ns_scan), "%.31s", line + 14);
+			l->here = !l->ns_scan[0];
+		} else if (!strncmp(line, "scanner_iface=", 14)) {
+			snprintf(l->if_scan, sizeof(l->if_scan), "%.15s", line + 14);
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+int lab_print_state(const struct lab *l)
+{
+	char path[160], buf[4096];
+	size_t n;
+	FILE *f;
+
+	state_path(l, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, stdout);
+	fclose(f);
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	char tmp[256], *p;
+
+	snprintf(tmp, sizeof(tmp), "%s", path);
+	for (p = tmp + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(tmp, 0755) && errno != EEXIST)
+			return -errno;
+		*p = '/';
+	}
+	if (mkdir(tmp, 0755) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+static int write_state(const struct lab *l, const struct world *w, const char *world_desc)
+{
+	char path[160], a[16], g[16];
+	uint32_t i;
+	FILE *f;
+	int err;
+
+	err = mkdir_p(l->run_dir);
+	if (err) {
+		rs_error("cannot create %s: %s", l->run_dir, strerror(-err));
+		return err;
+	}
+	state_path(l, path, sizeof(path));
+	f = fopen(path, "w");
+	if (!f) {
+		rs_error("cannot write %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	format_ipv4(l->scan_addr, a);
+	format_ipv4(l->gw_addr, g);
+	fprintf(f, "name=%s\nscanner_netns=%s\nscanner_iface=%s\nscanner_addr=%s\n"
+		   "gateway_addr=%s\ngateway_mac=%02x:%02x:%02x:%02x:%02x:%02x\n"
+		   "internet_netns=%s\nworld=%s\nseed=%llu\n",
+		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, l->gw_mac[0], l->gw_mac[1],
+		l->gw_mac[2], l->gw_mac[3], l->gw_mac[4], l->gw_mac[5], l->ns_inet, world_desc,
+		(unsigned long long)w->seed);
+	for (i = 0; i < w->nservices; i++) {
+		char s[32];
+
+		svc_format(w->services[i].svc, s, sizeof(s));
+		fprintf(f, "service=%s %llu\n", s, (unsigned long long)w->services[i].hosts);
+	}
+	if (fclose(f)) {
+		rs_error("cannot write %s: %s", path, strerror(errno));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* ---- netns, links, addresses (through iproute2) --------------------------- */
+
+/*
+ * Run "ip [-n NS] ARGS..." (NS NULL or "": the caller's own namespace) and
+ * turn a failure into one error line that starts with what.
+ */
+static int ip(const char *what, const char *ns, ...)
+{
+	char *argv[24], errbuf[256];
+	va_list ap;
+	int n = 0, rc;
+
+	argv[n++] = "ip";
+	if (ns && ns[0]) {
+		argv[n++] = "-n";
+		argv[n++] = (char *)ns;
+	}
+	va_start(ap, ns);
+	while (n < 23 && (argv[n] = va_arg(ap, char *)))
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	rc = run_cmd(argv, errbuf, sizeof(errbuf));
+	if (rc == -ENOENT) {
+		rs_error("%s: 'ip' not found (install iproute2)", what);
+		return rc;
+	}
+	if (rc) {
+		rs_error("%s: %s", what, errbuf[0] ? errbuf : "ip failed");
+		return rc < 0 ? rc : -EIO;
+	}
+	return 0;
+}
+
+static void fmt_mac(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+}
+
+static int create_links(const struct lab *l)
+{
+	const char *scan_ns = l->here ? NULL : l->ns_scan;
+	char scan_mac[18], gw_mac[18], scan_cidr[24], gw_cidr[24], a[16];
+	int err;
+
+	fmt_mac(l->scan_mac, scan_mac);
+	fmt_mac(l->gw_mac, gw_mac);
+	format_ipv4(l->scan_addr, a);
+	snprintf(scan_cidr, sizeof(scan_cidr), "%s/%d", a, l->prefix);
+	format_ipv4(l->gw_addr, a);
+	snprintf(gw_cidr, sizeof(gw_cidr), "%s/%d", a, l->prefix);
+
+	if (!l->here && (err = ip("cannot create the scanner namespace", NULL, "netns", "add",
+				  l->ns_scan, NULL)))
+		return err;
+	if ((err = ip("cannot create the internet namespace", NULL, "netns", "add", l->ns_inet, NULL)))
+		return err;
+	if (l->here)
+		err = ip("cannot create the lab veth pair", NULL, "link", "add", l->if_scan, "address",
+			 scan_mac, "type", "veth", "peer", "name", l->if_inet, "address", gw_mac,
+			 "netns", l->ns_inet, NULL);
+	else
+		err = ip("cannot create the lab veth pair", NULL, "link", "add", l->if_scan, "netns",
+			 l->ns_scan, "address", scan_mac, "type", "veth", "peer", "name",
+			 l->if_inet, "netns", l->ns_inet, "address", gw_mac, NULL);
+	if (err)
+		return err;
+
+	/* Internet side: the gateway address, so the kernel there is the lab's router of record. */
+	if ((err = ip("cannot configure the internet side", l->ns_inet, "addr", "add",
+		      gw_cidr, "dev", l->if_inet, NULL)) ||
+	    (err = ip("cannot bring up the internet side", l->ns_inet, "link", "set",
+		      l->if_inet, "up", NULL)))
+		return err;
+
+	if ((err = ip("cannot configure the scanner side", scan_ns, "addr", "add",
+		      scan_cidr, "dev", l->if_scan, NULL)) ||
+	    (err = ip("cannot bring up the scanner side", scan_ns, "link", "set",
+		      l->if_scan, "up", NULL)) ||
+	    (!l->here && (err = ip("cannot bring up loopback", scan_ns, "link", "set",
+				   "lo", "up", NULL))))
+		return err;
+	/*
+	 * A permanent neighbour entry for the gateway: no ARP round trip before
+	 * the first probe, and tools that read the table find it at once.
+	 */
+	format_ipv4(l->gw_addr, a);
+	if ((err = ip("cannot add the gateway neighbour entry", scan_ns, "neigh",
+		      "replace", a, "lladdr", gw_mac, "dev", l->if_scan, "nud", "permanent", NULL)))
+		return err;
+	if (l->default_route &&
+	    (err = ip("cannot set the scanner's default route", scan_ns, "route",
+		      "replace", "default", "via", a, "dev", l->if_scan, NULL)))
+		return err;
+	return 0;
+}
+
+/*
+ * ZMap 2.1.1 hangs reading the neighbour table on kernels that end a
+ * netlink dump in the same message batch (its reader waits for a separate
+ * NLMSG_DONE), so it cannot find the gateway's MAC by itself. `ip netns
+ * exec` lays /etc/netns/<ns>/ over /etc, so a zmap.conf there hands ZMap the
+ * gateway MAC and keeps its default blocklist; plain `zmap -p 80` then works.
+ */
+static void etc_dir(const struct lab *l, char *buf, size_t len)
+{
+	snprintf(buf, len, "/etc/netns/%s", l->ns_scan);
+}
+
+static int copy_file(const char *from, FILE *to)
+{
+	char buf[4096];
+	size_t n;
+	FILE *f = fopen(from, "r");
+
+	if (!f)
+		return -errno;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		fwrite(buf, 1, n, to);
+	fclose(f);
+	return 0;
+}
+
+static int write_scanner_etc(const struct lab *l)
+{
+	char dir[128], path[192], mac[18];
+	FILE *f;
+	int err;
+
+	etc_dir(l, dir, sizeof(dir));
+	strcat(dir, "/zmap");
+	err = mkdir_p(dir);
+	if (err) {
+		rs_error("cannot create %s: %s", dir, strerror(-err));
+		return err;
+	}
+	fmt_mac(l->gw_mac, mac);
+	snprintf(path, sizeof(path), "%s/zmap.conf", dir);
+	f = fopen(path, "w");
+	if (!f) {
+		rs_error("cannot write %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	fprintf(f, "### written by rescan lab up for lab '%s'; removed by rescan lab down\n"
+		   "gateway-mac %s\ninterface \"%s\"\nblacklist-file \"/etc/zmap/blacklist.conf\"\n",
+		l->name, mac, l->if_scan);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/blacklist.conf", dir);
+	f = fopen(path, "w");
+	if (!f) {
+		rs_error("cannot write %s: %s", path, strerror(errno));
+		return -errno;
+	}
+	/* The system's blocklist if ZMap is installed, else an empty one. */
+	copy_file("/etc/zmap/blacklist.conf", f);
+	fclose(f);
+	return 0;
+}
+
+static void remove_scanner_etc(const struct lab *l)
+{
+	char dir[128], path[192];
+
+	etc_dir(l, dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/zmap/zmap.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/zmap/blacklist.conf", dir);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/zmap", dir);
+	rmdir(path);
+	rmdir(dir);
+}
+
+/* ---- XDP attach ----------------------------------------------------------- */
+
+static int enter_netns(const char *ns)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		rs_error("cannot enter network namespace %s: %s", ns, strerror(-err));
+	return err;
+}
+
+/* Attach prog_fd in native mode to ifname inside ns ("" = our own netns). */
+static int attach_xdp(const char *ns, const char *ifname, int prog_fd)
+{
+	int self = -1, err = 0, ifindex;
+
+	if (ns[0]) {
+		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0)
+			return -errno;
+		err = enter_netns(ns);
+		if (err)
+			goto out;
+	}
+	ifindex = (int)if_nametoindex(ifname);
+	if (!ifindex) {
+		err = -errno;
+		rs_error("interface %s vanished: %s", ifname, strerror(errno));
+		goto out;
+	}
+	err = bpf_xdp_attach(ifindex, prog_fd, XDP_FLAGS_DRV_MODE | XDP_FLAGS_UPDATE_IF_NOEXIST,
+			     NULL);
+	if (err) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "cannot attach XDP (native mode) to %s", ifname);
+		loader_explain(what, err);
+		if (err == -EOPNOTSUPP)
+			rs_error("cannot attach XDP to %s: this kernel's veth lacks native XDP", ifname);
+	}
+out:
+	if (self >= 0) {
+		if (setns(self, CLONE_NEWNET) && !err)
+			err = -errno;
+		close(self);
+	}
+	return err;
+}
+
+static int ensure_bpffs(void)
+{
+	struct statfs st;
+
+	if (!statfs(BPFFS_ROOT, &st) && st.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", BPFFS_ROOT, "bpf", 0, "mode=0700")) {
+		rs_error("bpffs is not mounted at " BPFFS_ROOT " and mounting it failed: %s "
+			 "(mount -t bpf bpf " BPFFS_ROOT ")", strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+static int pin(struct bpf_map *map, const struct lab *l, const char *name)
+{
+	char path[192];
+	int err;
+
+	lab_pin_path(l, name, path, sizeof(path));
+	err = bpf_map__pin(map, path);
+	if (err)
+		rs_error("cannot pin map %s at %s: %s", name, path, strerror(-err));
+	return err;
+}
+
+static void remove_pins(const struct lab *l)
+{
+	static const char *const maps[] = { RS_MAP_COUNTERS, RS_MAP_LAB_COUNTERS, "world_services",
+					    "world_dir", "world_pool" };
+	char path[192];
+	size_t i;
+
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++) {
+		lab_pin_path(l, maps[i], path, sizeof(path));
+		unlink(path);
+	}
+	rmdir(l->pin_dir);
+}
+
+static void remove_state(const struct lab *l)
+{
+	char path[160];
+
+	state_path(l, path, sizeof(path));
+	unlink(path);
+	rmdir(l->run_dir);
+}
+
+int lab_up(struct lab *l, const struct world *w, const char *world_desc)
+{
+	struct responder_cfg cfg = {
+		.lab_net = htonl(l->net),
+		.lab_mask = htonl(l->mask),
+		.isn_key = (uint32_t)(w->seed * 0x9e3779b97f4a7c15ull >> 32),
+	};
+	struct responder_bpf *resp = NULL;
+	struct lab_side_bpf *side = NULL;
+	int err;
+
+	if (lab_is_up(l)) {
+		rs_error("lab '%s' is already up (rescan lab down%s%s first)", l->name,
+			 strcmp(l->name, LAB_DEFAULT_NAME) ? " --name " : "",
+			 strcmp(l->name, LAB_DEFAULT_NAME) ? l->name : "");
+		return -EEXIST;
+	}
+	if (!l->here && netns_exists(l->ns_scan)) {
+		rs_error("network namespace %s exists but the lab is not up; remove it with "
+			 "'ip netns del %s'", l->ns_scan, l->ns_scan);
+		return -EEXIST;
+	}
+	err = ensure_bpffs();
+	if (err)
+		return err;
+	/* Everything that can fail for lack of permission or memory, before
+	 * anything is created. */
+	err = loader_load_responder(w, &cfg, &resp);
+	if (err)
+		return err;
+	side = lab_side_bpf__open_and_load();
+	if (!side) {
+		err = -errno;
+		loader_explain("cannot load the lab-side XDP program", err);
+		goto out;
+	}
+	err = mkdir_p(l->pin_dir);
+	if (err) {
+		rs_error("cannot create %s: %s", l->pin_dir, strerror(-err));
+		goto fail;
+	}
+	if ((err = pin(resp->maps.counters, l, RS_MAP_COUNTERS)) ||
+	    (err = pin(side->maps.lab_counters, l, RS_MAP_LAB_COUNTERS)) ||
+	    (err = pin(resp->maps.world_services, l, "world_services")) ||
+	    (err = pin(resp->maps.world_dir, l, "world_dir")) ||
+	    (err = pin(resp->maps.world_pool, l, "world_pool")))
+		goto fail;
+
+	if (!l->here && (err = write_scanner_etc(l)))
+		goto fail;
+	err = create_links(l);
+	if (err)
+		goto fail;
+	/* The scanner side first: a veth drops XDP_TX frames until its peer has XDP. */
+	err = attach_xdp(l->here ? "" : l->ns_scan, l->if_scan,
+			 bpf_program__fd(side->progs.rescan_lab_side));
+	if (!err)
+		err = attach_xdp(l->ns_inet, l->if_inet, bpf_program__fd(resp->progs.rescan_responder));
+	if (!err)
+		err = write_state(l, w, world_desc);
+	if (err)
+		goto fail;
+	goto out;
+fail:
+	lab_down(l);
+out:
+	/* Attached programs and pinned maps live on without this process. */
+	lab_side_bpf__destroy(side);
+	loader_free_responder(resp);
+	return err;
+}
+
+int lab_down(const struct lab *l)
+{
+	char errbuf[256];
+	bool was_up = lab_is_up(l);
+	int err = 0;
+
+	/*
+	 * Deleting the internet namespace destroys inet0 and with it the veth
+	 * pair (lab0 too) and both XDP attachments.
+	 */
+	if (netns_exists(l->ns_inet)) {
+		char *argv[] = { "ip", "netns", "del", (char *)l->ns_inet, NULL };
+
+		if (run_cmd(argv, errbuf, sizeof(errbuf))) {
+			rs_error("cannot delete namespace %s: %s", l->ns_inet, errbuf);
+			err = -EIO;
+		}
+	}
+	if (!l->here && l->ns_scan[0] && netns_exists(l->ns_scan)) {
+		char *argv[] = { "ip", "netns", "del", (char *)l->ns_scan, NULL };
+
+		if (run_cmd(argv, errbuf, sizeof(errbuf))) {
+			rs_error("cannot delete namespace %s: %s", l->ns_scan, errbuf);
+			err = -EIO;
+		}
+	}
+	if (!l->here && l->ns_scan[0])
+		remove_scanner_etc(l);
+	remove_pins(l);
+	remove_state(l);
+	if (!err && !was_up)
+		return -ENOENT;
+	return err;
+}
+
+int lab_exec(const struct lab *l, char **argv)
+{
+	char **full;
+	int n = 0, i;
+
+	if (l->here) {
+		execvp(argv[0], argv);
+		rs_error("cannot run %s: %s", argv[0], strerror(errno));
+		return -errno;
+	}
+	for (i = 0; argv[i]; i++)
+		;
+	full = calloc((size_t)i + 5, sizeof(*full));
+	if (!full)
+		return -ENOMEM;
+	/* ip netns exec also gives the command a /sys of the namespace. */
+	full[n++] = "ip";
+	full[n++] = "netns";
+	full[n++] = "exec";
+	full[n++] = (char *)l->ns_scan;
+	for (i = 0; argv[i]; i++)
+		full[n++] = argv[i];
+	execvp("ip", full);
+	rs_error("cannot run ip netns exec: %s", strerror(errno));
+	free(full);
+	return -errno;
+}

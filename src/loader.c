@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-only
+#include "loader.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "responder.skel.h"
+#include "util.h"
+
+void loader_explain(const char *what, int err)
+{
+	const char *hint = "";
+
+	if (err == -EPERM || err == -EACCES)
+		hint = " (needs root with CAP_BPF/CAP_SYS_ADMIN and CAP_NET_ADMIN; in a container: "
+		       "--cap-add NET_ADMIN --cap-add SYS_ADMIN)";
+	else if (err == -ENOMEM || err == -E2BIG)
+		hint = " (the world does not fit the kernel's map limits or memory)";
+	else if (err == -ENOSYS || err == -EINVAL)
+		hint = " (does this kernel support BPF and XDP?)";
+	rs_error("%s: %s%s", what, strerror(-err), hint);
+}
+
+static int fill_map(struct bpf_map *map, const void *src, size_t len, const char *name)
+{
+	size_t map_len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
+	void *dst;
+
+	if (len > map_len) {
+		rs_error("internal error: %s needs %zu bytes, map holds %zu", name, len, map_len);
+		return -EINVAL;
+	}
+	if (!len)
+		return 0;
+	dst = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+	if (dst == MAP_FAILED) {
+		int err = -errno;
+
+		loader_explain("cannot map the world into the kernel", err);
+		return err;
+	}
+	memcpy(dst, src, len);
+	munmap(dst, map_len);
+	return 0;
+}
+
+int loader_load_responder(const struct world *w, const struct responder_cfg *cfg,
+			  struct responder_bpf **out)
+{
+	struct rs_service *svcs = NULL;
+	struct responder_bpf *skel;
+	uint32_t i;
+	int err;
+
+	skel = responder_bpf__open();
+	if (!skel) {
+		loader_explain("cannot open the responder BPF object", -errno);
+		return -errno;
+	}
+	skel->rodata->lab_net = cfg->lab_net;
+	skel->rodata->lab_mask = cfg->lab_mask;
+	skel->rodata->isn_key = cfg->isn_key;
+	/* Array maps need at least one entry; an empty world gets a dummy. */
+	err = bpf_map__set_max_entries(skel->maps.world_dir,
+				       (w->nsets ? w->nsets : 1) * RS_BLOCKS);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.world_pool,
+					       w->pool_words ? (uint32_t)w->pool_words : 1);
+	if (err) {
+		loader_explain("cannot size the world maps", err);
+		goto fail;
+	}
+	err = responder_bpf__load(skel);
+	if (err) {
+		loader_explain("cannot load the responder into the kernel", err);
+		goto fail;
+	}
+
+	svcs = calloc(RS_SERVICES_MAX, sizeof(*svcs));
+	if (!svcs) {
+		err = -ENOMEM;
+		rs_error("out of memory");
+		goto fail;
+	}
+	for (i = 0; i < w->nservices; i++) {
+		const struct world_service *s = &w->services[i];
+
+		svcs[s->svc.slot << 16 | s->svc.port].open_set = s->set + 1;
+	}
+	err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
+		       "world_services");
+	if (!err)
+		err = fill_map(skel->maps.world_dir, w->dir,
+			       (size_t)w->nsets * RS_BLOCKS * sizeof(*w->dir), "world_dir");
+	if (!err)
+		err = fill_map(skel->maps.world_pool, w->pool, w->pool_words * 8, "world_pool");
+	free(svcs);
+	if (err)
+		goto fail;
+	*out = skel;
+	return 0;
+fail:
+	responder_bpf__destroy(skel);
+	return err;
+}
+
+void loader_free_responder(struct responder_bpf *skel)
+{
+	responder_bpf__destroy(skel);
+}
+
+int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	uint64_t *vals;
+	uint32_t k;
+	int c;
+
+	if (ncpu < 0)
+		return ncpu;
+	vals = calloc((size_t)ncpu, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	for (k = 0; k < n; k++) {
+		out[k] = 0;
+		if (bpf_map_lookup_elem(map_fd, &k, vals)) {
+			int err = -errno;
+
+			free(vals);
+			return err;
+		}
+		for (c = 0; c < ncpu; c++)
+			out[k] += vals[c];
+	}
+	free(vals);
+	return 0;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * loader.h - put a world into the kernel: open the responder skeleton,
+ * size its world maps for this world, load it, and copy the world's
+ * directory and pool into the mmap-ed maps (two memcpy()s, no syscall per
+ * address).
+ */
+#ifndef RESCAN_LOADER_H
+#define RESCAN_LOADER_H
+
+#include <stdint.h>
+
+#include "world.h"
+
+struct responder_bpf;
+
+struct responder_cfg {
+	uint32_t lab_net;	/* network byte order; never answered as internet */
+	uint32_t lab_mask;
+	uint32_t isn_key;
+};
+
+/* Load the responder with w in its maps. On error nothing stays loaded. */
+int loader_load_responder(const struct world *w, const struct responder_cfg *cfg,
+			  struct responder_bpf **out);
+void loader_free_responder(struct responder_bpf *skel);
+
+/* Sum a per-CPU array map of u64 counters into out[0..n). */
+int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n);
+
+/* Explain a libbpf / bpf() failure with a hint for the usual causes. */
+void loader_explain(const char *what, int err);
+
+#endif

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* util.h - error reporting, progress lines and small helpers shared by the CLI. */
+#ifndef RESCAN_UTIL_H
+#define RESCAN_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit codes, documented in the README and checked by the tests. */
+enum rs_exit {
+	RS_EXIT_OK = 0,
+	RS_EXIT_FAIL = 1,	/* the operation failed (bad input, kernel refused, ...) */
+	RS_EXIT_USAGE = 2,	/* bad command line */
+	RS_EXIT_STATE = 3,	/* lab state does not allow it (already up / not up) */
+};
+
+/*
+ * Library code records what went wrong with rs_error() and returns a
+ * negative errno; the command that called it prints the message once.
+ */
+void rs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+const char *rs_last_error(void);
+/* Print "rescan: <last error>" to stderr. */
+void rs_report(void);
+/* Print "rescan: <fmt>" to stderr directly. */
+void rs_die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Progress on a TTY only: "\r<label> <pct>%"; quiet otherwise. */
+struct progress {
+	bool on;
+	const char *label;
+	uint64_t total;
+	int last_pct;
+};
+void progress_start(struct progress *p, const char *label, uint64_t total);
+void progress_update(struct progress *p, uint64_t done);
+void progress_end(struct progress *p);
+
+/* Parse an IPv4 dotted quad; returns pointer past it or NULL. Host order out. */
+const char *parse_ipv4_addr(const char *s, const char *end, uint32_t *out);
+/* "a.b.c.d" or "a.b.c.d/len" -> first and last address (host order). */
+int parse_cidr(const char *s, uint32_t *first, uint32_t *last);
+void format_ipv4(uint32_t addr, char buf[16]);
+
+/* Parse a whole unsigned decimal number; -EINVAL on junk or overflow. */
+int parse_u64(const char *s, uint64_t *out);
+
+/*
+ * Run argv (no shell) and wait. Returns its exit status, or -errno if it
+ * could not be started. stdout is dropped; the first line of stderr goes
+ * to errbuf (if given) so the caller can fold it into one error line.
+ */
+int run_cmd(char *const argv[], char *errbuf, size_t errlen);
+
+double now_seconds(void);
+
+#endif /* RESCAN_UTIL_H */

@@ -1,0 +1,554 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* world.c - build, write, open and query world files (format in world.h). */
+#include "world.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "util.h"
+
+#define ALIGN8(x) (((x) + 7) & ~(uint64_t)7)
+/* Provenance is stored NUL-terminated and padded to 8 bytes. */
+#define PROV_BYTES(len) ALIGN8((uint64_t)(len) + 1)
+
+void world_init(struct world *w, uint64_t seed)
+{
+	memset(w, 0, sizeof(*w));
+	w->seed = seed;
+}
+
+void world_free(struct world *w)
+{
+	free(w->services);
+	if (w->mapping) {
+		munmap(w->mapping, w->mapping_len);
+	} else {
+		free(w->dir);
+		free(w->pool);
+		free(w->provenance);
+	}
+	memset(w, 0, sizeof(*w));
+}
+
+const struct world_service *world_find(const struct world *w, struct rs_svc svc)
+{
+	uint32_t i;
+
+	for (i = 0; i < w->nservices; i++)
+		if (w->services[i].svc.slot == svc.slot && w->services[i].svc.port == svc.port)
+			return &w->services[i];
+	return NULL;
+}
+
+static int pool_reserve(struct world *w, uint64_t extra)
+{
+	uint64_t cap = w->pool_cap ? w->pool_cap : 1 << 16;
+	uint64_t *p;
+
+	if (w->pool_words + extra <= w->pool_cap)
+		return 0;
+	while (cap < w->pool_words + extra)
+		cap *= 2;
+	p = realloc(w->pool, cap * sizeof(*p));
+	if (!p) {
+		rs_error("out of memory growing the world to %llu MiB",
+			 (unsigned long long)(cap * 8 >> 20));
+		return -ENOMEM;
+	}
+	w->pool = p;
+	w->pool_cap = cap;
+	return 0;
+}
+
+/* Encode one /16 block of the build set as the smallest container. */
+static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_t *words,
+			 uint64_t *hosts)
+{
+	uint32_t count = 0, i, n = 0;
+	uint64_t *out;
+
+	for (i = 0; i < RS_BITMAP_WORDS; i++)
+		count += (uint32_t)__builtin_popcountll(words[i]);
+	*hosts += count;
+	memset(de, 0, sizeof(*de));
+	if (count == 0)
+		return 0;
+	if (count == RS_BLOCK_ADDRS) {
+		de->kind = RS_C_FULL;
+		return 0;
+	}
+	if (count > RS_ARRAY_MAX) {
+		if (pool_reserve(w, RS_BITMAP_WORDS))
+			return -ENOMEM;
+		de->kind = RS_C_BITMAP;
+		de->off = (uint32_t)w->pool_words;
+		memcpy(w->pool + w->pool_words, words, RS_BITMAP_WORDS * 8);
+		w->pool_words += RS_BITMAP_WORDS;
+		return 0;
+	}
+	if (pool_reserve(w, (count + 3) / 4))
+		return -ENOMEM;
+	de->kind = RS_C_ARRAY;
+	de->n = (uint16_t)count;
+	de->off = (uint32_t)w->pool_words;
+	out = w->pool + w->pool_words;
+	memset(out, 0, (count + 3) / 4 * 8);
+	for (i = 0; i < RS_BITMAP_WORDS; i++) {
+		uint64_t v = words[i];
+
+		while (v) {
+			uint64_t low = i * 64 + (uint64_t)__builtin_ctzll(v);
+
+			out[n / 4] |= low << (n % 4 * 16);
+			n++;
+			v &= v - 1;
+		}
+	}
+	w->pool_words += (count + 3) / 4;
+	return 0;
+}
+
+int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn fn, void *ctx)
+{
+	struct world_service *svcs;
+	struct rs_dir_entry *dir;
+	uint64_t hosts = 0;
+	uint32_t b;
+	char name[32];
+	int err;
+
+	svc_format(svc, name, sizeof(name));
+	if (world_find(w, svc)) {
+		rs_error("service %s is already in the world", name);
+		return -EEXIST;
+	}
+	if (w->nservices >= RS_WORLD_MAX_SERVICES) {
+		rs_error("too many services (at most %d)", RS_WORLD_MAX_SERVICES);
+		return -E2BIG;
+	}
+	svcs = realloc(w->services, (w->nservices + 1) * sizeof(*svcs));
+	if (!svcs)
+		return -ENOMEM;
+	w->services = svcs;
+	dir = realloc(w->dir, (size_t)(w->nsets + 1) * RS_BLOCKS * sizeof(*dir));
+	if (!dir)
+		return -ENOMEM;
+	w->dir = dir;
+	dir += (size_t)w->nsets * RS_BLOCKS;
+
+	for (b = 0; b < RS_BLOCKS; b++) {
+		const uint64_t *words = fn(b, ctx);
+
+		if (!words) {
+			memset(&dir[b], 0, sizeof(dir[b]));
+			continue;
+		}
+		err = add_container(w, &dir[b], words, &hosts);
+		if (err)
+			return err;
+	}
+	if (w->pool_words > UINT32_MAX) {
+		rs_error("world too large: the pool exceeds 2^32 words");
+		return -E2BIG;
+	}
+	svcs[w->nservices].svc = svc;
+	svcs[w->nservices].set = w->nsets;
+	svcs[w->nservices].hosts = hosts;
+	w->nservices++;
+	w->nsets++;
+	return 0;
+}
+
+static const uint64_t *ipset_block_source(uint32_t block, void *ctx)
+{
+	struct ipset *set = ctx;
+
+	return set->touched[block] ? ipset_block(set, block) : NULL;
+}
+
+int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set)
+{
+	int err = world_add_service_blocks(w, svc, ipset_block_source, set);
+
+	ipset_clear(set);
+	return err;
+}
+
+int world_note(struct world *w, const char *fmt, ...)
+{
+	size_t old = w->provenance ? strlen(w->provenance) : 0;
+	char line[1024];
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -EINVAL;
+	p = realloc(w->provenance, old + strlen(line) + 2);
+	if (!p)
+		return -ENOMEM;
+	w->provenance = p;
+	strcpy(p + old, line);
+	strcat(p + old, "\n");
+	return 0;
+}
+
+uint64_t world_kernel_bytes(const struct world *w)
+{
+	return (uint64_t)w->nsets * RS_BLOCKS * sizeof(struct rs_dir_entry) + w->pool_words * 8;
+}
+
+/* ---- file I/O ---------------------------------------------------------- */
+
+struct section {
+	const void *data;
+	uint64_t len;	/* bytes written, already padded to 8 */
+};
+
+static int write_all(int fd, const void *buf, uint64_t len)
+{
+	const char *p = buf;
+
+	while (len) {
+		ssize_t n = write(fd, p, len > (1 << 30) ? (1 << 30) : len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		len -= (uint64_t)n;
+	}
+	return 0;
+}
+
+int world_write(const struct world *w, const char *path)
+{
+	struct rs_world_file_header h = { 0 };
+	struct rs_world_file_service *fs = NULL;
+	uint64_t prov_len = w->provenance ? strlen(w->provenance) : 0;
+	char *prov = NULL, *tmp = NULL;
+	struct section sec[4];
+	uint32_t i, crc;
+	int fd = -1, err = 0;
+	size_t k;
+
+	fs = calloc(w->nservices ? w->nservices : 1, sizeof(*fs));
+	prov = calloc(1, PROV_BYTES(prov_len));
+	tmp = malloc(strlen(path) + 16);
+	if (!fs || !prov || !tmp) {
+		err = -ENOMEM;
+		rs_error("out of memory writing '%s'", path);
+		goto out;
+	}
+	for (i = 0; i < w->nservices; i++) {
+		fs[i].slot = w->services[i].svc.slot;
+		fs[i].port = w->services[i].svc.port;
+		fs[i].set = w->services[i].set;
+		fs[i].hosts = w->services[i].hosts;
+	}
+	if (prov_len)
+		memcpy(prov, w->provenance, prov_len);
+
+	sec[0] = (struct section){ fs, (uint64_t)w->nservices * sizeof(*fs) };
+	sec[1] = (struct section){ prov, PROV_BYTES(prov_len) };
+	sec[2] = (struct section){ w->dir, (uint64_t)w->nsets * RS_BLOCKS * sizeof(*w->dir) };
+	sec[3] = (struct section){ w->pool, w->pool_words * 8 };
+
+	memcpy(h.magic, RS_WORLD_MAGIC, 8);
+	h.version = RS_WORLD_VERSION;
+	h.header_size = sizeof(h);
+	h.seed = w->seed;
+	h.created = w->created;
+	h.nservices = w->nservices;
+	h.nsets = w->nsets;
+	h.pool_words = w->pool_words;
+	h.prov_len = prov_len;
+	h.file_size = sizeof(h);
+	crc = (uint32_t)crc32(0L, Z_NULL, 0);
+	for (k = 0; k < 4; k++) {
+		const unsigned char *p = sec[k].data;
+		uint64_t left = sec[k].len;
+
+		h.file_size += sec[k].len;
+		while (left) {	/* zlib's crc32 takes a uInt length */
+			uInt chunk = left > (1u << 30) ? (1u << 30) : (uInt)left;
+
+			crc = (uint32_t)crc32(crc, p, chunk);
+			p += chunk;
+			left -= chunk;
+		}
+	}
+	h.payload_crc = crc;
+
+	sprintf(tmp, "%s.tmp.XXXXXX", path);
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot create '%s': %s", path, strerror(errno));
+		goto out;
+	}
+	err = write_all(fd, &h, sizeof(h));
+	for (k = 0; k < 4 && !err; k++)
+		err = write_all(fd, sec[k].data, sec[k].len);
+	if (!err && fchmod(fd, 0644))
+		err = -errno;
+	if (!err && close(fd))
+		err = -errno;
+	fd = -1;
+	if (!err && rename(tmp, path))
+		err = -errno;
+	if (err) {
+		rs_error("cannot write '%s': %s", path, strerror(-err));
+		unlink(tmp);
+	}
+out:
+	if (fd >= 0) {
+		close(fd);
+		unlink(tmp);
+	}
+	free(fs);
+	free(prov);
+	free(tmp);
+	return err;
+}
+
+static int bad(const char *path, const char *what)
+{
+	rs_error("'%s' is not a valid world file: %s", path, what);
+	return -EINVAL;
+}
+
+static int validate_dir(const struct world *w, const char *path)
+{
+	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS;
+
+	for (i = 0; i < n; i++) {
+		const struct rs_dir_entry *de = &w->dir[i];
+		uint64_t words;
+
+		switch (de->kind) {
+		case RS_C_EMPTY:
+		case RS_C_FULL:
+			continue;
+		case RS_C_BITMAP:
+			words = RS_BITMAP_WORDS;
+			break;
+		case RS_C_ARRAY:
+			if (de->n == 0 || de->n > RS_ARRAY_MAX)
+				return bad(path, "array container with a bad size");
+			words = (de->n + 3) / 4;
+			break;
+		default:
+			return bad(path, "unknown container kind");
+		}
+		if ((uint64_t)de->off + words > w->pool_words)
+			return bad(path, "container outside the pool");
+	}
+	return 0;
+}
+
+int world_open(struct world *w, const char *path)
+{
+	const struct rs_world_file_header *h;
+	const struct rs_world_file_service *fs;
+	uint64_t expect, off;
+	struct stat st;
+	uint32_t i, crc;
+	void *map;
+	int fd, err;
+
+	memset(w, 0, sizeof(*w));
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot open world '%s': %s", path, strerror(errno));
+		return err;
+	}
+	if (fstat(fd, &st)) {
+		err = -errno;
+		close(fd);
+		rs_error("cannot stat '%s': %s", path, strerror(-err));
+		return err;
+	}
+	if ((uint64_t)st.st_size < sizeof(*h)) {
+		close(fd);
+		return bad(path, "too short");
+	}
+	map = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	err = -errno;
+	close(fd);
+	if (map == MAP_FAILED) {
+		rs_error("cannot map '%s': %s", path, strerror(-err));
+		return err;
+	}
+	w->mapping = map;
+	w->mapping_len = st.st_size;
+	h = map;
+
+	if (memcmp(h->magic, RS_WORLD_MAGIC, 8)) {
+		err = bad(path, "wrong magic (not a rescan world)");
+		goto fail;
+	}
+	if (h->version != RS_WORLD_VERSION || h->header_size != sizeof(*h)) {
+		rs_error("'%s': world format version %u is not supported (this rescan reads %u)", path,
+			 h->version, RS_WORLD_VERSION);
+		err = -EINVAL;
+		goto fail;
+	}
+	if (h->nservices > RS_WORLD_MAX_SERVICES || h->nsets > RS_WORLD_MAX_SERVICES ||
+	    h->pool_words > UINT32_MAX || h->prov_len > (1u << 30)) {
+		err = bad(path, "header counts out of range");
+		goto fail;
+	}
+	expect = sizeof(*h) + (uint64_t)h->nservices * sizeof(*fs) + PROV_BYTES(h->prov_len) +
+		 (uint64_t)h->nsets * RS_BLOCKS * sizeof(struct rs_dir_entry) + h->pool_words * 8;
+	if (h->file_size != expect || (uint64_t)st.st_size != expect) {
+		err = bad(path, "size does not match its header (truncated?)");
+		goto fail;
+	}
+	crc = (uint32_t)crc32(0L, Z_NULL, 0);
+	for (off = sizeof(*h); off < expect;) {
+		uInt chunk = expect - off > (1u << 30) ? (1u << 30) : (uInt)(expect - off);
+
+		crc = (uint32_t)crc32(crc, (const unsigned char *)map + off, chunk);
+		off += chunk;
+	}
+	if (crc != h->payload_crc) {
+		err = bad(path, "checksum mismatch (corrupt)");
+		goto fail;
+	}
+
+	w->seed = h->seed;
+	w->created = h->created;
+	w->nservices = h->nservices;
+	w->nsets = h->nsets;
+	w->pool_words = h->pool_words;
+	off = sizeof(*h);
+	fs = (const void *)((const char *)map + off);
+	off += (uint64_t)h->nservices * sizeof(*fs);
+	w->provenance = h->prov_len ? (char *)map + off : NULL;
+	if (((const char *)map)[off + h->prov_len]) {
+		err = bad(path, "provenance text not terminated");
+		goto fail;
+	}
+	off += PROV_BYTES(h->prov_len);
+	w->dir = (void *)((char *)map + off);
+	off += (uint64_t)h->nsets * RS_BLOCKS * sizeof(struct rs_dir_entry);
+	w->pool = (void *)((char *)map + off);
+
+	w->services = calloc(w->nservices ? w->nservices : 1, sizeof(*w->services));
+	if (!w->services) {
+		err = -ENOMEM;
+		goto fail;
+	}
+	for (i = 0; i < w->nservices; i++) {
+		struct rs_svc s = { fs[i].slot, fs[i].port };
+
+		if (fs[i].slot >= RS_NR_SLOTS || fs[i].port > 0xffff || fs[i].set >= w->nsets ||
+		    world_find(w, s)) {
+			err = bad(path, "bad or duplicate service entry");
+			goto fail;
+		}
+		w->services[i].svc = s;
+		w->services[i].set = fs[i].set;
+		w->services[i].hosts = fs[i].hosts;
+	}
+	err = validate_dir(w, path);
+	if (err)
+		goto fail;
+	return 0;
+fail:
+	world_free(w);
+	return err;
+}
+
+/* ---- queries ------------------------------------------------------------ */
+
+static uint16_t array_at(const uint64_t *words, uint32_t i)
+{
+	return (uint16_t)(words[i / 4] >> (i % 4 * 16));
+}
+
+bool world_set_has(const struct world *w, uint32_t set, uint32_t addr)
+{
+	const struct rs_dir_entry *de = &w->dir[(size_t)set * RS_BLOCKS + (addr >> 16)];
+	uint16_t low = addr & 0xffff;
+	uint32_t lo = 0, hi;
+
+	switch (de->kind) {
+	case RS_C_FULL:
+		return true;
+	case RS_C_BITMAP:
+		return w->pool[de->off + (low >> 6)] >> (low & 63) & 1;
+	case RS_C_ARRAY:
+		hi = de->n;
+		while (lo < hi) {
+			uint32_t mid = (lo + hi) / 2;
+
+			if (array_at(w->pool + de->off, mid) < low)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < de->n && array_at(w->pool + de->off, lo) == low;
+	}
+	return false;
+}
+
+int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint32_t last,
+		      int (*fn)(uint32_t addr, void *ctx), void *ctx)
+{
+	uint32_t b, i;
+	int err;
+
+	if (first > last)
+		return 0;
+	for (b = first >> 16;; b++) {
+		const struct rs_dir_entry *de = &w->dir[(size_t)set * RS_BLOCKS + b];
+		uint32_t base = b << 16;
+		uint64_t a;
+
+		switch (de->kind) {
+		case RS_C_FULL:
+			for (a = base; a <= (uint64_t)base + 0xffff; a++)
+				if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
+					return err;
+			break;
+		case RS_C_BITMAP:
+			for (i = 0; i < RS_BITMAP_WORDS; i++) {
+				uint64_t v = w->pool[de->off + i];
+
+				while (v) {
+					a = base + i * 64 + (uint64_t)__builtin_ctzll(v);
+					v &= v - 1;
+					if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
+						return err;
+				}
+			}
+			break;
+		case RS_C_ARRAY:
+			for (i = 0; i < de->n; i++) {
+				a = base + array_at(w->pool + de->off, i);
+				if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
+					return err;
+			}
+			break;
+		}
+		if (b == last >> 16)
+			break;
+	}
+	return 0;
+}

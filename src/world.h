@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * world.h - the world: which hosts answer which service, exactly.
+ *
+ * In memory and on disk a world is a list of services, each naming one host
+ * set, plus the sets themselves in the kernel's own encoding (rescan_abi.h):
+ * a directory of RS_BLOCKS entries per set and a pool of 64-bit words. The
+ * file stores those two arrays verbatim (8-byte aligned, little-endian), so
+ * loading a world is two memcpy()s into mmap-ed BPF maps.
+ *
+ * File layout (version 1):
+ *   struct rs_world_file_header
+ *   services[nservices]   struct rs_world_file_service
+ *   provenance            prov_len bytes of text, NUL-padded to 8
+ *   dir[nsets*RS_BLOCKS]  struct rs_dir_entry
+ *   pool[pool_words]      __u64
+ * A CRC-32 over everything after the header guards against corruption.
+ */
+#ifndef RESCAN_WORLD_H
+#define RESCAN_WORLD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rescan_abi.h"
+#include "ipset.h"
+#include "service.h"
+
+#define RS_WORLD_MAGIC "RSCNWRLD"
+#define RS_WORLD_VERSION 1
+#define RS_WORLD_MAX_SERVICES 4096
+
+struct rs_world_file_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t header_size;
+	uint64_t seed;
+	uint64_t created;	/* unix seconds */
+	uint32_t nservices;
+	uint32_t nsets;
+	uint64_t pool_words;
+	uint64_t prov_len;	/* bytes of provenance text, without padding */
+	uint64_t file_size;
+	uint32_t payload_crc;	/* CRC-32 of every byte after the header */
+	uint32_t reserved;
+};
+
+struct rs_world_file_service {
+	uint32_t slot;
+	uint32_t port;
+	uint32_t set;		/* 0-based host set */
+	uint32_t reserved;
+	uint64_t hosts;
+};
+
+struct world_service {
+	struct rs_svc svc;
+	uint32_t set;
+	uint64_t hosts;
+};
+
+struct world {
+	uint64_t seed;
+	uint64_t created;
+	uint32_t nservices;
+	struct world_service *services;
+	uint32_t nsets;
+	struct rs_dir_entry *dir;	/* nsets * RS_BLOCKS */
+	uint64_t pool_words;
+	uint64_t *pool;
+	char *provenance;		/* text, one line per source */
+
+	/* storage bookkeeping */
+	uint64_t pool_cap;
+	void *mapping;			/* file mapping when opened read-only */
+	size_t mapping_len;
+};
+
+void world_init(struct world *w, uint64_t seed);
+void world_free(struct world *w);
+
+/*
+ * Turn the addresses in set into the host set of service svc (which must
+ * not be in the world yet) and clear set. Returns 0 or -errno.
+ */
+int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set);
+/*
+ * The same from a generator: fn returns the RS_BITMAP_WORDS words of each
+ * /16 block in turn (valid until the next call), or NULL for an empty one.
+ */
+typedef const uint64_t *(*world_block_fn)(uint32_t block, void *ctx);
+int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn fn, void *ctx);
+/* Append a line to the provenance text. */
+int world_note(struct world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Write atomically (temp file + rename); nothing is left behind on error. */
+int world_write(const struct world *w, const char *path);
+/* Map and validate a world file; on error names the file and the problem. */
+int world_open(struct world *w, const char *path);
+
+const struct world_service *world_find(const struct world *w, struct rs_svc svc);
+bool world_set_has(const struct world *w, uint32_t set, uint32_t addr);
+/* Calls fn for every address of set within [first, last], ascending. */
+int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint32_t last,
+		      int (*fn)(uint32_t addr, void *ctx), void *ctx);
+/* Bytes the kernel maps of this world take (directory + pool). */
+uint64_t world_kernel_bytes(const struct world *w);
+
+#endif
