@@ -150,20 +150,20 @@ static const uint64_t *synth_block(uint32_t block, void *ctx)
 	used24 = log_uniform(&net_rng, SYNTH_USED_24_MIN, SYNTH_USED_24_MAX);
 	density = log_uniform(&net_rng, SYNTH_DENSITY_MIN, SYNTH_DENSITY_MAX);
 
+	memset(g->words, 0, sizeof(g->words));
 	for (i = 0; i < 256; i++) {
 		uint32_t base = block << 16 | i << 8;
-		/* Drawn for every /24 so later /24s do not depend on earlier ones. */
-		int used = uniform(&net_rng) < used24;
 
+		/* Every draw depends only on (seed, block) and the draws before
+		 * it in this block, so skipping unused /24s keeps the world a pure
+		 * function of the seed. */
+		if (uniform(&net_rng) >= used24 || !block24_scannable(base))
+			continue;
 		for (w = 0; w < 4; w++) {
 			uint64_t live = random_mask(&net_rng, density);
-			uint64_t offer = random_mask(&svc_rng, g->share);
 
-			g->words[i * 4 + w] = 0;
-			if (used && block24_scannable(base)) {
-				g->words[i * 4 + w] = live & offer;
-				any |= g->words[i * 4 + w] != 0;
-			}
+			g->words[i * 4 + w] = live & random_mask(&svc_rng, g->share);
+			any |= g->words[i * 4 + w] != 0;
 		}
 	}
 	return any ? g->words : NULL;

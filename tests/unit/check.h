@@ -17,7 +17,7 @@ static int check_tests_run, check_tests_failed;
 		if (!(cond)) {                                                  \
 			fprintf(stdout, "#   %s:%d: CHECK(%s) failed: ", __FILE__, \
 				__LINE__, #cond);                               \
-			fprintf(stdout, "" __VA_ARGS__);                        \
+			fprintf(stdout, " " __VA_ARGS__);                       \
 			fputc('\n', stdout);                                    \
 			check_failed_in_test = 1;                               \
 		}                                                               \

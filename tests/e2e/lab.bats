@@ -1,0 +1,122 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# End to end: compile a world from datasets this suite writes, bring a
+# sealed lab up, scan a whole /16 with the real Debian ZMap (TCP SYN and
+# ICMP echo) and masscan, and require the scanners' results to equal the
+# ground truth computed here with awk/sort: no false positive, no false
+# negative.
+
+load lab_helper
+
+setup_file() {
+	require_root_and_tools zmap masscan ip gzip zstd jq
+	export LAB=$(lab_name l)
+	export D="$BATS_FILE_TMPDIR"
+
+	# tcp/80: 3000 random hosts as a ZMap CSV with header, plus rows of
+	# hosts that answered with RST (success 0), which must not count.
+	random_hosts 3000 42 >"$D/http.hosts"
+	{
+		echo "saddr,daddr,success"
+		sed 's/$/,100.64.0.2,1/' "$D/http.hosts"
+		random_hosts 200 4242 | grep -vxFf "$D/http.hosts" | sed 's/$/,100.64.0.2,0/'
+	} >"$D/http.csv"
+	# icmp: 8000 hosts (so one /16 block becomes a bitmap), gzip-compressed bare list.
+	random_hosts 8000 7 >"$D/ping.hosts"
+	gzip -c "$D/ping.hosts" >"$D/ping.txt.gz"
+	# tcp/443: a CIDR block and some single hosts, zstd-compressed.
+	{ echo "# https hosts"; echo "198.18.7.0/24"; random_hosts 500 99; } >"$D/https.txt"
+	zstd -q -f "$D/https.txt" -o "$D/https.txt.zst"
+	{ expand_24 198.18.7.0/24; random_hosts 500 99; } | sort -u >"$D/https.hosts"
+
+	"$RESCAN" world compile -o "$D/test.world" tcp/80="$D/http.csv" \
+		icmp="$D/ping.txt.gz" tcp/443="$D/https.txt.zst"
+	write_blocklist "$D/blocklist"
+	"$RESCAN" lab up --name "$LAB" --world "$D/test.world"
+}
+
+teardown_file() {
+	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
+}
+
+@test "world export gives back exactly the dataset's hosts" {
+	# export is in address order; comm wants text order.
+	"$RESCAN" world export "$D/test.world" tcp/80 198.18.0.0/16 | sort >"$D/export80"
+	assert_same_set "$D/http.hosts" "$D/export80"
+	"$RESCAN" world export "$D/test.world" tcp/443 | sort >"$D/export443"
+	assert_same_set "$D/https.hosts" "$D/export443"
+	"$RESCAN" world export "$D/test.world" icmp 198.18.0.0/16 | sort >"$D/exporti"
+	assert_same_set "$D/ping.hosts" "$D/exporti"
+}
+
+@test "ZMap tcp_synscan over a /16 finds exactly the world's tcp/80 hosts" {
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap -p 80 -r 50000 -c 2 \
+		-b "$D/blocklist" -o "$D/zmap80.csv" 198.18.0.0/16
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	zmap_result "$D/zmap80.csv" >"$D/got80"
+	assert_same_set "$D/http.hosts" "$D/got80"
+}
+
+@test "ZMap icmp_echoscan over a /16 finds exactly the world's icmp hosts" {
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap --probe-module=icmp_echoscan \
+		-r 50000 -c 2 -b "$D/blocklist" -o "$D/ping.csv" 198.18.0.0/16
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	zmap_result "$D/ping.csv" >"$D/goti"
+	assert_same_set "$D/ping.hosts" "$D/goti"
+}
+
+@test "ZMap icmp_echo_time gets its timestamps echoed" {
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap --probe-module=icmp_echo_time \
+		-r 50000 -c 2 -b "$D/blocklist" -f saddr -o "$D/ping_time.csv" 198.18.0.0/16
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	zmap_result "$D/ping_time.csv" >"$D/gott"
+	assert_same_set "$D/ping.hosts" "$D/gott"
+}
+
+@test "masscan SYN scan over a /16 finds exactly the world's tcp/443 hosts" {
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- masscan 198.18.0.0/16 -p443 \
+		--rate 50000 --wait 2 -oL "$D/masscan.txt"
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '$1 == "open" && $2 == "tcp" && $3 == 443 { print $4 }' "$D/masscan.txt" | sort -u >"$D/gotm"
+	assert_same_set "$D/https.hosts" "$D/gotm"
+}
+
+# Runs after the scans above (bats keeps file order).
+@test "stats count every probe: answered ones equal the hosts found" {
+	run "$RESCAN" stats --name "$LAB" --json
+	[ "$status" -eq 0 ]
+	echo "$output" >"$D/stats.json"
+	synack=$(jq .responder.tx_synack "$D/stats.json")
+	delivered=$(jq .scanner_side.rx_synack "$D/stats.json")
+	echo_replies=$(jq .responder.tx_echo_reply "$D/stats.json")
+	# ZMap's tcp/80 scan plus masscan's tcp/443 scan, each host answered once.
+	expected=$(( $(wc -l <"$D/http.hosts") + $(wc -l <"$D/https.hosts") ))
+	[ "$synack" -eq "$expected" ] || { echo "tx_synack $synack, expected $expected"; false; }
+	[ "$delivered" -eq "$synack" ] || { echo "rx_synack $delivered != tx_synack $synack"; false; }
+	# Two ICMP scans (echoscan and echo_time) of the same hosts.
+	[ "$echo_replies" -eq $(( 2 * $(wc -l <"$D/ping.hosts") )) ]
+	# Four scans of a /16, one probe per address each: every probe was
+	# either answered or dropped as not in the world.
+	miss=$(jq .responder.drop_not_in_world "$D/stats.json")
+	[ $(( synack + echo_replies + miss )) -eq $(( 4 * 65536 )) ] ||
+		{ echo "answered $synack + $echo_replies, missed $miss"; false; }
+	[ "$(jq .responder.drop_no_service "$D/stats.json")" -eq 0 ]
+	[ "$(jq .responder.abort_internal "$D/stats.json")" -eq 0 ]
+}
+
+@test "the scanner side has only lo and lab0, and no route but the lab's" {
+	run "$RESCAN" lab exec --name "$LAB" -- ip -o link show
+	[ "$status" -eq 0 ]
+	names=$(echo "$output" | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort | tr '\n' ' ')
+	[ "$names" = "lab0 lo " ] || { echo "links: $names"; false; }
+	run "$RESCAN" lab exec --name "$LAB" -- ip -4 route show
+	[ "$status" -eq 0 ]
+	echo "$output" | grep -q '^default via 100.64.0.1 dev lab0'
+	[ "$(echo "$output" | grep -vc 'dev lab0')" -eq 0 ]
+}
+
+@test "a second 'lab up' with the same name is refused with exit 3" {
+	run "$RESCAN" lab up --name "$LAB" --world "$D/test.world"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"already up"* ]]
+}

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared setup for the lab end-to-end suites: paths, a unique lab name, and
+# dataset generators whose expected results are computed here with awk and
+# sort, never with rescan itself.
+
+REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+RESCAN="$REPO/rescan"
+
+# Unique per suite run, short enough for "<name>-scan"/"<name>-inet".
+lab_name() {
+	printf 't%s%05d' "$1" $(( $$ % 100000 ))
+}
+
+require_root_and_tools() {
+	[ "$(id -u)" = 0 ] || { echo "# these tests need root (netns, XDP)" >&3; return 1; }
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null || { echo "# missing tool: $t (apt-get install it)" >&3; return 1; }
+	done
+	[ -x "$RESCAN" ] || { echo "# $RESCAN not built (run make)" >&3; return 1; }
+}
+
+# N pseudo-random distinct addresses in 198.18.0.0/16 (benchmarking range),
+# from a small LCG so the set is the same on every run; sorted, one per line.
+random_hosts() {
+	local n=$1 seed=$2
+	awk -v n="$n" -v s="$seed" 'BEGIN {
+		x = s; c = 0
+		while (c < n) {
+			x = (x * 1103515245 + 12345) % 2147483648
+			h = int(x / 65536) % 65536
+			if (!(h in seen)) { seen[h] = 1; c++; printf "198.18.%d.%d\n", int(h / 256), h % 256 }
+		}
+	}' | sort -u
+}
+
+# Expand "a.b.c.0/24" into its 256 addresses.
+expand_24() {
+	awk -F'[./]' '{ for (i = 0; i < 256; i++) printf "%s.%s.%s.%d\n", $1, $2, $3, i }' <<<"$1"
+}
+
+# Sorted, de-duplicated addresses from a ZMap output file (header or not).
+zmap_result() {
+	grep -v '^saddr' "$1" | sort -u
+}
+
+# A ZMap blocklist that allows everything but the lab network: tests scan
+# the benchmarking range, which ZMap's default blocklist excludes.
+write_blocklist() {
+	printf '100.64.0.0/10\n' >"$1"
+}
+
+# Fail with the differences shown if two sorted files differ.
+assert_same_set() {
+	local expected=$1 got=$2
+	local fn fp
+	fn=$(comm -23 "$expected" "$got" | wc -l)
+	fp=$(comm -13 "$expected" "$got" | wc -l)
+	if [ "$fn" -ne 0 ] || [ "$fp" -ne 0 ]; then
+		echo "expected $(wc -l <"$expected") hosts, got $(wc -l <"$got"): $fn missing, $fp extra"
+		comm -3 "$expected" "$got" | head -20
+		return 1
+	fi
+}

@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * test_world.c - the world format: containers chosen per block, exact
+ * membership after a write/open round trip, export order, corruption
+ * detection, and the synthetic world's determinism. Expected sets come
+ * from plain arrays in this file, not from the code under test.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "synth.h"
+#include "util.h"
+#include "world.h"
+
+static char tmpdir[] = "/tmp/rescan-test-world-XXXXXX";
+
+static uint32_t A(unsigned a, unsigned b, unsigned c, unsigned d)
+{
+	return a << 24 | b << 16 | c << 8 | d;
+}
+
+static struct rs_svc svc_of(const char *spec)
+{
+	struct rs_svc s = { 0 };
+
+	if (svc_parse(spec, &s))
+		abort();
+	return s;
+}
+
+/* A reference set: every address added, kept in a plain sorted array. */
+struct ref {
+	uint32_t *a;
+	size_t n, cap;
+};
+
+static void ref_add(struct ref *r, uint32_t a)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 1024;
+		r->a = realloc(r->a, r->cap * sizeof(*r->a));
+	}
+	r->a[r->n++] = a;
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void ref_sort(struct ref *r)
+{
+	size_t i, j = 0;
+
+	qsort(r->a, r->n, sizeof(*r->a), cmp_u32);
+	for (i = 0; i < r->n; i++)
+		if (!j || r->a[j - 1] != r->a[i])
+			r->a[j++] = r->a[i];
+	r->n = j;
+}
+
+static int ref_has(const struct ref *r, uint32_t a)
+{
+	return bsearch(&a, r->a, r->n, sizeof(a), cmp_u32) != NULL;
+}
+
+/*
+ * Four /16 blocks, one per container kind, plus edge cases: an array with
+ * one entry, an array of exactly RS_ARRAY_MAX, a bitmap one above it.
+ */
+static void build_reference(struct ref *r)
+{
+	uint32_t i;
+
+	ref_add(r, A(198, 18, 0, 1));			/* array, n = 1 */
+	for (i = 0; i < RS_ARRAY_MAX; i++)		/* array, n = 4096 (max) */
+		ref_add(r, A(198, 19, 0, 0) + i * 16);
+	for (i = 0; i <= RS_ARRAY_MAX; i++)		/* bitmap, 4097 */
+		ref_add(r, A(203, 0, 0, 0) + i * 7);
+	for (i = 0; i < 65536; i++)			/* full */
+		ref_add(r, A(10, 1, 0, 0) + i);
+	ref_add(r, A(0, 0, 0, 0));			/* address 0 */
+	ref_add(r, A(255, 255, 255, 255));		/* last address */
+	ref_sort(r);
+}
+
+static struct world built;
+static struct ref reference;
+
+static void test_build_chooses_containers(void)
+{
+	struct ipset set;
+	size_t i;
+	const struct rs_dir_entry *dir;
+
+	build_reference(&reference);
+	CHECK(ipset_init(&set) == 0);
+	for (i = 0; i < reference.n; i++)
+		ipset_add(&set, reference.a[i]);
+	world_init(&built, 7);
+	CHECK(world_add_service(&built, svc_of("tcp/80"), &set) == 0);
+	CHECK(built.nservices == 1 && built.nsets == 1);
+	CHECK(built.services[0].hosts == reference.n, "hosts %llu vs %zu",
+	      (unsigned long long)built.services[0].hosts, reference.n);
+	dir = built.dir;
+	CHECK(dir[A(198, 18, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 18, 0, 0) >> 16].n == 1);
+	CHECK(dir[A(198, 19, 0, 0) >> 16].kind == RS_C_ARRAY &&
+	      dir[A(198, 19, 0, 0) >> 16].n == RS_ARRAY_MAX);
+	CHECK(dir[A(203, 0, 0, 0) >> 16].kind == RS_C_BITMAP);
+	CHECK(dir[A(10, 1, 0, 0) >> 16].kind == RS_C_FULL);
+	CHECK(dir[A(8, 8, 0, 0) >> 16].kind == RS_C_EMPTY);
+	/* The build set was cleared for the next service. */
+	CHECK(!ipset_has(&set, A(198, 18, 0, 1)) && !set.touched[A(10, 1, 0, 0) >> 16]);
+	/* Adding the same service twice is refused. */
+	ipset_add(&set, A(1, 2, 3, 4));
+	CHECK(world_add_service(&built, svc_of("tcp/80"), &set) == -EEXIST);
+	ipset_free(&set);
+}
+
+/* Membership of every address in the interesting blocks, and neighbours. */
+static void check_membership(const struct world *w, const char *what)
+{
+	static const uint32_t blocks[] = { 198 << 8 | 18, 198 << 8 | 19, 203 << 8 | 0,
+					   10 << 8 | 1, 0, 0xffff, 8 << 8 | 8 };
+	size_t bad = 0, k;
+	uint32_t i;
+
+	for (k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++)
+		for (i = 0; i < 65536; i++) {
+			uint32_t a = blocks[k] << 16 | i;
+
+			if (world_set_has(w, 0, a) != ref_has(&reference, a))
+				bad++;
+		}
+	CHECK(bad == 0, "%s: %zu addresses disagree with the reference", what, bad);
+}
+
+static void test_membership_in_memory(void)
+{
+	check_membership(&built, "in memory");
+}
+
+static char world_path[128];
+
+static void test_write_open_roundtrip(void)
+{
+	struct world w;
+
+	snprintf(world_path, sizeof(world_path), "%s/t.world", tmpdir);
+	world_note(&built, "unit test");
+	CHECK(world_write(&built, world_path) == 0, "%s", rs_last_error());
+	CHECK(world_open(&w, world_path) == 0, "%s", rs_last_error());
+	CHECK(w.seed == 7 && w.nservices == 1 && w.services[0].hosts == reference.n);
+	CHECK(w.provenance && strstr(w.provenance, "unit test"));
+	CHECK(world_kernel_bytes(&w) == world_kernel_bytes(&built));
+	check_membership(&w, "reopened");
+	world_free(&w);
+}
+
+struct collect {
+	struct ref got;
+};
+
+static int collect_addr(uint32_t a, void *ctx)
+{
+	ref_add(&((struct collect *)ctx)->got, a);
+	return 0;
+}
+
+static void test_foreach_is_exact_and_ascending(void)
+{
+	struct collect c = { 0 };
+	size_t i, expect = 0;
+	uint32_t first = A(198, 18, 0, 0), last = A(203, 0, 255, 255);
+
+	CHECK(world_set_foreach(&built, 0, first, last, collect_addr, &c) == 0);
+	for (i = 0; i < reference.n; i++)
+		expect += reference.a[i] >= first && reference.a[i] <= last;
+	CHECK(c.got.n == expect, "got %zu want %zu", c.got.n, expect);
+	for (i = 1; i < c.got.n; i++)
+		CHECK(c.got.a[i - 1] < c.got.a[i], "not ascending at %zu", i);
+	for (i = 0; i < c.got.n; i++)
+		CHECK(ref_has(&reference, c.got.a[i]));
+	free(c.got.a);
+
+	/* The whole space, including address 0 and 255.255.255.255. */
+	memset(&c, 0, sizeof(c));
+	CHECK(world_set_foreach(&built, 0, 0, UINT32_MAX, collect_addr, &c) == 0);
+	CHECK(c.got.n == reference.n && c.got.a[0] == 0 && c.got.a[c.got.n - 1] == UINT32_MAX);
+	free(c.got.a);
+}
+
+static void corrupt_copy(const char *dst, long off, int truncate_to)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "cp %s %s", world_path, dst);
+	CHECK(system(cmd) == 0);
+	if (truncate_to >= 0) {
+		CHECK(truncate(dst, truncate_to) == 0);
+	} else {
+		int fd = open(dst, O_RDWR);
+		unsigned char b;
+
+		CHECK(pread(fd, &b, 1, off) == 1);
+		b ^= 0x40;
+		CHECK(pwrite(fd, &b, 1, off) == 1);
+		close(fd);
+	}
+}
+
+static void test_corruption_is_refused(void)
+{
+	struct world w;
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/c.world", tmpdir);
+	corrupt_copy(p, 300, -1);
+	CHECK(world_open(&w, p) == -EINVAL);
+	CHECK(strstr(rs_last_error(), "checksum") && strstr(rs_last_error(), p), "%s",
+	      rs_last_error());
+	corrupt_copy(p, 0, -1);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "magic"));
+	corrupt_copy(p, 0, 4000);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "truncated"));
+	corrupt_copy(p, 0, 10);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "too short"));
+	snprintf(p, sizeof(p), "%s/missing.world", tmpdir);
+	CHECK(world_open(&w, p) == -ENOENT && strstr(rs_last_error(), "missing.world"));
+}
+
+static void test_write_failure_leaves_nothing(void)
+{
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/no-such-dir/x.world", tmpdir);
+	CHECK(world_write(&built, p) < 0);
+	CHECK(strstr(rs_last_error(), "no-such-dir"));
+}
+
+static void test_empty_world(void)
+{
+	struct world w, r;
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/empty.world", tmpdir);
+	world_init(&w, 1);
+	CHECK(world_write(&w, p) == 0);
+	CHECK(world_open(&r, p) == 0, "%s", rs_last_error());
+	CHECK(r.nservices == 0 && r.pool_words == 0);
+	world_free(&r);
+	world_free(&w);
+}
+
+static void test_service_specs(void)
+{
+	struct rs_svc s;
+	char buf[32];
+
+	CHECK(svc_parse("tcp/443", &s) == 0 && s.slot == RS_SLOT_TCP && s.port == 443);
+	CHECK(svc_parse("icmp", &s) == 0 && s.slot == RS_SLOT_ICMP && s.port == RS_ICMP_ECHO);
+	svc_format(s, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "icmp"));
+	CHECK(svc_parse("tcp/0", &s) == -EINVAL);
+	CHECK(svc_parse("tcp/65536", &s) == -EINVAL);
+	CHECK(svc_parse("tcp/80x", &s) == -EINVAL);
+	CHECK(svc_parse("udp/53", &s) == -EINVAL && strstr(rs_last_error(), "UDP"));
+	CHECK(svc_parse("http", &s) == -EINVAL && strstr(rs_last_error(), "unknown service"));
+}
+
+static void test_cidr_parsing(void)
+{
+	uint32_t f, l;
+
+	CHECK(parse_cidr("198.18.0.0/15", &f, &l) == 0 && f == A(198, 18, 0, 0) &&
+	      l == A(198, 19, 255, 255));
+	CHECK(parse_cidr("1.2.3.4", &f, &l) == 0 && f == l && f == A(1, 2, 3, 4));
+	CHECK(parse_cidr("1.2.3.4/24", &f, &l) == 0 && f == A(1, 2, 3, 0));
+	CHECK(parse_cidr("0.0.0.0/0", &f, &l) == 0 && f == 0 && l == UINT32_MAX);
+	CHECK(parse_cidr("1.2.3.256", &f, &l) < 0);
+	CHECK(parse_cidr("1.2.3", &f, &l) < 0);
+	CHECK(parse_cidr("1.2.3.4/33", &f, &l) < 0);
+	CHECK(parse_cidr("1.2.3.4/", &f, &l) < 0);
+	CHECK(parse_cidr("01234.2.3.4", &f, &l) < 0);
+}
+
+static void test_reserved_ranges(void)
+{
+	CHECK(addr_is_reserved(A(10, 0, 0, 1)) && addr_is_reserved(A(198, 19, 255, 255)));
+	CHECK(addr_is_reserved(A(100, 127, 0, 0)) && !addr_is_reserved(A(100, 128, 0, 0)));
+	CHECK(addr_is_reserved(A(255, 255, 255, 255)) && addr_is_reserved(A(224, 0, 0, 1)));
+	CHECK(!addr_is_reserved(A(1, 1, 1, 1)) && !addr_is_reserved(A(8, 8, 8, 8)));
+	/* 2^32 - (3 * 2^24 + 2^22 + 2^16 * 2 + 2^20 + 5 * 2^8 + 2^17 + 2 * 2^28) */
+	CHECK(scannable_addresses() == 3702258432ull);
+}
+
+int main(void)
+{
+	if (!mkdtemp(tmpdir)) {
+		perror("mkdtemp");
+		return 1;
+	}
+	RUN_TEST(test_build_chooses_containers);
+	RUN_TEST(test_membership_in_memory);
+	RUN_TEST(test_write_open_roundtrip);
+	RUN_TEST(test_foreach_is_exact_and_ascending);
+	RUN_TEST(test_corruption_is_refused);
+	RUN_TEST(test_write_failure_leaves_nothing);
+	RUN_TEST(test_empty_world);
+	RUN_TEST(test_service_specs);
+	RUN_TEST(test_cidr_parsing);
+	RUN_TEST(test_reserved_ranges);
+	world_free(&built);
+	free(reference.a);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", tmpdir);
+		if (system(cmd))
+			return 1;
+	}
+	return CHECK_DONE();
+}
