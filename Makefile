@@ -36,7 +36,7 @@ BPF_TESTS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%,$(wildcard tests/bpf/tes
 # Keep the BPF objects and skeletons between runs.
 .SECONDARY:
 
-.PHONY: all run test test-build bench clean install image
+.PHONY: all deps run test test-build bench clean install image
 all: rescan
 
 $(OUTPUT) $(OUTPUT)/tests:
@@ -68,6 +68,10 @@ test-build: rescan $(UNIT_TESTS) $(BPF_TESTS)
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.
 test: test-build
 	tests/run
+
+# The Debian packages to build, run and test (root).
+deps:
+	scripts/install-deps.sh
 
 # Build, then start a sealed lab on the built-in default world.
 run: rescan
