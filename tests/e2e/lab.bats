@@ -9,7 +9,7 @@
 load lab_helper
 
 setup_file() {
-	require_root_and_tools zmap masscan ip gzip zstd jq
+	require_root_and_tools zmap masscan nmap ip gzip zstd jq
 	export LAB=$(lab_name l)
 	export D="$BATS_FILE_TMPDIR"
 
@@ -119,4 +119,26 @@ teardown_file() {
 	run "$RESCAN" lab up --name "$LAB" --world "$D/test.world"
 	[ "$status" -eq 3 ]
 	[[ "$output" == *"already up"* ]]
+}
+
+# nmap runs last: it retransmits to silent hosts, which the exact probe
+# count of the stats test above must not see.
+@test "nmap -sS finds exactly the tcp/80 hosts of a /24" {
+	grep '^198\.18\.1\.' "$D/http.hosts" >"$D/nmap_expected" || true
+	[ -s "$D/nmap_expected" ]
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- nmap -n -Pn -sS -p 80 --open \
+		-oG "$D/nmap80.gnmap" 198.18.1.0/24
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/80\/open/ { print $2 }' "$D/nmap80.gnmap" | sort -u >"$D/nmap_got"
+	assert_same_set "$D/nmap_expected" "$D/nmap_got"
+}
+
+@test "nmap ping scan (-sn -PE) finds exactly the icmp hosts of a /24" {
+	grep '^198\.18\.2\.' "$D/ping.hosts" >"$D/nmapi_expected" || true
+	[ -s "$D/nmapi_expected" ]
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- nmap -n -sn -PE -oG "$D/nmapi.gnmap" \
+		198.18.2.0/24
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Status: Up/ { print $2 }' "$D/nmapi.gnmap" | sort -u >"$D/nmapi_got"
+	assert_same_set "$D/nmapi_expected" "$D/nmapi_got"
 }
