@@ -92,6 +92,9 @@ static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, 
 	csum_replace4(&th->check, ack, th->ack_seq);
 
 	old_word = *(__u16 *)((__u8 *)th + 12);	/* data offset + flags */
+	/* Clear AE and the reserved bits too: echoing an AccECN SYN's AE
+	 * would claim AccECN support we do not have. */
+	*((__u8 *)th + 12) &= 0xf0;
 	*tcp_flags_byte(th) = TCP_FLAG_SYN_ | TCP_FLAG_ACK_;
 	new_word = *(__u16 *)((__u8 *)th + 12);
 	csum_replace2(&th->check, old_word, new_word);

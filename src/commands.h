@@ -17,7 +17,4 @@ int cmd_stats(int argc, char **argv);
 int world_open_spec(struct world *w, const char *spec, char *desc, size_t desclen);
 #define DEFAULT_WORLD_SPEC "synth:1"
 
-/* Map an internal -errno to the documented exit code. */
-int exit_code_for(int err);
-
 #endif

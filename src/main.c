@@ -37,15 +37,6 @@ static void usage(FILE *f)
 		   "2 usage error, 3 lab state (already up / not up).\n");
 }
 
-int exit_code_for(int err)
-{
-	if (!err)
-		return RS_EXIT_OK;
-	if (err == -EEXIST || err == -ENOENT)
-		return RS_EXIT_STATE;
-	return RS_EXIT_FAIL;
-}
-
 int main(int argc, char **argv)
 {
 	size_t i;

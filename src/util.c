@@ -197,3 +197,12 @@ double now_seconds(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+int exit_code_for(int err)
+{
+	if (!err)
+		return RS_EXIT_OK;
+	if (err == -EEXIST || err == -ENOENT)
+		return RS_EXIT_STATE;
+	return RS_EXIT_FAIL;
+}

@@ -16,6 +16,9 @@ enum rs_exit {
 	RS_EXIT_STATE = 3,	/* lab state does not allow it (already up / not up) */
 };
 
+/* The exit code for a command that failed with -errno err (lab state: 3). */
+int exit_code_for(int err);
+
 /*
  * Library code records what went wrong with rs_error() and returns a
  * negative errno; the command that called it prints the message once.
