@@ -1,0 +1,1207 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * dataset.c - stream a scanner's output file into an ipset.
+ *
+ * Three layers, bottom up:
+ *   src    the file's bytes, through zlib or zstd when its magic says so
+ *   rbuf   a 4 MiB window over src that hands out lines (or raw bytes to
+ *          the JSON reader)
+ *   ds     the format handlers: one function per line for the line
+ *          formats, one per record for masscan JSON
+ * A 61 M-line address list must load in a few seconds, so the hot path
+ * allocates nothing and uses no stdio: memchr finds the newline, a hand
+ * parser reads the address and a short prefetch queue hides the cache
+ * misses of the 512 MiB bitmap behind the parsing of the next lines.
+ *
+ * What the scanners write (checked against their sources):
+ *   ZMap 2.1.1 (src/output_modules/module_csv.c, src/zmap.c): a header
+ *   line only when more than one field is requested, names joined by ","
+ *   (1.2 used ", "); strings containing a comma are quoted. Without -O/-f
+ *   the output is bare saddr lines, duplicates and failures already
+ *   filtered out. With -O csv every response is written, so the "success"
+ *   column decides. (ZMap 4 writes the header even for saddr alone.)
+ *   masscan 1.3.2 (src/out-text.c, src/out-json.c, src/out-ndjson.c,
+ *   src/proto-icmp.c): "-oL" is "#masscan", then "<status> <proto> <port>
+ *   <ip> <time>" or "banner ..." lines, then "# end". "-oJ" is "[", one
+ *   object per line with ",\n" before every object but the first (1.0.5
+ *   put a trailing comma instead), then "]". "-oD" is one object per line
+ *   with "port"/"proto" at the top level and the status under "data".
+ *   An echo reply is reported as proto "icmp", port 0.
+ */
+#include "dataset.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include "rescan_abi.h"
+#include "util.h"
+
+#define RAW_BUF_SIZE (1u << 20)		/* compressed bytes per read() */
+#define WINDOW_SIZE (4u << 20)		/* decompressed window: also the longest line */
+#define PROGRESS_MIN_BYTES (64ull << 20)	/* smaller files load too fast to need it */
+#define ADD_LAG 32			/* addresses between prefetch and store (2^n) */
+#define QUOTE_MAX 60			/* bytes of a bad record quoted in a message */
+
+const char *dataset_format_name(enum dataset_format f)
+{
+	switch (f) {
+	case DS_ZMAP_CSV:
+		return "zmap-csv";
+	case DS_ADDRESSES:
+		return "addresses";
+	case DS_MASSCAN_LIST:
+		return "masscan-list";
+	case DS_MASSCAN_JSON:
+		return "masscan-json";
+	default:
+		return "unknown";
+	}
+}
+
+/* ---- src: a file's bytes, decompressed when needed ---------------------- */
+
+enum codec { CODEC_NONE, CODEC_GZIP, CODEC_ZSTD };
+
+struct src {
+	const char *path;
+	int fd;
+	enum codec codec;
+	unsigned char *raw;	/* bytes read from fd and not yet decoded */
+	size_t raw_len, raw_pos;
+	bool raw_eof;
+	bool frame_done;	/* the decoder sits between gzip members / zstd frames */
+	z_stream z;
+	bool z_live;
+	ZSTD_DCtx *zd;
+	uint64_t raw_total;
+	struct progress prog;
+};
+
+static const char *codec_name(enum codec c)
+{
+	return c == CODEC_GZIP ? "gzip" : c == CODEC_ZSTD ? "zstd" : "plain";
+}
+
+static ssize_t read_fd(struct src *s, void *buf, size_t len)
+{
+	ssize_t n;
+
+	do
+		n = read(s->fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		n = -errno;
+		rs_error("%s: %s", s->path, strerror(errno));
+		return n;
+	}
+	if (n == 0)
+		s->raw_eof = true;
+	s->raw_total += (uint64_t)n;
+	progress_update(&s->prog, s->raw_total);
+	return n;
+}
+
+/* Refill the compressed-input buffer once its bytes are all decoded. */
+static int raw_fill(struct src *s)
+{
+	ssize_t n = read_fd(s, s->raw, RAW_BUF_SIZE);
+
+	if (n < 0)
+		return (int)n;
+	s->raw_pos = 0;
+	s->raw_len = (size_t)n;
+	return 0;
+}
+
+/* The first bytes decide the codec, so read until there are enough of them. */
+static int raw_sniff(struct src *s, size_t want)
+{
+	while (s->raw_len < want && !s->raw_eof) {
+		ssize_t n = read_fd(s, s->raw + s->raw_len, RAW_BUF_SIZE - s->raw_len);
+
+		if (n < 0)
+			return (int)n;
+		s->raw_len += (size_t)n;
+	}
+	return 0;
+}
+
+static bool has_magic(const struct src *s, const char *magic, size_t len)
+{
+	return s->raw_len >= len && !memcmp(s->raw, magic, len);
+}
+
+static int detect_codec(struct src *s)
+{
+	if (has_magic(s, "\x1f\x8b", 2)) {
+		s->codec = CODEC_GZIP;
+	} else if (has_magic(s, "\x28\xb5\x2f\xfd", 4)) {
+		s->codec = CODEC_ZSTD;
+	} else if (has_magic(s, "\xfd" "7zXZ", 5) ||
+		   (has_magic(s, "BZh", 3) && s->raw_len > 3 &&
+		    s->raw[3] >= '1' && s->raw[3] <= '9')) {
+		/* Name the problem instead of calling the file garbage. */
+		rs_error("%s: %s-compressed files are not supported (use gzip or zstd)",
+			 s->path, s->raw[0] == 'B' ? "bzip2" : "xz");
+		return -EINVAL;
+	} else {
+		s->codec = CODEC_NONE;
+	}
+	return 0;
+}
+
+static int codec_init(struct src *s)
+{
+	if (s->codec == CODEC_GZIP) {
+		/* 15 + 16: a gzip wrapper, any window size. */
+		if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
+			rs_error("%s: cannot start gzip decoder", s->path);
+			return -ENOMEM;
+		}
+		s->z_live = true;
+	} else if (s->codec == CODEC_ZSTD) {
+		s->zd = ZSTD_createDCtx();
+		if (!s->zd) {
+			rs_error("%s: cannot start zstd decoder", s->path);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static void src_close(struct src *s)
+{
+	progress_end(&s->prog);
+	if (s->z_live)
+		inflateEnd(&s->z);
+	ZSTD_freeDCtx(s->zd);
+	free(s->raw);
+	if (s->fd >= 0)
+		close(s->fd);
+}
+
+static int src_open(struct src *s, const char *path)
+{
+	struct stat sb;
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->path = path;
+	s->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->fd < 0) {
+		err = -errno;
+		rs_error("%s: %s", path, strerror(errno));
+		return err;
+	}
+	/* Progress counts file bytes, so it works for compressed files too. */
+	if (!fstat(s->fd, &sb) && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= PROGRESS_MIN_BYTES)
+		progress_start(&s->prog, path, (uint64_t)sb.st_size);
+	s->raw = malloc(RAW_BUF_SIZE);
+	if (!s->raw) {
+		rs_error("out of memory");
+		err = -ENOMEM;
+		goto fail;
+	}
+	err = raw_sniff(s, 6);
+	if (!err)
+		err = detect_codec(s);
+	if (!err)
+		err = codec_init(s);
+	if (!err)
+		return 0;
+fail:
+	src_close(s);
+	return err;
+}
+
+/* One decoder step on the buffered input; returns bytes written to out. */
+static ssize_t gzip_step(struct src *s, char *out, size_t cap)
+{
+	int ret;
+
+	if (s->frame_done) {
+		/* Another member follows (gzip -c a b > c, or a resumed scan). */
+		inflateReset(&s->z);
+		s->frame_done = false;
+	}
+	s->z.next_in = s->raw + s->raw_pos;
+	s->z.avail_in = (uInt)(s->raw_len - s->raw_pos);
+	s->z.next_out = (Bytef *)out;
+	s->z.avail_out = (uInt)cap;
+	ret = inflate(&s->z, Z_NO_FLUSH);
+	s->raw_pos = s->raw_len - s->z.avail_in;
+	if (ret == Z_STREAM_END)
+		s->frame_done = true;
+	else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+		rs_error("%s: corrupt gzip data (%s)", s->path, s->z.msg ? s->z.msg : "inflate failed");
+		return -EINVAL;
+	}
+	return (ssize_t)(cap - s->z.avail_out);
+}
+
+static ssize_t zstd_step(struct src *s, char *out, size_t cap)
+{
+	ZSTD_inBuffer in = { s->raw, s->raw_len, s->raw_pos };
+	ZSTD_outBuffer ob = { out, cap, 0 };
+	size_t ret;
+
+	ret = ZSTD_decompressStream(s->zd, &ob, &in);
+	s->raw_pos = in.pos;
+	if (ZSTD_isError(ret)) {
+		rs_error("%s: corrupt zstd data (%s)", s->path, ZSTD_getErrorName(ret));
+		return -EINVAL;
+	}
+	/* 0 means a frame just ended; the context starts the next by itself. */
+	s->frame_done = ret == 0;
+	return (ssize_t)ob.pos;
+}
+
+static ssize_t src_read_plain(struct src *s, char *out, size_t cap)
+{
+	size_t n;
+
+	if (s->raw_pos < s->raw_len) {	/* the sniffed head first */
+		n = s->raw_len - s->raw_pos < cap ? s->raw_len - s->raw_pos : cap;
+		memcpy(out, s->raw + s->raw_pos, n);
+		s->raw_pos += n;
+		return (ssize_t)n;
+	}
+	if (s->raw_eof)
+		return 0;
+	return read_fd(s, out, cap);
+}
+
+/* Decoded bytes into out: >0 bytes, 0 at a clean end, <0 on error. */
+static ssize_t src_read(struct src *s, char *out, size_t cap)
+{
+	ssize_t n;
+	int err;
+
+	if (s->codec == CODEC_NONE)
+		return src_read_plain(s, out, cap);
+	for (;;) {
+		if (s->frame_done && s->raw_pos == s->raw_len) {
+			if (s->raw_eof)
+				return 0;
+			err = raw_fill(s);
+			if (err)
+				return err;
+			continue;
+		}
+		/*
+		 * Step even with no input left: the decoder may still hold
+		 * output that did not fit last time.
+		 */
+		n = s->codec == CODEC_GZIP ? gzip_step(s, out, cap) : zstd_step(s, out, cap);
+		if (n)
+			return n;
+		if (s->raw_pos < s->raw_len || s->frame_done)
+			continue;
+		if (s->raw_eof) {
+			rs_error("%s: truncated %s data", s->path, codec_name(s->codec));
+			return -EINVAL;
+		}
+		err = raw_fill(s);
+		if (err)
+			return err;
+	}
+}
+
+/* ---- rbuf: a window of decoded bytes, split into lines ------------------ */
+
+struct rbuf {
+	struct src *src;
+	char *buf;
+	size_t start, end;	/* unread bytes: buf[start, end) */
+	bool eof;
+	uint64_t lineno;	/* lines handed out so far */
+};
+
+/* Keep the unread tail, append what the source has: >0, 0 at end, <0. */
+static ssize_t rbuf_fill(struct rbuf *b)
+{
+	ssize_t n;
+
+	if (b->start) {
+		memmove(b->buf, b->buf + b->start, b->end - b->start);
+		b->end -= b->start;
+		b->start = 0;
+	}
+	if (b->end == WINDOW_SIZE) {
+		rs_error("%s:%llu: line longer than %u bytes", b->src->path,
+			 (unsigned long long)b->lineno + 1, WINDOW_SIZE);
+		return -EINVAL;
+	}
+	n = src_read(b->src, b->buf + b->end, WINDOW_SIZE - b->end);
+	if (n < 0)
+		return n;
+	if (n == 0)
+		b->eof = true;
+	b->end += (size_t)n;
+	return n;
+}
+
+/*
+ * The next line without its "\n" or "\r\n": 1 with line and end set, 0 after
+ * the last one (which needs no newline), <0 on error.
+ */
+static inline int rbuf_line(struct rbuf *b, const char **line, const char **end)
+{
+	char *p, *nl;
+	ssize_t n;
+
+	for (;;) {
+		p = b->buf + b->start;
+		nl = memchr(p, '\n', b->end - b->start);
+		if (nl) {
+			b->start = (size_t)(nl + 1 - b->buf);
+			break;
+		}
+		if (b->eof) {
+			if (b->start == b->end)
+				return 0;
+			nl = b->buf + b->end;
+			b->start = b->end;
+			break;
+		}
+		n = rbuf_fill(b);
+		if (n < 0)
+			return (int)n;
+	}
+	if (nl > p && nl[-1] == '\r')
+		nl--;
+	b->lineno++;
+	*line = p;
+	*end = nl;
+	return 1;
+}
+
+/* ---- ds: format handlers ------------------------------------------------- */
+
+/*
+ * Stores trail the prefetches by ADD_LAG addresses so the cache and TLB
+ * misses of random addresses overlap (20 M random addresses: 2.1 s with
+ * each store on its own, 1.25 s with the queue).
+ */
+struct adder {
+	struct ipset *set;
+	uint64_t n;
+	uint32_t ring[ADD_LAG];
+};
+
+static inline void adder_push(struct adder *a, uint32_t addr)
+{
+	uint32_t *slot = &a->ring[a->n++ & (ADD_LAG - 1)];
+
+	__builtin_prefetch(&a->set->bits[addr >> 6], 1);
+	if (a->n > ADD_LAG)
+		ipset_add(a->set, *slot);
+	*slot = addr;
+}
+
+static void adder_flush(struct adder *a)
+{
+	uint64_t i = a->n > ADD_LAG ? a->n - ADD_LAG : 0;
+
+	for (; i < a->n; i++)
+		ipset_add(a->set, a->ring[i & (ADD_LAG - 1)]);
+	a->n = 0;
+}
+
+/*
+ * Addresses in the set. "added" is the difference across a load: counting
+ * as we go would read each bitmap word before writing it, and that read
+ * faults in the zero page first, doubling the page faults of a big load.
+ */
+static uint64_t set_population(const struct ipset *set)
+{
+	uint64_t n = 0;
+	uint32_t b, w;
+
+	for (b = 0; b < RS_BLOCKS; b++) {
+		const uint64_t *words = ipset_block(set, b);
+
+		if (!set->touched[b])
+			continue;
+		for (w = 0; w < RS_BITMAP_WORDS; w++)
+			n += (uint64_t)__builtin_popcountll(words[w]);
+	}
+	return n;
+}
+
+struct ds;
+typedef int (*line_fn)(struct ds *d, const char *p, const char *end);
+
+struct ds {
+	const char *path;
+	struct rs_svc svc;
+	struct dataset_stats *st;
+	struct adder add;
+	uint64_t lineno;	/* of the record at hand, for messages */
+	line_fn line;
+	/* zmap-csv: column indexes, -1 when the header lacks them */
+	int col_saddr, col_success, col_class, col_sport;
+	int cols_needed;
+};
+
+static int bad_record(struct ds *d, const char *what, const char *p, const char *end)
+{
+	int len = end - p > QUOTE_MAX ? QUOTE_MAX : (int)(end - p);
+
+	rs_error("%s:%llu: %s: \"%.*s%s\"", d->path, (unsigned long long)d->lineno, what,
+		 len, p, end - p > QUOTE_MAX ? "..." : "");
+	return -EINVAL;
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+static const char *skip_blanks(const char *p, const char *end)
+{
+	while (p < end && is_blank(*p))
+		p++;
+	return p;
+}
+
+static const char *trim_blanks(const char *p, const char *end)
+{
+	while (end > p && is_blank(end[-1]))
+		end--;
+	return end;
+}
+
+static bool token_is(const char *p, const char *end, const char *word)
+{
+	size_t len = strlen(word);
+
+	return (size_t)(end - p) == len && !memcmp(p, word, len);
+}
+
+static bool starts_with(const char *p, const char *end, const char *word)
+{
+	size_t len = strlen(word);
+
+	return (size_t)(end - p) >= len && !memcmp(p, word, len);
+}
+
+/* The next blank-separated token of [*pp, end); false when none is left. */
+static bool next_token(const char **pp, const char *end, const char **tok, const char **tok_end)
+{
+	const char *p = skip_blanks(*pp, end);
+
+	if (p == end)
+		return false;
+	*tok = p;
+	while (p < end && !is_blank(*p))
+		p++;
+	*tok_end = p;
+	*pp = p;
+	return true;
+}
+
+/* A whole decimal token no larger than max. */
+static bool parse_uint(const char *p, const char *end, uint32_t max, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (p == end || end - p > 10)
+		return false;
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return false;
+		v = v * 10 + (uint64_t)(*p - '0');
+	}
+	if (v > max)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+/* A whole token that is one IPv4 address. */
+static bool parse_addr_token(const char *p, const char *end, uint32_t *addr)
+{
+	return parse_ipv4_addr(p, end, addr) == end;
+}
+
+static bool looks_ipv6(const char *p, const char *end)
+{
+	return memchr(p, ':', (size_t)(end - p)) != NULL;
+}
+
+static void add_addr(struct ds *d, uint32_t addr)
+{
+	adder_push(&d->add, addr);
+}
+
+/* Does a masscan record for proto/port describe the service being loaded? */
+static bool svc_matches(const struct ds *d, const char *proto, const char *proto_end, uint32_t port)
+{
+	switch (d->svc.slot) {
+	case RS_SLOT_TCP:
+		return token_is(proto, proto_end, "tcp") && port == d->svc.port;
+	case RS_SLOT_UDP:
+		return token_is(proto, proto_end, "udp") && port == d->svc.port;
+	case RS_SLOT_ICMP:
+		/* masscan --ping reports an echo reply as "icmp" port 0. */
+		return token_is(proto, proto_end, "icmp");
+	}
+	return false;
+}
+
+/* -- addresses: "192.0.2.1", "192.0.2.0/24", comments after '#' */
+
+static int addr_line_slow(struct ds *d, const char *p, const char *end)
+{
+	const char *q, *line = p;
+	uint32_t addr, len = 32, mask;
+
+	p = skip_blanks(p, end);
+	if (p == end || *p == '#')
+		return 0;
+	q = parse_ipv4_addr(p, end, &addr);
+	if (!q)
+		return bad_record(d, looks_ipv6(p, end) ? "IPv6 is not supported" :
+				  "not an IPv4 address or CIDR block", line, end);
+	if (q < end && *q == '/') {
+		p = ++q;
+		while (q < end && *q >= '0' && *q <= '9')
+			q++;
+		if (!parse_uint(p, q, 32, &len))
+			return bad_record(d, "prefix length must be 0-32", line, end);
+	}
+	q = skip_blanks(q, end);
+	if (q < end && *q != '#')
+		return bad_record(d, "not an IPv4 address or CIDR block", line, end);
+	if (len == 32) {
+		add_addr(d, addr);
+		return 0;
+	}
+	/* Host bits are ignored, as in parse_cidr(): 192.0.2.7/24 is 192.0.2.0/24. */
+	mask = len ? ~0u << (32 - len) : 0;
+	ipset_add_range(d->add.set, addr & mask, (addr & mask) | ~mask);
+	return 0;
+}
+
+static int addr_line(struct ds *d, const char *p, const char *end)
+{
+	uint32_t addr;
+
+	/* By far the most common line: one address and nothing else. */
+	if (parse_ipv4_addr(p, end, &addr) == end) {
+		add_addr(d, addr);
+		return 0;
+	}
+	return addr_line_slow(d, p, end);
+}
+
+/* -- masscan -oL: "open tcp 80 192.0.2.1 1700000000" */
+
+static int list_line(struct ds *d, const char *p, const char *end)
+{
+	const char *line = p, *status, *status_end, *proto, *proto_end, *tok, *tok_end;
+	uint32_t port, addr;
+
+	if (!next_token(&p, end, &status, &status_end) || *status == '#')
+		return 0;	/* blank, "#masscan", "# end" */
+	if (!token_is(status, status_end, "open")) {
+		/* banner, closed, up (arp), unknown: not an open service */
+		if (token_is(status, status_end, "banner") || token_is(status, status_end, "closed") ||
+		    token_is(status, status_end, "up") || token_is(status, status_end, "unknown")) {
+			d->st->skipped++;
+			return 0;
+		}
+		return bad_record(d, "not a masscan -oL line", line, end);
+	}
+	if (!next_token(&p, end, &proto, &proto_end))
+		return bad_record(d, "missing protocol", line, end);
+	if (!next_token(&p, end, &tok, &tok_end) || !parse_uint(tok, tok_end, 65535, &port))
+		return bad_record(d, "missing or bad port", line, end);
+	if (!next_token(&p, end, &tok, &tok_end))
+		return bad_record(d, "missing address", line, end);
+	if (!parse_addr_token(tok, tok_end, &addr)) {
+		if (looks_ipv6(tok, tok_end)) {
+			d->st->skipped++;	/* the world is IPv4 only */
+			return 0;
+		}
+		return bad_record(d, "bad address", line, end);
+	}
+	if (!svc_matches(d, proto, proto_end, port)) {
+		d->st->skipped++;
+		return 0;
+	}
+	add_addr(d, addr);
+	return 0;
+}
+
+/* -- zmap-csv: a header naming the columns, then rows */
+
+/*
+ * The next comma-separated field of [*pp, end); a quoted one ends at its
+ * closing quote. *pp becomes NULL after the last field.
+ */
+static bool csv_field(const char **pp, const char *end, const char **f, const char **f_end)
+{
+	const char *p = *pp;
+
+	if (!p)
+		return false;
+	if (p < end && *p == '"') {
+		*f = ++p;
+		/* "" inside quotes is a quote; ZMap never writes it, others may. */
+		while (p < end && (*p != '"' || (p + 1 < end && p[1] == '"')))
+			p += *p == '"' ? 2 : 1;
+		*f_end = p;
+		p = memchr(p, ',', (size_t)(end - p));
+	} else {
+		*f = p;
+		p = memchr(p, ',', (size_t)(end - p));
+		*f_end = p ? p : end;
+	}
+	*pp = p ? p + 1 : NULL;
+	return true;
+}
+
+/* Columns of a header line; false when it is not a ZMap header. */
+static bool csv_header(struct ds *d, const char *p, const char *end)
+{
+	const char *f, *f_end;
+	int i;
+
+	d->col_saddr = d->col_success = d->col_class = d->col_sport = -1;
+	for (i = 0; csv_field(&p, end, &f, &f_end); i++) {
+		/* ZMap before 2.1 separated header names with ", " */
+		f = skip_blanks(f, f_end);
+		f_end = trim_blanks(f, f_end);
+		if (token_is(f, f_end, "saddr") && d->col_saddr < 0)
+			d->col_saddr = i;
+		else if (token_is(f, f_end, "success") && d->col_success < 0)
+			d->col_success = i;
+		else if (token_is(f, f_end, "classification") && d->col_class < 0)
+			d->col_class = i;
+		else if (token_is(f, f_end, "sport") && d->col_sport < 0)
+			d->col_sport = i;
+	}
+	if (d->col_saddr < 0)
+		return false;
+	/* An ICMP reply has no port; a TCP/UDP reply's source port is the service's. */
+	if (d->svc.slot == RS_SLOT_ICMP)
+		d->col_sport = -1;
+	d->cols_needed = d->col_saddr;
+	if (d->col_success > d->cols_needed)
+		d->cols_needed = d->col_success;
+	if (d->col_class > d->cols_needed)
+		d->cols_needed = d->col_class;
+	if (d->col_sport > d->cols_needed)
+		d->cols_needed = d->col_sport;
+	d->cols_needed++;
+	return true;
+}
+
+/* ZMap 2.1.1 classifications of responses that are not a live service. */
+static bool csv_non_answer(const char *p, const char *end)
+{
+	static const char *const no[] = {
+		"rst", "unreach", "icmp-unreach", "sourcequench", "redirect", "timxceed", "other",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (token_is(p, end, no[i]))
+			return true;
+	return false;
+}
+
+static int csv_line(struct ds *d, const char *p, const char *end)
+{
+	const char *line = p, *f, *f_end, *saddr = NULL, *saddr_end = NULL;
+	uint32_t addr, v;
+	int i;
+
+	if (skip_blanks(p, end) == end)
+		return 0;
+	for (i = 0; i < d->cols_needed; i++) {
+		if (!csv_field(&p, end, &f, &f_end))
+			return bad_record(d, "fewer fields than the header names", line, end);
+		f = skip_blanks(f, f_end);
+		f_end = trim_blanks(f, f_end);
+		if (i == d->col_saddr) {
+			saddr = f;
+			saddr_end = f_end;
+		} else if (i == d->col_success) {
+			if (!parse_uint(f, f_end, 1, &v))
+				return bad_record(d, "success is not 0 or 1", line, end);
+			if (!v)
+				goto skip;
+		} else if (i == d->col_class && d->col_success < 0) {
+			/* Without a success column the classification decides. */
+			if (csv_non_answer(f, f_end))
+				goto skip;
+		} else if (i == d->col_sport && f < f_end) {
+			if (!parse_uint(f, f_end, 65535, &v))
+				return bad_record(d, "bad sport", line, end);
+			if (v != d->svc.port)
+				goto skip;
+		}
+	}
+	if (!parse_addr_token(saddr, saddr_end, &addr))
+		return bad_record(d, "bad saddr", line, end);
+	add_addr(d, addr);
+	return 0;
+skip:
+	d->st->skipped++;
+	return 0;
+}
+
+/* -- format detection: the first line that is not blank or a comment */
+
+static void set_format(struct ds *d, enum dataset_format f, line_fn fn)
+{
+	d->st->format = f;
+	d->line = fn;
+}
+
+static int detect_line(struct ds *d, const char *p, const char *end)
+{
+	const char *q = skip_blanks(p, end), *e = trim_blanks(q, end), *t = q, *w, *w_end;
+
+	if (q == e)
+		return 0;
+	if (*q == '#') {
+		if (starts_with(q, e, "#masscan"))
+			set_format(d, DS_MASSCAN_LIST, list_line);
+		return 0;
+	}
+	if (*q >= '0' && *q <= '9') {
+		set_format(d, DS_ADDRESSES, addr_line);
+		return addr_line(d, p, end);
+	}
+	next_token(&t, e, &w, &w_end);
+	if (t < e && (token_is(w, w_end, "open") || token_is(w, w_end, "banner") ||
+		      token_is(w, w_end, "closed") || token_is(w, w_end, "up") ||
+		      token_is(w, w_end, "unknown"))) {
+		set_format(d, DS_MASSCAN_LIST, list_line);
+		return list_line(d, p, end);
+	}
+	if (csv_header(d, q, e)) {
+		set_format(d, DS_ZMAP_CSV, csv_line);
+		return 0;
+	}
+	return bad_record(d, "unknown format (expected addresses, a ZMap CSV header with "
+			  "saddr, masscan -oL or -oJ)", p, end);
+}
+
+static int read_lines(struct ds *d, struct rbuf *b)
+{
+	const char *p = NULL, *end = NULL;
+	int ret, err;
+
+	while ((ret = rbuf_line(b, &p, &end)) > 0) {
+		d->lineno = b->lineno;
+		d->st->lines++;
+		err = d->line(d, p, end);
+		if (err)
+			return err;
+	}
+	return ret;
+}
+
+/* -- masscan -oJ / -oD: a stream of objects, bracketed or not */
+
+static struct json_object *json_get(struct json_object *o, const char *key, enum json_type type)
+{
+	struct json_object *v;
+
+	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, type))
+		return NULL;
+	return v;
+}
+
+/*
+ * Is this port entry an open port of the service? status_in is the object
+ * holding "status": the entry itself for -oJ, its "data" for -oD. Banner
+ * entries carry no status and never match.
+ */
+static int json_port_matches(struct ds *d, struct json_object *entry,
+			     struct json_object *status_in, bool *match)
+{
+	struct json_object *port = json_get(entry, "port", json_type_int);
+	struct json_object *proto = json_get(entry, "proto", json_type_string);
+	struct json_object *status = status_in ? json_get(status_in, "status", json_type_string) : NULL;
+	const char *s;
+	int64_t n;
+
+	*match = false;
+	if (!port || !proto) {
+		rs_error("%s:%llu: masscan record without \"port\" and \"proto\"", d->path,
+			 (unsigned long long)d->lineno);
+		return -EINVAL;
+	}
+	n = json_object_get_int64(port);
+	if (n < 0 || n > 65535) {
+		rs_error("%s:%llu: port %lld out of range", d->path, (unsigned long long)d->lineno,
+			 (long long)n);
+		return -EINVAL;
+	}
+	if (!status || strcmp(json_object_get_string(status), "open"))
+		return 0;
+	s = json_object_get_string(proto);
+	*match = svc_matches(d, s, s + strlen(s), (uint32_t)n);
+	return 0;
+}
+
+/* Add or skip a record's address once its ports have been looked at. */
+static int json_verdict(struct ds *d, const char *ip, const char *ip_end, bool hit)
+{
+	uint32_t addr;
+
+	d->st->lines++;
+	if (!parse_addr_token(ip, ip_end, &addr)) {
+		if (looks_ipv6(ip, ip_end))
+			hit = false;	/* the world is IPv4 only */
+		else
+			return bad_record(d, "bad address", ip, ip_end);
+	}
+	if (!hit) {
+		d->st->skipped++;
+		return 0;
+	}
+	add_addr(d, addr);
+	return 0;
+}
+
+static int json_record(struct ds *d, struct json_object *o)
+{
+	struct json_object *ip, *ports;
+	bool hit = false, match;
+	const char *s;
+	size_t i, n;
+	int err;
+
+	ip = json_object_is_type(o, json_type_object) ? json_get(o, "ip", json_type_string) : NULL;
+	if (!ip) {
+		rs_error("%s:%llu: masscan record without an \"ip\" string", d->path,
+			 (unsigned long long)d->lineno);
+		return -EINVAL;
+	}
+	ports = json_get(o, "ports", json_type_array);
+	if (ports) {
+		n = json_object_array_length(ports);
+		for (i = 0; i < n; i++) {
+			err = json_port_matches(d, json_object_array_get_idx(ports, i),
+						json_object_array_get_idx(ports, i), &match);
+			if (err)
+				return err;
+			hit |= match;
+		}
+	} else {
+		/* -oD: port and proto at the top, status under "data" */
+		err = json_port_matches(d, o, json_get(o, "data", json_type_object), &hit);
+		if (err)
+			return err;
+	}
+	s = json_object_get_string(ip);
+	return json_verdict(d, s, s + strlen(s), hit);
+}
+
+/*
+ * masscan prints every status record with one fprintf (out-json.c), so
+ * that exact layout is matched by hand: json-c allocates a tree per
+ * record and is some 20 times slower on a 61 M-record scan. Anything that
+ * differs by a byte (banners, reformatted files, a record cut by the end
+ * of the window) is left to json-c.
+ */
+struct scan {
+	const char *p, *end;
+};
+
+static bool scan_lit(struct scan *s, const char *lit)
+{
+	size_t n = strlen(lit);
+
+	if ((size_t)(s->end - s->p) < n || memcmp(s->p, lit, n))
+		return false;
+	s->p += n;
+	return true;
+}
+
+/* A string's contents, after its opening quote; escapes are json-c's job. */
+static bool scan_str(struct scan *s, const char **v, const char **v_end)
+{
+	const char *p = s->p;
+
+	while (p < s->end && *p != '"') {
+		if (*p == '\\' || (unsigned char)*p < 0x20)
+			return false;
+		p++;
+	}
+	if (p == s->end)
+		return false;
+	*v = s->p;
+	*v_end = p;
+	s->p = p + 1;
+	return true;
+}
+
+static bool scan_uint(struct scan *s, uint32_t max, uint32_t *v)
+{
+	const char *p = s->p;
+
+	while (p < s->end && *p >= '0' && *p <= '9')
+		p++;
+	if (!parse_uint(s->p, p, max, v))
+		return false;
+	s->p = p;
+	return true;
+}
+
+/* 1: a masscan status record, handled; 0: something else; <0: error. */
+static int json_fast(struct ds *d, struct rbuf *b)
+{
+	struct scan s = { b->buf + b->start, b->buf + b->end };
+	const char *ip, *ip_end, *proto, *proto_end, *status, *status_end, *x, *x_end;
+	uint32_t port, ttl;
+	int err;
+
+	if (!(scan_lit(&s, "{   \"ip\": \"") && scan_str(&s, &ip, &ip_end) &&
+	      scan_lit(&s, ",   \"timestamp\": \"") && scan_str(&s, &x, &x_end) &&
+	      scan_lit(&s, ", \"ports\": [ {\"port\": ") && scan_uint(&s, 65535, &port) &&
+	      scan_lit(&s, ", \"proto\": \"") && scan_str(&s, &proto, &proto_end) &&
+	      scan_lit(&s, ", \"status\": \"") && scan_str(&s, &status, &status_end) &&
+	      scan_lit(&s, ", \"reason\": \"") && scan_str(&s, &x, &x_end) &&
+	      scan_lit(&s, ", \"ttl\": ") && scan_uint(&s, 255, &ttl) && scan_lit(&s, "} ] }")))
+		return 0;
+	b->start = (size_t)(s.p - b->buf);
+	err = json_verdict(d, ip, ip_end, token_is(status, status_end, "open") &&
+			   svc_matches(d, proto, proto_end, port));
+	return err ? err : 1;
+}
+
+static void count_newlines(struct ds *d, const char *p, size_t len)
+{
+	const char *end = p + len;
+
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		d->lineno++;
+		p++;
+	}
+}
+
+/* Feed one object to json-c, across as many windows as it spans. */
+static int json_object_at(struct ds *d, struct rbuf *b, struct json_tokener *tok)
+{
+	uint64_t start_line = d->lineno, end_line;
+	struct json_object *o;
+	enum json_tokener_error jerr;
+	size_t avail, used;
+	ssize_t n;
+	int err;
+
+	json_tokener_reset(tok);
+	for (;;) {
+		avail = b->end - b->start;
+		if (avail > INT32_MAX)
+			avail = INT32_MAX;
+		o = json_tokener_parse_ex(tok, b->buf + b->start, (int)avail);
+		jerr = json_tokener_get_error(tok);
+		used = json_tokener_get_parse_end(tok);
+		count_newlines(d, b->buf + b->start, used);
+		b->start += used;
+		if (o)
+			break;
+		if (jerr != json_tokener_continue) {
+			rs_error("%s:%llu: bad JSON: %s", d->path, (unsigned long long)d->lineno,
+				 json_tokener_error_desc(jerr));
+			return -EINVAL;
+		}
+		n = b->eof ? 0 : rbuf_fill(b);
+		if (n < 0)
+			return (int)n;
+		if (n == 0) {
+			rs_error("%s:%llu: truncated JSON record", d->path,
+				 (unsigned long long)start_line);
+			return -EINVAL;
+		}
+	}
+	/* Messages about the record name the line it starts on. */
+	end_line = d->lineno;
+	d->lineno = start_line;
+	err = json_record(d, o);
+	d->lineno = end_line;
+	json_object_put(o);
+	return err;
+}
+
+/*
+ * Outside objects accept "[", "]", commas and white space in any sensible
+ * order: masscan's ",\n{" separators, 1.0.5's trailing commas, -oD's bare
+ * lines and a pretty-printed array all pass; text after "]" does not.
+ */
+static int read_json(struct ds *d, struct rbuf *b)
+{
+	struct json_tokener *tok = json_tokener_new();
+	bool in_array = false, closed = false, seen = false;
+	ssize_t n;
+	int err = 0;
+	char c;
+
+	if (!tok) {
+		rs_error("out of memory");
+		return -ENOMEM;
+	}
+	d->lineno = 1;
+	for (;;) {
+		if (b->start == b->end) {
+			n = b->eof ? 0 : rbuf_fill(b);
+			if (n < 0) {
+				err = (int)n;
+				break;
+			}
+			if (n == 0)
+				break;
+			continue;
+		}
+		c = b->buf[b->start];
+		if (c == '{' && !closed) {
+			err = json_fast(d, b);
+			if (!err)
+				err = json_object_at(d, b, tok);
+			else if (err > 0)
+				err = 0;
+			if (err)
+				break;
+			seen = true;
+			continue;
+		}
+		if (c == '\n') {
+			d->lineno++;
+		} else if (c == '[' && !in_array && !closed && !seen) {
+			in_array = true;
+		} else if (c == ']' && in_array) {
+			in_array = false;
+			closed = true;
+		} else if (!(c == ',' && !closed) && !is_blank(c)) {
+			rs_error("%s:%llu: unexpected '%c' (0x%02x) in masscan JSON", d->path,
+				 (unsigned long long)d->lineno, c >= ' ' && c < 0x7f ? c : '?',
+				 (unsigned char)c);
+			err = -EINVAL;
+			break;
+		}
+		b->start++;
+	}
+	if (!err && in_array) {
+		rs_error("%s:%llu: truncated JSON: no closing ']'", d->path,
+			 (unsigned long long)d->lineno);
+		err = -EINVAL;
+	}
+	json_tokener_free(tok);
+	return err;
+}
+
+/* ---- dataset_read -------------------------------------------------------- */
+
+/* JSON starts with '[' or '{' (after a byte-order mark and white space). */
+static int sniff_json(struct rbuf *b, bool *json)
+{
+	ssize_t n;
+	size_t i;
+
+	for (;;) {
+		if (b->start == 0 && b->end >= 3 && !memcmp(b->buf, "\xef\xbb\xbf", 3))
+			b->start = 3;
+		for (i = b->start; i < b->end; i++) {
+			if (!is_blank(b->buf[i]) && b->buf[i] != '\n') {
+				*json = b->buf[i] == '[' || b->buf[i] == '{';
+				return 0;
+			}
+		}
+		if (b->eof || b->end == WINDOW_SIZE) {
+			*json = false;
+			return 0;
+		}
+		n = rbuf_fill(b);
+		if (n < 0)
+			return (int)n;
+	}
+}
+
+static int check_svc(struct rs_svc svc)
+{
+	if ((svc.slot == RS_SLOT_TCP || svc.slot == RS_SLOT_UDP) && svc.port <= 65535)
+		return 0;
+	if (svc.slot == RS_SLOT_ICMP && svc.port == RS_ICMP_ECHO)
+		return 0;
+	rs_error("datasets can only describe TCP, UDP and ICMP echo services (slot %u, port %u)",
+		 svc.slot, svc.port);
+	return -EINVAL;
+}
+
+static int read_stream(struct ds *d, struct rbuf *b)
+{
+	bool json;
+	int err;
+
+	err = sniff_json(b, &json);
+	if (err)
+		return err;
+	if (json) {
+		d->st->format = DS_MASSCAN_JSON;
+		return read_json(d, b);
+	}
+	err = read_lines(d, b);
+	/* Nothing but blank lines and comments: an empty address list. */
+	if (!err && d->st->format == DS_UNKNOWN)
+		d->st->format = DS_ADDRESSES;
+	return err;
+}
+
+int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
+		 struct dataset_stats *st)
+{
+	struct dataset_stats scratch;
+	uint64_t before;
+	struct src src;
+	struct rbuf b = { .src = &src };
+	struct ds d = {
+		.path = path,
+		.svc = svc,
+		.add.set = set,
+		.line = detect_line,
+	};
+	int err;
+
+	if (!st)
+		st = &scratch;
+	memset(st, 0, sizeof(*st));
+	d.st = st;
+	err = check_svc(svc);
+	if (err)
+		return err;
+	before = set_population(set);
+	err = src_open(&src, path);
+	if (err)
+		return err;
+	b.buf = malloc(WINDOW_SIZE);
+	if (!b.buf) {
+		rs_error("out of memory");
+		err = -ENOMEM;
+	} else {
+		err = read_stream(&d, &b);
+	}
+	adder_flush(&d.add);
+	st->added = set_population(set) - before;
+	free(b.buf);
+	src_close(&src);
+	return err;
+}
