@@ -91,6 +91,11 @@ static int up(int argc, char **argv)
 			   name ? " --name " : "", name ? name : "");
 		return RS_EXIT_STATE;
 	}
+	/* Before the world is read: that can take seconds. */
+	if (lab_preflight()) {
+		rs_report();
+		return RS_EXIT_FAIL;
+	}
 	if (world_open_spec(&w, spec, desc, sizeof(desc))) {
 		rs_report();
 		return RS_EXIT_FAIL;

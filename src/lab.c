@@ -12,7 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -27,6 +29,34 @@
 
 #define NETNS_RUN_DIR "/run/netns"
 #define BPFFS_ROOT "/sys/fs/bpf"
+
+static bool have_cap(const struct __user_cap_data_struct d[2], int cap)
+{
+	return d[cap / 32].effective & (1u << (cap % 32));
+}
+
+int lab_preflight(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = {};
+	bool bpf_ok;
+
+	if (syscall(SYS_capget, &h, d)) {
+		rs_error("cannot read this process's capabilities: %s", strerror(errno));
+		return -errno;
+	}
+	/* CAP_BPF (39) is enough on kernels that know it; CAP_SYS_ADMIN always is. */
+	bpf_ok = have_cap(d, CAP_SYS_ADMIN) || have_cap(d, 39);
+	if (!have_cap(d, CAP_NET_ADMIN) || !bpf_ok) {
+		rs_error("missing capability %s%s%s: run as root%s",
+			 have_cap(d, CAP_NET_ADMIN) ? "" : "CAP_NET_ADMIN",
+			 !have_cap(d, CAP_NET_ADMIN) && !bpf_ok ? " and " : "",
+			 bpf_ok ? "" : "CAP_SYS_ADMIN (or CAP_BPF)",
+			 " (in a container: --cap-add NET_ADMIN --cap-add SYS_ADMIN)");
+		return -EPERM;
+	}
+	return 0;
+}
 
 int lab_describe(struct lab *l, const char *name)
 {

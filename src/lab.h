@@ -41,6 +41,8 @@ struct lab {
 	char run_dir[128];		/* state file, world summary */
 };
 
+/* Can this process build a lab? One clear error naming what is missing. */
+int lab_preflight(void);
 /* Fill l for lab name (NULL: the default); checks the name. */
 int lab_describe(struct lab *l, const char *name);
 /* Read the mode (here, iface) a running lab was started with into l. */

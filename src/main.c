@@ -4,8 +4,12 @@
  * main.c holds only the subcommand table; each group lives in cmd_*.c.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <bpf/libbpf.h>
 
 #include "commands.h"
 #include "util.h"
@@ -37,10 +41,26 @@ static void usage(FILE *f)
 		   "2 usage error, 3 lab state (already up / not up).\n");
 }
 
+/*
+ * libbpf explains failures at length on stderr; rescan prints its own one
+ * line instead. RESCAN_DEBUG=1 shows libbpf's messages (and the verifier log).
+ */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	static int debug = -1;
+
+	if (debug < 0)
+		debug = getenv("RESCAN_DEBUG") && strcmp(getenv("RESCAN_DEBUG"), "0");
+	if (!debug)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
+	libbpf_set_print(libbpf_print);
 	if (argc < 2) {
 		usage(stderr);
 		return RS_EXIT_USAGE;

@@ -115,3 +115,17 @@ nothing_left() {
 	run "$RESCAN" lab up --name "much-too-long-name"
 	[ "$status" -eq 2 ]
 }
+
+@test "missing capabilities: one line naming them, exit 1, nothing created" {
+	command -v setpriv >/dev/null || { echo "setpriv (util-linux) missing"; false; }
+	run setpriv --bounding-set -sys_admin,-bpf,-perfmon --inh-caps=-all \
+		"$RESCAN" lab up --name "$LAB" --world synth:1
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ "$output" == *"missing capability CAP_SYS_ADMIN (or CAP_BPF)"*"--cap-add SYS_ADMIN"* ]]
+	nothing_left
+	run setpriv --bounding-set -net_admin --inh-caps=-all "$RESCAN" lab up --name "$LAB"
+	[ "$status" -eq 1 ]
+	[[ "$output" == *"CAP_NET_ADMIN"* ]]
+	nothing_left
+}
