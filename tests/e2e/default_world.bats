@@ -73,5 +73,5 @@ teardown_file() {
 		-o "$D/zmap443.csv" "$net.0.0/16"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/zmap443.csv" >"$D/got"
-	assert_same_set "$D/expected" "$D/got"
+	assert_same_set "$D/expected" "$D/got" || { lab_diagnostics "$LAB"; false; }
 }

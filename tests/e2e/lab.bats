@@ -54,7 +54,7 @@ teardown_file() {
 		-b "$D/blocklist" -o "$D/zmap80.csv" 198.18.0.0/16
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/zmap80.csv" >"$D/got80"
-	assert_same_set "$D/http.hosts" "$D/got80"
+	assert_same_set "$D/http.hosts" "$D/got80" || { lab_diagnostics "$LAB"; false; }
 }
 
 @test "ZMap icmp_echoscan over a /16 finds exactly the world's icmp hosts" {
@@ -62,7 +62,7 @@ teardown_file() {
 		-r 50000 -c 2 -b "$D/blocklist" -o "$D/ping.csv" 198.18.0.0/16
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/ping.csv" >"$D/goti"
-	assert_same_set "$D/ping.hosts" "$D/goti"
+	assert_same_set "$D/ping.hosts" "$D/goti" || { lab_diagnostics "$LAB"; false; }
 }
 
 @test "ZMap icmp_echo_time gets its timestamps echoed" {
@@ -70,7 +70,7 @@ teardown_file() {
 		-r 50000 -c 2 -b "$D/blocklist" -f saddr -o "$D/ping_time.csv" 198.18.0.0/16
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/ping_time.csv" >"$D/gott"
-	assert_same_set "$D/ping.hosts" "$D/gott"
+	assert_same_set "$D/ping.hosts" "$D/gott" || { lab_diagnostics "$LAB"; false; }
 }
 
 @test "masscan SYN scan over a /16 finds exactly the world's tcp/443 hosts" {
@@ -78,7 +78,7 @@ teardown_file() {
 		--rate 50000 --wait 2 -oL "$D/masscan.txt"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	awk '$1 == "open" && $2 == "tcp" && $3 == 443 { print $4 }' "$D/masscan.txt" | sort -u >"$D/gotm"
-	assert_same_set "$D/https.hosts" "$D/gotm"
+	assert_same_set "$D/https.hosts" "$D/gotm" || { lab_diagnostics "$LAB"; false; }
 }
 
 # Runs after the scans above (bats keeps file order).
@@ -130,7 +130,7 @@ teardown_file() {
 		-oG "$D/nmap80.gnmap" 198.18.1.0/24
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	awk '/80\/open/ { print $2 }' "$D/nmap80.gnmap" | sort -u >"$D/nmap_got"
-	assert_same_set "$D/nmap_expected" "$D/nmap_got"
+	assert_same_set "$D/nmap_expected" "$D/nmap_got" || { lab_diagnostics "$LAB"; false; }
 }
 
 @test "nmap ping scan (-sn -PE) finds exactly the icmp hosts of a /24" {
@@ -140,5 +140,5 @@ teardown_file() {
 		198.18.2.0/24
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	awk '/Status: Up/ { print $2 }' "$D/nmapi.gnmap" | sort -u >"$D/nmapi_got"
-	assert_same_set "$D/nmapi_expected" "$D/nmapi_got"
+	assert_same_set "$D/nmapi_expected" "$D/nmapi_got" || { lab_diagnostics "$LAB"; false; }
 }

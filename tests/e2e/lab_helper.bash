@@ -62,3 +62,18 @@ assert_same_set() {
 		return 1
 	fi
 }
+
+# On a failed comparison: where did packets go? Responder and scanner-side
+# counters, and the veth drivers' own counters on both ends.
+lab_diagnostics() {
+	local lab=$1
+	echo "--- rescan stats --name $lab"
+	"$RESCAN" stats --name "$lab" 2>&1
+	if command -v ethtool >/dev/null; then
+		echo "--- ethtool -S lab0 (scanner side), non-zero"
+		"$RESCAN" lab exec --name "$lab" -- ethtool -S lab0 2>&1 | awk '$NF != 0'
+		echo "--- ethtool -S inet0 (internet side), non-zero"
+		ip netns exec "$lab-inet" ethtool -S inet0 2>&1 | awk '$NF != 0'
+	fi
+	echo "--- load: $(cat /proc/loadavg)"
+}

@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# compose/lab.yml (appliance + one student) and compose/class.yml (appliance
+# + N students): students scan at the same time, each from its own source
+# address, and each result is exactly the world's ground truth; `down`
+# leaves nothing behind. Runs with Debian's docker-compose 1.29 (or
+# `docker compose` where that is what there is: COMPOSE=...).
+
+load docker_helper
+
+RANGE=80.0.0.0/16
+
+setup_file() {
+	docker_setup_file
+	export RESCAN_DATA="$BATS_FILE_TMPDIR/data"
+	mkdir -p "$RESCAN_DATA"
+	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
+	host_state >"$HOST_BEFORE"
+	# Ground truth from the image itself, computed once.
+	dk run --rm --network none --entrypoint rescan "$IMAGE" world export synth:1 tcp/80 "$RANGE" \
+		>"$BATS_FILE_TMPDIR/tcp80"
+	dk run --rm --network none --entrypoint rescan "$IMAGE" world export synth:1 tcp/443 "$RANGE" \
+		>"$BATS_FILE_TMPDIR/tcp443"
+}
+
+teardown_file() {
+	local f
+	for f in lab class; do
+		compose -p "$RUN_ID$f" -f "$REPO/compose/$f.yml" down -t 5 >/dev/null 2>&1 || true
+	done
+	docker_teardown_file
+}
+
+# The compose project's containers of SERVICE, by container name.
+containers_of() {
+	dk ps -q --filter "label=com.docker.compose.project=$1" --filter "label=com.docker.compose.service=$2" |
+		xargs -r "$DOCKER" inspect -f '{{.Name}}' | sed 's|^/||' | sort
+}
+
+# scan CONTAINER PORT OUTFILE: zmap from a student, saddr and daddr kept.
+scan() {
+	dk exec "$1" timeout 120 zmap -p "$2" -r 50000 --cooldown-time=2 -q -f saddr,daddr \
+		-o "/tmp/scan-$2.csv" "$RANGE" >/dev/null 2>&1 &&
+		dk exec "$1" cat "/tmp/scan-$2.csv" | tail -n +2 >"$3"
+}
+
+# check_student CSV EXPECTED ADDR: results exact, every reply sent to ADDR.
+check_student() {
+	cut -d, -f1 "$1" >"$1.hosts"
+	expect_exact "$2" "$1.hosts"
+	[ "$(cut -d, -f2 "$1" | sort -u)" = "$3" ] ||
+		fail "replies went to $(cut -d, -f2 "$1" | sort -u | tr '\n' ' '), not only to $3"
+}
+
+student_addr() {
+	dk exec "$1" awk '$1 == "source-ip" { print $2 }' /etc/zmap/zmap.conf
+}
+
+@test "lab.yml: appliance and student come up; the student holds 100.64.0.129" {
+	local p=${RUN_ID}lab i
+	run compose -p "$p" -f "$REPO/compose/lab.yml" up -d
+	[ "$status" -eq 0 ] || fail "$output"
+	for c in $(containers_of "$p" lab) $(containers_of "$p" student); do
+		wait_ready "$c"
+	done
+	[ "$(student_addr "$(containers_of "$p" student)")" = 100.64.0.129 ]
+	# The appliance has no network of Docker's: lo and the lab, nothing else.
+	run dk exec "$(containers_of "$p" lab)" ip -o link show
+	[ "$(awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' <<<"$output" | sort | tr '\n' ' ')" = "lab0 lo " ]
+}
+
+@test "lab.yml: the student's zmap finds exactly the world's tcp/80 hosts, from its own address" {
+	local s
+	s=$(containers_of "${RUN_ID}lab" student)
+	scan "$s" 80 "$BATS_TEST_TMPDIR/s.csv"
+	check_student "$BATS_TEST_TMPDIR/s.csv" "$BATS_FILE_TMPDIR/tcp80" 100.64.0.129
+}
+
+@test "lab.yml: down takes everything away in seconds, nothing left on the host" {
+	local p=${RUN_ID}lab lab t0 t1
+	lab=$(containers_of "$p" lab)
+	lab_bpf_ids "$lab" >"$BATS_TEST_TMPDIR/ids"
+	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids"
+	t0=$(date +%s%N)
+	run compose -p "$p" -f "$REPO/compose/lab.yml" down -t 10
+	t1=$(date +%s%N)
+	[ "$status" -eq 0 ] || fail "$output"
+	echo "# lab.yml down took $(((t1 - t0) / 1000000)) ms (both containers, removal included)" >&3
+	[ $(((t1 - t0) / 1000000)) -lt 10000 ]
+	[ -z "$(containers_of "$p" lab)" ]
+	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
+	host_unchanged "$HOST_BEFORE"
+}
+
+@test "class.yml: two students scanning at once each get the exact result from their own address" {
+	local p=${RUN_ID}class c s1 s2 a1 a2 pid1 pid2
+	STUDENTS=2 run compose -p "$p" -f "$REPO/compose/class.yml" up -d
+	[ "$status" -eq 0 ] || fail "$output"
+	for c in $(containers_of "$p" lab) $(containers_of "$p" student); do
+		wait_ready "$c"
+	done
+	read -r s1 s2 <<<"$(containers_of "$p" student | tr '\n' ' ')"
+	[ -n "$s2" ] || fail "expected two students: $(containers_of "$p" student)"
+	a1=$(student_addr "$s1")
+	a2=$(student_addr "$s2")
+	[[ $a1 == 100.64.0.1[2-9][0-9] ]] && [[ $a2 == 100.64.0.1[2-9][0-9] ]] && [ "$a1" != "$a2" ] ||
+		fail "student addresses: '$a1' '$a2'"
+	# The same range and port at the same time, and a second port.
+	scan "$s1" 80 "$BATS_TEST_TMPDIR/s1.csv" &
+	pid1=$!
+	scan "$s2" 80 "$BATS_TEST_TMPDIR/s2.csv" &
+	pid2=$!
+	wait "$pid1" || fail "student 1's scan failed"
+	wait "$pid2" || fail "student 2's scan failed"
+	check_student "$BATS_TEST_TMPDIR/s1.csv" "$BATS_FILE_TMPDIR/tcp80" "$a1"
+	check_student "$BATS_TEST_TMPDIR/s2.csv" "$BATS_FILE_TMPDIR/tcp80" "$a2"
+	scan "$s2" 443 "$BATS_TEST_TMPDIR/s2b.csv"
+	check_student "$BATS_TEST_TMPDIR/s2b.csv" "$BATS_FILE_TMPDIR/tcp443" "$a2"
+}
+
+@test "class.yml: --scale student=3 gives a third student its own address; the appliance logs them" {
+	local p=${RUN_ID}class a
+	run compose -p "$p" -f "$REPO/compose/class.yml" up -d --scale student=3
+	[ "$status" -eq 0 ] || fail "$output"
+	for c in $(containers_of "$p" student); do
+		wait_ready "$c"
+	done
+	[ "$(containers_of "$p" student | wc -l)" -eq 3 ]
+	a=$(for c in $(containers_of "$p" student); do student_addr "$c"; done | sort -u | wc -l)
+	[ "$a" -eq 3 ]
+	local i
+	for ((i = 0; i < 30; i++)); do
+		dk logs "$(containers_of "$p" lab)" 2>&1 | grep -q '^rescan-lab: students: 1 2 3 $' && break
+		sleep 1
+	done
+	dk logs "$(containers_of "$p" lab)" 2>&1 | grep -q '^rescan-lab: students: 1 2 3 $'
+}
+
+@test "class.yml: down leaves nothing on the host" {
+	local p=${RUN_ID}class
+	lab_bpf_ids "$(containers_of "$p" lab)" >"$BATS_TEST_TMPDIR/ids"
+	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids"
+	run compose -p "$p" -f "$REPO/compose/class.yml" down -t 10
+	[ "$status" -eq 0 ] || fail "$output"
+	[ -z "$(containers_of "$p" lab)$(containers_of "$p" student)" ]
+	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
+	host_unchanged "$HOST_BEFORE"
+}

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Host mode: `docker run --network host ... rescan:lab --mode host` creates
+# rescan0 in the host's namespace for host tools, without touching the
+# host's default route; ZMap on the host, given -i/-G/-S, finds exactly the
+# world's hosts; stop removes rescan0 and the XDP programs.
+#
+# Network safety: every probe is sent by ZMap with -i rescan0 -G <lab
+# gateway MAC>, so it goes onto the lab's veth and nowhere else; the suite
+# refuses to start if rescan0 or the lab network already exist on the host.
+
+load docker_helper
+
+RANGE=80.0.0.0/16
+
+setup_file() {
+	docker_setup_file
+	if ip link show dev rescan0 >/dev/null 2>&1 || ip -4 addr show | grep -q ' 100\.64\.0\.'; then
+		fail "FATAL: rescan0 or 100.64.0.0/24 already exists on this host; host mode cannot be tested"
+		return 1
+	fi
+	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
+	host_state >"$HOST_BEFORE"
+	ip route show default >"$BATS_FILE_TMPDIR/default.before"
+	export LAB
+	LAB=$(lab_run host --network host "${CAPS[@]}" -- --mode host)
+	wait_ready "$LAB"
+}
+
+teardown_file() {
+	docker_teardown_file
+}
+
+# zmap as installed on the host, else the image's (it runs in the host's
+# namespace all the same with --network host).
+host_zmap() {
+	if command -v zmap >/dev/null 2>&1; then
+		timeout 120 zmap "$@"
+	else
+		dk exec "$LAB" timeout 120 zmap "$@"
+	fi
+}
+
+@test "host: the ready line gives the exact zmap flags" {
+	run dk logs "$LAB"
+	grep -q "^rescan-lab: ready in .*host interface rescan0 100.64.0.2: zmap -i rescan0 -G $GW_MAC -S 100.64.0.2\$" <<<"$output" ||
+		fail "$output"
+}
+
+@test "host: rescan0 is on the host, the host's default route is untouched" {
+	run ip -br -4 addr show dev rescan0
+	[ "$status" -eq 0 ]
+	[[ $output == *"100.64.0.2/24"* ]]
+	ip -d link show dev rescan0 | grep -q 'prog/xdp'
+	ip route show default | cmp -s - "$BATS_FILE_TMPDIR/default.before" ||
+		fail "default route changed: $(ip route show default)"
+	# Only the lab's own /24 was added to the host's routes.
+	[ "$(ip route show dev rescan0)" = "100.64.0.0/24 proto kernel scope link src 100.64.0.2 " ] ||
+		[ "$(ip route show dev rescan0)" = "100.64.0.0/24 proto kernel scope link src 100.64.0.2" ]
+}
+
+@test "host: zmap -i rescan0 -G MAC -S 100.64.0.2 on the host finds exactly the world's tcp/80 hosts" {
+	dk exec "$LAB" rescan world export synth:1 tcp/80 "$RANGE" >"$BATS_TEST_TMPDIR/expected"
+	host_zmap -i rescan0 -G "$GW_MAC" -S 100.64.0.2 -p 80 -r 50000 --cooldown-time=2 -q \
+		-o "$BATS_TEST_TMPDIR/got" "$RANGE" 2>"$BATS_TEST_TMPDIR/zmap.log" ||
+		fail "zmap failed: $(tail -n 3 "$BATS_TEST_TMPDIR/zmap.log")"
+	expect_exact "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "host: the health check probes through rescan0" {
+	run dk exec "$LAB" rescan-health
+	[ "$status" -eq 0 ]
+	[[ $output == "healthy: responder attached on rescan0, answered "* ]]
+}
+
+@test "host: a second host-mode appliance refuses, saying rescan0 exists" {
+	run timeout 120 "$DOCKER" run --rm --label "$LABEL=$RUN_ID" --network host "${CAPS[@]}" "$IMAGE" --mode host
+	[ "$status" -eq 1 ]
+	[ "${#lines[@]}" -eq 1 ]
+	[[ $output == *"interface rescan0 already exists"* ]]
+}
+
+@test "host: docker stop removes rescan0 and the XDP programs in < 2 s; the host is as before" {
+	lab_bpf_ids "$LAB" >"$BATS_TEST_TMPDIR/ids"
+	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids"
+	local t0 t1
+	t0=$(date +%s%N)
+	dk stop "$LAB" >/dev/null
+	t1=$(date +%s%N)
+	echo "# docker stop took $(((t1 - t0) / 1000000)) ms" >&3
+	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
+	if ip link show dev rescan0 >/dev/null 2>&1; then
+		fail "rescan0 is still there"
+	fi
+	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
+	host_unchanged "$HOST_BEFORE"
+}
+
+@test "host: even docker kill -s KILL (no teardown) leaves nothing on the host" {
+	local lab i
+	lab=$(lab_run host-killed --network host "${CAPS[@]}" -- --mode host)
+	wait_ready "$lab"
+	lab_bpf_ids "$lab" >"$BATS_TEST_TMPDIR/ids"
+	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids"
+	dk kill -s KILL "$lab" >/dev/null
+	# The internet namespace dies with the container's mount namespace, and
+	# with it the veth pair, rescan0 included.
+	for ((i = 0; i < 40; i++)); do
+		ip link show dev rescan0 >/dev/null 2>&1 || break
+		sleep 0.25
+	done
+	if ip link show dev rescan0 >/dev/null 2>&1; then
+		fail "rescan0 is still there 10 s after the kill"
+	fi
+	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
+	host_unchanged "$HOST_BEFORE"
+}

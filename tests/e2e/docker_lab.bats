@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# The self-contained appliance: `docker run -d --cap-add NET_ADMIN --cap-add
+# SYS_ADMIN rescan:lab` on Docker's default bridge network, then plain
+# `docker exec lab zmap ...` (no flags) must find exactly the world's ground
+# truth, and `docker stop` must take everything down in under 2 s.
+# Ground truth comes from `rescan world export` in the same image.
+
+load docker_helper
+
+RANGE=80.0.0.0/16	# 884 tcp/80 hosts in synth:1; scanned at 50k pps
+SMALL=1.0.0.0/24
+
+setup_file() {
+	docker_setup_file
+	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
+	host_state >"$HOST_BEFORE"
+	# Health checks every 2 s, so the test sees the state change quickly.
+	export LAB
+	LAB=$(lab_run lab "${CAPS[@]}" --health-interval 2s --health-start-period 60s --)
+	wait_ready "$LAB"
+}
+
+teardown_file() {
+	docker_teardown_file
+}
+
+# export_truth SERVICE RANGE FILE
+export_truth() {
+	dk exec "$LAB" rescan world export synth:1 "$1" "$2" >"$3"
+}
+
+@test "self: one ready line with the world summary" {
+	run dk logs "$LAB"
+	[ "$(grep -c '^rescan-lab: ready in ' <<<"$output")" -eq 1 ]
+	grep '^rescan-lab: ready in ' <<<"$output" |
+		grep -E 'world synth:1 \(icmp [0-9]+, tcp/80 [0-9]+, tcp/443 [0-9]+, tcp/22 [0-9]+ hosts\); scanner lab0 100\.64\.0\.2'
+}
+
+@test "self: sealed - no link up but lab0, every route through the lab" {
+	run dk exec "$LAB" ip -o link show up
+	[ "$status" -eq 0 ]
+	[ "$(awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' <<<"$output" | sort | tr '\n' ' ')" = "lab0 lo " ] ||
+		fail "links up: $output"
+	run dk exec "$LAB" ip -4 route show
+	[ "$status" -eq 0 ]
+	[ "${lines[0]}" = "default via 100.64.0.1 dev lab0 " ] || [ "${lines[0]}" = "default via 100.64.0.1 dev lab0" ]
+	! grep -v 'dev lab0' <<<"$output"
+}
+
+@test "self: zmap with no flags finds exactly the world's tcp/80 hosts" {
+	export_truth tcp/80 "$RANGE" "$BATS_TEST_TMPDIR/expected"
+	run dk exec "$LAB" timeout 120 zmap -p 80 -r 50000 --cooldown-time=2 -q -o /data/http.csv "$RANGE"
+	[ "$status" -eq 0 ] || fail "zmap failed: $output"
+	dk exec "$LAB" cat /data/http.csv >"$BATS_TEST_TMPDIR/got"
+	expect_exact "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "self: zmap icmp_echoscan finds exactly the world's icmp hosts" {
+	export_truth icmp 80.0.0.0/20 "$BATS_TEST_TMPDIR/expected"
+	run dk exec "$LAB" timeout 120 zmap --probe-module=icmp_echoscan -r 50000 --cooldown-time=2 -q \
+		-o /data/ping.csv 80.0.0.0/20
+	[ "$status" -eq 0 ] || fail "zmap failed: $output"
+	dk exec "$LAB" cat /data/ping.csv >"$BATS_TEST_TMPDIR/got"
+	expect_exact "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "self: masscan with no adapter flags finds exactly the tcp/80 hosts" {
+	export_truth tcp/80 1.0.0.0/20 "$BATS_TEST_TMPDIR/expected"
+	run dk exec "$LAB" timeout 120 masscan -p80 --rate 20000 --wait 2 -oL /data/masscan.txt 1.0.0.0/20
+	[ "$status" -eq 0 ] || fail "masscan failed: $output"
+	dk exec "$LAB" awk '$1 == "open" { print $4 }' /data/masscan.txt >"$BATS_TEST_TMPDIR/got"
+	expect_exact "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "self: nmap -sS finds exactly the tcp/22, tcp/80 and tcp/443 ports of a /24" {
+	local p
+	for p in 22 80 443; do
+		dk exec "$LAB" rescan world export synth:1 "tcp/$p" "$SMALL" | sed "s|\$| $p|"
+	done >"$BATS_TEST_TMPDIR/expected"
+	run dk exec "$LAB" timeout 300 nmap -n -Pn -sS -p 22,80,443 --max-retries 1 -oG /data/nmap.gnmap "$SMALL"
+	[ "$status" -eq 0 ] || fail "nmap failed: $output"
+	dk exec "$LAB" cat /data/nmap.gnmap | awk '/Ports:/ {
+		for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+\/open\//) { split($i, a, "/"); print $2 " " a[1] } }' \
+		>"$BATS_TEST_TMPDIR/got"
+	expect_exact "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/got"
+}
+
+@test "self: rescan stats in the container counts the answers" {
+	run dk exec "$LAB" rescan stats --json
+	[ "$status" -eq 0 ]
+	local tx
+	tx=$(grep -o '"tx_synack":[0-9]*' <<<"$output" | cut -d: -f2)
+	[ "$tx" -gt 884 ]
+}
+
+@test "self: HEALTHCHECK turns healthy (responder attached and answering)" {
+	local i s
+	for ((i = 0; i < 60; i++)); do
+		s=$(dk inspect -f '{{.State.Health.Status}}' "$LAB")
+		[ "$s" = healthy ] && break
+		sleep 1
+	done
+	[ "$s" = healthy ] || fail "health: $s" "$(dk inspect -f '{{json .State.Health}}' "$LAB")"
+	run dk exec "$LAB" rescan-health
+	[ "$status" -eq 0 ]
+	[[ $output == "healthy: responder attached on lab0, answered a tcp/"*" probe to "* ]]
+}
+
+@test "self: a world from a volume, by flag, env and /world" {
+	# A tiny world of our own: three tcp/80 hosts.
+	printf '80.1.2.3\n80.1.2.4\n80.1.9.9\n' >"$BATS_TEST_TMPDIR/hosts.txt"
+	run dk run --rm --network none -v "$BATS_TEST_TMPDIR:/data" --entrypoint rescan "$IMAGE" \
+		world compile -o /data/tiny.world tcp/80=/data/hosts.txt
+	[ "$status" -eq 0 ] || fail "$output"
+	mkdir "$BATS_TEST_TMPDIR/w" && mv "$BATS_TEST_TMPDIR/tiny.world" "$BATS_TEST_TMPDIR/w/"
+	local how scan='timeout 30 zmap -p 80 -q --cooldown-time=1 -o - 80.1.0.0/16 2>/dev/null'
+	for how in flag env volume; do
+		case $how in
+		flag) set -- -v "$BATS_TEST_TMPDIR/w:/data:ro" -- --world /data/tiny.world sh -c "$scan" ;;
+		env) set -- -v "$BATS_TEST_TMPDIR/w:/data:ro" -e RESCAN_WORLD=/data/tiny.world -- sh -c "$scan" ;;
+		volume) set -- -v "$BATS_TEST_TMPDIR/w:/world:ro" -- sh -c "$scan" ;;
+		esac
+		local opts=()
+		while [ "$1" != -- ]; do
+			opts+=("$1")
+			shift
+		done
+		shift
+		run timeout 120 "$DOCKER" run --rm --label "$LABEL=$RUN_ID" --network none "${CAPS[@]}" "${opts[@]}" "$IMAGE" "$@"
+		[ "$status" -eq 0 ] || fail "$how: $output"
+		[[ ${lines[0]} == *"world /"*"tiny.world (tcp/80 3 hosts)"* ]] || fail "$how: ${lines[0]}"
+		grep -E '^[0-9.]+$' <<<"$output" >"$BATS_TEST_TMPDIR/got"
+		expect_exact "$BATS_TEST_TMPDIR/hosts.txt" "$BATS_TEST_TMPDIR/got"
+	done
+}
+
+@test "self: HEALTHCHECK says unhealthy once the responder is detached" {
+	run dk exec "$LAB" sh -c 'ip -n "$(ip netns list | cut -d" " -f1 | grep -- -inet)" link set dev inet0 xdp off'
+	[ "$status" -eq 0 ] || fail "$output"
+	run dk exec "$LAB" rescan-health
+	[ "$status" -eq 1 ]
+	[[ $output == "unhealthy: the responder is not attached"* ]]
+}
+
+@test "self: docker stop takes the lab down in < 2 s, leaving no XDP, map, veth or namespace" {
+	lab_bpf_ids "$LAB" >"$BATS_TEST_TMPDIR/ids"
+	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids" || fail "no lab XDP program found"
+	grep -q '^map ' "$BATS_TEST_TMPDIR/ids" || fail "no lab map found"
+	local t0 t1
+	t0=$(date +%s%N)
+	run dk stop "$LAB"
+	t1=$(date +%s%N)
+	[ "$status" -eq 0 ]
+	echo "# docker stop took $(((t1 - t0) / 1000000)) ms" >&3
+	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
+	[ "$(dk inspect -f '{{.State.ExitCode}}' "$LAB")" -eq 0 ]
+	dk logs "$LAB" 2>&1 | grep -q "^rescan-lab: stopped: lab 'rescan' down"
+	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
+	host_unchanged "$HOST_BEFORE"
+}
