@@ -77,6 +77,13 @@ deps:
 run: rescan
 	./rescan lab up
 
+# The rescan:lab appliance: a Docker engine (started if none runs), the base
+# image (built with debootstrap if no registry answers), then the image.
+image:
+	scripts/docker-engine.sh
+	scripts/docker-base.sh
+	DOCKER_BUILDKIT=0 docker build -t rescan:lab .
+
 bench: rescan
 	scripts/bench.sh
 

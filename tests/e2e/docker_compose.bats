@@ -13,6 +13,7 @@ RANGE=80.0.0.0/16
 
 setup_file() {
 	docker_setup_file
+	if docker_skipped; then return 0; fi
 	export RESCAN_DATA="$BATS_FILE_TMPDIR/data"
 	mkdir -p "$RESCAN_DATA"
 	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
@@ -26,6 +27,7 @@ setup_file() {
 
 teardown_file() {
 	local f
+	[ -n "${RUN_ID:-}" ] || return 0
 	for f in lab class; do
 		compose -p "$RUN_ID$f" -f "$REPO/compose/$f.yml" down -t 5 >/dev/null 2>&1 || true
 	done
@@ -40,7 +42,7 @@ containers_of() {
 
 # scan CONTAINER PORT OUTFILE: zmap from a student, saddr and daddr kept.
 scan() {
-	dk exec "$1" timeout 120 zmap -p "$2" -r 50000 --cooldown-time=2 -q -f saddr,daddr \
+	dk exec "$1" timeout 120 zmap -p "$2" -r 25000 --cooldown-time=2 -q -f saddr,daddr \
 		-o "/tmp/scan-$2.csv" "$RANGE" >/dev/null 2>&1 &&
 		dk exec "$1" cat "/tmp/scan-$2.csv" | tail -n +2 >"$3"
 }
@@ -71,8 +73,9 @@ student_addr() {
 }
 
 @test "lab.yml: the student's zmap finds exactly the world's tcp/80 hosts, from its own address" {
-	local s
+	local s DIAG_CONTAINER
 	s=$(containers_of "${RUN_ID}lab" student)
+	DIAG_CONTAINER=$(containers_of "${RUN_ID}lab" lab)
 	scan "$s" 80 "$BATS_TEST_TMPDIR/s.csv"
 	check_student "$BATS_TEST_TMPDIR/s.csv" "$BATS_FILE_TMPDIR/tcp80" 100.64.0.129
 }
@@ -94,13 +97,14 @@ student_addr() {
 }
 
 @test "class.yml: two students scanning at once each get the exact result from their own address" {
-	local p=${RUN_ID}class c s1 s2 a1 a2 pid1 pid2
+	local p=${RUN_ID}class c s1 s2 a1 a2 pid1 pid2 DIAG_CONTAINER
 	STUDENTS=2 run compose -p "$p" -f "$REPO/compose/class.yml" up -d
 	[ "$status" -eq 0 ] || fail "$output"
 	for c in $(containers_of "$p" lab) $(containers_of "$p" student); do
 		wait_ready "$c"
 	done
 	read -r s1 s2 <<<"$(containers_of "$p" student | tr '\n' ' ')"
+	DIAG_CONTAINER=$(containers_of "$p" lab)
 	[ -n "$s2" ] || fail "expected two students: $(containers_of "$p" student)"
 	a1=$(student_addr "$s1")
 	a2=$(student_addr "$s2")

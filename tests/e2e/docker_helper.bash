@@ -22,9 +22,11 @@ REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 DOCKER=${DOCKER:-docker}
 IMAGE=${RESCAN_IMAGE:-rescan:lab}
 # The least the appliance needs (see the README): no --privileged, no
-# seccomp or AppArmor changes.
+# seccomp or AppArmor changes. (CAPS and GW_MAC are used by the suites.)
+# shellcheck disable=SC2034
 CAPS=(--cap-add NET_ADMIN --cap-add SYS_ADMIN)
 LABEL=rescan-test
+# shellcheck disable=SC2034
 GW_MAC=02:52:53:00:00:01
 
 dk() { timeout "${DK_TIMEOUT:-120}" "$DOCKER" "$@"; }
@@ -47,13 +49,22 @@ fail() {
 	return 1
 }
 
+# RESCAN_SKIP_DOCKER=1: every test skips (bats 1.8 cannot skip from
+# setup_file, so each suite's setup_file returns early and setup skips).
+docker_skipped() { [ "${RESCAN_SKIP_DOCKER:-0}" = 1 ]; }
+
+setup() {
+	if docker_skipped; then
+		skip "RESCAN_SKIP_DOCKER=1: Docker suites skipped"
+	fi
+}
+
 # setup_file of every docker suite: engine, base image, rescan:lab (built
 # once per bats run), and a run id that labels everything the suite starts.
 docker_setup_file() {
-	if [ "${RESCAN_SKIP_DOCKER:-0}" = 1 ]; then
-		skip "RESCAN_SKIP_DOCKER=1: Docker suites skipped"
-	fi
-	export RUN_ID="rst$$-$(basename "$BATS_TEST_FILENAME" .bats | tr -cd 'a-z0-9')"
+	docker_skipped && return 0
+	RUN_ID="rst$$-$(basename "$BATS_TEST_FILENAME" .bats | tr -cd 'a-z0-9')"
+	export RUN_ID
 	local out
 	if ! out=$(DOCKER=$DOCKER "$REPO/scripts/docker-engine.sh" 2>&1); then
 		fail "FATAL: no Docker engine: $out" \
@@ -75,6 +86,8 @@ docker_setup_file() {
 					"$(tail -n 15 "$BATS_RUN_TMPDIR/docker-build.log")"
 				return 1
 			fi
+			# Earlier rescan:lab images this build replaced (untagged now).
+			dk image prune -f --filter "label=org.opencontainers.image.title=rescan:lab" >/dev/null 2>&1
 		fi
 		touch "$stamp"
 	fi
@@ -121,7 +134,9 @@ wait_ready() {
 }
 
 # expect_exact EXPECTED GOT: the two address lists are the same set (and
-# not empty). On a difference, prints the first lines of it.
+# not empty). On a difference, prints the first lines of it, and the lab's
+# counters when DIAG_CONTAINER names the appliance (where a reply was lost:
+# not sent, not delivered to lab0, or not picked up by the scanner).
 expect_exact() {
 	local e=$BATS_TEST_TMPDIR/expected.sorted g=$BATS_TEST_TMPDIR/got.sorted
 	sort -u "$1" >"$e"
@@ -133,9 +148,15 @@ expect_exact() {
 	fi
 	if ! cmp -s "$e" "$g"; then
 		fail "result differs from the ground truth ($(wc -l <"$e") expected, $(wc -l <"$g") got);" \
-			"< only expected, > only got:" "$(comm -3 "$e" "$g" | head -n 10 | sed 's/^\t/> /; /^[^>]/s/^/< /')"
+			"< only expected, > only got:" "$(comm -3 "$e" "$g" | head -n 10 | sed 's/^\t/> /; /^[^>]/s/^/< /')" \
+			"${DIAG_CONTAINER:+counters of $DIAG_CONTAINER (answered vs delivered): $(lab_counters "$DIAG_CONTAINER")}"
 		return 1
 	fi
+}
+
+# The appliance's non-zero counters on one line.
+lab_counters() {
+	dk exec "$1" rescan stats --json 2>/dev/null | grep -oE '"[a-z_]+":[1-9][0-9]*' | tr -d '"' | tr '\n' ' '
 }
 
 # The lab's XDP program ids and the ids of the maps they use, as the

@@ -16,6 +16,7 @@ RANGE=80.0.0.0/16
 
 setup_file() {
 	docker_setup_file
+	if docker_skipped; then return 0; fi
 	if ip link show dev rescan0 >/dev/null 2>&1 || ip -4 addr show | grep -q ' 100\.64\.0\.'; then
 		fail "FATAL: rescan0 or 100.64.0.0/24 already exists on this host; host mode cannot be tested"
 		return 1
@@ -25,6 +26,7 @@ setup_file() {
 	ip route show default >"$BATS_FILE_TMPDIR/default.before"
 	export LAB
 	LAB=$(lab_run host --network host "${CAPS[@]}" -- --mode host)
+	export DIAG_CONTAINER=$LAB
 	wait_ready "$LAB"
 }
 
@@ -62,7 +64,7 @@ host_zmap() {
 
 @test "host: zmap -i rescan0 -G MAC -S 100.64.0.2 on the host finds exactly the world's tcp/80 hosts" {
 	dk exec "$LAB" rescan world export synth:1 tcp/80 "$RANGE" >"$BATS_TEST_TMPDIR/expected"
-	host_zmap -i rescan0 -G "$GW_MAC" -S 100.64.0.2 -p 80 -r 50000 --cooldown-time=2 -q \
+	host_zmap -i rescan0 -G "$GW_MAC" -S 100.64.0.2 -p 80 -r 25000 --cooldown-time=2 -q \
 		-o "$BATS_TEST_TMPDIR/got" "$RANGE" 2>"$BATS_TEST_TMPDIR/zmap.log" ||
 		fail "zmap failed: $(tail -n 3 "$BATS_TEST_TMPDIR/zmap.log")"
 	expect_exact "$BATS_TEST_TMPDIR/expected" "$BATS_TEST_TMPDIR/got"

@@ -9,6 +9,7 @@ load docker_helper
 
 setup_file() {
 	docker_setup_file
+	if docker_skipped; then return 0; fi
 }
 
 teardown_file() {

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# rescan:lab - a sealed virtual internet for ZMap, masscan and nmap.
+#
+#   make image                      (scripts/docker-base.sh, then docker build -t rescan:lab .)
+#   docker run -it --rm --cap-add NET_ADMIN --cap-add SYS_ADMIN rescan:lab
+#
+# No registry reachable? scripts/docker-base.sh makes the debian:bookworm-slim
+# base image locally with debootstrap; this file stays the same.
+ARG BASE=debian:bookworm-slim
+
+# ---- build: the project's own `make` -------------------------------------
+FROM ${BASE} AS build
+LABEL org.rescan.stage=build
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      make gcc libc6-dev clang libbpf-dev bpftool \
+      libelf-dev zlib1g-dev libzstd-dev libjson-c-dev pkg-config \
+ && rm -rf /var/lib/apt/lists/*
+WORKDIR /src
+COPY . .
+# The packages of the libraries the binary links (libbpf, libelf, zlib, ...),
+# so the runtime stage follows the Makefile's LDLIBS without a second list.
+RUN make -j"$(nproc)" rescan && ./rescan --version \
+ && ldd rescan | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' \
+  | while read -r lib; do \
+      p=$(readlink -f "$lib"); \
+      dpkg -S "$p" 2>/dev/null || dpkg -S "${p#/usr}" 2>/dev/null || dpkg -S "/usr$p"; \
+    done | cut -d: -f1 | sort -u >runtime-packages \
+ && test -s runtime-packages && cat runtime-packages
+
+# ---- runtime: rescan, the scanners, and inspection tools only -------------
+FROM ${BASE}
+LABEL org.opencontainers.image.title="rescan:lab" \
+      org.opencontainers.image.description="A sealed virtual internet for mass-scan tools (XDP responder + ZMap, masscan, nmap)" \
+      org.opencontainers.image.licenses="GPL-2.0-only"
+# The rescan binary's libraries, the scanners, iproute2 for the lab's links,
+# bpftool to inspect it, socat for the appliance's status socket that
+# student containers read, busybox for small tools the base lacks (ping,
+# nc, arping, vi, ...).
+COPY --from=build /src/runtime-packages /tmp/runtime-packages
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends \
+      $(cat /tmp/runtime-packages) \
+      zmap masscan nmap iproute2 bpftool busybox socat \
+ && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log \
+ && cd /usr/local/bin \
+ && for a in $(busybox --list); do \
+      command -v "$a" >/dev/null 2>&1 || ln -s /bin/busybox "$a"; \
+    done \
+ && cp /etc/zmap/zmap.conf /etc/zmap/zmap.conf.dist \
+ && mkdir -p /data /etc/masscan
+COPY --from=build /src/rescan /usr/local/bin/rescan
+COPY rootfs/ /
+RUN rescan --version \
+ && chmod 0755 /usr/local/sbin/rescan-entrypoint /usr/local/sbin/rescan-health \
+ && echo '[ -r /run/rescan/motd ] && [ -z "${RESCAN_MOTD_SHOWN:-}" ] && cat /run/rescan/motd && export RESCAN_MOTD_SHOWN=1' >>/etc/bash.bashrc
+WORKDIR /data
+# Interval 30 s: each check sends one probe from 100.64.0.254 (see rescan-health).
+HEALTHCHECK --interval=30s --timeout=15s --start-period=120s --retries=3 \
+    CMD ["/usr/local/sbin/rescan-health"]
+ENTRYPOINT ["/usr/local/sbin/rescan-entrypoint"]
