@@ -7,6 +7,7 @@
 
 #include "commands.h"
 #include "lab.h"
+#include "subcmd.h"
 #include "util.h"
 
 static void up_usage(FILE *f)
@@ -237,11 +238,7 @@ static int status(int argc, char **argv)
 	return RS_EXIT_OK;
 }
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-} lab_cmds[] = {
+static const struct subcmd lab_cmds[] = {
 	{ "up", up, "create the sealed lab and load a world" },
 	{ "down", down, "remove the lab and everything it created" },
 	{ "exec", exec_cmd, "run a command (zmap, masscan, nmap) on the scanner side" },
@@ -250,19 +247,5 @@ static const struct {
 
 int cmd_lab(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		FILE *f = argc < 2 ? stderr : stdout;
-
-		fprintf(f, "usage: rescan lab SUBCOMMAND [ARGS]\n\n");
-		for (i = 0; i < sizeof(lab_cmds) / sizeof(lab_cmds[0]); i++)
-			fprintf(f, "  %-8s %s\n", lab_cmds[i].name, lab_cmds[i].summary);
-		return argc < 2 ? RS_EXIT_USAGE : RS_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(lab_cmds) / sizeof(lab_cmds[0]); i++)
-		if (!strcmp(argv[1], lab_cmds[i].name))
-			return lab_cmds[i].run(argc - 1, argv + 1);
-	rs_die_msg("unknown lab subcommand '%s' (try 'rescan lab --help')", argv[1]);
-	return RS_EXIT_USAGE;
+	return subcmd_dispatch("rescan lab", NULL, NULL, SUBCMDS(lab_cmds), argc, argv);
 }

@@ -13,6 +13,7 @@
 
 #include "commands.h"
 #include "dataset.h"
+#include "subcmd.h"
 #include "synth.h"
 #include "util.h"
 
@@ -447,11 +448,7 @@ static int export(int argc, char **argv)
 
 /* ---- dispatch ----------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-} world_cmds[] = {
+static const struct subcmd world_cmds[] = {
 	{ "compile", compile, "compile scan datasets into a world file" },
 	{ "synth", synth, "write the built-in internet-like world" },
 	{ "info", info, "services, host counts, ranges, seed of a world" },
@@ -460,20 +457,7 @@ static const struct {
 
 int cmd_world(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		FILE *f = argc < 2 ? stderr : stdout;
-
-		fprintf(f, "usage: rescan world SUBCOMMAND [ARGS]\n\n");
-		for (i = 0; i < sizeof(world_cmds) / sizeof(world_cmds[0]); i++)
-			fprintf(f, "  %-8s %s\n", world_cmds[i].name, world_cmds[i].summary);
-		fprintf(f, "\nA WORLD argument is a world file or synth:SEED (the built-in generator).\n");
-		return argc < 2 ? RS_EXIT_USAGE : RS_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(world_cmds) / sizeof(world_cmds[0]); i++)
-		if (!strcmp(argv[1], world_cmds[i].name))
-			return world_cmds[i].run(argc - 1, argv + 1);
-	rs_die_msg("unknown world subcommand '%s' (try 'rescan world --help')", argv[1]);
-	return RS_EXIT_USAGE;
+	return subcmd_dispatch("rescan world", NULL,
+			       "A WORLD argument is a world file or synth:SEED (the built-in generator).",
+			       SUBCMDS(world_cmds), argc, argv);
 }

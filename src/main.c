@@ -12,34 +12,18 @@
 #include <bpf/libbpf.h>
 
 #include "commands.h"
+#include "subcmd.h"
 #include "util.h"
 
 #ifndef RESCAN_VERSION
 #define RESCAN_VERSION "0.1.0"
 #endif
 
-static const struct command {
-	const char *name;
-	int (*run)(int argc, char **argv);
-	const char *summary;
-} commands[] = {
+static const struct subcmd commands[] = {
 	{ "world", cmd_world, "compile, generate, inspect and export worlds" },
 	{ "lab", cmd_lab, "bring a sealed lab up or down, run a scanner inside it" },
 	{ "stats", cmd_stats, "what the responder saw, answered and dropped" },
 };
-
-static void usage(FILE *f)
-{
-	size_t i;
-
-	fprintf(f, "usage: rescan COMMAND [ARGS]\n\n"
-		   "A sealed virtual internet for ZMap, masscan and nmap: an XDP program\n"
-		   "answers their probes from a fixed ground-truth world.\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'rescan COMMAND --help' tells more. Exit codes: 0 ok, 1 failure,\n"
-		   "2 usage error, 3 lab state (already up / not up).\n");
-}
 
 /*
  * libbpf explains failures at length on stderr; rescan prints its own one
@@ -58,24 +42,14 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 
 int main(int argc, char **argv)
 {
-	size_t i;
-
 	libbpf_set_print(libbpf_print);
-	if (argc < 2) {
-		usage(stderr);
-		return RS_EXIT_USAGE;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		usage(stdout);
-		return RS_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version")) {
+	if (argc >= 2 && (!strcmp(argv[1], "--version") || !strcmp(argv[1], "version"))) {
 		printf("rescan %s\n", RESCAN_VERSION);
 		return RS_EXIT_OK;
 	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (!strcmp(argv[1], commands[i].name))
-			return commands[i].run(argc - 1, argv + 1);
-	rs_die_msg("unknown command '%s' (try 'rescan --help')", argv[1]);
-	return RS_EXIT_USAGE;
+	return subcmd_dispatch("rescan",
+			       "A sealed virtual internet for ZMap, masscan and nmap: an XDP program\n"
+			       "answers their probes from a fixed ground-truth world.",
+			       "Exit codes: 0 ok, 1 failure, 2 usage error, 3 lab state (already up / not up).",
+			       SUBCMDS(commands), argc, argv);
 }
