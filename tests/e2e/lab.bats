@@ -50,7 +50,7 @@ teardown_file() {
 }
 
 @test "ZMap tcp_synscan over a /16 finds exactly the world's tcp/80 hosts" {
-	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap -p 80 -r 50000 -c 2 \
+	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap -p 80 -r 50000 -c 5 \
 		-b "$D/blocklist" -o "$D/zmap80.csv" 198.18.0.0/16
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/zmap80.csv" >"$D/got80"
@@ -59,7 +59,7 @@ teardown_file() {
 
 @test "ZMap icmp_echoscan over a /16 finds exactly the world's icmp hosts" {
 	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap --probe-module=icmp_echoscan \
-		-r 50000 -c 2 -b "$D/blocklist" -o "$D/ping.csv" 198.18.0.0/16
+		-r 50000 -c 5 -b "$D/blocklist" -o "$D/ping.csv" 198.18.0.0/16
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/ping.csv" >"$D/goti"
 	assert_same_set "$D/ping.hosts" "$D/goti" || { lab_diagnostics "$LAB"; false; }
@@ -67,7 +67,7 @@ teardown_file() {
 
 @test "ZMap icmp_echo_time gets its timestamps echoed" {
 	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- zmap --probe-module=icmp_echo_time \
-		-r 50000 -c 2 -b "$D/blocklist" -f saddr -o "$D/ping_time.csv" 198.18.0.0/16
+		-r 50000 -c 5 -b "$D/blocklist" -f saddr -o "$D/ping_time.csv" 198.18.0.0/16
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	zmap_result "$D/ping_time.csv" >"$D/gott"
 	assert_same_set "$D/ping.hosts" "$D/gott" || { lab_diagnostics "$LAB"; false; }
@@ -75,7 +75,7 @@ teardown_file() {
 
 @test "masscan SYN scan over a /16 finds exactly the world's tcp/443 hosts" {
 	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- masscan 198.18.0.0/16 -p443 \
-		--rate 50000 --wait 2 -oL "$D/masscan.txt"
+		--rate 50000 --wait 5 -oL "$D/masscan.txt"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	awk '$1 == "open" && $2 == "tcp" && $3 == 443 { print $4 }' "$D/masscan.txt" | sort -u >"$D/gotm"
 	assert_same_set "$D/https.hosts" "$D/gotm" || { lab_diagnostics "$LAB"; false; }

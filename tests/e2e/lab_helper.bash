@@ -67,6 +67,9 @@ assert_same_set() {
 # counters, and the veth drivers' own counters on both ends.
 lab_diagnostics() {
 	local lab=$1
+	# The scanner's own summary (ZMap reports pcap drops there).
+	echo "--- scanner's last lines"
+	echo "${output:-}" | tail -3
 	echo "--- rescan stats --name $lab"
 	"$RESCAN" stats --name "$lab" 2>&1
 	if command -v ethtool >/dev/null; then
