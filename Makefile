@@ -63,6 +63,10 @@ $(OUTPUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(OUTPUT)/tes
 $(OUTPUT)/tests/%: tests/bpf/%.c tests/unit/check.h $(LIB_OBJS) | $(OUTPUT)/tests
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
+# The benchmark driver (datasets, per-probe cost, world load); see scripts/bench.sh.
+$(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) | $(OUTPUT)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+
 test-build: rescan $(UNIT_TESTS) $(BPF_TESTS)
 
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.

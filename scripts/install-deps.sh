@@ -8,5 +8,5 @@ apt-get update
 apt-get install -y --no-install-recommends \
 	make gcc libc6-dev clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev libjson-c-dev pkg-config \
-	iproute2 zmap masscan nmap bats jq zstd gzip busybox-static ca-certificates ethtool \
+	iproute2 zmap masscan nmap bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox \
 	docker.io docker-compose debootstrap

@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# scripts/bench/lib.sh - helpers shared by the `make bench` phases (sourced).
+#
+# Everything a phase creates is named after the suite's run id ($RUN) and
+# removed by bench_cleanup, also when the suite is interrupted: labs
+# ("b<id><suffix>"), bpffs pins under $PIN, the tmpfs scratch $SCRATCH,
+# and the sysctls it turned on. Scanners only ever run inside a lab (sealed:
+# the scanner side has no route but the veth) and always under `timeout`.
+
+: "${REPO:?}" "${RUN:?}"
+RESCAN="$REPO/rescan"
+RSBENCH="$REPO/.output/rsbench"
+PIN=/sys/fs/bpf/rescan-bench-$RUN
+SCRATCH=/dev/shm/rescan-bench-$RUN
+SCAN_RANGE=64.0.0.0/10	# 4 Mi addresses; sealed lab, nothing leaves it
+GW_MAC=02:52:53:00:00:01	# the lab's gateway (src/lab.c)
+LABS=()
+
+log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+bench_cleanup() {
+	local l
+	for l in "${LABS[@]}"; do
+		"$RESCAN" lab down --name "$l" >/dev/null 2>&1 || true
+	done
+	rm -rf "$PIN" "$SCRATCH" 2>/dev/null
+	if [ -n "${BPF_STATS_WAS:-}" ]; then
+		sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS" || true
+	fi
+}
+
+# The machine's state, for every figure: load average and the user CPU time
+# that processes other than ours used (other work on a 2-core box is the
+# main source of noise; the lead and other engineers build and test here).
+cpu_user_ticks() { awk '/^cpu / { print $2 + $3 }' /proc/stat; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+# ---- lab set-up ------------------------------------------------------------
+
+# lab_create NAME WORLD: a lab, its responder pinned so it survives swaps,
+# and the XDP_DROP baseline program loaded next to it.
+lab_create() {
+	local name=$1 world=$2 rid
+	"$RESCAN" lab up --name "$name" --world "$world" >/dev/null || die "lab up $name failed"
+	LABS+=("$name")
+	mkdir -p "$PIN"
+	rid=$(ip netns exec "$name-inet" bpftool -j net show dev inet0 | jq '.[0].xdp[0].id')
+	[ -n "$rid" ] && [ "$rid" != null ] || die "no responder on $name inet0"
+	bpftool prog pin id "$rid" "$PIN/resp-$name" || die "cannot pin responder of $name"
+	if [ ! -e "$PIN/side/rescan_drop" ]; then
+		bpftool prog loadall "$REPO/.output/lab_side.bpf.o" "$PIN/side" type xdp ||
+			die "cannot load the XDP_DROP baseline (lab_side.bpf.o)"
+	fi
+}
+
+prog_id() { bpftool -j prog show pinned "$1" | jq .id; }
+
+# lab_attach NAME drop|resp: swap the program on inet0, the scanner-side
+# pass program on lab0 stays as it is, so both runs see the same veth.
+lab_attach() {
+	local name=$1 mode=$2 id
+	if [ "$mode" = drop ]; then id=$(prog_id "$PIN/side/rescan_drop"); else id=$(prog_id "$PIN/resp-$name"); fi
+	ip netns exec "$name-inet" bpftool net attach xdpdrv id "$id" dev inet0 overwrite ||
+		die "cannot attach $mode to $name"
+}
+
+# lab_tune NAME: the "tuned" profile. The internet side's NAPI runs as a
+# thread on NET_CPU (SCHED_FIFO, so other work there cannot stall it), its
+# notifications are coalesced (the sender is not interrupted per probe),
+# and lab0 gets a qdisc, so a full veth ring pushes back on the sender
+# instead of dropping probes. ZMap itself runs on SCAN_CPU (--cores).
+lab_tune() {
+	local name=$1 before after p
+	before=$(pgrep -d' ' '^napi/' || true)
+	ip netns exec "$name-inet" sh -c '
+		echo 1 > /sys/class/net/inet0/threaded &&
+		echo 100 > /sys/class/net/inet0/napi_defer_hard_irqs &&
+		echo 20000 > /sys/class/net/inet0/gro_flush_timeout' || die "cannot tune $name inet0"
+	ip netns exec "$name-scan" tc qdisc replace dev lab0 root pfifo limit 10000 ||
+		die "cannot add a qdisc to $name lab0"
+	sleep 0.2
+	after=$(pgrep '^napi/' || true)
+	for p in $after; do
+		case " $before " in *" $p "*) continue ;; esac
+		taskset -pc "$NET_CPU" "$p" >/dev/null && chrt -f -p 50 "$p" ||
+			die "cannot place NAPI thread $p"
+	done
+}
+
+# ---- counters --------------------------------------------------------------
+
+# veth/qdisc counters that tell where packets went, as "k=v" words.
+veth_counters() {
+	local name=$1
+	{
+		ip netns exec "$name-inet" ethtool -S inet0 | awk '/xdp_tx_errors|rx_queue_0_drops/ { gsub(":", ""); print "inet0_" $1 "=" $2 }'
+		ip netns exec "$name-scan" ip -s -j link show lab0 | jq -r '.[0].stats64 | "lab0_tx_dropped=\(.tx.dropped)", "lab0_rx_dropped=\(.rx.dropped)"'
+		ip netns exec "$name-scan" tc -s -j qdisc show dev lab0 | jq -r '"lab0_qdisc_drops=\(.[0].drops // 0)"'
+	} | tr '\n' ' '
+}
+
+# kv_get "k=v ..." KEY
+kv_get() { tr ' ' '\n' <<<"$1" | awk -F= -v k="$2" '$1 == k { print $2 }'; }
+kv_delta() { echo $(( $(kv_get "$2" "$3") - $(kv_get "$1" "$3") )); }

@@ -1,0 +1,103 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# scripts/bench/throughput.sh - phase 1 of `make bench` (sourced by bench.sh):
+# ZMap (and masscan) scanning a whole /10 into the XDP_DROP baseline and into
+# the responder on the same veth pair, alternating, one CSV row per scan.
+
+THR_CSV="$DATA/throughput.csv"
+THR_HEADER="profile,world,hit_ppm,tool,mode,rate,senders,cores,rep,exit,sent,send_pps,expected,received,false_pos,lost,pcap_recv,pcap_drop,tx_synack,rx_synack,xdp_tx_errors,lab0_tx_dropped,lab0_qdisc_drops,scanner_cpu_s,others_user_s,wall_s,load1,cmd"
+
+thr_init() {
+	[ -s "$THR_CSV" ] || echo "$THR_HEADER" >"$THR_CSV"
+	printf '100.64.0.0/10\n' >"$SCRATCH/blocklist"	# the lab network; 64/10 is scanned
+}
+
+# One scan. thr_point PROFILE LAB WORLDTAG PPM EXPECTED TOOL MODE RATE SENDERS CORES REP
+# CORES is ZMap's --cores list ("" = ZMap's own default pinning).
+thr_point() {
+	local profile=$1 lab=$2 wtag=$3 ppm=$4 exp=$5 tool=$6 mode=$7 rate=$8 senders=$9 cores=${10} rep=${11}
+	local d="$SCRATCH/pt" rc=0 before after st0 st1 u0 u1 t0 t1 cpu sent pps got total exp_n lost pcap
+	local -a cmd
+	rm -rf "$d"; mkdir -p "$d"; chmod 1777 "$d"	# ZMap writes as nobody after dropping privileges
+	lab_attach "$lab" "$mode"
+	before=$(veth_counters "$lab")
+	st0=$("$RESCAN" stats --name "$lab" --json)
+	if [ "$tool" = zmap ]; then
+		cmd=(zmap -p 80 -r "$rate" -T "$senders" ${cores:+--cores "$cores"} -c 2
+		     -b "$SCRATCH/blocklist" -o "$d/out.csv" -u "$d/status.csv" -m "$d/meta.json" "$SCAN_RANGE")
+	else
+		cmd=(masscan "$SCAN_RANGE" -p80 --rate "$rate" --wait 2 --router-mac "$GW_MAC" -oL "$d/out.txt")
+	fi
+	u0=$(cpu_user_ticks); t0=$EPOCHREALTIME
+	if [ "$tool" = masscan ]; then
+		# masscan has no machine-readable rate: time lab0's transmit counter.
+		ip netns exec "$lab-scan" bash -c 'while :; do read -r n </sys/class/net/lab0/statistics/tx_packets;
+			echo "$EPOCHREALTIME $n"; sleep 0.02; done' >"$d/poll" 2>/dev/null &
+		local poller=$!
+		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$d/time" timeout 120 taskset -c "$SCAN_CPU" \
+			"$RESCAN" lab exec --name "$lab" -- "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
+		kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
+	else
+		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$d/time" timeout 300 \
+			"$RESCAN" lab exec --name "$lab" -- "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
+	fi
+	t1=$EPOCHREALTIME; u1=$(cpu_user_ticks)
+	after=$(veth_counters "$lab")
+	st1=$("$RESCAN" stats --name "$lab" --json)
+	cpu=$(awk 'END { print $1 + $2 }' "$d/time" 2>/dev/null)
+	exp_n=$(wc -l <"$exp")
+	if [ "$tool" = zmap ]; then
+		sent=$(tail -1 "$d/status.csv" 2>/dev/null | cut -d, -f6)
+		pps=$(tail -1 "$d/status.csv" 2>/dev/null | cut -d, -f8)
+		awk '!/^saddr/' "$d/out.csv" 2>/dev/null | sort -u >"$d/got"
+		pcap=$(jq -r '"\(.pcap_recv),\(.pcap_drop)"' "$d/meta.json" 2>/dev/null || echo ",")
+	else
+		sent=$SCAN_SIZE
+		# 5 % .. 95 % of the probes (replies' RSTs scale alike, so the share holds)
+		pps=$(awk -v n="$SCAN_SIZE" 'NR == 1 { b = $2 } { t[NR] = $1; c[NR] = $2 - b }
+			END { tot = c[NR]; for (i = 1; i <= NR; i++) { if (!a && c[i] >= .05 * tot) a = t[i];
+			if (!z && c[i] >= .95 * tot) z = t[i] }
+			if (z > a) printf "%.0f", .9 * n / (z - a) }' "$d/poll")
+		awk '$1 == "open" && $2 == "tcp" && $3 == 80 { print $4 }' "$d/out.txt" 2>/dev/null | sort -u >"$d/got"
+		pcap=","
+	fi
+	got=$(comm -12 "$d/got" "$exp" | wc -l)
+	total=$(wc -l <"$d/got")
+	lost=$((exp_n - got))
+	if [ "$mode" = drop ]; then got=0; lost=0; fi
+	echo "$profile,$wtag,$ppm,$tool,$mode,$rate,$senders,${cores:-default},$rep,$rc,${sent:-0},${pps:-0},$exp_n,$got,$((total - got)),$lost,$pcap,$(( $(jq .responder.tx_synack <<<"$st1") - $(jq .responder.tx_synack <<<"$st0") )),$(( $(jq .scanner_side.rx_synack <<<"$st1") - $(jq .scanner_side.rx_synack <<<"$st0") )),$(kv_delta "$before" "$after" inet0_rx_queue_0_xdp_tx_errors),$(kv_delta "$before" "$after" lab0_tx_dropped),$(kv_delta "$before" "$after" lab0_qdisc_drops),${cpu:-0},$(awk -v a="$u0" -v b="$u1" -v c="$(awk 'END { print $1 + 0 }' "$d/time" 2>/dev/null)" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.2f", (b - a) / hz - c }'),$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }'),$(load1),\"${cmd[*]}\"" >>"$THR_CSV"
+	log "  $profile $wtag $tool $mode rate=$rate T=$senders cores=${cores:-default} rep=$rep: ${pps:-?} pps, $got/$exp_n replies, exit $rc, load $(load1)"
+}
+
+# All modes of one (world, tool, rate, senders, cores) point, REPS times,
+# in the order drop resp resp drop drop resp ... so drift hits both alike.
+thr_pair() {
+	local profile=$1 lab=$2 wtag=$3 ppm=$4 exp=$5 tool=$6 rate=$7 senders=$8 cores=$9 r
+	for ((r = 1; r <= REPS; r++)); do
+		if ((r % 2)); then
+			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" drop "$rate" "$senders" "$cores" "$r"
+			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" resp "$rate" "$senders" "$cores" "$r"
+		else
+			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" resp "$rate" "$senders" "$cores" "$r"
+			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" drop "$rate" "$senders" "$cores" "$r"
+		fi
+	done
+}
+
+# bpf_stats during one real scan per program: run_time_ns / run_cnt.
+BPFSTATS_CSV="$DATA/bpf_stats.csv"
+thr_bpf_stats() {
+	local lab=$1 wtag=$2 mode p id r0 c0 r1 c1
+	[ -s "$BPFSTATS_CSV" ] || echo "world,mode,runs,run_time_ns,ns_per_run,cmd" >"$BPFSTATS_CSV"
+	BPF_STATS_WAS=${BPF_STATS_WAS:-$(sysctl -n kernel.bpf_stats_enabled)}
+	sysctl -qw kernel.bpf_stats_enabled=1
+	for mode in drop resp; do
+		if [ "$mode" = drop ]; then p="$PIN/side/rescan_drop"; else p="$PIN/resp-$lab"; fi
+		lab_attach "$lab" "$mode"
+		read -r r0 c0 < <(bpftool -j prog show pinned "$p" | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"')
+		TZ=:/etc/localtime timeout 300 "$RESCAN" lab exec --name "$lab" -- zmap -p 80 -r 0 --cores "$SCAN_CPU" -c 2 \
+			-b "$SCRATCH/blocklist" -o /dev/null "$SCAN_RANGE" >/dev/null 2>&1 || true
+		read -r r1 c1 < <(bpftool -j prog show pinned "$p" | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"')
+		echo "$wtag,$mode,$((c1 - c0)),$((r1 - r0)),$(awk -v r=$((r1 - r0)) -v c=$((c1 - c0)) 'BEGIN { printf "%.1f", c ? r / c : 0 }'),\"sysctl kernel.bpf_stats_enabled=1; zmap -p 80 -r 0 --cores $SCAN_CPU -c 2 $SCAN_RANGE; bpftool prog show (run_time_ns/run_cnt)\"" >>"$BPFSTATS_CSV"
+	done
+	sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS"
+}

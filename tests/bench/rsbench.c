@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rsbench.c - the C half of `make bench` (scripts/bench.sh drives it).
+ *
+ *   rsbench gen [-s SEED] [-F addr|csv] PPM CIDR
+ *       every address of CIDR with probability PPM/1e6 (a keyed hash of the
+ *       address decides, so the set is exact and reproducible), ascending
+ *   rsbench gen-inet [-s SEED] [-F addr|csv] COUNT
+ *       about COUNT addresses spread over all of IPv4 the way scan results
+ *       are: 30 % of the /16s dark, the rest with log-uniform density,
+ *       nothing in special-purpose ranges; written in random order, as
+ *       ZMap writes them
+ *   rsbench xdpcost [-n RUNS] [-j] WORLD SERVICE CIDR
+ *       time the responder per packet with BPF_PROG_TEST_RUN: hits,
+ *       misses and non-probes to random addresses of CIDR, each run on a
+ *       fresh copy of its packet (repeat = 1), next to the same
+ *       measurement of an empty XDP_DROP program (the timer's own cost)
+ *   rsbench load [-j] WORLD
+ *       time opening a world file and loading it into the kernel, and
+ *       print the kernel memory (memlock) of every map
+ *
+ * Why repeat = 1: BPF_PROG_TEST_RUN with repeat N runs the program N times
+ * on the same buffer, so for a program that rewrites the probe in place
+ * every run after the first times the rewritten reply (a SYN-ACK, which the
+ * responder drops as "not a probe"). Only misses and non-probes are left
+ * untouched, so only for them is repeat N also reported.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "lab_side.skel.h"
+#include "loader.h"
+#include "rescan_abi.h"
+#include "responder.skel.h"
+#include "service.h"
+#include "util.h"
+#include "world.h"
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("rsbench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(1);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* murmur3 finaliser: a bijection on 32 bits, good enough to pick sets. */
+static uint32_t mix32(uint32_t h)
+{
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rng(void)	/* xorshift64* */
+{
+	rng_state ^= rng_state >> 12;
+	rng_state ^= rng_state << 25;
+	rng_state ^= rng_state >> 27;
+	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+/* ---- output of address lists -------------------------------------------- */
+
+enum fmt { F_ADDR, F_CSV };
+
+struct out {
+	char buf[1 << 20];
+	size_t len;
+	enum fmt fmt;
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, stdout) != o->len)
+		die("write: %s", strerror(errno));
+	o->len = 0;
+}
+
+static char *put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = '0' + v / 100;
+	if (v >= 10)
+		*p++ = '0' + v / 10 % 10;
+	*p++ = '0' + v % 10;
+	return p;
+}
+
+static void out_addr(struct out *o, uint32_t a)
+{
+	char *p;
+
+	if (o->len > sizeof(o->buf) - 64)
+		out_flush(o);
+	p = o->buf + o->len;
+	p = put_dec(p, a >> 24);
+	*p++ = '.';
+	p = put_dec(p, a >> 16 & 255);
+	*p++ = '.';
+	p = put_dec(p, a >> 8 & 255);
+	*p++ = '.';
+	p = put_dec(p, a & 255);
+	if (o->fmt == F_CSV) {
+		/* ZMap -O csv -f saddr,daddr,success: daddr is the scanner. */
+		memcpy(p, ",100.64.0.2,1", 13);
+		p += 13;
+	}
+	*p++ = '\n';
+	o->len = (size_t)(p - o->buf);
+}
+
+static void out_header(struct out *o)
+{
+	if (o->fmt == F_CSV) {
+		memcpy(o->buf, "saddr,daddr,success\n", 20);
+		o->len = 20;
+	}
+}
+
+static enum fmt parse_fmt(const char *s)
+{
+	if (!strcmp(s, "addr"))
+		return F_ADDR;
+	if (!strcmp(s, "csv"))
+		return F_CSV;
+	die("format must be addr or csv, not '%s'", s);
+}
+
+/* ---- gen ---------------------------------------------------------------- */
+
+static int cmd_gen(int argc, char **argv)
+{
+	static struct out o;
+	uint32_t seed = 1, first, last, thr;
+	uint64_t ppm, a, n = 0;
+	int c;
+
+	o.fmt = F_ADDR;
+	while ((c = getopt(argc, argv, "s:F:")) != -1) {
+		if (c == 's')
+			seed = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (c == 'F')
+			o.fmt = parse_fmt(optarg);
+		else
+			return 2;
+	}
+	if (argc - optind != 2 || parse_u64(argv[optind], &ppm) || ppm > 1000000 ||
+	    parse_cidr(argv[optind + 1], &first, &last))
+		die("usage: rsbench gen [-s SEED] [-F addr|csv] PPM CIDR");
+	thr = (uint32_t)(ppm * 4294967296ull / 1000000 > UINT32_MAX ? UINT32_MAX
+								     : ppm * 4294967296ull / 1000000);
+	out_header(&o);
+	for (a = first; a <= last; a++) {
+		if (mix32((uint32_t)a ^ seed * 0x9e3779b9u) < thr || ppm == 1000000) {
+			out_addr(&o, (uint32_t)a);
+			n++;
+		}
+	}
+	out_flush(&o);
+	fprintf(stderr, "rsbench gen: %llu addresses\n", (unsigned long long)n);
+	return 0;
+}
+
+/* ---- gen-inet ------------------------------------------------------------ */
+
+/* IANA special-purpose space, at /16 granularity (what synth also avoids). */
+static bool block_special(uint32_t b)
+{
+	uint32_t o1 = b >> 8, o2 = b & 255;
+
+	return o1 == 0 || o1 == 10 || o1 == 127 || o1 >= 224 ||
+	       (o1 == 100 && o2 >= 64 && o2 < 128) || (o1 == 169 && o2 == 254) ||
+	       (o1 == 172 && o2 >= 16 && o2 < 32) || (o1 == 192 && o2 == 168) ||
+	       (o1 == 198 && (o2 == 18 || o2 == 19)) || (o1 == 192 && o2 == 0);
+}
+
+static int cmd_gen_inet(int argc, char **argv)
+{
+	static struct out o;
+	uint32_t seed = 1, b, *addrs;
+	double *dens, sum = 0, scale;
+	uint64_t want, n = 0, cap, i;
+	int c;
+
+	o.fmt = F_ADDR;
+	while ((c = getopt(argc, argv, "s:F:")) != -1) {
+		if (c == 's')
+			seed = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (c == 'F')
+			o.fmt = parse_fmt(optarg);
+		else
+			return 2;
+	}
+	if (argc - optind != 1 || parse_u64(argv[optind], &want) || !want || want > 1ull << 31)
+		die("usage: rsbench gen-inet [-s SEED] [-F addr|csv] COUNT");
+	dens = calloc(RS_BLOCKS, sizeof(*dens));
+	if (!dens)
+		die("out of memory");
+	/* Density per /16: 30 % dark, the rest log-uniform in [1e-4, 0.3]. */
+	for (b = 0; b < RS_BLOCKS; b++) {
+		uint32_t h = mix32(b * 0x9e3779b9u ^ seed), h2 = mix32(h ^ 0x5bd1e995u);
+
+		if (block_special(b) || h % 100 < 30)
+			continue;
+		dens[b] = exp(log(1e-4) + (log(0.3) - log(1e-4)) * (h2 / 4294967296.0));
+		sum += dens[b] * RS_BLOCK_ADDRS;
+	}
+	scale = want / sum;
+	cap = want + want / 8 + 1024;
+	addrs = malloc(cap * sizeof(*addrs));
+	if (!addrs)
+		die("out of memory for %llu addresses", (unsigned long long)cap);
+	for (b = 0; b < RS_BLOCKS; b++) {
+		double d = dens[b] * scale;
+		uint32_t thr, lo;
+
+		if (d <= 0)
+			continue;
+		thr = d >= 1 ? UINT32_MAX : (uint32_t)(d * 4294967296.0);
+		for (lo = 0; lo < RS_BLOCK_ADDRS; lo++) {
+			uint32_t a = b << 16 | lo;
+
+			if (mix32(a ^ seed * 0x9e3779b9u) < thr || d >= 1) {
+				if (n == cap)
+					die("generator overshot its estimate");
+				addrs[n++] = a;
+			}
+		}
+	}
+	/* Random order, as ZMap's cyclic-group walk writes results. */
+	rng_state ^= seed;
+	for (i = n; i > 1; i--) {
+		uint64_t j = rng() % i;
+		uint32_t t = addrs[i - 1];
+
+		addrs[i - 1] = addrs[j];
+		addrs[j] = t;
+	}
+	out_header(&o);
+	for (i = 0; i < n; i++)
+		out_addr(&o, addrs[i]);
+	out_flush(&o);
+	fprintf(stderr, "rsbench gen-inet: %llu addresses\n", (unsigned long long)n);
+	free(addrs);
+	free(dens);
+	return 0;
+}
+
+/* ---- xdpcost ------------------------------------------------------------- */
+
+#define FRAME 64
+
+struct pkt {
+	uint8_t b[FRAME];
+	uint32_t len;
+};
+
+static uint16_t csum16(const uint8_t *p, int len)
+{
+	uint32_t s = 0;
+	int i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* What ZMap 2.1.1 sends: 54-byte frames, IP id 54321, TTL 255, no TCP options. */
+static void build(struct pkt *k, int proto, uint8_t tcp_flags, uint32_t daddr, uint16_t dport)
+{
+	uint8_t *e = k->b, *ip = e + 14, *l4 = ip + 20;
+	int l4len = proto == IPPROTO_TCP ? 20 : 8;
+	uint16_t c;
+
+	memset(k, 0, sizeof(*k));
+	memcpy(e, "\x02\x52\x53\x00\x00\x01\x02\x52\x53\x00\x00\x02\x08\x00", 14);
+	ip[0] = 0x45;
+	ip[2] = 0;
+	ip[3] = (uint8_t)(20 + l4len);
+	ip[4] = 54321 >> 8;
+	ip[5] = 54321 & 255;
+	ip[8] = 255;
+	ip[9] = (uint8_t)proto;
+	memcpy(ip + 12, "\x64\x40\x00\x02", 4);
+	ip[16] = daddr >> 24;
+	ip[17] = daddr >> 16;
+	ip[18] = daddr >> 8;
+	ip[19] = daddr;
+	c = csum16(ip, 20);
+	ip[10] = c >> 8;
+	ip[11] = c & 255;
+	if (proto == IPPROTO_TCP) {
+		l4[0] = 40001 >> 8;
+		l4[1] = 40001 & 255;
+		l4[2] = dport >> 8;
+		l4[3] = dport & 255;
+		memcpy(l4 + 4, "\x12\x34\x56\x78", 4);
+		l4[12] = 5 << 4;
+		l4[13] = tcp_flags;
+		l4[14] = 0xff;
+		l4[15] = 0xff;
+	} else {
+		l4[0] = 8;	/* echo request */
+		l4[4] = 0x12;
+		l4[6] = 0x34;
+	}
+	k->len = 14 + 20 + l4len;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double pct(uint32_t *v, size_t n, double p)
+{
+	size_t i = (size_t)(p * (n - 1) + 0.5);
+
+	return v[i];
+}
+
+static int run_once(int fd, struct pkt *k, uint32_t repeat, uint32_t *dur, uint32_t *ret)
+{
+	uint8_t out[FRAME + 64];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = k->b, .data_size_in = k->len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = repeat);
+	int err = bpf_prog_test_run_opts(fd, &o);
+
+	if (err)
+		return -errno;
+	*dur = o.duration;
+	*ret = o.retval;
+	return 0;
+}
+
+enum tcase { T_HIT, T_MISS, T_NONPROBE, T_EMPTY, NR_T };
+static const char *const tname[NR_T] = { "hit", "miss", "nonprobe", "empty_drop_prog" };
+
+static int cmd_xdpcost(int argc, char **argv)
+{
+	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00),
+				     .isn_key = 1 };
+	struct responder_bpf *skel = NULL;
+	struct lab_side_bpf *side;
+	const struct world_service *ws;
+	struct world w;
+	struct rs_svc svc;
+	uint32_t first, last, *hits, *miss, nh = 0, nm = 0, *dur[NR_T], i, t;
+	uint64_t a, runs = 200000, span;
+	bool json = false;
+	int c, fd[NR_T], proto, err;
+	static const uint32_t want_ret[NR_T] = { 3 /* TX */, 1, 1, 1 };
+
+	while ((c = getopt(argc, argv, "n:j")) != -1) {
+		if (c == 'n')
+			runs = strtoull(optarg, NULL, 0);
+		else if (c == 'j')
+			json = true;
+		else
+			return 2;
+	}
+	if (argc - optind != 3 || svc_parse(argv[optind + 1], &svc) ||
+	    parse_cidr(argv[optind + 2], &first, &last) || !runs)
+		die("usage: rsbench xdpcost [-n RUNS] [-j] WORLD SERVICE CIDR");
+	if (world_open(&w, argv[optind]))
+		die("%s", rs_last_error());
+	ws = world_find(&w, svc);
+	if (!ws)
+		die("%s: no service %s", argv[optind], argv[optind + 1]);
+	if (svc.slot != RS_SLOT_TCP && svc.slot != RS_SLOT_ICMP)
+		die("only tcp/PORT and icmp are probes rescan answers");
+	proto = svc.slot == RS_SLOT_TCP ? IPPROTO_TCP : IPPROTO_ICMP;
+
+	span = (uint64_t)last - first + 1;
+	hits = malloc(span * sizeof(*hits));
+	miss = malloc(span * sizeof(*miss));
+	if (!hits || !miss)
+		die("out of memory");
+	for (a = first; a <= last; a++) {
+		if (world_set_has(&w, ws->set, (uint32_t)a))
+			hits[nh++] = (uint32_t)a;
+		else
+			miss[nm++] = (uint32_t)a;
+	}
+	if (!nh || !nm)
+		die("%s has no hits or no misses in %s", argv[optind + 1], argv[optind + 2]);
+
+	err = loader_load_responder(&w, &cfg, &skel);
+	if (err)
+		die("%s", rs_last_error());
+	side = lab_side_bpf__open_and_load();
+	if (!side)
+		die("cannot load lab_side: %s", strerror(errno));
+	fd[T_HIT] = fd[T_MISS] = fd[T_NONPROBE] = bpf_program__fd(skel->progs.rescan_responder);
+	fd[T_EMPTY] = bpf_program__fd(side->progs.rescan_drop);
+
+	for (t = 0; t < NR_T; t++) {
+		dur[t] = calloc(runs, sizeof(uint32_t));
+		if (!dur[t])
+			die("out of memory");
+	}
+	/* Interleaved, so noise from the rest of the machine hits every case alike. */
+	for (i = 0; i < runs; i++) {
+		for (t = 0; t < NR_T; t++) {
+			struct pkt k;
+			uint32_t ret, d;
+
+			if (t == T_NONPROBE)	/* the scanner kernel's RST after a SYN-ACK */
+				build(&k, IPPROTO_TCP, 0x04, miss[rng() % nm], 80);
+			else
+				build(&k, proto, 0x02, t == T_HIT ? hits[rng() % nh] : miss[rng() % nm],
+				      (uint16_t)svc.port);
+			err = run_once(fd[t], &k, 1, &d, &ret);
+			if (err)
+				die("BPF_PROG_TEST_RUN: %s", strerror(-err));
+			if (ret != want_ret[t])
+				die("%s: verdict %u, expected %u", tname[t], ret, want_ret[t]);
+			dur[t][i] = d;
+		}
+	}
+	for (t = 0; t < NR_T; t++)
+		qsort(dur[t], runs, sizeof(uint32_t), cmp_u32);
+
+	/* repeat N on one untouched packet: fine for misses, wrong for hits. */
+	double rep[NR_T];
+	for (t = 0; t < NR_T; t++) {
+		uint32_t samples[21], d, ret;
+		int s;
+
+		for (s = 0; s < 21; s++) {
+			struct pkt k;
+
+			if (t == T_NONPROBE)
+				build(&k, IPPROTO_TCP, 0x04, miss[rng() % nm], 80);
+			else
+				build(&k, proto, 0x02, t == T_HIT ? hits[rng() % nh] : miss[rng() % nm],
+				      (uint16_t)svc.port);
+			if (run_once(fd[t], &k, 10000, &d, &ret))
+				die("BPF_PROG_TEST_RUN repeat: %s", strerror(errno));
+			samples[s] = d;
+		}
+		qsort(samples, 21, sizeof(uint32_t), cmp_u32);
+		rep[t] = samples[10];
+	}
+
+	double base = pct(dur[T_EMPTY], runs, 0.5);
+	if (json)
+		printf("{\"world\":\"%s\",\"service\":\"%s\",\"range\":\"%s\",\"runs\":%llu,"
+		       "\"hits_in_range\":%u,\"misses_in_range\":%u,\"cases\":{",
+		       argv[optind], argv[optind + 1], argv[optind + 2], (unsigned long long)runs, nh,
+		       nm);
+	else
+		printf("%-16s %8s %8s %8s %8s %10s %12s\n", "case", "p10", "median", "p90", "net",
+		       "repeat10k", "net_repeat");
+	for (t = 0; t < NR_T; t++) {
+		double p10 = pct(dur[t], runs, 0.1), med = pct(dur[t], runs, 0.5),
+		       p90 = pct(dur[t], runs, 0.9);
+
+		if (json)
+			printf("%s\"%s\":{\"p10_ns\":%.0f,\"median_ns\":%.0f,\"p90_ns\":%.0f,"
+			       "\"net_median_ns\":%.0f,\"repeat_ns\":%.1f,\"net_repeat_ns\":%.1f,"
+			       "\"repeat_valid\":%s}",
+			       t ? "," : "", tname[t], p10, med, p90, med - base, rep[t],
+			       rep[t] - rep[T_EMPTY], t == T_HIT ? "false" : "true");
+		else
+			printf("%-16s %8.0f %8.0f %8.0f %8.0f %10.1f %12.1f%s\n", tname[t], p10, med,
+			       p90, med - base, rep[t], rep[t] - rep[T_EMPTY],
+			       t == T_HIT ? "  (repeat WRONG for hits: runs on the rewritten reply)" : "");
+	}
+	if (json)
+		printf("}}\n");
+	lab_side_bpf__destroy(side);
+	loader_free_responder(skel);
+	world_free(&w);
+	return 0;
+}
+
+/* ---- load ---------------------------------------------------------------- */
+
+static long long fd_memlock(int fd)
+{
+	char path[64], line[256];
+	long long v = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %lld", &v) == 1)
+			break;
+	fclose(f);
+	return v;
+}
+
+static int cmd_load(int argc, char **argv)
+{
+	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00) };
+	struct responder_bpf *skel = NULL, *empty_skel = NULL;
+	struct world w, empty;
+	struct bpf_map *m;
+	double t0, t1, t2, t3, t4;
+	long long total = 0;
+	bool json = false;
+	int c, n = 0;
+
+	while ((c = getopt(argc, argv, "j")) != -1) {
+		if (c == 'j')
+			json = true;
+		else
+			return 2;
+	}
+	if (argc - optind != 1)
+		die("usage: rsbench load [-j] WORLD");
+	/* The program alone (an empty world): what any world pays to load. */
+	world_init(&empty, 1);
+	t0 = now();
+	if (loader_load_responder(&empty, &cfg, &empty_skel))
+		die("%s", rs_last_error());
+	t1 = now();
+	loader_free_responder(empty_skel);
+
+	t2 = now();
+	if (world_open(&w, argv[optind]))
+		die("%s", rs_last_error());
+	t3 = now();
+	if (loader_load_responder(&w, &cfg, &skel))
+		die("%s", rs_last_error());
+	t4 = now();
+	if (json)
+		printf("{\"world\":\"%s\",\"open_s\":%.4f,\"load_s\":%.4f,\"total_s\":%.4f,"
+		       "\"program_only_s\":%.4f,\"maps\":{",
+		       argv[optind], t3 - t2, t4 - t3, t4 - t2, t1 - t0);
+	else
+		printf("open+verify %.4f s, load into kernel %.4f s, total %.4f s "
+		       "(program alone, empty world: %.4f s)\n",
+		       t3 - t2, t4 - t3, t4 - t2, t1 - t0);
+	bpf_object__for_each_map(m, skel->obj) {
+		long long ml = fd_memlock(bpf_map__fd(m));
+
+		total += ml > 0 ? ml : 0;
+		if (json)
+			printf("%s\"%s\":%lld", n++ ? "," : "", bpf_map__name(m), ml);
+		else
+			printf("  map %-16s memlock %12lld bytes\n", bpf_map__name(m), ml);
+	}
+	if (json)
+		printf("},\"memlock_total\":%lld,\"world_kernel_bytes\":%llu}\n", total,
+		       (unsigned long long)world_kernel_bytes(&w));
+	else
+		printf("  total memlock %lld bytes (%.1f MiB); world directory+pool %llu bytes\n",
+		       total, total / 1048576.0, (unsigned long long)world_kernel_bytes(&w));
+	loader_free_responder(skel);
+	world_free(&w);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		die("usage: rsbench gen|gen-inet|xdpcost|load ...");
+	libbpf_set_print(NULL);
+	optind = 2;
+	if (!strcmp(argv[1], "gen"))
+		return cmd_gen(argc, argv);
+	if (!strcmp(argv[1], "gen-inet"))
+		return cmd_gen_inet(argc, argv);
+	if (!strcmp(argv[1], "xdpcost"))
+		return cmd_xdpcost(argc, argv);
+	if (!strcmp(argv[1], "load"))
+		return cmd_load(argc, argv);
+	die("unknown command '%s'", argv[1]);
+}
