@@ -73,9 +73,11 @@ teardown_file() {
 	assert_same_set "$D/ping.hosts" "$D/gott" || { lab_diagnostics "$LAB"; false; }
 }
 
+# masscan's receive side lost 2 of 753 delivered SYN-ACKs at 50 kpps on a
+# loaded 2-core machine (lab0 counted all of them): 20 kpps for exactness.
 @test "masscan SYN scan over a /16 finds exactly the world's tcp/443 hosts" {
 	run timeout 120 "$RESCAN" lab exec --name "$LAB" -- masscan 198.18.0.0/16 -p443 \
-		--rate 50000 --wait 5 -oL "$D/masscan.txt"
+		--rate 20000 --wait 5 -oL "$D/masscan.txt"
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	awk '$1 == "open" && $2 == "tcp" && $3 == 443 { print $4 }' "$D/masscan.txt" | sort -u >"$D/gotm"
 	assert_same_set "$D/https.hosts" "$D/gotm" || { lab_diagnostics "$LAB"; false; }
