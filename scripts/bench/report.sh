@@ -15,8 +15,31 @@ stats() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{ v[NR] = $1 } END {
 	printf "%s %s %s\n", v[1], m, v[NR] }'; }
 kpps() { awk -v v="$1" 'BEGIN { if (v == "-") print "-"; else printf "%.0f k", v / 1000 }'; }
 
+# Rows the figures use: a scan marked noisy (other processes used the CPUs)
+# is left out when its point has clean scans of the same program.
+THR=$DATA/throughput_used.csv
+if [ -s "$DATA/throughput.csv" ]; then
+	awk -F, 'function key() { return $1 "," $2 "," $4 "," $5 "," $6 "," $7 "," $8 }
+		NR == FNR { if (FNR > 1 && $28 != "1") clean[key()] = 1; next }
+		FNR == 1 || $28 != "1" || !(key() in clean)' "$DATA/throughput.csv" "$DATA/throughput.csv" >"$THR"
+	NOISY_LEFT_OUT=$(( $(wc -l <"$DATA/throughput.csv") - $(wc -l <"$THR") ))
+fi
+
 thr_rows() {	# thr_rows FILTER-AWK-EXPR COLUMN -> values, one line
-	awk -F, -v OFS=, "NR > 1 && ($1) { printf \"%s \", \$$2 }" "$DATA/throughput.csv"
+	awk -F, -v OFS=, "NR > 1 && ($1) { printf \"%s \", \$$2 }" "$THR"
+}
+
+point_ratio() {	# point_ratio PROFILE WORLD TOOL RATE THREADS CORES -> median resp / median drop
+	local f="\$1==\"$1\" && \$2==\"$2\" && \$4==\"$3\" && \$6==\"$4\" && \$7==\"$5\" && \$8==\"$6\""
+	local d r
+	read -r _ d _ <<<"$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")"
+	read -r _ r _ <<<"$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")"
+	awk -v a="$r" -v b="$d" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }'
+}
+build_med() {	# build_med NAME COLUMN -> median over repetitions
+	local v
+	read -r _ v _ <<<"$(stats "$(awk -F, -v k="$1" -v c="$2" 'NR > 1 && $1 == k { printf "%s ", $c }' "$DATA/build.csv")")"
+	echo "$v"
 }
 
 {
@@ -30,15 +53,52 @@ thr_rows() {	# thr_rows FILTER-AWK-EXPR COLUMN -> values, one line
 	echo "Raw data with the exact command of every figure: \`data/*.csv\`. Analysis: [ANALYSIS.md](ANALYSIS.md)."
 	echo
 
+	echo "## Summary against the targets (issue #4)"
+	echo
+	echo "| figure | seed (ReScan) | our prototype | target | measured here | met |"
+	echo "|---|---|---|---|---|---|"
+	if [ -s "$DATA/throughput.csv" ]; then
+		for w in w1.4 w14; do
+			r=$(point_ratio tuned "$w" zmap 0 1 "$(env_get scan_cpu)")
+			rd=$(point_ratio default "$w" zmap 0 1 "$(env_get scan_cpu)")
+			t=$([ "$w" = w1.4 ] && echo 0.97 || echo 0.90)
+			echo "| send rate responder ÷ XDP_DROP, $([ "$w" = w1.4 ] && echo 1.4 || echo 14) % world, unlimited, 1 thread | $([ "$w" = w1.4 ] && echo '0.82 (VM), 0.975 (server)' || echo –) | $([ "$w" = w1.4 ] && echo '≈0.95 (1.6 % world)' || echo '≈0.80') | ≥ $t | $r (lab as \`rescan lab up\` leaves it: $rd) | $(awk -v r="$r" -v t="$t" 'BEGIN { print (r + 0 >= t) ? "yes" : "no" }') |"
+		done
+		# per point: lost / expected summed over its scans
+		worst=$(awk -F, 'NR > 1 && $4 == "zmap" && $5 == "resp" && $8 != "default" { k = $1 $2 $6 $7; l[k] += $16; e[k] += $13 }
+			END { for (k in l) if (l[k] / e[k] > m) m = l[k] / e[k]; printf "%.1e", m }' "$THR")
+		all=$(awk -F, 'NR > 1 && $4 == "zmap" && $5 == "resp" && $8 != "default" { l += $16; e += $13; if ($17 != $13) p = 1 }
+			END { printf "%d of %d replies (%.1e)%s", l, e, l / e, p ? "" : "; ZMap'"'"'s socket received every one (pcap_recv = expected)" }' "$THR")
+		echo "| reply loss, every rate and world (ZMap, its threads on one CPU) | up to 7 % (VM) | 1e-4 – 3e-3 | ≤ 1e-5 | worst point $worst; all scans $all; with ZMap's own thread placement $(awk -F, 'NR > 1 && $8 == "default" && $5 == "resp" { l += $16; e += $13 } END { if (e) printf "%.1e", l / e; else print "-" }' "$THR") (ZMap 2.1.1's validation race) | $(awk -v w="$worst" 'BEGIN { print (w + 0 <= 1e-5) ? "yes" : "no" }') |"
+		fp=$(awk -F, 'NR > 1 && $5 == "resp" { m += $15 } END { print m + 0 }' "$THR")
+		echo "| false positives | > 0 with Bloom | – | 0 | $fp | $([ "$fp" = 0 ] && echo yes || echo no) |"
+	fi
+	if [ -s "$DATA/xdpcost.jsonl" ]; then
+		xc=$(jq -s -r '[.[] | .cases.hit.net_median_ns, .cases.miss.net_median_ns] | max' "$DATA/xdpcost.jsonl")
+		bs=$(awk -F, 'NR > 1 { if ($2 == "drop") d[$1] = $5; else r[$1] = $5 } END { for (k in r) if (r[k] - d[k] > m) m = r[k] - d[k]; printf "%.0f", m }' "$DATA/bpf_stats.csv" 2>/dev/null || echo -)
+		echo "| XDP cost per probe, median (hit or miss, worst world) | not reported | – | ≤ 40 ns | $xc ns (BPF_PROG_TEST_RUN, fresh packets); ${bs:-–} ns (bpf_stats in a scan) | $(awk -v x="$xc" 'BEGIN { print (x + 0 <= 40) ? "yes" : "no" }') |"
+	fi
+	if [ -s "$DATA/build.csv" ]; then
+		b=$(build_med inet61-csv 4); l=$(build_med inet61-csv 11); m=$(build_med inet61-csv 12)
+		sp=$(awk -F, 'NR > 1 && $1 ~ /^sparse/ { printf "%.2f B/address (%.1f MiB for %d)", $12 / $2, $12 / 1048576, $2; exit }' "$DATA/build.csv")
+		spok=$(awk -F, 'NR > 1 && $1 ~ /^sparse/ { print ($12 <= 3 * $2 + 1048576) ? "yes" : "no"; exit }' "$DATA/build.csv")
+		[ "$b" = - ] || echo "| world build, 61 M addresses from ZMap CSV | 8.1 s (server) | – | ≤ 3 s | $b s | $(awk -v x="$b" 'BEGIN { print (x + 0 <= 3) ? "yes" : "no" }') |"
+		[ "$l" = - ] || echo "| world load into the kernel (61 M) | minutes before chunking | – | ≤ 0.5 s | $l s | $(awk -v x="$l" 'BEGIN { print (x + 0 <= 0.5) ? "yes" : "no" }') |"
+		[ "$m" = - ] || echo "| map memory, dense all-IPv4 service (61 M) | 512 MiB | – | ≤ 512 MiB | $(awk -v x="$m" 'BEGIN { printf "%.1f MiB", x / 1048576 }') | $(awk -v x="$m" 'BEGIN { print (x <= 512 * 1048576) ? "yes" : "no" }') |"
+		echo "| map memory, sparse (≤ 0.2 %) service | 512 MiB | – | ≤ 3 B/address + 1 MiB | $sp | $spok |"
+	fi
+	echo
+
 	if [ -s "$DATA/throughput.csv" ]; then
 		echo "## 1. Send rate, ratio, loss (scan of 64.0.0.0/10 = 4,194,304 probes)"
 		echo
 		echo "ratio = median responder rate / median XDP_DROP rate (min–max over the paired repetitions)."
 		echo "loss = (expected − received) / expected over all repetitions; FP = replies ZMap reported that the world does not have."
+		echo "Scans during which other processes used more than 10 % of a CPU are repeated; ${NOISY_LEFT_OUT:-0} such noisy scans are left out of the figures (they stay in data/throughput.csv, column noisy)."
 		echo
 		echo "| profile | world | tool | rate limit | threads | XDP_DROP pps min/med/max | responder pps min/med/max | ratio | expected | lost (max) | loss | FP | pcap drops | notes |"
 		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-		awk -F, 'NR > 1 { k = $1 "," $2 "," $4 "," $6 "," $7 "," $8; if (!(k in seen)) { seen[k] = 1; print k } }' "$DATA/throughput.csv" |
+		awk -F, 'NR > 1 { k = $1 "," $2 "," $4 "," $6 "," $7 "," $8; if (!(k in seen)) { seen[k] = 1; print k } }' "$THR" |
 		while IFS=, read -r prof w tool rate thr cores; do
 			f="\$1==\"$prof\" && \$2==\"$w\" && \$4==\"$tool\" && \$6==\"$rate\" && \$7==\"$thr\" && \$8==\"$cores\""
 			read -r dmin dmed dmax <<<"$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")"
@@ -46,18 +106,19 @@ thr_rows() {	# thr_rows FILTER-AWK-EXPR COLUMN -> values, one line
 			ratio=$(awk -v a="$rmed" -v b="$dmed" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }')
 			# paired ratios rep by rep
 			pr=$(awk -F, -v OFS=, "NR > 1 && $f { if (\$5 == \"drop\") d[\$9] = \$12; else r[\$9] = \$12 }
-				END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$DATA/throughput.csv")
+				END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$THR")
 			read -r pmin _ pmax <<<"$(stats "$pr")"
 			[ "$pmin" != - ] && ratio="$ratio ($pmin–$pmax)"
-			exp=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { print \$13; exit }" "$DATA/throughput.csv")
-			lost=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { if (\$16 > m) m = \$16 } END { print m + 0 }" "$DATA/throughput.csv")
-			loss=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { l += \$16; e += \$13 } END { if (e) printf \"%.1e\", l / e; else print \"-\" }" "$DATA/throughput.csv")
-			fp=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { if (\$15 > m) m = \$15 } END { print m + 0 }" "$DATA/throughput.csv")
-			pd=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { s += \$18 } END { print s + 0 }" "$DATA/throughput.csv")
+			exp=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { print \$13; exit }" "$THR")
+			lost=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { if (\$16 > m) m = \$16 } END { print m + 0 }" "$THR")
+			loss=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { l += \$16; e += \$13 } END { if (e) printf \"%.1e\", l / e; else print \"-\" }" "$THR")
+			fp=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { if (\$15 > m) m = \$15 } END { print m + 0 }" "$THR")
+			pd=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { s += \$18 } END { print s + 0 }" "$THR")
 			notes=$(awk -F, "NR > 1 && $f { if (\$10 != 0) x[\"exit \" \$10] = 1; if (\$21 > 0) x[\"xdp_tx_errors \" \$21] = 1;
 				if (\$22 > 0) x[\"lab0 tx drops\"] = 1; if (\$23 > 0) x[\"qdisc drops\"] = 1; if (\$5 == \"resp\" && \$17 != \"\" && \$17 != \$13) x[\"pcap_recv \" \$17] = 1;
-				if (\$25 > 0.1 * \$26) x[\"other load \" \$25 \"s cpu\"] = 1 }
-				END { for (k in x) printf \"%s; \", k }" "$DATA/throughput.csv")
+				if (\$5 == \"resp\" && \$16 > 0 && \$20 >= \$13) x[\"every reply reached lab0 (rx_synack)\"] = 1;
+				if (\$28 == 1) n++ }
+				END { for (k in x) printf \"%s; \", k; if (n) printf \"%d noisy scans kept (no clean one); \", n }" "$THR")
 			rl=$([ "$rate" = 0 ] && echo none || echo "$(kpps "$rate")pps")
 			[ "$tool" = masscan ] && rl="--rate $rate"
 			thrs=$thr

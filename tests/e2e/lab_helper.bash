@@ -39,6 +39,10 @@ expand_24() {
 	awk -F'[./]' '{ for (i = 0; i < 256; i++) printf "%s.%s.%s.%d\n", $1, $2, $3, i }' <<<"$1"
 }
 
+# Scans run ZMap with --cores 0: ZMap 2.1.1's validate_gen() shares a static
+# buffer between its sender and receiver threads, so on two CPUs it throws
+# away a few good replies (fixed upstream in 3.0; see bench/ANALYSIS.md).
+
 # Sorted, de-duplicated addresses from a ZMap output file (header or not).
 zmap_result() {
 	grep -v '^saddr' "$1" | sort -u
