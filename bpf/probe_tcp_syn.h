@@ -71,6 +71,7 @@ static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, 
 	struct tcphdr *th = p->l4;
 	__u16 old_word, new_word, port;
 	__u32 seq, ack, isn;
+	__u64 sum;
 
 	if ((void *)(th + 1) > p->data_end)	/* re-proven for the verifier */
 		return RS_CNT_DROP_MALFORMED;
@@ -88,8 +89,7 @@ static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, 
 				((__u32)th->source << 16) | th->dest, key));
 	th->seq = isn;
 	th->ack_seq = bpf_htonl(bpf_ntohl(seq) + 1);
-	csum_replace4(&th->check, seq, isn);
-	csum_replace4(&th->check, ack, th->ack_seq);
+	sum = csum_open(th->check) + csum_diff4(seq, isn) + csum_diff4(ack, th->ack_seq);
 
 	old_word = *(__u16 *)((__u8 *)th + 12);	/* data offset + flags */
 	/* Clear AE and the reserved bits too: echoing an AccECN SYN's AE
@@ -97,7 +97,7 @@ static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, 
 	*((__u8 *)th + 12) &= 0xf0;
 	*tcp_flags_byte(th) = TCP_FLAG_SYN_ | TCP_FLAG_ACK_;
 	new_word = *(__u16 *)((__u8 *)th + 12);
-	csum_replace2(&th->check, old_word, new_word);
+	th->check = csum_close(sum + csum_diff2(old_word, new_word));
 	return RS_CNT_TX_SYNACK;
 }
 
