@@ -84,8 +84,9 @@ WORLDS="w0.1 w1.4 w14"
 [ -n "$QUICK" ] && WORLDS="w1.4 w14"
 make_world() {	# the world file and the sorted expected replies
 	local w=$1
-	if [ ! -s "$WORK/$w.world" ]; then
-		"$RSBENCH" gen -s 3 "${PPM[$w]}" "$SCAN_RANGE" >"$WORK/$w.txt" 2>/dev/null
+	[ -s "$WORK/$w.txt" ] || "$RSBENCH" gen -s 3 "${PPM[$w]}" "$SCAN_RANGE" >"$WORK/$w.txt" 2>/dev/null
+	# A world from an older rescan may use another encoding: compile again.
+	if [ ! -s "$WORK/$w.world" ] || [ "$RESCAN" -nt "$WORK/$w.world" ]; then
 		"$RESCAN" world compile -o "$WORK/$w.world" "tcp/80=$WORK/$w.txt" >/dev/null 2>&1 ||
 			die "cannot compile $w"
 	fi
