@@ -15,8 +15,17 @@
  * Every host set has one directory entry per block; the entry points into a
  * shared pool of 64-bit words where the block's container lives. This is a
  * roaring-bitmap layout: sparse blocks cost 2 bytes per address, dense ones
- * a fixed 8 KiB bitmap, and the choice is made per block, so no service can
- * ever cost more than a flat 512 MiB bitmap of all of IPv4.
+ * a fixed 8 KiB bitmap, and the compiler picks the smallest container per
+ * block, so no service can ever cost more than a flat 512 MiB bitmap of all
+ * of IPv4.
+ *
+ * Between the two sits the split container, which exists for speed: a
+ * sorted array makes the XDP program binary-search up to 12 steps, each a
+ * dependent map load. A split container first looks up the address's /24
+ * in a guide, and the /24 holds at most 31 sorted low bytes (5 steps) or a
+ * 256-bit bitmap (one load). It is also smaller than an array from about
+ * 520 hosts per /16 up, so choosing by size alone puts it where arrays are
+ * slowest.
  */
 #define RS_BLOCK_SHIFT 16
 #define RS_BLOCKS (1u << 16)		/* directory entries per host set */
@@ -26,18 +35,33 @@
 #define RS_ARRAY_PER_WORD 4		/* u16 entries packed per pool word */
 #define RS_ARRAY_SEARCH_STEPS 13	/* ceil(log2(RS_ARRAY_MAX)) + 1 */
 
+/*
+ * Split container: a guide of RS_SPLIT_GUIDE u16 (4 per word, LSB first),
+ * g[h] = byte offset of /24 number h's data, g[256] = total data bytes; then
+ * the data, bytes packed 8 per word, LSB first. /24 h owns the bytes
+ * [g[h], g[h+1]): none = no host; 1..31 = its hosts' sorted low bytes;
+ * exactly RS_SPLIT_BITMAP_BYTES = a bitmap, host b at bit (b & 7) of byte
+ * b >> 3. (31 bytes of array are smaller than a bitmap, 32 are not.)
+ */
+#define RS_SPLIT_GUIDE 257
+#define RS_SPLIT_GUIDE_WORDS 65		/* RS_SPLIT_GUIDE u16, 4 per word */
+#define RS_SPLIT_BITMAP_BYTES 32	/* 256 bits */
+#define RS_SPLIT_DATA_MAX (256 * RS_SPLIT_BITMAP_BYTES)
+#define RS_SPLIT_SEARCH_STEPS 5		/* ceil(log2(RS_SPLIT_BITMAP_BYTES - 1)) */
+
 enum rs_container_kind {
 	RS_C_EMPTY = 0,		/* no host of the block is in the set */
 	RS_C_ARRAY = 1,		/* n sorted u16 low halves, 4 per word, LSB first */
 	RS_C_BITMAP = 2,	/* RS_BITMAP_WORDS words, bit (a & 63) of word a >> 6 */
 	RS_C_FULL = 3,		/* every address of the block */
+	RS_C_SPLIT = 4,		/* a /24 guide, then per-/24 bytes (see above) */
 };
 
 /* Value of the "world_dir" array map, index set * RS_BLOCKS + (addr >> 16). */
 struct rs_dir_entry {
 	__u32 off;	/* first pool word of the container */
 	__u16 kind;	/* enum rs_container_kind */
-	__u16 n;	/* RS_C_ARRAY: number of entries (1..RS_ARRAY_MAX) */
+	__u16 n;	/* RS_C_ARRAY: entries (1..RS_ARRAY_MAX); RS_C_SPLIT: data bytes */
 };
 
 /*

@@ -90,6 +90,70 @@ static __always_inline int array_has(__u32 off, __u32 n, __u16 low)
 	return ((w >> ((base % RS_ARRAY_PER_WORD) * 16)) & 0xffff) == low ? WORLD_HIT : WORLD_MISS;
 }
 
+/* u16 number i of the words at pool word off (4 per word, LSB first). */
+static __always_inline int pool_u16(__u32 off, __u32 i, __u32 *v)
+{
+	__u64 w;
+
+	if (pool_word(off + i / 4, &w))
+		return -1;
+	*v = (w >> (i % 4 * 16)) & 0xffff;
+	return 0;
+}
+
+/* Byte number i of the words at pool word off (8 per word, LSB first). */
+static __always_inline int pool_byte(__u32 off, __u32 i, __u32 *v)
+{
+	__u64 w;
+
+	if (pool_word(off + i / 8, &w))
+		return -1;
+	*v = (w >> (i % 8 * 8)) & 0xff;
+	return 0;
+}
+
+/*
+ * Is low in the split container at pool word off? Two guide loads (they do
+ * not depend on each other) give the /24's bytes; a bitmap answers with one
+ * more load, sorted bytes with the same branch-free search as array_has,
+ * over at most 31 entries.
+ */
+static __always_inline int split_has(__u32 off, __u16 low)
+{
+	__u32 data = off + RS_SPLIT_GUIDE_WORDS, b = low & 0xff, first, end, len, half, v;
+	__u64 d, mask;
+	int i;
+
+	if (pool_u16(off, low >> 8, &first) || pool_u16(off, (low >> 8) + 1, &end))
+		return WORLD_ERROR;
+	if (end <= first)
+		return end == first ? WORLD_MISS : WORLD_ERROR;
+	len = end - first;
+	if (len == RS_SPLIT_BITMAP_BYTES) {
+		if (pool_byte(data, first + b / 8, &v))
+			return WORLD_ERROR;
+		return (v >> (b % 8)) & 1 ? WORLD_HIT : WORLD_MISS;
+	}
+	if (len > RS_SPLIT_BITMAP_BYTES)
+		return WORLD_ERROR;
+	for (i = 0; i < RS_SPLIT_SEARCH_STEPS; i++) {
+		if (len <= 1)
+			break;
+		half = len / 2;
+		if (pool_byte(data, first + half, &v))
+			return WORLD_ERROR;
+		d = (__u64)v - b - 1;	/* negative exactly when entry <= b */
+		barrier_var(d);
+		mask = (__u64)((__s64)d >> 63);
+		barrier_var(mask);
+		first += half & (__u32)mask;
+		len -= half;
+	}
+	if (pool_byte(data, first, &v))
+		return WORLD_ERROR;
+	return v == b ? WORLD_HIT : WORLD_MISS;
+}
+
 /* addr in host byte order. */
 static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 {
@@ -118,6 +182,8 @@ static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 		if (pool_word(de->off + ((addr & 0xffff) >> 6), &w))
 			return WORLD_ERROR;
 		return (w >> (addr & 63)) & 1 ? WORLD_HIT : WORLD_MISS;
+	case RS_C_SPLIT:
+		return split_has(de->off, addr & 0xffff);
 	case RS_C_ARRAY:
 		return array_has(de->off, de->n, addr & 0xffff);
 	}

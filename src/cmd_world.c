@@ -267,8 +267,7 @@ static void summarize(const struct world *w, uint32_t set, struct set_summary *s
 		if (!s->blocks++)
 			s->first = b << 16;
 		s->last = b << 16 | 0xffff;
-		s->pool_words += de->kind == RS_C_BITMAP ? RS_BITMAP_WORDS
-				 : de->kind == RS_C_ARRAY ? (de->n + 3u) / 4 : 0;
+		s->pool_words += world_container_words(de);
 	}
 	/* Narrow first/last to real hosts. */
 	if (s->blocks) {

@@ -68,15 +68,83 @@ static int pool_reserve(struct world *w, uint64_t extra)
 	return 0;
 }
 
-/* Encode one /16 block of the build set as the smallest container. */
+/* Bits set in words [from, from + n). */
+static uint32_t popcount_words(const uint64_t *words, uint32_t from, uint32_t n)
+{
+	uint32_t c = 0, i;
+
+	for (i = from; i < from + n; i++)
+		c += (uint32_t)__builtin_popcountll(words[i]);
+	return c;
+}
+
+/* Byte k of a little-endian word array. */
+static uint8_t byte_at(const uint64_t *words, uint32_t k)
+{
+	return (uint8_t)(words[k / 8] >> (k % 8 * 8));
+}
+
+static void put_byte(uint64_t *words, uint32_t k, uint8_t v)
+{
+	words[k / 8] |= (uint64_t)v << (k % 8 * 8);
+}
+
+static void put_u16(uint64_t *words, uint32_t i, uint16_t v)
+{
+	words[i / 4] |= (uint64_t)v << (i % 4 * 16);
+}
+
+#define BITMAP_WORDS_PER_24 (RS_SPLIT_BITMAP_BYTES / 8)
+
+/* Bytes of split-container data for /24 number h of a block's bitmap. */
+static uint32_t split_bytes_of(const uint64_t *words, uint32_t h)
+{
+	uint32_t c = popcount_words(words, h * BITMAP_WORDS_PER_24, BITMAP_WORDS_PER_24);
+
+	return c < RS_SPLIT_BITMAP_BYTES ? c : RS_SPLIT_BITMAP_BYTES;
+}
+
+static void encode_array(uint64_t *out, const uint64_t *words)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < RS_BITMAP_WORDS; i++)
+		for (uint64_t v = words[i]; v; v &= v - 1)
+			put_u16(out, n++, (uint16_t)(i * 64 + (uint32_t)__builtin_ctzll(v)));
+}
+
+/* Guide, then each /24 as sorted low bytes or, from 32 hosts on, its bitmap. */
+static void encode_split(uint64_t *out, const uint64_t *words)
+{
+	uint64_t *data = out + RS_SPLIT_GUIDE_WORDS;
+	uint32_t h, k, p = 0;
+
+	for (h = 0; h < 256; h++) {
+		const uint64_t *w24 = words + h * BITMAP_WORDS_PER_24;
+
+		put_u16(out, h, (uint16_t)p);
+		if (split_bytes_of(words, h) == RS_SPLIT_BITMAP_BYTES) {
+			for (k = 0; k < RS_SPLIT_BITMAP_BYTES; k++)
+				put_byte(data, p++, byte_at(w24, k));
+			continue;
+		}
+		for (k = 0; k < BITMAP_WORDS_PER_24; k++)
+			for (uint64_t v = w24[k]; v; v &= v - 1)
+				put_byte(data, p++, (uint8_t)(k * 64 + (uint32_t)__builtin_ctzll(v)));
+	}
+	put_u16(out, 256, (uint16_t)p);
+}
+
+/*
+ * Encode one /16 block of the build set as the smallest container; on a tie
+ * the faster kind (bitmap, then split, then array).
+ */
 static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_t *words,
 			 uint64_t *hosts)
 {
-	uint32_t count = 0, i, n = 0;
-	uint64_t *out;
+	uint32_t count = popcount_words(words, 0, RS_BITMAP_WORDS), split_bytes = 0, h;
+	uint64_t size, *out;
 
-	for (i = 0; i < RS_BITMAP_WORDS; i++)
-		count += (uint32_t)__builtin_popcountll(words[i]);
 	*hosts += count;
 	memset(de, 0, sizeof(*de));
 	if (count == 0)
@@ -85,34 +153,34 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 		de->kind = RS_C_FULL;
 		return 0;
 	}
-	if (count > RS_ARRAY_MAX) {
-		if (pool_reserve(w, RS_BITMAP_WORDS))
-			return -ENOMEM;
-		de->kind = RS_C_BITMAP;
-		de->off = (uint32_t)w->pool_words;
-		memcpy(w->pool + w->pool_words, words, RS_BITMAP_WORDS * 8);
-		w->pool_words += RS_BITMAP_WORDS;
-		return 0;
+	for (h = 0; h < 256; h++)
+		split_bytes += split_bytes_of(words, h);
+	de->kind = RS_C_BITMAP;
+	size = RS_BITMAP_WORDS;
+	if (RS_SPLIT_GUIDE_WORDS + (split_bytes + 7) / 8 <= size) {
+		de->kind = RS_C_SPLIT;
+		de->n = (uint16_t)split_bytes;
+		size = RS_SPLIT_GUIDE_WORDS + (split_bytes + 7) / 8;
 	}
-	if (pool_reserve(w, (count + 3) / 4))
+	if (count <= RS_ARRAY_MAX && (count + 3) / 4 < size) {
+		de->kind = RS_C_ARRAY;
+		de->n = (uint16_t)count;
+		size = (count + 3) / 4;
+	}
+	if (pool_reserve(w, size))
 		return -ENOMEM;
-	de->kind = RS_C_ARRAY;
-	de->n = (uint16_t)count;
 	de->off = (uint32_t)w->pool_words;
 	out = w->pool + w->pool_words;
-	memset(out, 0, (count + 3) / 4 * 8);
-	for (i = 0; i < RS_BITMAP_WORDS; i++) {
-		uint64_t v = words[i];
-
-		while (v) {
-			uint64_t low = i * 64 + (uint64_t)__builtin_ctzll(v);
-
-			out[n / 4] |= low << (n % 4 * 16);
-			n++;
-			v &= v - 1;
-		}
+	w->pool_words += size;
+	if (de->kind == RS_C_BITMAP) {
+		memcpy(out, words, RS_BITMAP_WORDS * 8);
+		return 0;
 	}
-	w->pool_words += (count + 3) / 4;
+	memset(out, 0, size * 8);
+	if (de->kind == RS_C_SPLIT)
+		encode_split(out, words);
+	else
+		encode_array(out, words);
 	return 0;
 }
 
@@ -331,6 +399,40 @@ static int bad(const char *path, const char *what)
 	return -EINVAL;
 }
 
+static uint16_t u16_at(const uint64_t *words, uint32_t i)
+{
+	return (uint16_t)(words[i / 4] >> (i % 4 * 16));
+}
+
+uint64_t world_container_words(const struct rs_dir_entry *de)
+{
+	switch (de->kind) {
+	case RS_C_ARRAY:
+		return (de->n + 3u) / 4;
+	case RS_C_SPLIT:
+		return RS_SPLIT_GUIDE_WORDS + (de->n + 7u) / 8;
+	case RS_C_BITMAP:
+		return RS_BITMAP_WORDS;
+	}
+	return 0;
+}
+
+/* The guide starts at 0, ends at the data size and gives each /24 0..32 bytes. */
+static bool split_guide_ok(const uint64_t *c, uint16_t data_bytes)
+{
+	uint32_t h;
+
+	if (u16_at(c, 0) != 0 || u16_at(c, 256) != data_bytes)
+		return false;
+	for (h = 0; h < 256; h++) {
+		uint16_t a = u16_at(c, h), b = u16_at(c, h + 1);
+
+		if (b < a || b - a > RS_SPLIT_BITMAP_BYTES)
+			return false;
+	}
+	return true;
+}
+
 static int validate_dir(const struct world *w, const char *path)
 {
 	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS;
@@ -349,13 +451,19 @@ static int validate_dir(const struct world *w, const char *path)
 		case RS_C_ARRAY:
 			if (de->n == 0 || de->n > RS_ARRAY_MAX)
 				return bad(path, "array container with a bad size");
-			words = (de->n + 3) / 4;
+			break;
+		case RS_C_SPLIT:
+			if (de->n == 0 || de->n > RS_SPLIT_DATA_MAX)
+				return bad(path, "split container with a bad size");
 			break;
 		default:
 			return bad(path, "unknown container kind");
 		}
+		words = world_container_words(de);
 		if ((uint64_t)de->off + words > w->pool_words)
 			return bad(path, "container outside the pool");
+		if (de->kind == RS_C_SPLIT && !split_guide_ok(w->pool + de->off, de->n))
+			return bad(path, "split container with a bad guide");
 	}
 	return 0;
 }
@@ -402,9 +510,10 @@ int world_open(struct world *w, const char *path)
 		err = bad(path, "wrong magic (not a rescan world)");
 		goto fail;
 	}
-	if (h->version != RS_WORLD_VERSION || h->header_size != sizeof(*h)) {
-		rs_error("'%s': world format version %u is not supported (this rescan reads %u)", path,
-			 h->version, RS_WORLD_VERSION);
+	/* Version 1 is version 2 without split containers: still readable. */
+	if (h->version < 1 || h->version > RS_WORLD_VERSION || h->header_size != sizeof(*h)) {
+		rs_error("'%s': world format version %u is not supported (this rescan reads 1 to %u)",
+			 path, h->version, RS_WORLD_VERSION);
 		err = -EINVAL;
 		goto fail;
 	}
@@ -477,9 +586,28 @@ fail:
 
 /* ---- queries ------------------------------------------------------------ */
 
-static uint16_t array_at(const uint64_t *words, uint32_t i)
+#define array_at u16_at
+
+/* /24 number h of split container c: its bytes [*first, *first + *len). */
+static void split_span(const uint64_t *c, uint32_t h, uint32_t *first, uint32_t *len)
 {
-	return (uint16_t)(words[i / 4] >> (i % 4 * 16));
+	*first = u16_at(c, h);
+	*len = u16_at(c, h + 1) - *first;
+}
+
+static bool split_has(const uint64_t *c, uint16_t low)
+{
+	const uint64_t *data = c + RS_SPLIT_GUIDE_WORDS;
+	uint32_t first, len, i;
+	uint8_t b = low & 0xff;
+
+	split_span(c, low >> 8, &first, &len);
+	if (len == RS_SPLIT_BITMAP_BYTES)
+		return byte_at(data, first + b / 8) >> (b % 8) & 1;
+	for (i = 0; i < len; i++)
+		if (byte_at(data, first + i) == b)
+			return true;
+	return false;
 }
 
 bool world_set_has(const struct world *w, uint32_t set, uint32_t addr)
@@ -493,6 +621,8 @@ bool world_set_has(const struct world *w, uint32_t set, uint32_t addr)
 		return true;
 	case RS_C_BITMAP:
 		return w->pool[de->off + (low >> 6)] >> (low & 63) & 1;
+	case RS_C_SPLIT:
+		return split_has(w->pool + de->off, low);
 	case RS_C_ARRAY:
 		hi = de->n;
 		while (lo < hi) {
@@ -544,6 +674,23 @@ int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint3
 				a = base + array_at(w->pool + de->off, i);
 				if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
 					return err;
+			}
+			break;
+		case RS_C_SPLIT:
+			for (i = 0; i < 256; i++) {
+				const uint64_t *data = w->pool + de->off + RS_SPLIT_GUIDE_WORDS;
+				uint32_t p, len, k;
+
+				split_span(w->pool + de->off, i, &p, &len);
+				for (k = 0; k < 256; k++) {
+					/* bitmap: bit k; array: its k-th byte */
+					if (len == RS_SPLIT_BITMAP_BYTES ? !(byte_at(data, p + k / 8) >> (k % 8) & 1)
+									 : k >= len)
+						continue;
+					a = base + i * 256 + (len == RS_SPLIT_BITMAP_BYTES ? k : byte_at(data, p + k));
+					if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
+						return err;
+				}
 			}
 			break;
 		}

@@ -8,7 +8,7 @@
  * file stores those two arrays verbatim (8-byte aligned, little-endian), so
  * loading a world is two memcpy()s into mmap-ed BPF maps.
  *
- * File layout (version 1):
+ * File layout (version 2; version 1 lacked split containers):
  *   struct rs_world_file_header
  *   services[nservices]   struct rs_world_file_service
  *   provenance            prov_len bytes of text, NUL-padded to 8
@@ -28,7 +28,7 @@
 #include "service.h"
 
 #define RS_WORLD_MAGIC "RSCNWRLD"
-#define RS_WORLD_VERSION 1
+#define RS_WORLD_VERSION 2
 #define RS_WORLD_MAX_SERVICES 4096
 
 struct rs_world_file_header {
@@ -104,6 +104,8 @@ bool world_set_has(const struct world *w, uint32_t set, uint32_t addr);
 /* Calls fn for every address of set within [first, last], ascending. */
 int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint32_t last,
 		      int (*fn)(uint32_t addr, void *ctx), void *ctx);
+/* Pool words of one block's container (0 for empty and full blocks). */
+uint64_t world_container_words(const struct rs_dir_entry *de);
 /* Bytes the kernel maps of this world take (directory + pool). */
 uint64_t world_kernel_bytes(const struct world *w);
 

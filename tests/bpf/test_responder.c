@@ -606,12 +606,24 @@ static void add_tcp80(struct ipset *s)
 	ipset_add(s, IP(10, 1, 0, 9));
 	ipset_add(s, IP(10, 1, 200, 1));
 	ipset_add(s, IP(10, 2, 3, 4));			/* ARRAY n=1 */
-	for (i = 0; i < RS_ARRAY_MAX; i++)		/* ARRAY n=4096: 8, 24, ..., 65528 */
-		ipset_add(s, IP(10, 3, 0, 0) + 8 + 16 * i);
-	for (i = 0; i < 40 * 256; i += 2)		/* BITMAP: 5120 even addresses... */
+	for (i = 0; i < 512; i++)			/* ARRAY n=512: 8, 136, ..., 65416 */
+		ipset_add(s, IP(10, 3, 0, 0) + 8 + 128 * i);
+	for (i = 0; i < 250 * 256; i += 2)		/* BITMAP: even addresses of 250 /24s... */
 		ipset_add(s, IP(10, 4, 0, 0) + i);
 	ipset_add(s, IP(10, 4, 255, 255));		/* ...and the block's last bit */
 	ipset_add_range(s, IP(10, 5, 0, 0), IP(10, 5, 255, 255));	/* FULL */
+	for (i = 0; i < RS_ARRAY_MAX; i++)		/* SPLIT: 16 sorted bytes per /24 */
+		ipset_add(s, IP(10, 11, 0, 0) + 8 + 16 * i);
+	/* SPLIT with every kind of /24: 1 byte, 31 bytes (the most), a bitmap
+	 * of 32 hosts, a full one as bitmap, empty ones, and the last /24. */
+	ipset_add(s, IP(10, 12, 0, 0));
+	for (i = 0; i < 31; i++)
+		ipset_add(s, IP(10, 12, 1, 1 + 2 * i));
+	for (i = 0; i < 32; i++)
+		ipset_add(s, IP(10, 12, 2, 2 * i));
+	ipset_add_range(s, IP(10, 12, 3, 0), IP(10, 12, 3, 255));
+	ipset_add(s, IP(10, 12, 255, 0));
+	ipset_add(s, IP(10, 12, 255, 255));
 	/* Around the lab network, to see its mask applied exactly. */
 	ipset_add(s, IP(100, 63, 255, 255));
 	ipset_add(s, IP(100, 64, 0, 5));
@@ -626,7 +638,7 @@ static void add_icmp(struct ipset *s)
 	uint32_t i;
 
 	ipset_add(s, IP(10, 1, 0, 6));
-	for (i = 1; i < 40 * 256; i += 2)		/* BITMAP: the odd addresses */
+	for (i = 1; i < 250 * 256; i += 2)		/* BITMAP: the odd addresses */
 		ipset_add(s, IP(10, 4, 0, 0) + i);
 	ipset_add_range(s, IP(10, 5, 0, 0), IP(10, 5, 255, 255));
 	ipset_add(s, IP(100, 64, 0, 5));
@@ -709,6 +721,8 @@ static int corrupt_world(void)
 	struct rs_dir_entry de;
 	int sfd = bpf_map__fd(skel[SK_CORRUPT]->maps.world_services);
 	int dfd = bpf_map__fd(skel[SK_CORRUPT]->maps.world_dir);
+	int pfd = bpf_map__fd(skel[SK_CORRUPT]->maps.world_pool);
+	uint64_t w;
 	int err = 0;
 
 	/* tcp/8080 names a host set the directory does not have. */
@@ -726,6 +740,24 @@ static int corrupt_world(void)
 	de = (struct rs_dir_entry){ .kind = 9 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 10, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
+	/* 10.11/16 (split; no corrupt-world row looks at it otherwise): guide
+	 * 0, 40, 0: /24 0 claims 40 bytes, /24 1 ends before it starts. */
+	key = dir_of("tcp/80", IP(10, 11, 0, 0))->off;
+	w = 0 | 40ull << 16;
+	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	/* 10.13/16: a split container whose guide runs past the pool. */
+	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 1, .kind = RS_C_SPLIT, .n = 8 };
+	key = tcp80 * RS_BLOCKS + (IP(10, 13, 0, 0) >> 16);
+	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
+	/* 10.14/16: a sane guide (/24 0 has one byte) in the pool's last 65
+	 * words (icmp's, unused by corrupt-world rows): the data is past it. */
+	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - RS_SPLIT_GUIDE_WORDS,
+				    .kind = RS_C_SPLIT, .n = 1 };
+	key = tcp80 * RS_BLOCKS + (IP(10, 14, 0, 0) >> 16);
+	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
+	key = de.off;
+	w = 0 | 1ull << 16 | 1ull << 32 | 1ull << 48;
+	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
 	return err ? -errno : 0;
 }
 
@@ -761,23 +793,49 @@ static const struct tcase cases[] = {
 	  .expect = C(TX_SYNACK) },
 	{ "syn block 0 array1 (0.0.0.1)", TSYN(SK_LAB, IP(0, 0, 0, 1), 80), .seq = 1,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array4096 first entry", TSYN(SK_LAB, IP(10, 3, 0, 8), 80), .seq = 0x31415926,
+	{ "syn array512 first entry", TSYN(SK_LAB, IP(10, 3, 0, 8), 80), .seq = 0x31415926,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array4096 second entry", TSYN(SK_LAB, IP(10, 3, 0, 24), 80), .seq = 0x27182818,
+	{ "syn array512 second entry", TSYN(SK_LAB, IP(10, 3, 0, 136), 80), .seq = 0x27182818,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array4096 middle entry", TSYN(SK_LAB, IP(10, 3, 128, 8), 80), .seq = 0x16180339,
+	{ "syn array512 middle entry", TSYN(SK_LAB, IP(10, 3, 128, 8), 80), .seq = 0x16180339,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array4096 entry 2047", TSYN(SK_LAB, IP(10, 3, 127, 248), 80), .seq = 0x14142135,
+	{ "syn array512 entry 255", TSYN(SK_LAB, IP(10, 3, 127, 136), 80), .seq = 0x14142135,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array4096 last entry", TSYN(SK_LAB, IP(10, 3, 255, 248), 80), .seq = 0x17320508,
+	{ "syn array512 last entry", TSYN(SK_LAB, IP(10, 3, 255, 136), 80), .seq = 0x17320508,
 	  .expect = C(TX_SYNACK) },
+	{ "syn split16 first entry", TSYN(SK_LAB, IP(10, 11, 0, 8), 80), .seq = 0x01010101,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split16 last entry of a /24", TSYN(SK_LAB, IP(10, 11, 0, 248), 80),
+	  .seq = 0x02020202, .expect = C(TX_SYNACK) },
+	{ "syn split16 middle /24", TSYN(SK_LAB, IP(10, 11, 128, 136), 80), .seq = 0x03030303,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split /24 0 with one byte", TSYN(SK_LAB, IP(10, 12, 0, 0), 80), .seq = 0x04040404,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split 31 bytes first", TSYN(SK_LAB, IP(10, 12, 1, 1), 80), .seq = 0x05050505,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split 31 bytes 16th", TSYN(SK_LAB, IP(10, 12, 1, 31), 80), .seq = 0x06060606,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split 31 bytes last", TSYN(SK_LAB, IP(10, 12, 1, 61), 80), .seq = 0x07070707,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split bitmap of 32 first bit", TSYN(SK_LAB, IP(10, 12, 2, 0), 80),
+	  .seq = 0x08080808, .expect = C(TX_SYNACK) },
+	{ "syn split bitmap of 32 last bit", TSYN(SK_LAB, IP(10, 12, 2, 62), 80),
+	  .seq = 0x09090909, .expect = C(TX_SYNACK) },
+	{ "syn split full /24 bit 0", TSYN(SK_LAB, IP(10, 12, 3, 0), 80), .seq = 0x0a0a0a0a,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split full /24 bit 255", TSYN(SK_LAB, IP(10, 12, 3, 255), 80), .seq = 0x0b0b0b0b,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split last /24 byte 0", TSYN(SK_LAB, IP(10, 12, 255, 0), 80), .seq = 0x0c0c0c0c,
+	  .expect = C(TX_SYNACK) },
+	{ "syn split last /24 byte 255", TSYN(SK_LAB, IP(10, 12, 255, 255), 80),
+	  .seq = 0x0d0d0d0d, .expect = C(TX_SYNACK) },
 	{ "syn bitmap bit 0", TSYN(SK_LAB, IP(10, 4, 0, 0), 80), .seq = 0x44444444,
 	  .expect = C(TX_SYNACK) },
 	{ "syn bitmap bit 62", TSYN(SK_LAB, IP(10, 4, 0, 62), 80), .seq = 0x55555555,
 	  .expect = C(TX_SYNACK) },
 	{ "syn bitmap word 1 bit 0", TSYN(SK_LAB, IP(10, 4, 0, 64), 80), .seq = 0x66666666,
 	  .expect = C(TX_SYNACK) },
-	{ "syn bitmap last of run", TSYN(SK_LAB, IP(10, 4, 39, 254), 80), .seq = 0x77777777,
+	{ "syn bitmap last of run", TSYN(SK_LAB, IP(10, 4, 249, 254), 80), .seq = 0x77777777,
 	  .expect = C(TX_SYNACK) },
 	{ "syn bitmap last bit of block", TSYN(SK_LAB, IP(10, 4, 255, 255), 80), .seq = 0x88888888,
 	  .expect = C(TX_SYNACK) },
@@ -853,7 +911,7 @@ static const struct tcase cases[] = {
 	  .icmp_seq = 0x100, .payload = 57, .expect = C(TX_ECHO_REPLY) },
 	{ "echo last directory entry", ECHO(SK_LAB, IP(255, 255, 255, 254)), .icmp_id = 1,
 	  .icmp_seq = 2, .expect = C(TX_ECHO_REPLY) },
-	{ "echo id/seq 0xffff (masscan cookie)", ECHO(SK_LAB, IP(10, 4, 39, 255)),
+	{ "echo id/seq 0xffff (masscan cookie)", ECHO(SK_LAB, IP(10, 4, 249, 255)),
 	  .icmp_id = 0xffff, .icmp_seq = 0xffff, .payload = 8, .expect = C(TX_ECHO_REPLY) },
 	{ "echo padded to 60 bytes", ECHO(SK_LAB, IP(10, 1, 0, 6)), .icmp_id = 0x0060,
 	  .icmp_seq = 0x0060, .pad = 18, .expect = C(TX_ECHO_REPLY) },
@@ -892,26 +950,52 @@ static const struct tcase cases[] = {
 	{ "miss array1 above", TSYN(SK_LAB, IP(10, 2, 3, 5), 80), .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss block 0 (0.0.0.0)", TSYN(SK_LAB, IP(0, 0, 0, 0), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 block bottom", TSYN(SK_LAB, IP(10, 3, 0, 0), 80),
+	{ "miss array512 block bottom", TSYN(SK_LAB, IP(10, 3, 0, 0), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 below first", TSYN(SK_LAB, IP(10, 3, 0, 7), 80),
+	{ "miss array512 below first", TSYN(SK_LAB, IP(10, 3, 0, 7), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 above first", TSYN(SK_LAB, IP(10, 3, 0, 9), 80),
+	{ "miss array512 above first", TSYN(SK_LAB, IP(10, 3, 0, 9), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 middle", TSYN(SK_LAB, IP(10, 3, 128, 9), 80),
+	{ "miss array512 middle", TSYN(SK_LAB, IP(10, 3, 128, 9), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 below last", TSYN(SK_LAB, IP(10, 3, 255, 247), 80),
+	{ "miss array512 below last", TSYN(SK_LAB, IP(10, 3, 255, 135), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 above last", TSYN(SK_LAB, IP(10, 3, 255, 249), 80),
+	{ "miss array512 above last", TSYN(SK_LAB, IP(10, 3, 255, 137), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array4096 block top", TSYN(SK_LAB, IP(10, 3, 255, 255), 80),
+	{ "miss array512 block top", TSYN(SK_LAB, IP(10, 3, 255, 255), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split16 below first", TSYN(SK_LAB, IP(10, 11, 0, 7), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split16 between entries", TSYN(SK_LAB, IP(10, 11, 0, 9), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split16 above last", TSYN(SK_LAB, IP(10, 11, 255, 249), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split one byte", TSYN(SK_LAB, IP(10, 12, 0, 1), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split 31 bytes below first", TSYN(SK_LAB, IP(10, 12, 1, 0), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split 31 bytes between", TSYN(SK_LAB, IP(10, 12, 1, 2), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split 31 bytes above last", TSYN(SK_LAB, IP(10, 12, 1, 63), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split bitmap odd bit", TSYN(SK_LAB, IP(10, 12, 2, 1), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split bitmap past its hosts", TSYN(SK_LAB, IP(10, 12, 2, 64), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split empty /24", TSYN(SK_LAB, IP(10, 12, 4, 0), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split empty /24 254", TSYN(SK_LAB, IP(10, 12, 254, 255), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split last /24 byte 1", TSYN(SK_LAB, IP(10, 12, 255, 1), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss split last /24 byte 254", TSYN(SK_LAB, IP(10, 12, 255, 254), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss bitmap bit 1", TSYN(SK_LAB, IP(10, 4, 0, 1), 80), .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss bitmap bit 63", TSYN(SK_LAB, IP(10, 4, 0, 63), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss bitmap word 1 bit 1", TSYN(SK_LAB, IP(10, 4, 0, 65), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss bitmap after run", TSYN(SK_LAB, IP(10, 4, 40, 0), 80),
+	{ "miss bitmap after run", TSYN(SK_LAB, IP(10, 4, 250, 0), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss bitmap before last bit", TSYN(SK_LAB, IP(10, 4, 255, 254), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
@@ -931,7 +1015,7 @@ static const struct tcase cases[] = {
 	  .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss echo bitmap even", ECHO(SK_LAB, IP(10, 4, 0, 2)), .icmp_id = 9,
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss echo bitmap after run", ECHO(SK_LAB, IP(10, 4, 40, 1)), .icmp_id = 9,
+	{ "miss echo bitmap after run", ECHO(SK_LAB, IP(10, 4, 250, 1)), .icmp_id = 9,
 	  .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss echo empty block", ECHO(SK_LAB, IP(10, 6, 0, 1)), .icmp_id = 9,
 	  .expect = C(DROP_NOT_IN_WORLD) },
@@ -1104,6 +1188,14 @@ static const struct tcase cases[] = {
 	{ "abort: bitmap word past the pool", TSYN(SK_CORRUPT, IP(10, 8, 0, 64), 80),
 	  .expect = C(ABORT_INTERNAL) },
 	{ "abort: unknown container kind", TSYN(SK_CORRUPT, IP(10, 10, 0, 1), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: split /24 of more than 32 bytes", TSYN(SK_CORRUPT, IP(10, 11, 0, 8), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: split guide running backwards", TSYN(SK_CORRUPT, IP(10, 11, 1, 8), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: split guide past the pool", TSYN(SK_CORRUPT, IP(10, 13, 8, 1), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: split data past the pool", TSYN(SK_CORRUPT, IP(10, 14, 0, 1), 80),
 	  .expect = C(ABORT_INTERNAL) },
 };
 
@@ -1283,10 +1375,12 @@ static void world_has_every_container_kind(void)
 		{ "tcp/80", IP(0, 0, 0, 0), RS_C_ARRAY, 1 },
 		{ "tcp/80", IP(10, 1, 0, 0), RS_C_ARRAY, 4 },
 		{ "tcp/80", IP(10, 2, 0, 0), RS_C_ARRAY, 1 },
-		{ "tcp/80", IP(10, 3, 0, 0), RS_C_ARRAY, RS_ARRAY_MAX },
+		{ "tcp/80", IP(10, 3, 0, 0), RS_C_ARRAY, 512 },
 		{ "tcp/80", IP(10, 4, 0, 0), RS_C_BITMAP, 0 },
 		{ "tcp/80", IP(10, 5, 0, 0), RS_C_FULL, 0 },
 		{ "tcp/80", IP(10, 6, 0, 0), RS_C_EMPTY, 0 },
+		{ "tcp/80", IP(10, 11, 0, 0), RS_C_SPLIT, RS_ARRAY_MAX },
+		{ "tcp/80", IP(10, 12, 0, 0), RS_C_SPLIT, 1 + 31 + 32 + 32 + 2 },
 		{ "tcp/80", IP(255, 255, 0, 0), RS_C_ARRAY, 1 },
 		{ "icmp", IP(10, 4, 0, 0), RS_C_BITMAP, 0 },
 		{ "icmp", IP(10, 5, 0, 0), RS_C_FULL, 0 },
@@ -1300,7 +1394,7 @@ static void world_has_every_container_kind(void)
 
 		CHECK(de->kind == want[i].kind, "%s block %u.%u: kind %u, expected %u", want[i].svc,
 		      want[i].addr >> 24, want[i].addr >> 16 & 0xff, de->kind, want[i].kind);
-		if (want[i].kind == RS_C_ARRAY)
+		if (want[i].kind == RS_C_ARRAY || want[i].kind == RS_C_SPLIT)
 			CHECK(de->n == want[i].n, "%s block %u.%u: n %u, expected %u", want[i].svc,
 			      want[i].addr >> 24, want[i].addr >> 16 & 0xff, de->n, want[i].n);
 	}

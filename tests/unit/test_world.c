@@ -72,18 +72,31 @@ static int ref_has(const struct ref *r, uint32_t a)
 }
 
 /*
- * Four /16 blocks, one per container kind, plus edge cases: an array with
- * one entry, an array of exactly RS_ARRAY_MAX, a bitmap one above it.
+ * One /16 block per container kind, at the edges of the compiler's choice:
+ * the smallest container wins, a tie goes to the faster kind.
  */
 static void build_reference(struct ref *r)
 {
 	uint32_t i;
 
 	ref_add(r, A(198, 18, 0, 1));			/* array, n = 1 */
-	for (i = 0; i < RS_ARRAY_MAX; i++)		/* array, n = 4096 (max) */
-		ref_add(r, A(198, 19, 0, 0) + i * 16);
-	for (i = 0; i <= RS_ARRAY_MAX; i++)		/* bitmap, 4097 */
-		ref_add(r, A(203, 0, 0, 0) + i * 7);
+	for (i = 0; i < 516; i++)			/* array 129 words < split 130 */
+		ref_add(r, A(198, 19, 0, 0) + i * 127);
+	for (i = 0; i < RS_ARRAY_MAX; i++)		/* split, 16 bytes in every /24 */
+		ref_add(r, A(198, 20, 0, 0) + i * 16);
+	for (i = 0; i < 520; i++)			/* array 130 words = split 130: split */
+		ref_add(r, A(198, 21, 0, 0) + i * 126);
+	/* split mixing bitmaps (256 and 32 hosts) and bytes (31, 2) */
+	for (i = 0; i < 256; i++)
+		ref_add(r, A(198, 22, 0, i));
+	for (i = 0; i < 31; i++)
+		ref_add(r, A(198, 22, 1, i));
+	for (i = 0; i < 32; i++)
+		ref_add(r, A(198, 22, 2, 2 * i));
+	ref_add(r, A(198, 22, 255, 0));
+	ref_add(r, A(198, 22, 255, 255));
+	for (i = 0; i < 65536; i += 2)			/* bitmap: 1024 words < split 1089 */
+		ref_add(r, A(203, 0, 0, 0) + i);
 	for (i = 0; i < 65536; i++)			/* full */
 		ref_add(r, A(10, 1, 0, 0) + i);
 	ref_add(r, A(0, 0, 0, 0));			/* address 0 */
@@ -111,8 +124,13 @@ static void test_build_chooses_containers(void)
 	      (unsigned long long)built.services[0].hosts, reference.n);
 	dir = built.dir;
 	CHECK(dir[A(198, 18, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 18, 0, 0) >> 16].n == 1);
-	CHECK(dir[A(198, 19, 0, 0) >> 16].kind == RS_C_ARRAY &&
-	      dir[A(198, 19, 0, 0) >> 16].n == RS_ARRAY_MAX);
+	CHECK(dir[A(198, 19, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 19, 0, 0) >> 16].n == 516);
+	CHECK(dir[A(198, 20, 0, 0) >> 16].kind == RS_C_SPLIT &&
+	      dir[A(198, 20, 0, 0) >> 16].n == RS_ARRAY_MAX);
+	CHECK(dir[A(198, 21, 0, 0) >> 16].kind == RS_C_SPLIT && dir[A(198, 21, 0, 0) >> 16].n == 520);
+	CHECK(dir[A(198, 22, 0, 0) >> 16].kind == RS_C_SPLIT &&
+	      dir[A(198, 22, 0, 0) >> 16].n == 32 + 31 + 32 + 2);
+	CHECK(world_container_words(&dir[A(198, 22, 0, 0) >> 16]) == RS_SPLIT_GUIDE_WORDS + 13);
 	CHECK(dir[A(203, 0, 0, 0) >> 16].kind == RS_C_BITMAP);
 	CHECK(dir[A(10, 1, 0, 0) >> 16].kind == RS_C_FULL);
 	CHECK(dir[A(8, 8, 0, 0) >> 16].kind == RS_C_EMPTY);
@@ -127,7 +145,8 @@ static void test_build_chooses_containers(void)
 /* Membership of every address in the interesting blocks, and neighbours. */
 static void check_membership(const struct world *w, const char *what)
 {
-	static const uint32_t blocks[] = { 198 << 8 | 18, 198 << 8 | 19, 203 << 8 | 0,
+	static const uint32_t blocks[] = { 198 << 8 | 18, 198 << 8 | 19, 198 << 8 | 20,
+					   198 << 8 | 21, 198 << 8 | 22, 203 << 8 | 0,
 					   10 << 8 | 1, 0, 0xffff, 8 << 8 | 8 };
 	size_t bad = 0, k;
 	uint32_t i;
@@ -203,6 +222,8 @@ static void corrupt_copy(const char *dst, long off, int truncate_to)
 
 	snprintf(cmd, sizeof(cmd), "cp %s %s", world_path, dst);
 	CHECK(system(cmd) == 0);
+	if (truncate_to == -2)
+		return;				/* a plain copy */
 	if (truncate_to >= 0) {
 		CHECK(truncate(dst, truncate_to) == 0);
 	} else {
@@ -234,6 +255,47 @@ static void test_corruption_is_refused(void)
 	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "too short"));
 	snprintf(p, sizeof(p), "%s/missing.world", tmpdir);
 	CHECK(world_open(&w, p) == -ENOENT && strstr(rs_last_error(), "missing.world"));
+}
+
+/* Version 1 files (no split containers) still open; later ones do not. */
+static void test_format_versions(void)
+{
+	struct world w;
+	char p[160];
+	uint32_t v;
+	int fd;
+
+	snprintf(p, sizeof(p), "%s/v.world", tmpdir);
+	corrupt_copy(p, 0, -2);
+	fd = open(p, O_RDWR);
+	v = 1;
+	CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
+	CHECK(world_open(&w, p) == 0, "%s", rs_last_error());
+	world_free(&w);
+	v = RS_WORLD_VERSION + 1;
+	CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
+	close(fd);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "version 3 is not supported"),
+	      "%s", rs_last_error());
+}
+
+/*
+ * A split container whose guide is inconsistent is refused on open, even
+ * with a good checksum (the kernel would abort on it, never misanswer).
+ */
+static void test_bad_split_guide_is_refused(void)
+{
+	const struct rs_dir_entry *de = &built.dir[A(198, 22, 0, 0) >> 16];
+	uint64_t *guide = built.pool + de->off, saved = guide[0];
+	struct world w;
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/g.world", tmpdir);
+	guide[0] ^= (uint64_t)40 << 16;		/* g[1] 32 -> 8: /24 number 1 spans 55 bytes */
+	CHECK(world_write(&built, p) == 0, "%s", rs_last_error());
+	guide[0] = saved;
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "bad guide"), "%s",
+	      rs_last_error());
 }
 
 static void test_write_failure_leaves_nothing(void)
@@ -312,6 +374,8 @@ int main(void)
 	RUN_TEST(test_write_open_roundtrip);
 	RUN_TEST(test_foreach_is_exact_and_ascending);
 	RUN_TEST(test_corruption_is_refused);
+	RUN_TEST(test_format_versions);
+	RUN_TEST(test_bad_split_guide_is_refused);
 	RUN_TEST(test_write_failure_leaves_nothing);
 	RUN_TEST(test_empty_world);
 	RUN_TEST(test_service_specs);
