@@ -33,6 +33,12 @@ static inline bool ipset_has(const struct ipset *s, uint32_t a)
 	return s->bits[a >> 6] >> (a & 63) & 1;
 }
 
+/*
+ * Addresses in a /16 block's 1024 words; with per24, also how many fall in
+ * each of its /24s.
+ */
+uint32_t ipset_block_census(const uint64_t *block, uint16_t per24[256]);
+
 /* The 1024 words of a /16 block. */
 static inline uint64_t *ipset_block(const struct ipset *s, uint32_t block)
 {

@@ -68,16 +68,6 @@ static int pool_reserve(struct world *w, uint64_t extra)
 	return 0;
 }
 
-/* Bits set in words [from, from + n). */
-static uint32_t popcount_words(const uint64_t *words, uint32_t from, uint32_t n)
-{
-	uint32_t c = 0, i;
-
-	for (i = from; i < from + n; i++)
-		c += (uint32_t)__builtin_popcountll(words[i]);
-	return c;
-}
-
 /* Byte k of a little-endian word array. */
 static uint8_t byte_at(const uint64_t *words, uint32_t k)
 {
@@ -96,11 +86,9 @@ static void put_u16(uint64_t *words, uint32_t i, uint16_t v)
 
 #define BITMAP_WORDS_PER_24 (RS_SPLIT_BITMAP_BYTES / 8)
 
-/* Bytes of split-container data for /24 number h of a block's bitmap. */
-static uint32_t split_bytes_of(const uint64_t *words, uint32_t h)
+/* Bytes of split-container data for a /24 of c hosts. */
+static uint32_t split_bytes_of(uint32_t c)
 {
-	uint32_t c = popcount_words(words, h * BITMAP_WORDS_PER_24, BITMAP_WORDS_PER_24);
-
 	return c < RS_SPLIT_BITMAP_BYTES ? c : RS_SPLIT_BITMAP_BYTES;
 }
 
@@ -114,7 +102,7 @@ static void encode_array(uint64_t *out, const uint64_t *words)
 }
 
 /* Guide, then each /24 as sorted low bytes or, from 32 hosts on, its bitmap. */
-static void encode_split(uint64_t *out, const uint64_t *words)
+static void encode_split(uint64_t *out, const uint64_t *words, const uint16_t per24[256])
 {
 	uint64_t *data = out + RS_SPLIT_GUIDE_WORDS;
 	uint32_t h, k, p = 0;
@@ -123,7 +111,7 @@ static void encode_split(uint64_t *out, const uint64_t *words)
 		const uint64_t *w24 = words + h * BITMAP_WORDS_PER_24;
 
 		put_u16(out, h, (uint16_t)p);
-		if (split_bytes_of(words, h) == RS_SPLIT_BITMAP_BYTES) {
+		if (split_bytes_of(per24[h]) == RS_SPLIT_BITMAP_BYTES) {
 			for (k = 0; k < RS_SPLIT_BITMAP_BYTES; k++)
 				put_byte(data, p++, byte_at(w24, k));
 			continue;
@@ -142,7 +130,8 @@ static void encode_split(uint64_t *out, const uint64_t *words)
 static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_t *words,
 			 uint64_t *hosts)
 {
-	uint32_t count = popcount_words(words, 0, RS_BITMAP_WORDS), split_bytes = 0, h;
+	uint16_t per24[256];
+	uint32_t count = ipset_block_census(words, per24), split_bytes = 0, h;
 	uint64_t size, *out;
 
 	*hosts += count;
@@ -154,7 +143,7 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 		return 0;
 	}
 	for (h = 0; h < 256; h++)
-		split_bytes += split_bytes_of(words, h);
+		split_bytes += split_bytes_of(per24[h]);
 	de->kind = RS_C_BITMAP;
 	size = RS_BITMAP_WORDS;
 	if (RS_SPLIT_GUIDE_WORDS + (split_bytes + 7) / 8 <= size) {
@@ -178,7 +167,7 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 	}
 	memset(out, 0, size * 8);
 	if (de->kind == RS_C_SPLIT)
-		encode_split(out, words);
+		encode_split(out, words, per24);
 	else
 		encode_array(out, words);
 	return 0;
