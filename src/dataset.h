@@ -38,6 +38,7 @@ struct dataset_stats {
 	uint64_t lines;		/* lines (or JSON records) read */
 	uint64_t added;		/* addresses added (a CIDR line adds many) */
 	uint64_t skipped;	/* records for other services or non-answers */
+	uint32_t parts;		/* pieces parsed at once: 2 for a big plain file */
 };
 
 const char *dataset_format_name(enum dataset_format f);

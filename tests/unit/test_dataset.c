@@ -863,6 +863,94 @@ static void test_big_json(void)
 	check_big_json(true);
 }
 
+/*
+ * A plain file of 64 MiB and more is parsed in two halves at once. The
+ * result, the counts and the line numbers of errors must be those of one
+ * reader going through it from the top.
+ */
+#define HALVES_N 3000000u
+
+/* A ZMap CSV of HALVES_N records, every fifth a non-answer; line i + 2
+ * holds record i. Record bad (if < HALVES_N) is broken. */
+static void write_halves_csv(const char *name, uint32_t bad)
+{
+	char *text = malloc((size_t)HALVES_N * 32 + 64), *p = text;
+	uint32_t i, a;
+
+	p += sprintf(p, "saddr,daddr,success\n");
+	for (i = 0; i < HALVES_N; i++) {
+		a = big_addr(i);
+		if (i == bad)
+			p += sprintf(p, "300.%u.%u.%u,100.64.0.2,1\n", (a >> 16) & 255, (a >> 8) & 255,
+				     a & 255);
+		else
+			p += sprintf(p, "%u.%u.%u.%u,100.64.0.2,%d\n", a >> 24, (a >> 16) & 255,
+				     (a >> 8) & 255, a & 255, i % 5 != 0);
+	}
+	CHECK((size_t)(p - text) > 64u << 20, "the file should be big enough to be cut in two");
+	write_bytes(name, text, (size_t)(p - text));
+	free(text);
+}
+
+static void test_big_file_in_two_halves(void)
+{
+	uint32_t i, wrong = 0;
+
+	write_halves_csv("halves.csv", UINT32_MAX);
+	CHECK(load("halves.csv", TCP80) == 0, "%s", rs_last_error());
+	CHECK(st.parts == 2, "parsed in %u parts", st.parts);
+	CHECK(st.format == DS_ZMAP_CSV && st.lines == HALVES_N + 1 &&
+	      st.skipped == HALVES_N / 5 && st.added == HALVES_N - HALVES_N / 5,
+	      "lines %llu skipped %llu added %llu", (unsigned long long)st.lines,
+	      (unsigned long long)st.skipped, (unsigned long long)st.added);
+	for (i = 0; i < HALVES_N; i++)
+		wrong += ipset_has(&set, big_addr(i)) != (i % 5 != 0);
+	CHECK(wrong == 0, "%u addresses wrong", wrong);
+
+	/* Broken records in the first and in the second half. */
+	write_halves_csv("halves.csv", 10);
+	CHECK(load("halves.csv", TCP80) == -EINVAL && error_at("halves.csv", 12) &&
+	      error_has("bad saddr"), "%s", rs_last_error());
+	write_halves_csv("halves.csv", HALVES_N / 4 * 3);
+	CHECK(load("halves.csv", TCP80) == -EINVAL && error_at("halves.csv", HALVES_N / 4 * 3 + 2) &&
+	      error_has("bad saddr"), "%s", rs_last_error());
+	unlink(tpath("halves.csv"));
+}
+
+/* An address list cut in two: CIDR lines in both halves, then a line too long in the second. */
+static void test_big_list_in_two_halves(void)
+{
+	size_t len, i, inside;
+	char *text = big_address_text(&len), *big;
+	const size_t copies = 5;	/* 5 x ~15 MiB */
+
+	big = malloc(len * copies + (5u << 20) + 64);
+	memcpy(big, "10.1.0.0/16\n", 12);
+	for (i = 0; i < copies; i++)
+		memcpy(big + 12 + i * len, text, len);
+	memcpy(big + 12 + copies * len, "10.9.0.0/24\n", 12);
+	write_bytes("halves.txt", big, 12 + copies * len + 12);
+	CHECK(load("halves.txt", TCP80) == 0, "%s", rs_last_error());
+	CHECK(st.parts == 2, "parsed in %u parts", st.parts);
+	for (i = 0, inside = 0; i < BIG_N; i++)	/* list addresses the two blocks hold anyway */
+		inside += big_addr(i) >> 16 == ip("10.1.0.0") >> 16 || big_addr(i) >> 8 == ip("10.9.0.0") >> 8;
+	CHECK(st.lines == copies * BIG_N + 2 && st.added == BIG_N - inside + 65536 + 256,
+	      "lines %llu added %llu", (unsigned long long)st.lines, (unsigned long long)st.added);
+	CHECK(ipset_has(&set, ip("10.1.255.255")) && ipset_has(&set, ip("10.9.0.255")) &&
+	      !ipset_has(&set, ip("10.9.1.0")) && ipset_has(&set, big_addr(BIG_N - 1)));
+
+	/* A 5 MiB line after the fourth copy: line 4 * BIG_N + 2. */
+	memmove(big + 12 + 4 * len + (5u << 20) + 1, big + 12 + 4 * len, len + 12);
+	memset(big + 12 + 4 * len, '1', 5u << 20);
+	big[12 + 4 * len + (5u << 20)] = '\n';
+	write_bytes("halves.txt", big, 12 + copies * len + 12 + (5u << 20) + 1);
+	CHECK(load("halves.txt", TCP80) == -EINVAL && error_at("halves.txt", 4 * BIG_N + 2) &&
+	      error_has("longer than"), "%s", rs_last_error());
+	free(big);
+	free(text);
+	unlink(tpath("halves.txt"));
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 /* The tests write plain files straight into tmpdir. */
@@ -914,6 +1002,8 @@ int main(void)
 	RUN_TEST(test_masscan_json_errors);
 	RUN_TEST(test_big_addresses);
 	RUN_TEST(test_big_json);
+	RUN_TEST(test_big_file_in_two_halves);
+	RUN_TEST(test_big_list_in_two_halves);
 	ipset_free(&set);
 	remove_tmpdir();
 	return CHECK_DONE();
