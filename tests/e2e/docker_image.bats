@@ -129,10 +129,10 @@ one_error_line() {
 
 @test "memory: a limit the world cannot fit -> one line saying raise --memory" {
 	host_state >"$BATS_TEST_TMPDIR/host.before"
-	run_lab --network none "${CAPS[@]}" --memory 600m --
+	run_lab --network none "${CAPS[@]}" --memory 300m --
 	[ "$status" -eq 1 ]
 	one_error_line
-	[[ $output == *"600 MiB"*"raise --memory"* ]]
+	[[ $output == *"300 MiB"*"raise --memory"* ]]
 	host_unchanged "$BATS_TEST_TMPDIR/host.before"
 }
 
