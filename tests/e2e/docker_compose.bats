@@ -59,6 +59,19 @@ student_addr() {
 	dk exec "$1" awk '$1 == "source-ip" { print $2 }' /etc/zmap/zmap.conf
 }
 
+# Student k's zmap runs on the k-th CPU it may use (modulo their number),
+# so students scanning at once are spread and each ZMap stays on one CPU.
+student_cpu_ok() {
+	local c=$1 k conf want
+	k=$(($(student_addr "$c" | cut -d. -f4) - 128))
+	conf=$(dk exec "$c" awk '$1 == "cores" { gsub(/"/, "", $2); print $2 }' /etc/zmap/zmap.conf)
+	want=$(dk exec "$c" awk -v k="$k" '/^Cpus_allowed_list/ { n = split($2, r, ",")
+		for (i = 1; i <= n; i++) { split(r[i], ab, "-"); hi = ab[2] == "" ? ab[1] : ab[2]
+			for (x = ab[1]; x <= hi; x++) cpu[m++] = x }
+		print cpu[k % m] }' /proc/self/status)
+	[ -n "$want" ] && [ "$conf" = "$want" ] || fail "student $k: zmap.conf cores '$conf', expected '$want'"
+}
+
 @test "lab.yml: appliance and student come up; the student holds 100.64.0.129" {
 	local p=${RUN_ID}lab i
 	run compose -p "$p" -f "$REPO/compose/lab.yml" up -d
@@ -110,6 +123,8 @@ student_addr() {
 	a2=$(student_addr "$s2")
 	[[ $a1 == 100.64.0.1[2-9][0-9] ]] && [[ $a2 == 100.64.0.1[2-9][0-9] ]] && [ "$a1" != "$a2" ] ||
 		fail "student addresses: '$a1' '$a2'"
+	student_cpu_ok "$s1"
+	student_cpu_ok "$s2"
 	# The same range and port at the same time, and a second port.
 	scan "$s1" 80 "$BATS_TEST_TMPDIR/s1.csv" &
 	pid1=$!

@@ -64,6 +64,33 @@ teardown_file() {
 		--cores 0 --probe-module=icmp_echo_time -r 50000 -c 5 -b "$D/blocklist" -f saddr
 }
 
+# The first CPU this shell may use (what `lab up` pins ZMap to).
+first_cpu() {
+	awk '/^Cpus_allowed_list/ { split($2, r, "[,-]"); print r[1] }' /proc/self/status
+}
+
+@test "plain zmap runs every thread it pins on one CPU (the lab's zmap.conf says cores)" {
+	local cpu pid i lists
+	cpu=$(first_cpu)
+	grep -qx "cores \"$cpu\"" "/etc/netns/$LAB-scan/zmap/zmap.conf" ||
+		{ echo "no 'cores \"$cpu\"' in:"; cat "/etc/netns/$LAB-scan/zmap/zmap.conf"; false; }
+	# A slow scan to look at while it runs; no --cores on the command line.
+	timeout 60 "$RESCAN" lab exec --name "$LAB" -- zmap -p 80 -r 2000 -c 1 \
+		-b "$D/blocklist" -o /dev/null 198.18.0.0/16 >/dev/null 2>&1 &
+	for ((i = 0; i < 50; i++)); do
+		pid=$(pgrep -n -x zmap) && [ "$(ls "/proc/$pid/task" | wc -l)" -ge 3 ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	lists=$(cat /proc/"$pid"/task/*/status | awk '/^Cpus_allowed_list/ { print $2 }')
+	kill "$pid"
+	wait || true
+	# Threads ZMap pinned are on that CPU; the others keep the whole mask.
+	[ "$(grep -cx "$cpu" <<<"$lists")" -ge 2 ] || { echo "threads' CPUs: $(tr '\n' ' ' <<<"$lists")"; false; }
+	[ -z "$(grep -vx "$cpu" <<<"$lists" | grep -vx "$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)")" ] ||
+		{ echo "threads' CPUs: $(tr '\n' ' ' <<<"$lists")"; false; }
+}
+
 # masscan's receive side lost 2 of 753 delivered SYN-ACKs at 50 kpps on a
 # loaded 2-core machine (lab0 counted all of them): 20 kpps for exactness.
 @test "masscan SYN scan over a /16 finds exactly the world's tcp/443 hosts" {
