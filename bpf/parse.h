@@ -82,15 +82,19 @@ static __always_inline int parse_ipv4(struct xdp_md *ctx, struct pkt *p)
 /* Turn the frame around: swap MACs and IP addresses, give it a reply TTL. */
 static __always_inline void reverse_l2_l3(struct pkt *p)
 {
-	struct ethhdr *eth = p->eth;
+	/* Three 16-bit words each: memcpy() of 6 bytes of unknown alignment
+	 * became 24 byte loads and stores. */
+	__u16 *dst = (__u16 *)p->eth->h_dest, *src = (__u16 *)p->eth->h_source;
 	struct iphdr *ip = p->ip;
-	unsigned char mac[ETH_ALEN];
-	__u16 old_ttl_word, new_ttl_word;
+	__u16 old_ttl_word, new_ttl_word, w0 = dst[0], w1 = dst[1], w2 = dst[2];
 	__u32 addr;
 
-	__builtin_memcpy(mac, eth->h_dest, ETH_ALEN);
-	__builtin_memcpy(eth->h_dest, eth->h_source, ETH_ALEN);
-	__builtin_memcpy(eth->h_source, mac, ETH_ALEN);
+	dst[0] = src[0];
+	dst[1] = src[1];
+	dst[2] = src[2];
+	src[0] = w0;
+	src[1] = w1;
+	src[2] = w2;
 
 	/* Swapping the addresses leaves the header checksum unchanged. */
 	addr = ip->saddr;
