@@ -116,6 +116,15 @@ enum rs_lab_counter { RS_LAB_COUNTERS(RS_ENUM_ENTRY) RS_NR_LAB_COUNTERS };
 
 /* Names the CLI pins maps under (bpffs dir /sys/fs/bpf/rescan/<lab>/). */
 #define RS_MAP_COUNTERS "counters"
+/*
+ * The same counters per scanner: "source_counters" is indexed
+ * host * RS_NR_COUNTERS + counter, host = the source address's host part in
+ * the lab network (student k of a class scans from host 128 + k). Packets
+ * from elsewhere, and frames too short to have a source, count only in the
+ * totals. The lab network is a /24, so RS_SOURCES hosts cover it.
+ */
+#define RS_SOURCES 256
+#define RS_MAP_SOURCE_COUNTERS "source_counters"
 #define RS_MAP_LAB_COUNTERS "lab_counters"
 
 /* The reply's IP TTL: what a host a few hops away would show. */

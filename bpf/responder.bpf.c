@@ -31,6 +31,13 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_SOURCES * RS_NR_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} source_counters SEC(".maps");
+
 static __always_inline int classify(struct pkt *p, struct probe *pr)
 {
 	switch (p->ip->protocol) {
@@ -67,7 +74,8 @@ static __always_inline int verdict_of(__u32 cnt)
 	return XDP_DROP;
 }
 
-static __always_inline int answer(struct xdp_md *ctx)
+/* *src: the packet's IPv4 source (network order) once it parsed, else 0. */
+static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
 {
 	struct probe pr = {};
 	struct pkt p;
@@ -76,6 +84,7 @@ static __always_inline int answer(struct xdp_md *ctx)
 	ret = parse_ipv4(ctx, &p);
 	if (ret)
 		return ret;
+	*src = p.ip->saddr;
 	if (lab_mask && (p.ip->daddr & lab_mask) == lab_net)
 		return RS_CNT_DROP_LAB_INTERNAL;
 
@@ -94,14 +103,28 @@ static __always_inline int answer(struct xdp_md *ctx)
 	return RS_CNT_ABORT_INTERNAL;
 }
 
-SEC("xdp")
-int rescan_responder(struct xdp_md *ctx)
+/* Count the verdict in the totals and, for a scanner of the lab, in its own row. */
+static __always_inline void count(__u32 cnt, __u32 src)
 {
-	__u32 cnt = answer(ctx);
+	__u32 host = bpf_ntohl(src & ~lab_mask), key;
 	__u64 *v = bpf_map_lookup_elem(&counters, &cnt);
 
 	if (v)
 		*v += 1;
+	if (!lab_mask || (src & lab_mask) != lab_net || host >= RS_SOURCES)
+		return;
+	key = host * RS_NR_COUNTERS + cnt;
+	v = bpf_map_lookup_elem(&source_counters, &key);
+	if (v)
+		*v += 1;
+}
+
+SEC("xdp")
+int rescan_responder(struct xdp_md *ctx)
+{
+	__u32 src = 0, cnt = answer(ctx, &src);
+
+	count(cnt, src);
 	return verdict_of(cnt);
 }
 

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* cmd_stats.c - rescan stats: the responder's counters, by name. */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -33,14 +34,79 @@ static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uin
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		err = -errno;
-		rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
-		return err;
+		if (err != -ENOENT || strcmp(map, RS_MAP_SOURCE_COUNTERS))
+			rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
+		return err;	/* -ENOENT for sources: a lab from an older rescan */
 	}
 	err = loader_read_percpu(fd, vals, n);
 	close(fd);
 	if (err)
 		rs_error("cannot read %s: %s", path, strerror(-err));
 	return err;
+}
+
+/* Per-scanner rows: those of src[RS_SOURCES][RS_NR_COUNTERS] that saw a packet. */
+static uint64_t source_total(const uint64_t *row)
+{
+	uint64_t t = 0;
+	uint32_t i;
+
+	for (i = 0; i < RS_NR_COUNTERS; i++)
+		t += row[i];
+	return t;
+}
+
+static void source_addr(const struct lab *l, uint32_t host, char *buf, size_t len)
+{
+	struct in_addr a = { htonl(l->net | host) };
+
+	inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+}
+
+static struct json_object *sources_json(const struct lab *l, const uint64_t *src)
+{
+	struct json_object *o = json_object_new_object();
+	char addr[INET_ADDRSTRLEN];
+	uint32_t h, i;
+
+	for (h = 0; h < RS_SOURCES; h++) {
+		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS;
+		struct json_object *r;
+
+		if (!source_total(row))
+			continue;
+		r = json_object_new_object();
+		json_object_object_add(r, "packets", json_object_new_uint64(source_total(row)));
+		for (i = 0; i < RS_NR_COUNTERS; i++)
+			json_object_object_add(r, responder_desc[i].name, json_object_new_uint64(row[i]));
+		source_addr(l, h, addr, sizeof(addr));
+		json_object_object_add(o, addr, r);
+	}
+	return o;
+}
+
+static void sources_text(const struct lab *l, const uint64_t *src)
+{
+	char addr[INET_ADDRSTRLEN];
+	uint32_t h, i;
+
+	printf("by scanner (source address):\n");
+	for (h = 0; h < RS_SOURCES; h++) {
+		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS;
+		const char *sep = "";
+
+		if (!source_total(row))
+			continue;
+		source_addr(l, h, addr, sizeof(addr));
+		printf("  %-15s %12llu packets:", addr, (unsigned long long)source_total(row));
+		for (i = 0; i < RS_NR_COUNTERS; i++) {
+			if (!row[i])
+				continue;
+			printf("%s %s %llu", sep, responder_desc[i].name, (unsigned long long)row[i]);
+			sep = ",";
+		}
+		printf("\n");
+	}
 }
 
 int cmd_stats(int argc, char **argv)
@@ -50,6 +116,8 @@ int cmd_stats(int argc, char **argv)
 					      { "help", no_argument, NULL, 'h' },
 					      {} };
 	uint64_t resp[RS_NR_COUNTERS], side[RS_NR_LAB_COUNTERS], total = 0;
+	static uint64_t src[RS_SOURCES * RS_NR_COUNTERS];
+	bool have_src;
 	const char *name = NULL;
 	bool json = false;
 	struct lab l;
@@ -67,8 +135,9 @@ int cmd_stats(int argc, char **argv)
 		case 'h':
 			printf("usage: rescan stats [--name NAME] [--json]\n\n"
 			       "Counters of a running lab: every packet the responder saw, by\n"
-			       "verdict (the probes it answered, the ones it dropped and why), and\n"
-			       "what reached the scanner's interface.\n");
+			       "verdict (the probes it answered, the ones it dropped and why), the\n"
+			       "same for each scanner address of the lab (every student of a class\n"
+			       "has one), and what reached the scanner's interface.\n");
 			return RS_EXIT_OK;
 		default:
 			return RS_EXIT_USAGE;
@@ -93,6 +162,7 @@ int cmd_stats(int argc, char **argv)
 	}
 	for (i = 0; i < RS_NR_COUNTERS; i++)
 		total += resp[i];
+	have_src = !read_pinned(&l, RS_MAP_SOURCE_COUNTERS, src, RS_SOURCES * RS_NR_COUNTERS);
 
 	if (json) {
 		struct json_object *o = json_object_new_object(), *r = json_object_new_object(),
@@ -106,6 +176,8 @@ int cmd_stats(int argc, char **argv)
 		json_object_object_add(o, "lab", json_object_new_string(l.name));
 		json_object_object_add(o, "responder", r);
 		json_object_object_add(o, "scanner_side", s);
+		if (have_src)
+			json_object_object_add(o, "sources", sources_json(&l, src));
 		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
 		json_object_put(o);
 		return RS_EXIT_OK;
@@ -115,6 +187,8 @@ int cmd_stats(int argc, char **argv)
 	for (i = 0; i < RS_NR_COUNTERS; i++)
 		printf("  %-20s %14llu  %s\n", responder_desc[i].name, (unsigned long long)resp[i],
 		       responder_desc[i].help);
+	if (have_src)
+		sources_text(&l, src);
 	printf("scanner side (%s):\n", "lab0");
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
 		printf("  %-20s %14llu  %s\n", lab_desc[i].name, (unsigned long long)side[i],

@@ -499,8 +499,9 @@ static int pin(struct bpf_map *map, const struct lab *l, const char *name)
 
 static void remove_pins(const struct lab *l)
 {
-	static const char *const maps[] = { RS_MAP_COUNTERS, RS_MAP_LAB_COUNTERS, "world_services",
-					    "world_dir", "world_pool" };
+	static const char *const maps[] = { RS_MAP_COUNTERS, RS_MAP_LAB_COUNTERS,
+					    RS_MAP_SOURCE_COUNTERS, "world_services", "world_dir",
+					    "world_pool" };
 	char path[192];
 	size_t i;
 
@@ -563,6 +564,7 @@ int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 	}
 	if ((err = pin(resp->maps.counters, l, RS_MAP_COUNTERS)) ||
 	    (err = pin(side->maps.lab_counters, l, RS_MAP_LAB_COUNTERS)) ||
+	    (err = pin(resp->maps.source_counters, l, RS_MAP_SOURCE_COUNTERS)) ||
 	    (err = pin(resp->maps.world_services, l, "world_services")) ||
 	    (err = pin(resp->maps.world_dir, l, "world_dir")) ||
 	    (err = pin(resp->maps.world_pool, l, "world_pool")))

@@ -1351,6 +1351,59 @@ static void counters_sum_to_runs(void)
 	}
 }
 
+/*
+ * Per-scanner counters: a probe from a host of the lab's /24 counts in that
+ * host's row as well as in the totals; from anywhere else, or on a
+ * responder without a lab network, only in the totals.
+ */
+static void source_counters_by_scanner(void)
+{
+	static const struct {
+		int sk;
+		uint32_t saddr;
+		int host;	/* row it must count in, -1 = none */
+	} probes[] = {
+		{ SK_LAB, IP(100, 64, 0, 2), 2 },	/* the lab's own scanner */
+		{ SK_LAB, IP(100, 64, 0, 129), 129 },	/* student 1 */
+		{ SK_LAB, IP(100, 64, 0, 255), 255 },	/* the last row */
+		{ SK_LAB, IP(100, 64, 1, 5), -1 },	/* next to the lab's /24 */
+		{ SK_LAB, IP(203, 0, 113, 9), -1 },
+		{ SK_OPEN, IP(100, 64, 0, 129), -1 },	/* no lab network set */
+	};
+	static uint64_t before[RS_SOURCES * RS_NR_COUNTERS], after[RS_SOURCES * RS_NR_COUNTERS];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(probes) / sizeof(probes[0]); i++) {
+		struct tcase t = { TSYN(probes[i].sk, IP(10, 1, 0, 5), 80), .saddr = probes[i].saddr,
+				   .expect = C(TX_SYNACK) };
+		int fd = bpf_map__fd(skel[t.sk]->maps.source_counters);
+		uint64_t moved = 0;
+		struct frame f;
+		struct run r;
+
+		build(&t, &f);
+		if (loader_read_percpu(fd, before, RS_SOURCES * RS_NR_COUNTERS) ||
+		    run_prog(t.sk, &f, &r) ||
+		    loader_read_percpu(fd, after, RS_SOURCES * RS_NR_COUNTERS)) {
+			CHECK(0, "probe %zu: reading or running failed", i);
+			continue;
+		}
+		CHECK(r.retval == XDP_TX, "probe %zu: verdict %u", i, r.retval);
+		for (k = 0; k < RS_SOURCES * RS_NR_COUNTERS; k++)
+			moved += after[k] - before[k];
+		if (probes[i].host < 0) {
+			CHECK(moved == 0, "probe %zu from outside the lab moved %llu per-source counters",
+			      i, (unsigned long long)moved);
+			continue;
+		}
+		k = (size_t)probes[i].host * RS_NR_COUNTERS + RS_CNT_TX_SYNACK;
+		CHECK(moved == 1 && after[k] - before[k] == 1,
+		      "probe %zu: host %d's tx_synack moved by %llu, all rows by %llu", i,
+		      probes[i].host, (unsigned long long)(after[k] - before[k]),
+		      (unsigned long long)moved);
+	}
+}
+
 /* Every counter is some row's expectation: no verdict path goes untested. */
 static void every_counter_covered(void)
 {
@@ -1459,6 +1512,7 @@ int main(void)
 		       cnt_name[cases[i].expect]);
 	}
 	RUN_TEST(isn_keyed_by_tuple);
+	RUN_TEST(source_counters_by_scanner);
 	RUN_TEST(counters_sum_to_runs);
 
 	ret = CHECK_DONE();

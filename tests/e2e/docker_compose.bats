@@ -110,7 +110,7 @@ student_cpu_ok() {
 }
 
 @test "class.yml: two students scanning at once each get the exact result from their own address" {
-	local p=${RUN_ID}class c s1 s2 a1 a2 pid1 pid2 DIAG_CONTAINER
+	local p=${RUN_ID}class c s1 s2 a1 a2 n1 n2 pid1 pid2 DIAG_CONTAINER
 	STUDENTS=2 run compose -p "$p" -f "$REPO/compose/class.yml" up -d
 	[ "$status" -eq 0 ] || fail "$output"
 	for c in $(containers_of "$p" lab) $(containers_of "$p" student); do
@@ -136,6 +136,14 @@ student_cpu_ok() {
 	check_student "$BATS_TEST_TMPDIR/s2.csv" "$BATS_FILE_TMPDIR/tcp80" "$a2"
 	scan "$s2" 443 "$BATS_TEST_TMPDIR/s2b.csv"
 	check_student "$BATS_TEST_TMPDIR/s2b.csv" "$BATS_FILE_TMPDIR/tcp443" "$a2"
+	# The appliance counts each student's answered probes on their own.
+	run dk exec "$DIAG_CONTAINER" rescan stats --json
+	[ "$status" -eq 0 ] || fail "$output"
+	n1=$(jq --arg a "$a1" '.sources[$a].tx_synack' <<<"$output")
+	n2=$(jq --arg a "$a2" '.sources[$a].tx_synack' <<<"$output")
+	[ "$n1" -eq "$(wc -l <"$BATS_FILE_TMPDIR/tcp80")" ] &&
+		[ "$n2" -eq $(($(wc -l <"$BATS_FILE_TMPDIR/tcp80") + $(wc -l <"$BATS_FILE_TMPDIR/tcp443"))) ] ||
+		fail "per-student tx_synack: $a1 $n1, $a2 $n2"
 }
 
 @test "class.yml: --scale student=3 gives a third student its own address; the appliance logs them" {

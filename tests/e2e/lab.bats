@@ -97,6 +97,11 @@ teardown_file() {
 	[ $(( synack + echo_replies + miss )) -eq $(( 4 * 65536 + again_tcp + again_icmp )) ] ||
 		{ echo "answered $synack + $echo_replies, missed $miss"; false; }
 	[ "$(jq .responder.drop_no_service "$D/stats.json")" -eq 0 ]
+	# Every probe came from the lab's scanner address: its row has them all.
+	[ "$(jq '.sources["100.64.0.2"].tx_synack' "$D/stats.json")" -eq "$synack" ] &&
+		[ "$(jq '.sources["100.64.0.2"].tx_echo_reply' "$D/stats.json")" -eq "$echo_replies" ] &&
+		[ "$(jq '.sources["100.64.0.2"].drop_not_in_world' "$D/stats.json")" -eq "$miss" ] ||
+		{ echo "per-source: $(jq -c .sources "$D/stats.json")"; false; }
 	[ "$(jq .responder.abort_internal "$D/stats.json")" -eq 0 ]
 }
 
