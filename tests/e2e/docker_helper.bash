@@ -200,7 +200,7 @@ host_state() {
 	echo "## routes"
 	# "linkdown" on docker0 only says whether some container sits on the
 	# default bridge at this instant: the engine's business, not the lab's.
-	ip route show | sed 's/ linkdown$//' | sort
+	ip route show | sed 's/ linkdown//; s/ *$//' | sort
 }
 
 # host_unchanged BEFORE: host_state now equals the snapshot in file BEFORE.

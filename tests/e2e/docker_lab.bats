@@ -93,8 +93,10 @@ export_truth() {
 	run dk exec "$LAB" rescan stats --json
 	[ "$status" -eq 0 ]
 	local tx
-	tx=$(grep -o '"tx_synack":[0-9]*' <<<"$output" | cut -d: -f2)
+	tx=$(jq .responder.tx_synack <<<"$output")
 	[ "$tx" -gt 884 ]
+	# All of it from the container's own scanner address (no students here).
+	[ "$(jq '[.sources[].tx_synack] | add' <<<"$output")" -eq "$tx" ]
 }
 
 @test "self: HEALTHCHECK turns healthy (responder attached and answering)" {
