@@ -1097,7 +1097,7 @@ static int read_lines(struct ds *d, struct rbuf *b)
 	static pthread_mutex_t set_lock = PTHREAD_MUTEX_INITIALIZER;
 	const char *p = NULL, *end = NULL;
 	struct half h;
-	bool split = false;
+	bool split = false, tried = false;
 	int ret, err = 0;
 
 	rbuf_map(b);
@@ -1107,9 +1107,11 @@ static int read_lines(struct ds *d, struct rbuf *b)
 		err = d->line(d, p, end);
 		if (err)
 			break;
-		/* Once the format is known, the rest can be cut in two. */
-		if (!split && d->line != detect_line && b->src->map)
+		/* Once the format is known, the rest can be cut in two (one try). */
+		if (!tried && d->line != detect_line) {
+			tried = true;
 			split = half_start(d, b, &h, &set_lock);
+		}
 		if (b->src->map && !(b->lineno & SPLIT_PROGRESS_LINES))
 			progress_update(&b->src->prog,
 					b->start + (split ? __atomic_load_n(&h.done, __ATOMIC_RELAXED) - b->end : 0));
