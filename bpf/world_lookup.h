@@ -56,48 +56,14 @@ static __always_inline int pool_word(__u32 idx, __u64 *w)
 	return 0;
 }
 
-/*
- * Is low in the sorted u16 array container of n entries at pool word off?
- * A branch-free binary search for the last entry <= low: the loop runs
- * ceil(log2 n) steps whatever low is, and each step moves base by half or
- * by 0 through a mask, not a branch. For a random address every step of
- * the branchy search is a coin toss for the branch predictor; the
- * mispredictions cost more than the loads (measured with `make bench`).
- */
-static __always_inline int array_has(__u32 off, __u32 n, __u16 low)
-{
-	__u32 base = 0, len = n, half, idx;
-	__u64 w, d, mask;
-	int i;
-
-	for (i = 0; i < RS_ARRAY_SEARCH_STEPS; i++) {
-		if (len <= 1)
-			break;
-		half = len / 2;
-		idx = base + half;
-		if (pool_word(off + idx / RS_ARRAY_PER_WORD, &w))
-			return WORLD_ERROR;
-		/* entry - low - 1 is negative exactly when entry <= low */
-		d = ((w >> ((idx % RS_ARRAY_PER_WORD) * 16)) & 0xffff) - low - 1;
-		barrier_var(d);	/* keep clang from turning the mask into a branch */
-		mask = (__u64)((__s64)d >> 63);
-		barrier_var(mask);
-		base += half & (__u32)mask;
-		len -= half;
-	}
-	if (pool_word(off + base / RS_ARRAY_PER_WORD, &w))
-		return WORLD_ERROR;
-	return ((w >> ((base % RS_ARRAY_PER_WORD) * 16)) & 0xffff) == low ? WORLD_HIT : WORLD_MISS;
-}
-
 /* u16 number i of the words at pool word off (4 per word, LSB first). */
 static __always_inline int pool_u16(__u32 off, __u32 i, __u32 *v)
 {
 	__u64 w;
 
-	if (pool_word(off + i / 4, &w))
+	if (pool_word(off + i / RS_ARRAY_PER_WORD, &w))
 		return -1;
-	*v = (w >> (i % 4 * 16)) & 0xffff;
+	*v = (w >> (i % RS_ARRAY_PER_WORD * 16)) & 0xffff;
 	return 0;
 }
 
@@ -110,6 +76,38 @@ static __always_inline int pool_byte(__u32 off, __u32 i, __u32 *v)
 		return -1;
 	*v = (w >> (i % 8 * 8)) & 0xff;
 	return 0;
+}
+
+/*
+ * Is low in the sorted u16 array container of n entries at pool word off?
+ * A branch-free binary search for the last entry <= low: the loop runs
+ * ceil(log2 n) steps whatever low is, and each step moves base by half or
+ * by 0 through a mask, not a branch. For a random address every step of
+ * the branchy search is a coin toss for the branch predictor; the
+ * mispredictions cost more than the loads (measured with `make bench`).
+ */
+static __always_inline int array_has(__u32 off, __u32 n, __u16 low)
+{
+	__u32 base = 0, len = n, half, v;
+	__u64 d, mask;
+	int i;
+
+	for (i = 0; i < RS_ARRAY_SEARCH_STEPS; i++) {
+		if (len <= 1)
+			break;
+		half = len / 2;
+		if (pool_u16(off, base + half, &v))
+			return WORLD_ERROR;
+		d = (__u64)v - low - 1;	/* negative exactly when entry <= low */
+		barrier_var(d);	/* keep clang from turning the mask into a branch */
+		mask = (__u64)((__s64)d >> 63);
+		barrier_var(mask);
+		base += half & (__u32)mask;
+		len -= half;
+	}
+	if (pool_u16(off, base, &v))
+		return WORLD_ERROR;
+	return v == low ? WORLD_HIT : WORLD_MISS;
 }
 
 /*

@@ -70,13 +70,13 @@ static struct json_object *sources_json(const struct lab *l, const uint64_t *src
 	uint32_t h, i;
 
 	for (h = 0; h < RS_SOURCES; h++) {
-		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS;
+		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS, packets = source_total(row);
 		struct json_object *r;
 
-		if (!source_total(row))
+		if (!packets)
 			continue;
 		r = json_object_new_object();
-		json_object_object_add(r, "packets", json_object_new_uint64(source_total(row)));
+		json_object_object_add(r, "packets", json_object_new_uint64(packets));
 		for (i = 0; i < RS_NR_COUNTERS; i++)
 			json_object_object_add(r, responder_desc[i].name, json_object_new_uint64(row[i]));
 		source_addr(l, h, addr, sizeof(addr));
@@ -92,13 +92,13 @@ static void sources_text(const struct lab *l, const uint64_t *src)
 
 	printf("by scanner (source address):\n");
 	for (h = 0; h < RS_SOURCES; h++) {
-		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS;
+		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS, packets = source_total(row);
 		const char *sep = "";
 
-		if (!source_total(row))
+		if (!packets)
 			continue;
 		source_addr(l, h, addr, sizeof(addr));
-		printf("  %-15s %12llu packets:", addr, (unsigned long long)source_total(row));
+		printf("  %-15s %12llu packets:", addr, (unsigned long long)packets);
 		for (i = 0; i < RS_NR_COUNTERS; i++) {
 			if (!row[i])
 				continue;

@@ -333,6 +333,14 @@ struct rbuf {
 	uint64_t lineno;	/* lines handed out so far */
 };
 
+/* Line number lineno of path is longer than a line may be: -EINVAL. */
+static int line_too_long(const char *path, uint64_t lineno)
+{
+	rs_error("%s:%llu: line longer than %u bytes", path, (unsigned long long)lineno,
+		 WINDOW_SIZE);
+	return -EINVAL;
+}
+
 /* Keep the unread tail, append what the source has: >0, 0 at end, <0. */
 static ssize_t rbuf_fill(struct rbuf *b)
 {
@@ -343,11 +351,8 @@ static ssize_t rbuf_fill(struct rbuf *b)
 		b->end -= b->start;
 		b->start = 0;
 	}
-	if (b->end == WINDOW_SIZE) {
-		rs_error("%s:%llu: line longer than %u bytes", b->src->path,
-			 (unsigned long long)b->lineno + 1, WINDOW_SIZE);
-		return -EINVAL;
-	}
+	if (b->end == WINDOW_SIZE)
+		return line_too_long(b->src->path, b->lineno + 1);
 	n = src_read(b->src, b->buf + b->end, WINDOW_SIZE - b->end);
 	if (n < 0)
 		return n;
@@ -385,11 +390,8 @@ static inline int rbuf_line(struct rbuf *b, const char **line, const char **end)
 			return (int)n;
 	}
 	/* A mapped file has no window to overflow: same limit, same message. */
-	if ((size_t)(nl - p) >= WINDOW_SIZE) {
-		rs_error("%s:%llu: line longer than %u bytes", b->src->path,
-			 (unsigned long long)b->lineno + 1, WINDOW_SIZE);
-		return -EINVAL;
-	}
+	if ((size_t)(nl - p) >= WINDOW_SIZE)
+		return line_too_long(b->src->path, b->lineno + 1);
 	if (nl > p && nl[-1] == '\r')
 		nl--;
 	b->lineno++;
@@ -1079,8 +1081,7 @@ static int half_finish(struct ds *d, struct rbuf *b, struct half *h, int err)
 		err = h->err;
 		/* Again here, with the line's number in the file (same words). */
 		if (h->too_long) {
-			rs_error("%s:%llu: line longer than %u bytes", b->src->path,
-				 (unsigned long long)(b->lineno + h->bad_lineno), WINDOW_SIZE);
+			line_too_long(b->src->path, b->lineno + h->bad_lineno);
 		} else {
 			h->d.lineno = b->lineno + h->bad_lineno;
 			if (!h->d.line(&h->d, h->bad, h->bad_end))

@@ -81,7 +81,7 @@ static void put_byte(uint64_t *words, uint32_t k, uint8_t v)
 
 static void put_u16(uint64_t *words, uint32_t i, uint16_t v)
 {
-	words[i / 4] |= (uint64_t)v << (i % 4 * 16);
+	words[i / RS_ARRAY_PER_WORD] |= (uint64_t)v << (i % RS_ARRAY_PER_WORD * 16);
 }
 
 #define BITMAP_WORDS_PER_24 (RS_SPLIT_BITMAP_BYTES / 8)
@@ -390,7 +390,7 @@ static int bad(const char *path, const char *what)
 
 static uint16_t u16_at(const uint64_t *words, uint32_t i)
 {
-	return (uint16_t)(words[i / 4] >> (i % 4 * 16));
+	return (uint16_t)(words[i / RS_ARRAY_PER_WORD] >> (i % RS_ARRAY_PER_WORD * 16));
 }
 
 uint64_t world_container_words(const struct rs_dir_entry *de)
@@ -575,8 +575,6 @@ fail:
 
 /* ---- queries ------------------------------------------------------------ */
 
-#define array_at u16_at
-
 /* /24 number h of split container c: its bytes [*first, *first + *len). */
 static void split_span(const uint64_t *c, uint32_t h, uint32_t *first, uint32_t *len)
 {
@@ -617,12 +615,12 @@ bool world_set_has(const struct world *w, uint32_t set, uint32_t addr)
 		while (lo < hi) {
 			uint32_t mid = (lo + hi) / 2;
 
-			if (array_at(w->pool + de->off, mid) < low)
+			if (u16_at(w->pool + de->off, mid) < low)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		return lo < de->n && array_at(w->pool + de->off, lo) == low;
+		return lo < de->n && u16_at(w->pool + de->off, lo) == low;
 	}
 	return false;
 }
@@ -660,7 +658,7 @@ int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint3
 			break;
 		case RS_C_ARRAY:
 			for (i = 0; i < de->n; i++) {
-				a = base + array_at(w->pool + de->off, i);
+				a = base + u16_at(w->pool + de->off, i);
 				if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
 					return err;
 			}

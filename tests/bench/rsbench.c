@@ -46,6 +46,7 @@
 #include "rescan_abi.h"
 #include "responder.skel.h"
 #include "service.h"
+#include "synth.h"
 #include "util.h"
 #include "world.h"
 
@@ -160,22 +161,31 @@ static enum fmt parse_fmt(const char *s)
 
 /* ---- gen ---------------------------------------------------------------- */
 
+/* The options both generators take: -s SEED, -F addr|csv. 0 or 2 (usage). */
+static int gen_options(int argc, char **argv, uint32_t *seed, struct out *o)
+{
+	int c;
+
+	o->fmt = F_ADDR;
+	while ((c = getopt(argc, argv, "s:F:")) != -1) {
+		if (c == 's')
+			*seed = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (c == 'F')
+			o->fmt = parse_fmt(optarg);
+		else
+			return 2;
+	}
+	return 0;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	static struct out o;
 	uint32_t seed = 1, first, last, thr;
 	uint64_t ppm, a, n = 0;
-	int c;
 
-	o.fmt = F_ADDR;
-	while ((c = getopt(argc, argv, "s:F:")) != -1) {
-		if (c == 's')
-			seed = (uint32_t)strtoul(optarg, NULL, 0);
-		else if (c == 'F')
-			o.fmt = parse_fmt(optarg);
-		else
-			return 2;
-	}
+	if (gen_options(argc, argv, &seed, &o))
+		return 2;
 	if (argc - optind != 2 || parse_u64(argv[optind], &ppm) || ppm > 1000000 ||
 	    parse_cidr(argv[optind + 1], &first, &last))
 		die("usage: rsbench gen [-s SEED] [-F addr|csv] PPM CIDR");
@@ -195,34 +205,15 @@ static int cmd_gen(int argc, char **argv)
 
 /* ---- gen-inet ------------------------------------------------------------ */
 
-/* IANA special-purpose space, at /16 granularity (what synth also avoids). */
-static bool block_special(uint32_t b)
-{
-	uint32_t o1 = b >> 8, o2 = b & 255;
-
-	return o1 == 0 || o1 == 10 || o1 == 127 || o1 >= 224 ||
-	       (o1 == 100 && o2 >= 64 && o2 < 128) || (o1 == 169 && o2 == 254) ||
-	       (o1 == 172 && o2 >= 16 && o2 < 32) || (o1 == 192 && o2 == 168) ||
-	       (o1 == 198 && (o2 == 18 || o2 == 19)) || (o1 == 192 && o2 == 0);
-}
-
 static int cmd_gen_inet(int argc, char **argv)
 {
 	static struct out o;
 	uint32_t seed = 1, b, *addrs;
 	double *dens, sum = 0, scale;
 	uint64_t want, n = 0, cap, i;
-	int c;
 
-	o.fmt = F_ADDR;
-	while ((c = getopt(argc, argv, "s:F:")) != -1) {
-		if (c == 's')
-			seed = (uint32_t)strtoul(optarg, NULL, 0);
-		else if (c == 'F')
-			o.fmt = parse_fmt(optarg);
-		else
-			return 2;
-	}
+	if (gen_options(argc, argv, &seed, &o))
+		return 2;
 	if (argc - optind != 1 || parse_u64(argv[optind], &want) || !want || want > 1ull << 31)
 		die("usage: rsbench gen-inet [-s SEED] [-F addr|csv] COUNT");
 	dens = calloc(RS_BLOCKS, sizeof(*dens));
@@ -232,7 +223,8 @@ static int cmd_gen_inet(int argc, char **argv)
 	for (b = 0; b < RS_BLOCKS; b++) {
 		uint32_t h = mix32(b * 0x9e3779b9u ^ seed), h2 = mix32(h ^ 0x5bd1e995u);
 
-		if (block_special(b) || h % 100 < 30)
+		/* a /16 whose first address is special (synth's table) stays dark */
+		if (addr_is_reserved(b << 16) || h % 100 < 30)
 			continue;
 		dens[b] = exp(log(1e-4) + (log(0.3) - log(1e-4)) * (h2 / 4294967296.0));
 		sum += dens[b] * RS_BLOCK_ADDRS;
