@@ -101,9 +101,12 @@ static __always_inline void reverse_l2_l3(struct pkt *p)
 	ip->saddr = ip->daddr;
 	ip->daddr = addr;
 
-	old_ttl_word = *(__u16 *)&ip->ttl;	/* ttl and protocol share a word */
-	ip->ttl = RS_REPLY_TTL;
-	new_ttl_word = *(__u16 *)&ip->ttl;
+	/* ttl and protocol share a checksum word. The new word is built in a
+	 * register: storing the byte and loading the word back would make
+	 * the CPU wait for the store (a failed store-to-load forward). */
+	old_ttl_word = *(__u16 *)&ip->ttl;
+	new_ttl_word = bpf_htons(RS_REPLY_TTL << 8 | ip->protocol);
+	*(__u16 *)&ip->ttl = new_ttl_word;
 	csum_replace2(&ip->check, old_ttl_word, new_ttl_word);
 }
 

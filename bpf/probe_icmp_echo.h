@@ -35,9 +35,9 @@ static __always_inline int icmp_echo_reply(struct pkt *p, const struct probe *pr
 		return RS_CNT_DROP_MALFORMED;
 
 	reverse_l2_l3(p);
-	old_word = *(__u16 *)ih;	/* type and code */
-	ih->type = ICMP_ECHOREPLY;
-	new_word = *(__u16 *)ih;
+	old_word = *(__u16 *)ih;	/* type and code, rewritten in a register */
+	new_word = bpf_htons(ICMP_ECHOREPLY << 8 | ih->code);
+	*(__u16 *)ih = new_word;
 	csum_replace2(&ih->checksum, old_word, new_word);
 	return RS_CNT_TX_ECHO_REPLY;
 }

@@ -91,12 +91,12 @@ static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, 
 	th->ack_seq = bpf_htonl(bpf_ntohl(seq) + 1);
 	sum = csum_open(th->check) + csum_diff4(seq, isn) + csum_diff4(ack, th->ack_seq);
 
-	old_word = *(__u16 *)((__u8 *)th + 12);	/* data offset + flags */
-	/* Clear AE and the reserved bits too: echoing an AccECN SYN's AE
-	 * would claim AccECN support we do not have. */
-	*((__u8 *)th + 12) &= 0xf0;
-	*tcp_flags_byte(th) = TCP_FLAG_SYN_ | TCP_FLAG_ACK_;
-	new_word = *(__u16 *)((__u8 *)th + 12);
+	/* Data offset and flags, one word, rewritten in a register (see
+	 * reverse_l2_l3). Clear AE and the reserved bits too: echoing an
+	 * AccECN SYN's AE would claim AccECN support we do not have. */
+	old_word = *(__u16 *)((__u8 *)th + 12);
+	new_word = bpf_htons((bpf_ntohs(old_word) & 0xf000) | TCP_FLAG_SYN_ | TCP_FLAG_ACK_);
+	*(__u16 *)((__u8 *)th + 12) = new_word;
 	th->check = csum_close(sum + csum_diff2(old_word, new_word));
 	return RS_CNT_TX_SYNACK;
 }
