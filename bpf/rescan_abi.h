@@ -49,19 +49,44 @@
 #define RS_SPLIT_DATA_MAX (256 * RS_SPLIT_BITMAP_BYTES)
 #define RS_SPLIT_SEARCH_STEPS 5		/* ceil(log2(RS_SPLIT_BITMAP_BYTES - 1)) */
 
+/*
+ * Guided array: an array of RS_GUIDED_MIN or more entries starts with a
+ * guide, so a lookup finds its part of the array in one load instead of
+ * searching all of it (7 dependent loads for 65 entries, 3 with the guide).
+ * The block is cut into 2^b equal buckets, b = rs_guide_bits(n) (4..8
+ * entries per bucket on average); the guide is 2^b + 1 u16 (4 per word, LSB
+ * first), g[i] = index of the first entry in bucket i, g[2^b] = n; the n
+ * sorted u16 entries follow at word rs_guide_words(n). It costs 0.25 to 0.5
+ * bytes per host more than a plain array.
+ */
+#define RS_GUIDED_MIN 64
+
+/* floor(log2 n) - 2 for RS_GUIDED_MIN <= n <= RS_ARRAY_MAX, branch-free. */
+static __inline__ __attribute__((always_inline)) __u32 rs_guide_bits(__u32 n)
+{
+	return 4 + (n >= 128) + (n >= 256) + (n >= 512) + (n >= 1024) + (n >= 2048) +
+	       (n >= 4096);
+}
+
+static __inline__ __attribute__((always_inline)) __u32 rs_guide_words(__u32 n)
+{
+	return ((1u << rs_guide_bits(n)) + 1 + RS_ARRAY_PER_WORD - 1) / RS_ARRAY_PER_WORD;
+}
+
 enum rs_container_kind {
 	RS_C_EMPTY = 0,		/* no host of the block is in the set */
 	RS_C_ARRAY = 1,		/* n sorted u16 low halves, 4 per word, LSB first */
 	RS_C_BITMAP = 2,	/* RS_BITMAP_WORDS words, bit (a & 63) of word a >> 6 */
 	RS_C_FULL = 3,		/* every address of the block */
 	RS_C_SPLIT = 4,		/* a /24 guide, then per-/24 bytes (see above) */
+	RS_C_GUIDED = 5,	/* a bucket guide, then n sorted u16 (see above) */
 };
 
 /* Value of the "world_dir" array map, index set * RS_BLOCKS + (addr >> 16). */
 struct rs_dir_entry {
 	__u32 off;	/* first pool word of the container */
 	__u16 kind;	/* enum rs_container_kind */
-	__u16 n;	/* RS_C_ARRAY: entries (1..RS_ARRAY_MAX); RS_C_SPLIT: data bytes */
+	__u16 n;	/* RS_C_ARRAY, RS_C_GUIDED: entries; RS_C_SPLIT: data bytes */
 };
 
 /*

@@ -84,6 +84,11 @@ static void put_u16(uint64_t *words, uint32_t i, uint16_t v)
 	words[i / RS_ARRAY_PER_WORD] |= (uint64_t)v << (i % RS_ARRAY_PER_WORD * 16);
 }
 
+static uint16_t u16_at(const uint64_t *words, uint32_t i)
+{
+	return (uint16_t)(words[i / RS_ARRAY_PER_WORD] >> (i % RS_ARRAY_PER_WORD * 16));
+}
+
 #define BITMAP_WORDS_PER_24 (RS_SPLIT_BITMAP_BYTES / 8)
 
 /* Bytes of split-container data for a /24 of c hosts. */
@@ -99,6 +104,21 @@ static void encode_array(uint64_t *out, const uint64_t *words)
 	for (i = 0; i < RS_BITMAP_WORDS; i++)
 		for (uint64_t v = words[i]; v; v &= v - 1)
 			put_u16(out, n++, (uint16_t)(i * 64 + (uint32_t)__builtin_ctzll(v)));
+}
+
+/* Guide, then the sorted entries of a plain array. */
+static void encode_guided(uint64_t *out, const uint64_t *words, uint32_t n)
+{
+	uint32_t bits = rs_guide_bits(n), buckets = 1u << bits, k, i = 0;
+	uint64_t *entries = out + rs_guide_words(n);
+
+	encode_array(entries, words);
+	for (k = 0; k < buckets; k++) {
+		put_u16(out, k, (uint16_t)i);
+		while (i < n && (uint32_t)u16_at(entries, i) >> (16 - bits) == k)
+			i++;
+	}
+	put_u16(out, buckets, (uint16_t)n);
 }
 
 /* Guide, then each /24 as sorted low bytes or, from 32 hosts on, its bitmap. */
@@ -125,7 +145,9 @@ static void encode_split(uint64_t *out, const uint64_t *words, const uint16_t pe
 
 /*
  * Encode one /16 block of the build set as the smallest container; on a tie
- * the faster kind (bitmap, then split, then array).
+ * the faster kind (bitmap, then split, then array). An array of
+ * RS_GUIDED_MIN or more entries gets a guide, for speed, if it is still
+ * smaller than the alternative; otherwise that alternative is used.
  */
 static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_t *words,
 			 uint64_t *hosts)
@@ -151,10 +173,14 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 		de->n = (uint16_t)split_bytes;
 		size = RS_SPLIT_GUIDE_WORDS + (split_bytes + 7) / 8;
 	}
-	if (count <= RS_ARRAY_MAX && (count + 3) / 4 < size) {
+	if (count < RS_GUIDED_MIN && (count + 3) / 4 < size) {
 		de->kind = RS_C_ARRAY;
 		de->n = (uint16_t)count;
 		size = (count + 3) / 4;
+	} else if (count <= RS_ARRAY_MAX && rs_guide_words(count) + (count + 3) / 4 < size) {
+		de->kind = RS_C_GUIDED;
+		de->n = (uint16_t)count;
+		size = rs_guide_words(count) + (count + 3) / 4;
 	}
 	if (pool_reserve(w, size))
 		return -ENOMEM;
@@ -168,6 +194,8 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 	memset(out, 0, size * 8);
 	if (de->kind == RS_C_SPLIT)
 		encode_split(out, words, per24);
+	else if (de->kind == RS_C_GUIDED)
+		encode_guided(out, words, count);
 	else
 		encode_array(out, words);
 	return 0;
@@ -388,16 +416,13 @@ static int bad(const char *path, const char *what)
 	return -EINVAL;
 }
 
-static uint16_t u16_at(const uint64_t *words, uint32_t i)
-{
-	return (uint16_t)(words[i / RS_ARRAY_PER_WORD] >> (i % RS_ARRAY_PER_WORD * 16));
-}
-
 uint64_t world_container_words(const struct rs_dir_entry *de)
 {
 	switch (de->kind) {
 	case RS_C_ARRAY:
 		return (de->n + 3u) / 4;
+	case RS_C_GUIDED:
+		return rs_guide_words(de->n) + (de->n + 3u) / 4;
 	case RS_C_SPLIT:
 		return RS_SPLIT_GUIDE_WORDS + (de->n + 7u) / 8;
 	case RS_C_BITMAP:
@@ -422,6 +447,19 @@ static bool split_guide_ok(const uint64_t *c, uint16_t data_bytes)
 	return true;
 }
 
+/* The guide starts at 0, never goes down and ends at n. */
+static bool guided_guide_ok(const uint64_t *c, uint16_t n)
+{
+	uint32_t k, buckets = 1u << rs_guide_bits(n);
+
+	if (u16_at(c, 0) != 0 || u16_at(c, buckets) != n)
+		return false;
+	for (k = 0; k < buckets; k++)
+		if (u16_at(c, k + 1) < u16_at(c, k))
+			return false;
+	return true;
+}
+
 static int validate_dir(const struct world *w, const char *path)
 {
 	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS;
@@ -441,6 +479,10 @@ static int validate_dir(const struct world *w, const char *path)
 			if (de->n == 0 || de->n > RS_ARRAY_MAX)
 				return bad(path, "array container with a bad size");
 			break;
+		case RS_C_GUIDED:
+			if (de->n < RS_GUIDED_MIN || de->n > RS_ARRAY_MAX)
+				return bad(path, "guided array container with a bad size");
+			break;
 		case RS_C_SPLIT:
 			if (de->n == 0 || de->n > RS_SPLIT_DATA_MAX)
 				return bad(path, "split container with a bad size");
@@ -453,6 +495,8 @@ static int validate_dir(const struct world *w, const char *path)
 			return bad(path, "container outside the pool");
 		if (de->kind == RS_C_SPLIT && !split_guide_ok(w->pool + de->off, de->n))
 			return bad(path, "split container with a bad guide");
+		if (de->kind == RS_C_GUIDED && !guided_guide_ok(w->pool + de->off, de->n))
+			return bad(path, "guided array container with a bad guide");
 	}
 	return 0;
 }
@@ -499,7 +543,7 @@ int world_open(struct world *w, const char *path)
 		err = bad(path, "wrong magic (not a rescan world)");
 		goto fail;
 	}
-	/* Version 1 is version 2 without split containers: still readable. */
+	/* Versions 1 and 2 are version 3 without some container kinds: still readable. */
 	if (h->version < 1 || h->version > RS_WORLD_VERSION || h->header_size != sizeof(*h)) {
 		rs_error("'%s': world format version %u is not supported (this rescan reads 1 to %u)",
 			 path, h->version, RS_WORLD_VERSION);
@@ -597,10 +641,17 @@ static bool split_has(const uint64_t *c, uint16_t low)
 	return false;
 }
 
+/* Where the sorted entries of an array or guided array container start. */
+static uint32_t array_entries_at(const struct rs_dir_entry *de)
+{
+	return de->kind == RS_C_GUIDED ? rs_guide_words(de->n) : 0;
+}
+
 bool world_set_has(const struct world *w, uint32_t set, uint32_t addr)
 {
 	const struct rs_dir_entry *de = &w->dir[(size_t)set * RS_BLOCKS + (addr >> 16)];
 	uint16_t low = addr & 0xffff;
+	const uint64_t *entries;
 	uint32_t lo = 0, hi;
 
 	switch (de->kind) {
@@ -611,16 +662,20 @@ bool world_set_has(const struct world *w, uint32_t set, uint32_t addr)
 	case RS_C_SPLIT:
 		return split_has(w->pool + de->off, low);
 	case RS_C_ARRAY:
+	case RS_C_GUIDED:
+		/* The whole array is sorted: this answer does not use the guide,
+		 * so the BPF tests check the kernel's use of it against it. */
+		entries = w->pool + de->off + array_entries_at(de);
 		hi = de->n;
 		while (lo < hi) {
 			uint32_t mid = (lo + hi) / 2;
 
-			if (u16_at(w->pool + de->off, mid) < low)
+			if (u16_at(entries, mid) < low)
 				lo = mid + 1;
 			else
 				hi = mid;
 		}
-		return lo < de->n && u16_at(w->pool + de->off, lo) == low;
+		return lo < de->n && u16_at(entries, lo) == low;
 	}
 	return false;
 }
@@ -657,8 +712,9 @@ int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint3
 			}
 			break;
 		case RS_C_ARRAY:
+		case RS_C_GUIDED:
 			for (i = 0; i < de->n; i++) {
-				a = base + u16_at(w->pool + de->off, i);
+				a = base + u16_at(w->pool + de->off + array_entries_at(de), i);
 				if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
 					return err;
 			}

@@ -8,7 +8,8 @@
  * file stores those two arrays verbatim (8-byte aligned, little-endian), so
  * loading a world is two memcpy()s into mmap-ed BPF maps.
  *
- * File layout (version 2; version 1 lacked split containers):
+ * File layout (version 3; version 2 lacked guided arrays, version 1 also
+ * split containers):
  *   struct rs_world_file_header
  *   services[nservices]   struct rs_world_file_service
  *   provenance            prov_len bytes of text, NUL-padded to 8
@@ -28,7 +29,7 @@
 #include "service.h"
 
 #define RS_WORLD_MAGIC "RSCNWRLD"
-#define RS_WORLD_VERSION 2
+#define RS_WORLD_VERSION 3
 #define RS_WORLD_MAX_SERVICES 4096
 
 struct rs_world_file_header {

@@ -595,6 +595,24 @@ static void dump_diff(const uint8_t *exp, uint32_t elen, const uint8_t *got, uin
 
 static struct world world, empty_world;
 
+/*
+ * Host i of the test blocks 10.15-10.17/16, computed here independently of
+ * the world's encoding. 10.15 (64 hosts, 16 buckets of 4096 addresses):
+ * 60 hosts at the start of bucket 0, buckets 1-13 empty, each edge of
+ * buckets 14 and 15. 10.16 (300 hosts): every 218th address from 8.
+ * 10.17 (63 hosts): every 1000th.
+ */
+static uint32_t guided_ref_addr(uint32_t block, uint32_t i)
+{
+	static const uint16_t tail[4] = { 0xe000, 0xefff, 0xf000, 0xffff };
+
+	if (block == IP(10, 15, 0, 0))
+		return block + (i < 60 ? 1 + 3 * i : tail[i - 60]);
+	if (block == IP(10, 16, 0, 0))
+		return block + 8 + 218 * i;
+	return block + 1000 * i;
+}
+
 /* tcp/80 host set: every container kind with hits next to misses. */
 static void add_tcp80(struct ipset *s)
 {
@@ -606,8 +624,14 @@ static void add_tcp80(struct ipset *s)
 	ipset_add(s, IP(10, 1, 0, 9));
 	ipset_add(s, IP(10, 1, 200, 1));
 	ipset_add(s, IP(10, 2, 3, 4));			/* ARRAY n=1 */
-	for (i = 0; i < 512; i++)			/* ARRAY n=512: 8, 136, ..., 65416 */
+	for (i = 0; i < 512; i++)			/* SPLIT, 2 per /24: 8, 136, ..., 65416 */
 		ipset_add(s, IP(10, 3, 0, 0) + 8 + 128 * i);
+	for (i = 0; i < 63; i++)			/* ARRAY n=63, the largest without a guide */
+		ipset_add(s, guided_ref_addr(IP(10, 17, 0, 0), i));
+	for (i = 0; i < 64; i++)			/* GUIDED n=64: buckets of 4096 */
+		ipset_add(s, guided_ref_addr(IP(10, 15, 0, 0), i));
+	for (i = 0; i < 300; i++)			/* GUIDED n=300: buckets of 1024 */
+		ipset_add(s, guided_ref_addr(IP(10, 16, 0, 0), i));
 	for (i = 0; i < 250 * 256; i += 2)		/* BITMAP: even addresses of 250 /24s... */
 		ipset_add(s, IP(10, 4, 0, 0) + i);
 	ipset_add(s, IP(10, 4, 255, 255));		/* ...and the block's last bit */
@@ -758,6 +782,23 @@ static int corrupt_world(void)
 	key = de.off;
 	w = 0 | 1ull << 16 | 1ull << 32 | 1ull << 48;
 	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	/* 10.15/16, guided: g[1] 60 -> 70 (bucket 1 would end before it
+	 * starts) and g[16] 64 -> 65 (bucket 15 would end past the entries). */
+	key = dir_of("tcp/80", IP(10, 15, 0, 0))->off;
+	w = 0 | 70ull << 16 | 60ull << 32 | 60ull << 48;
+	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	key += 4;
+	w = 65;
+	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	/* 10.18/16: a guided array of 64 whose guide (bucket 0 holds all 64)
+	 * is the pool's last 5 words: its entries are past the pool. */
+	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 5, .kind = RS_C_GUIDED,
+				    .n = 64 };
+	key = tcp80 * RS_BLOCKS + (IP(10, 18, 0, 0) >> 16);
+	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
+	key = de.off;
+	w = 0 | 64ull << 16 | 64ull << 32 | 64ull << 48;
+	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
 	return err ? -errno : 0;
 }
 
@@ -793,16 +834,36 @@ static const struct tcase cases[] = {
 	  .expect = C(TX_SYNACK) },
 	{ "syn block 0 array1 (0.0.0.1)", TSYN(SK_LAB, IP(0, 0, 0, 1), 80), .seq = 1,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array512 first entry", TSYN(SK_LAB, IP(10, 3, 0, 8), 80), .seq = 0x31415926,
+	{ "syn split2 first entry", TSYN(SK_LAB, IP(10, 3, 0, 8), 80), .seq = 0x31415926,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array512 second entry", TSYN(SK_LAB, IP(10, 3, 0, 136), 80), .seq = 0x27182818,
+	{ "syn split2 second entry", TSYN(SK_LAB, IP(10, 3, 0, 136), 80), .seq = 0x27182818,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array512 middle entry", TSYN(SK_LAB, IP(10, 3, 128, 8), 80), .seq = 0x16180339,
+	{ "syn split2 middle entry", TSYN(SK_LAB, IP(10, 3, 128, 8), 80), .seq = 0x16180339,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array512 entry 255", TSYN(SK_LAB, IP(10, 3, 127, 136), 80), .seq = 0x14142135,
+	{ "syn split2 entry 255", TSYN(SK_LAB, IP(10, 3, 127, 136), 80), .seq = 0x14142135,
 	  .expect = C(TX_SYNACK) },
-	{ "syn array512 last entry", TSYN(SK_LAB, IP(10, 3, 255, 136), 80), .seq = 0x17320508,
+	{ "syn split2 last entry", TSYN(SK_LAB, IP(10, 3, 255, 136), 80), .seq = 0x17320508,
 	  .expect = C(TX_SYNACK) },
+	{ "syn array63 first entry", TSYN(SK_LAB, IP(10, 17, 0, 0), 80), .seq = 0x63000001,
+	  .expect = C(TX_SYNACK) },
+	{ "syn array63 last entry", TSYN(SK_LAB, IP(10, 17, 0, 0) + 62000, 80), .seq = 0x63000002,
+	  .expect = C(TX_SYNACK) },
+	{ "syn guided64 first entry", TSYN(SK_LAB, IP(10, 15, 0, 1), 80), .seq = 0x64000001,
+	  .expect = C(TX_SYNACK) },
+	{ "syn guided64 60th entry", TSYN(SK_LAB, IP(10, 15, 0, 178), 80), .seq = 0x64000002,
+	  .expect = C(TX_SYNACK) },
+	{ "syn guided64 first address of bucket 14", TSYN(SK_LAB, IP(10, 15, 0xe0, 0), 80),
+	  .seq = 0x64000003, .expect = C(TX_SYNACK) },
+	{ "syn guided64 last address of bucket 14", TSYN(SK_LAB, IP(10, 15, 0xef, 0xff), 80),
+	  .seq = 0x64000004, .expect = C(TX_SYNACK) },
+	{ "syn guided64 first address of bucket 15", TSYN(SK_LAB, IP(10, 15, 0xf0, 0), 80),
+	  .seq = 0x64000005, .expect = C(TX_SYNACK) },
+	{ "syn guided64 block top", TSYN(SK_LAB, IP(10, 15, 255, 255), 80), .seq = 0x64000006,
+	  .expect = C(TX_SYNACK) },
+	{ "syn guided300 first entry", TSYN(SK_LAB, IP(10, 16, 0, 8), 80), .seq = 0x30000001,
+	  .expect = C(TX_SYNACK) },
+	{ "syn guided300 last entry", TSYN(SK_LAB, IP(10, 16, 0, 8) + 218 * 299, 80),
+	  .seq = 0x30000002, .expect = C(TX_SYNACK) },
 	{ "syn split16 first entry", TSYN(SK_LAB, IP(10, 11, 0, 8), 80), .seq = 0x01010101,
 	  .expect = C(TX_SYNACK) },
 	{ "syn split16 last entry of a /24", TSYN(SK_LAB, IP(10, 11, 0, 248), 80),
@@ -950,19 +1011,39 @@ static const struct tcase cases[] = {
 	{ "miss array1 above", TSYN(SK_LAB, IP(10, 2, 3, 5), 80), .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss block 0 (0.0.0.0)", TSYN(SK_LAB, IP(0, 0, 0, 0), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 block bottom", TSYN(SK_LAB, IP(10, 3, 0, 0), 80),
+	{ "miss split2 block bottom", TSYN(SK_LAB, IP(10, 3, 0, 0), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 below first", TSYN(SK_LAB, IP(10, 3, 0, 7), 80),
+	{ "miss split2 below first", TSYN(SK_LAB, IP(10, 3, 0, 7), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 above first", TSYN(SK_LAB, IP(10, 3, 0, 9), 80),
+	{ "miss split2 above first", TSYN(SK_LAB, IP(10, 3, 0, 9), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 middle", TSYN(SK_LAB, IP(10, 3, 128, 9), 80),
+	{ "miss split2 middle", TSYN(SK_LAB, IP(10, 3, 128, 9), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 below last", TSYN(SK_LAB, IP(10, 3, 255, 135), 80),
+	{ "miss split2 below last", TSYN(SK_LAB, IP(10, 3, 255, 135), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 above last", TSYN(SK_LAB, IP(10, 3, 255, 137), 80),
+	{ "miss split2 above last", TSYN(SK_LAB, IP(10, 3, 255, 137), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
-	{ "miss array512 block top", TSYN(SK_LAB, IP(10, 3, 255, 255), 80),
+	{ "miss split2 block top", TSYN(SK_LAB, IP(10, 3, 255, 255), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss array63 between entries", TSYN(SK_LAB, IP(10, 17, 0, 1), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 block bottom", TSYN(SK_LAB, IP(10, 15, 0, 0), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 between entries", TSYN(SK_LAB, IP(10, 15, 0, 2), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 past bucket 0's entries", TSYN(SK_LAB, IP(10, 15, 0, 179), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 empty bucket", TSYN(SK_LAB, IP(10, 15, 0x10, 0), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 last address before bucket 14", TSYN(SK_LAB, IP(10, 15, 0xdf, 0xff), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 inside bucket 14", TSYN(SK_LAB, IP(10, 15, 0xe0, 1), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided64 below block top", TSYN(SK_LAB, IP(10, 15, 255, 254), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided300 below first", TSYN(SK_LAB, IP(10, 16, 0, 7), 80),
+	  .expect = C(DROP_NOT_IN_WORLD) },
+	{ "miss guided300 block top", TSYN(SK_LAB, IP(10, 16, 255, 255), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
 	{ "miss split16 below first", TSYN(SK_LAB, IP(10, 11, 0, 7), 80),
 	  .expect = C(DROP_NOT_IN_WORLD) },
@@ -1197,6 +1278,12 @@ static const struct tcase cases[] = {
 	  .expect = C(ABORT_INTERNAL) },
 	{ "abort: split data past the pool", TSYN(SK_CORRUPT, IP(10, 14, 0, 1), 80),
 	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: guided bucket ending before it starts", TSYN(SK_CORRUPT, IP(10, 15, 0x10, 1), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: guided bucket ending past the entries", TSYN(SK_CORRUPT, IP(10, 15, 0xff, 0xff), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: guided entries past the pool", TSYN(SK_CORRUPT, IP(10, 18, 0, 1), 80),
+	  .expect = C(ABORT_INTERNAL) },
 };
 
 #define NR_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -1404,6 +1491,45 @@ static void source_counters_by_scanner(void)
 	}
 }
 
+/*
+ * Every address of the array, guided and split test blocks, probed: the
+ * kernel answers exactly the hosts the reference lists (computed from how
+ * the blocks were filled, not from the world's encoding).
+ */
+static void every_address_of_search_blocks(void)
+{
+	static const uint32_t blocks[] = { IP(10, 3, 0, 0), IP(10, 15, 0, 0), IP(10, 16, 0, 0),
+					   IP(10, 17, 0, 0) };
+	static const uint32_t hosts[] = { 512, 64, 300, 63 };
+	int prog_fd = bpf_program__fd(skel[SK_LAB]->progs.rescan_responder);
+	static bool ref[65536];
+	size_t k, wrong;
+	uint32_t i;
+
+	for (k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
+		memset(ref, 0, sizeof(ref));
+		for (i = 0; i < hosts[k]; i++)
+			ref[(k == 0 ? blocks[k] + 8 + 128 * i : guided_ref_addr(blocks[k], i)) & 0xffff] =
+				true;
+		for (wrong = 0, i = 0; i < 65536; i++) {
+			struct tcase t = { TSYN(SK_LAB, blocks[k] + i, 80), .seq = i };
+			struct frame f;
+			struct run r;
+
+			build(&t, &f);
+			if (test_run(prog_fd, &f, &r, false)) {
+				CHECK(0, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+				return;
+			}
+			runs[SK_LAB]++;
+			if ((r.retval == XDP_TX) != ref[i] || (r.retval != XDP_TX && r.retval != XDP_DROP))
+				wrong++;
+		}
+		CHECK(wrong == 0, "block %u.%u: %zu of 65536 addresses answered wrongly", blocks[k] >> 24,
+		      blocks[k] >> 16 & 0xff, wrong);
+	}
+}
+
 /* Every counter is some row's expectation: no verdict path goes untested. */
 static void every_counter_covered(void)
 {
@@ -1428,7 +1554,10 @@ static void world_has_every_container_kind(void)
 		{ "tcp/80", IP(0, 0, 0, 0), RS_C_ARRAY, 1 },
 		{ "tcp/80", IP(10, 1, 0, 0), RS_C_ARRAY, 4 },
 		{ "tcp/80", IP(10, 2, 0, 0), RS_C_ARRAY, 1 },
-		{ "tcp/80", IP(10, 3, 0, 0), RS_C_ARRAY, 512 },
+		{ "tcp/80", IP(10, 3, 0, 0), RS_C_SPLIT, 512 },
+		{ "tcp/80", IP(10, 15, 0, 0), RS_C_GUIDED, 64 },
+		{ "tcp/80", IP(10, 16, 0, 0), RS_C_GUIDED, 300 },
+		{ "tcp/80", IP(10, 17, 0, 0), RS_C_ARRAY, 63 },
 		{ "tcp/80", IP(10, 4, 0, 0), RS_C_BITMAP, 0 },
 		{ "tcp/80", IP(10, 5, 0, 0), RS_C_FULL, 0 },
 		{ "tcp/80", IP(10, 6, 0, 0), RS_C_EMPTY, 0 },
@@ -1447,7 +1576,8 @@ static void world_has_every_container_kind(void)
 
 		CHECK(de->kind == want[i].kind, "%s block %u.%u: kind %u, expected %u", want[i].svc,
 		      want[i].addr >> 24, want[i].addr >> 16 & 0xff, de->kind, want[i].kind);
-		if (want[i].kind == RS_C_ARRAY || want[i].kind == RS_C_SPLIT)
+		if (want[i].kind == RS_C_ARRAY || want[i].kind == RS_C_SPLIT ||
+		    want[i].kind == RS_C_GUIDED)
 			CHECK(de->n == want[i].n, "%s block %u.%u: n %u, expected %u", want[i].svc,
 			      want[i].addr >> 24, want[i].addr >> 16 & 0xff, de->n, want[i].n);
 	}
@@ -1512,6 +1642,7 @@ int main(void)
 		       cnt_name[cases[i].expect]);
 	}
 	RUN_TEST(isn_keyed_by_tuple);
+	RUN_TEST(every_address_of_search_blocks);
 	RUN_TEST(source_counters_by_scanner);
 	RUN_TEST(counters_sum_to_runs);
 

@@ -79,13 +79,23 @@ static void build_reference(struct ref *r)
 {
 	uint32_t i;
 
+	for (i = 0; i < RS_GUIDED_MIN - 1; i++)		/* array, n = 63: no guide yet */
+		ref_add(r, A(198, 17, 0, 0) + i * 1000);
 	ref_add(r, A(198, 18, 0, 1));			/* array, n = 1 */
-	for (i = 0; i < 516; i++)			/* array 129 words < split 130 */
-		ref_add(r, A(198, 19, 0, 0) + i * 127);
+	for (i = 0; i < 380; i++)			/* guided 17 + 95 words < split 65 + 48 */
+		ref_add(r, A(198, 19, 0, 0) + i * 172);
 	for (i = 0; i < RS_ARRAY_MAX; i++)		/* split, 16 bytes in every /24 */
 		ref_add(r, A(198, 20, 0, 0) + i * 16);
-	for (i = 0; i < 520; i++)			/* array 130 words = split 130: split */
-		ref_add(r, A(198, 21, 0, 0) + i * 126);
+	for (i = 0; i < 381; i++)			/* guided 17 + 96 = split 65 + 48: split */
+		ref_add(r, A(198, 21, 0, 0) + i * 172);
+	/* guided, n = 64 (16 buckets of 4096): 60 hosts in bucket 0, empty
+	 * buckets, then one host at each edge of the last two buckets. */
+	for (i = 0; i < 60; i++)
+		ref_add(r, A(198, 23, 0, 0) + i * 3);
+	ref_add(r, A(198, 23, 0xe0, 0));
+	ref_add(r, A(198, 23, 0xef, 0xff));
+	ref_add(r, A(198, 23, 0xf0, 0));
+	ref_add(r, A(198, 23, 0xff, 0xff));
 	/* split mixing bitmaps (256 and 32 hosts) and bytes (31, 2) */
 	for (i = 0; i < 256; i++)
 		ref_add(r, A(198, 22, 0, i));
@@ -123,11 +133,15 @@ static void test_build_chooses_containers(void)
 	CHECK(built.services[0].hosts == reference.n, "hosts %llu vs %zu",
 	      (unsigned long long)built.services[0].hosts, reference.n);
 	dir = built.dir;
+	CHECK(dir[A(198, 17, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 17, 0, 0) >> 16].n == 63);
 	CHECK(dir[A(198, 18, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 18, 0, 0) >> 16].n == 1);
-	CHECK(dir[A(198, 19, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 19, 0, 0) >> 16].n == 516);
+	CHECK(dir[A(198, 19, 0, 0) >> 16].kind == RS_C_GUIDED && dir[A(198, 19, 0, 0) >> 16].n == 380);
+	CHECK(world_container_words(&dir[A(198, 19, 0, 0) >> 16]) == 17 + 95);
 	CHECK(dir[A(198, 20, 0, 0) >> 16].kind == RS_C_SPLIT &&
 	      dir[A(198, 20, 0, 0) >> 16].n == RS_ARRAY_MAX);
-	CHECK(dir[A(198, 21, 0, 0) >> 16].kind == RS_C_SPLIT && dir[A(198, 21, 0, 0) >> 16].n == 520);
+	CHECK(dir[A(198, 21, 0, 0) >> 16].kind == RS_C_SPLIT && dir[A(198, 21, 0, 0) >> 16].n == 381);
+	CHECK(dir[A(198, 23, 0, 0) >> 16].kind == RS_C_GUIDED && dir[A(198, 23, 0, 0) >> 16].n == 64);
+	CHECK(world_container_words(&dir[A(198, 23, 0, 0) >> 16]) == 5 + 16);
 	CHECK(dir[A(198, 22, 0, 0) >> 16].kind == RS_C_SPLIT &&
 	      dir[A(198, 22, 0, 0) >> 16].n == 32 + 31 + 32 + 2);
 	CHECK(world_container_words(&dir[A(198, 22, 0, 0) >> 16]) == RS_SPLIT_GUIDE_WORDS + 13);
@@ -145,8 +159,9 @@ static void test_build_chooses_containers(void)
 /* Membership of every address in the interesting blocks, and neighbours. */
 static void check_membership(const struct world *w, const char *what)
 {
-	static const uint32_t blocks[] = { 198 << 8 | 18, 198 << 8 | 19, 198 << 8 | 20,
-					   198 << 8 | 21, 198 << 8 | 22, 203 << 8 | 0,
+	static const uint32_t blocks[] = { 198 << 8 | 17, 198 << 8 | 18, 198 << 8 | 19,
+					   198 << 8 | 20, 198 << 8 | 21, 198 << 8 | 22,
+					   198 << 8 | 23, 203 << 8 | 0,
 					   10 << 8 | 1, 0, 0xffff, 8 << 8 | 8 };
 	size_t bad = 0, k;
 	uint32_t i;
@@ -257,26 +272,27 @@ static void test_corruption_is_refused(void)
 	CHECK(world_open(&w, p) == -ENOENT && strstr(rs_last_error(), "missing.world"));
 }
 
-/* Version 1 files (no split containers) still open; later ones do not. */
+/* Version 1 and 2 files (fewer container kinds) still open; later ones do not. */
 static void test_format_versions(void)
 {
 	struct world w;
-	char p[160];
+	char p[160], want[64];
 	uint32_t v;
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/v.world", tmpdir);
 	corrupt_copy(p, 0, -2);
 	fd = open(p, O_RDWR);
-	v = 1;
-	CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
-	CHECK(world_open(&w, p) == 0, "%s", rs_last_error());
-	world_free(&w);
+	for (v = 1; v < RS_WORLD_VERSION; v++) {
+		CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
+		CHECK(world_open(&w, p) == 0, "version %u: %s", v, rs_last_error());
+		world_free(&w);
+	}
 	v = RS_WORLD_VERSION + 1;
 	CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
 	close(fd);
-	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "version 3 is not supported"),
-	      "%s", rs_last_error());
+	snprintf(want, sizeof(want), "version %u is not supported", RS_WORLD_VERSION + 1);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), want), "%s", rs_last_error());
 }
 
 /*
@@ -296,6 +312,30 @@ static void test_bad_split_guide_is_refused(void)
 	guide[0] = saved;
 	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "bad guide"), "%s",
 	      rs_last_error());
+}
+
+/* So is a guided array whose guide goes down or does not end at n. */
+static void test_bad_guided_guide_is_refused(void)
+{
+	const struct rs_dir_entry *de = &built.dir[A(198, 23, 0, 0) >> 16];
+	uint64_t *guide = built.pool + de->off, saved[2] = { guide[0], guide[4] };
+	struct world w;
+	char p[160];
+	int k;
+
+	for (k = 0; k < 2; k++) {
+		snprintf(p, sizeof(p), "%s/gg%d.world", tmpdir, k);
+		/* g = 0, 60 (x14), 62, 64: g[2] 60 -> 70 goes down at g[3]; g[16] 64 -> 65 */
+		if (k == 0)
+			guide[0] = (guide[0] & ~(0xffffull << 32)) | 70ull << 32;
+		else
+			guide[4] ^= 1;
+		CHECK(world_write(&built, p) == 0, "%s", rs_last_error());
+		guide[0] = saved[0];
+		guide[4] = saved[1];
+		CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "bad guide"), "%d: %s",
+		      k, rs_last_error());
+	}
 }
 
 static void test_write_failure_leaves_nothing(void)
@@ -376,6 +416,7 @@ int main(void)
 	RUN_TEST(test_corruption_is_refused);
 	RUN_TEST(test_format_versions);
 	RUN_TEST(test_bad_split_guide_is_refused);
+	RUN_TEST(test_bad_guided_guide_is_refused);
 	RUN_TEST(test_write_failure_leaves_nothing);
 	RUN_TEST(test_empty_world);
 	RUN_TEST(test_service_specs);
