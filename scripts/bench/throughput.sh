@@ -15,7 +15,9 @@ thr_init() {
 }
 
 # One scan. thr_point PROFILE LAB WORLDTAG PPM EXPECTED TOOL MODE RATE SENDERS CORES REP
-# CORES is ZMap's --cores list ("" = ZMap's own default pinning).
+# CORES is ZMap's --cores list; "" = ZMap's own default pinning, which is
+# every online CPU in order. The lab's zmap.conf pins ZMap to one CPU, so
+# that default has to be asked for explicitly.
 thr_point() {
 	local profile=$1 lab=$2 wtag=$3 ppm=$4 exp=$5 tool=$6 mode=$7 rate=$8 senders=$9 cores=${10} rep=${11}
 	local d="$SCRATCH/pt" rc=0 before after st0 st1 u0 u1 t0 t1 cpu sent pps got total exp_n lost pcap noisy
@@ -25,7 +27,7 @@ thr_point() {
 	before=$(veth_counters "$lab")
 	st0=$("$RESCAN" stats --name "$lab" --json)
 	if [ "$tool" = zmap ]; then
-		cmd=(zmap -p 80 -r "$rate" -T "$senders" ${cores:+--cores "$cores"} -c 2
+		cmd=(zmap -p 80 -r "$rate" -T "$senders" --cores "${cores:-$(seq -s, 0 $(($(nproc) - 1)))}" -c 2
 		     -b "$SCRATCH/blocklist" -o "$d/out.csv" -u "$d/status.csv" -m "$d/meta.json" "$SCAN_RANGE")
 	else
 		cmd=(masscan "$SCAN_RANGE" -p80 --rate "$rate" --wait 2 --router-mac "$GW_MAC" -oL "$d/out.txt")
