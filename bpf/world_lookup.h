@@ -56,119 +56,111 @@ static __always_inline int pool_word(__u32 idx, __u64 *w)
 	return 0;
 }
 
-/* u16 number i of the words at pool word off (4 per word, LSB first). */
-static __always_inline int pool_u16(__u32 off, __u32 i, __u32 *v)
+/*
+ * Element i of the packed elements of `bits` bits (16: array entries and
+ * guides, 8: split-container bytes) at pool word off, LSB first. bits is a
+ * constant at every call, so this compiles to a shift and a mask.
+ */
+static __always_inline int pool_elem(__u32 off, __u32 i, __u32 bits, __u32 *v)
 {
+	__u32 per_word = 64 / bits;
 	__u64 w;
 
-	if (pool_word(off + i / RS_ARRAY_PER_WORD, &w))
+	if (pool_word(off + i / per_word, &w))
 		return -1;
-	*v = (w >> (i % RS_ARRAY_PER_WORD * 16)) & 0xffff;
-	return 0;
-}
-
-/* Byte number i of the words at pool word off (8 per word, LSB first). */
-static __always_inline int pool_byte(__u32 off, __u32 i, __u32 *v)
-{
-	__u64 w;
-
-	if (pool_word(off + i / 8, &w))
-		return -1;
-	*v = (w >> (i % 8 * 8)) & 0xff;
+	*v = (w >> (i % per_word * bits)) & ((1u << bits) - 1);
 	return 0;
 }
 
 /*
- * Is low among the len sorted u16 entries from entry base of the words at
- * pool word off? A branch-free binary search for the last entry <= low:
- * the loop runs ceil(log2 len) steps whatever low is, and each step moves
- * base by half or by 0 through a mask, not a branch. For a random address
- * every step of the branchy search is a coin toss for the branch
- * predictor; the mispredictions cost more than the loads (measured with
- * `make bench`).
+ * Is key among the len sorted elements of `bits` bits from element base of
+ * the words at pool word off (len <= 2^steps)? A branch-free binary search
+ * for the last element <= key: the loop runs ceil(log2 len) steps whatever
+ * key is, and each step moves base by half or by 0 through a mask, not a
+ * branch. For a random address every step of the branchy search is a coin
+ * toss for the branch predictor; the mispredictions cost more than the
+ * loads (measured with `make bench`).
  */
-static __always_inline int u16_search(__u32 off, __u32 base, __u32 len, __u16 low)
+static __always_inline int sorted_search(__u32 off, __u32 base, __u32 len, __u32 key,
+					 __u32 bits, int steps)
 {
 	__u32 half, v;
 	__u64 d, mask;
 	int i;
 
-	for (i = 0; i < RS_ARRAY_SEARCH_STEPS; i++) {
+	for (i = 0; i < steps; i++) {
 		if (len <= 1)
 			break;
 		half = len / 2;
-		if (pool_u16(off, base + half, &v))
+		if (pool_elem(off, base + half, bits, &v))
 			return WORLD_ERROR;
-		d = (__u64)v - low - 1;	/* negative exactly when entry <= low */
+		d = (__u64)v - key - 1;	/* negative exactly when element <= key */
 		barrier_var(d);	/* keep clang from turning the mask into a branch */
 		mask = (__u64)((__s64)d >> 63);
 		barrier_var(mask);
 		base += half & (__u32)mask;
 		len -= half;
 	}
-	if (pool_u16(off, base, &v))
+	if (pool_elem(off, base, bits, &v))
 		return WORLD_ERROR;
-	return v == low ? WORLD_HIT : WORLD_MISS;
+	return v == key ? WORLD_HIT : WORLD_MISS;
 }
 
 /*
- * Is low in the guided array of n entries at pool word off? Two guide
- * loads (independent of each other) give low's bucket, which holds 4 to 8
- * entries on average: two or three search steps instead of log2 n.
+ * Guided arrays and split containers both start with a guide of u16
+ * offsets: part h of the container is [g[h], g[h+1]). The two loads do not
+ * depend on each other. Returns 0 with the span, or the answer: an empty
+ * part is a miss, one that ends before it starts or past max an error.
+ */
+static __always_inline int guide_span(__u32 off, __u32 h, __u32 max, __u32 *first, __u32 *len)
+{
+	__u32 end;
+
+	if (pool_elem(off, h, 16, first) || pool_elem(off, h + 1, 16, &end))
+		return WORLD_ERROR;
+	if (end <= *first)
+		return end == *first ? WORLD_MISS : WORLD_ERROR;
+	if (end - *first > max)
+		return WORLD_ERROR;
+	*len = end - *first;
+	return 0;
+}
+
+/*
+ * Is low in the guided array of n entries at pool word off? The guide gives
+ * low's bucket, which holds 4 to 8 entries on average: two or three search
+ * steps instead of log2 n.
  */
 static __always_inline int guided_has(__u32 off, __u32 n, __u16 low)
 {
-	__u32 h = low >> (16 - rs_guide_bits(n)), first, end;
+	__u32 first, len;
+	int ret = guide_span(off, low >> (16 - rs_guide_bits(n)), n, &first, &len);
 
-	if (pool_u16(off, h, &first) || pool_u16(off, h + 1, &end))
+	if (ret)
+		return ret;
+	if (first + len > n)
 		return WORLD_ERROR;
-	if (end <= first)
-		return end == first ? WORLD_MISS : WORLD_ERROR;
-	if (end > n)
-		return WORLD_ERROR;
-	return u16_search(off + rs_guide_words(n), first, end - first, low);
+	return sorted_search(off + rs_guide_words(n), first, len, low, 16, RS_ARRAY_SEARCH_STEPS);
 }
 
 /*
- * Is low in the split container at pool word off? Two guide loads (they do
- * not depend on each other) give the /24's bytes; a bitmap answers with one
- * more load, sorted bytes with the same branch-free search as u16_search,
- * over at most 31 entries.
+ * Is low in the split container at pool word off? The guide gives the
+ * /24's bytes; a bitmap answers with one more load, sorted bytes with a
+ * search of at most 31 entries.
  */
 static __always_inline int split_has(__u32 off, __u16 low)
 {
-	__u32 data = off + RS_SPLIT_GUIDE_WORDS, b = low & 0xff, first, end, len, half, v;
-	__u64 d, mask;
-	int i;
+	__u32 data = off + RS_SPLIT_GUIDE_WORDS, b = low & 0xff, first, len, v;
+	int ret = guide_span(off, low >> 8, RS_SPLIT_BITMAP_BYTES, &first, &len);
 
-	if (pool_u16(off, low >> 8, &first) || pool_u16(off, (low >> 8) + 1, &end))
-		return WORLD_ERROR;
-	if (end <= first)
-		return end == first ? WORLD_MISS : WORLD_ERROR;
-	len = end - first;
+	if (ret)
+		return ret;
 	if (len == RS_SPLIT_BITMAP_BYTES) {
-		if (pool_byte(data, first + b / 8, &v))
+		if (pool_elem(data, first + b / 8, 8, &v))
 			return WORLD_ERROR;
 		return (v >> (b % 8)) & 1 ? WORLD_HIT : WORLD_MISS;
 	}
-	if (len > RS_SPLIT_BITMAP_BYTES)
-		return WORLD_ERROR;
-	for (i = 0; i < RS_SPLIT_SEARCH_STEPS; i++) {
-		if (len <= 1)
-			break;
-		half = len / 2;
-		if (pool_byte(data, first + half, &v))
-			return WORLD_ERROR;
-		d = (__u64)v - b - 1;	/* negative exactly when entry <= b */
-		barrier_var(d);
-		mask = (__u64)((__s64)d >> 63);
-		barrier_var(mask);
-		first += half & (__u32)mask;
-		len -= half;
-	}
-	if (pool_byte(data, first, &v))
-		return WORLD_ERROR;
-	return v == b ? WORLD_HIT : WORLD_MISS;
+	return sorted_search(data, first, len, b, 8, RS_SPLIT_SEARCH_STEPS);
 }
 
 /* addr in host byte order. */
@@ -202,7 +194,7 @@ static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 	case RS_C_SPLIT:
 		return split_has(de->off, addr & 0xffff);
 	case RS_C_ARRAY:
-		return u16_search(de->off, 0, de->n, addr & 0xffff);
+		return sorted_search(de->off, 0, de->n, addr & 0xffff, 16, RS_ARRAY_SEARCH_STEPS);
 	case RS_C_GUIDED:
 		return guided_has(de->off, de->n, addr & 0xffff);
 	}
