@@ -799,6 +799,13 @@ static int corrupt_world(void)
 	key = de.off;
 	w = 0 | 64ull << 16 | 64ull << 32 | 64ull << 48;
 	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	/* 10.19/16: an array of 6 in the pool's last word. For x.x.255.255
+	 * every search step goes right (any u16 is <= 0xffff), into entries
+	 * 4 and 5, which are past the pool. */
+	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 1, .kind = RS_C_ARRAY,
+				    .n = 6 };
+	key = tcp80 * RS_BLOCKS + (IP(10, 19, 0, 0) >> 16);
+	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
 	return err ? -errno : 0;
 }
 
@@ -1283,6 +1290,8 @@ static const struct tcase cases[] = {
 	{ "abort: guided bucket ending past the entries", TSYN(SK_CORRUPT, IP(10, 15, 0xff, 0xff), 80),
 	  .expect = C(ABORT_INTERNAL) },
 	{ "abort: guided entries past the pool", TSYN(SK_CORRUPT, IP(10, 18, 0, 1), 80),
+	  .expect = C(ABORT_INTERNAL) },
+	{ "abort: array search running past the pool", TSYN(SK_CORRUPT, IP(10, 19, 255, 255), 80),
 	  .expect = C(ABORT_INTERNAL) },
 };
 
