@@ -11,8 +11,10 @@
 #                          world export` of the range); rate limits 250 k,
 #                          500 k, 1 M pps and none; 1 and 2 sender threads;
 #                          masscan at its maximum rate
-#   2 per-probe cost       BPF_PROG_TEST_RUN on fresh packets (rsbench
-#                          xdpcost) and kernel.bpf_stats_enabled during scans
+#   2 per-probe cost       BPF_PROG_TEST_RUN on fresh packets, cold and
+#                          warm (rsbench xdpcost), the machine's memory
+#                          latency for the same bytes (rsbench memlat), and
+#                          kernel.bpf_stats_enabled during scans
 #   3 build and load       61 M addresses from CSV and from zstd, 4.7 M
 #                          sparse, 10 services; seconds, memlock, file size
 #
@@ -135,9 +137,19 @@ fi
 if [[ " $PHASES " == *" xdpcost "* ]]; then
 	log "phase 2: per-probe cost (BPF_PROG_TEST_RUN, fresh packet per run, CPU $NET_CPU)"
 	: >"$DATA/xdpcost.jsonl"
+	: >"$DATA/memlat.jsonl"
 	for w in $WORLDS; do
-		taskset -c "$NET_CPU" "$RSBENCH" xdpcost -j -n "$([ -n "$QUICK" ] && echo 50000 || echo 300000)" \
+		taskset -c "$NET_CPU" "$RSBENCH" xdpcost -j -n "$([ -n "$QUICK" ] && echo 50000 || echo 200000)" \
 			"$WORK/$w.world" tcp/80 "$SCAN_RANGE" >>"$DATA/xdpcost.jsonl" || die "xdpcost $w failed"
+	done
+	# The machine's price for a read from memory, for the same bytes the
+	# lookups read (and for the 61 M world's 64 MiB): one read every 2 µs
+	# (a scan at 500 kpps), every 10 µs (xdpcost's pace).
+	for kib in $(jq -r '(.pool_bytes_in_range + 1023) / 1024 | floor' "$DATA/xdpcost.jsonl") 65536; do
+		for gap in 2 10; do
+			taskset -c "$NET_CPU" "$RSBENCH" memlat -j "$kib" "$gap" >>"$DATA/memlat.jsonl" ||
+				die "memlat $kib KiB failed"
+		done
 	done
 fi
 
