@@ -65,6 +65,8 @@ log "building rescan and rsbench"
 make -C "$REPO" -s rescan .output/rsbench >/dev/null || die "build failed"
 mkdir -p "$WORK" "$DATA" "$SCRATCH"
 T_START=$EPOCHSECONDS
+# Before env.txt (a tracked file) is rewritten, or every run reads "-dirty".
+GIT_DESC=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
 {
 	echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "mode=$([ -n "$QUICK" ] && echo quick || echo full)"
@@ -74,7 +76,7 @@ T_START=$EPOCHSECONDS
 	echo "mem=$(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)"
 	echo "zmap=$(zmap --version 2>&1 | head -1)"
 	echo "masscan=$(masscan --version 2>&1 | awk '/version/ { print $3; exit }')"
-	echo "git=$(git -C "$REPO" describe --always --dirty 2>/dev/null)"
+	echo "git=$GIT_DESC"
 	echo "scan_cpu=$SCAN_CPU"
 	echo "net_cpu=$NET_CPU"
 	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -99,7 +101,7 @@ for w in $WORLDS; do make_world "$w"; done
 # ---- phase 1: throughput and loss -------------------------------------------
 if [[ " $PHASES " == *" throughput "* ]]; then
 	log "phase 1: throughput and loss ($REPS repetitions per point)"
-	rm -f "$THR_CSV" "$BPFSTATS_CSV"
+	rm -f "$THR_CSV" "$BPFSTATS_CSV" "$DATA/lost_and_extra.txt"
 	thr_init
 	RATES="250000 500000 1000000 0"
 	[ -n "$QUICK" ] && RATES=0
