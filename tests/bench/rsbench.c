@@ -626,7 +626,7 @@ static int cmd_memlat(int argc, char **argv)
 	gap_us = strtod(argv[optind + 1], NULL);
 	n = size / 64;
 	if (n < 2 || n > UINT32_MAX || gap_us < 0)
-		die("SIZE_KIB must be at least 1 (and below 256 TiB), GAP_US not negative");
+		die("SIZE_KIB must be at least 1 (and below 256 GiB), GAP_US not negative");
 	buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	order = malloc(n * sizeof(*order));
 	if (buf == MAP_FAILED || !order)
