@@ -146,9 +146,10 @@ if [[ " $PHASES " == *" xdpcost "* ]]; then
 	done
 	# The machine's price for a read from memory, for the same bytes the
 	# lookups read (and for the 61 M world's 64 MiB): one read every 2 µs
-	# (a scan at 500 kpps), every 10 µs (xdpcost's pace).
+	# (a scan at 500 kpps) and at the pace xdpcost read fresh addresses.
+	pace=$(jq -s -r '[.[].fresh_read_every_us] | add / length * 10 | round / 10' "$DATA/xdpcost.jsonl")
 	for kib in $(jq -r '(.pool_bytes_in_range + 1023) / 1024 | floor' "$DATA/xdpcost.jsonl") 65536; do
-		for gap in 2 10; do
+		for gap in 2 "$pace"; do
 			taskset -c "$NET_CPU" "$RSBENCH" memlat -j "$kib" "$gap" >>"$DATA/memlat.jsonl" ||
 				die "memlat $kib KiB failed"
 		done

@@ -76,11 +76,13 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 	if [ -s "$DATA/xdpcost.jsonl" ]; then
 		xc=$(jq -s -r '[.[] | .cases.hit.net_median_ns, .cases.miss.net_median_ns] | max' "$DATA/xdpcost.jsonl")
 		xw=$(jq -s -r '[.[] | .cases.hit.warm_net_median_ns, .cases.miss.warm_net_median_ns] | max // "-"' "$DATA/xdpcost.jsonl")
-		# the worst world's bytes, read from memory at xdpcost's pace
-		kib=$(jq -s -r 'max_by(.cases.hit.net_median_ns) | (.pool_bytes_in_range // 0) + 1023 | . / 1024 | floor' "$DATA/xdpcost.jsonl")
-		ml=$(jq -s -r --argjson k "$kib" '[.[] | select(.size_kib == $k and .gap_us == 10) | .ns_per_read][0] // "-" | if type == "number" then (. | round) else . end' "$DATA/memlat.jsonl" 2>/dev/null || echo -)
+		# the worst world's bytes, read from memory at the slower memlat pace
+		kib=$(jq -s -r 'max_by([.cases.hit.net_median_ns, .cases.miss.net_median_ns] | max) | (.pool_bytes_in_range // 0) + 1023 | . / 1024 | floor' "$DATA/xdpcost.jsonl")
+		gap=$(jq -s -r '[.[].gap_us | select(. != 2)] | max // "-"' "$DATA/memlat.jsonl" 2>/dev/null || echo -)
+		ml=$(jq -s -r --argjson k "$kib" '[.[] | select(.size_kib == $k and .gap_us != 2) | .ns_per_read][0] // "-" | if type == "number" then (. | round) else . end' "$DATA/memlat.jsonl" 2>/dev/null || echo -)
+		pace=$(jq -s -r '[.[].fresh_read_every_us // empty] | if length > 0 then "every " + (add / length * 10 | round / 10 | tostring) + " µs" else "at a pace this run did not record" end' "$DATA/xdpcost.jsonl")
 		bs=$(awk -F, 'NR > 1 { if ($2 == "drop") d[$1] = $5; else r[$1] = $5 } END { for (k in r) if (r[k] - d[k] > m) m = r[k] - d[k]; printf "%.0f", m }' "$DATA/bpf_stats.csv" 2>/dev/null || echo -)
-		echo "| XDP cost per probe, median (hit or miss, worst world) | not reported | – | ≤ 40 ns | cold (a fresh address every run) $xc ns, where one read of the same $kib KiB from this VM's memory costs ${ml:--} ns; warm (the world's lines in cache: rescan's own work) $xw ns; ${bs:-–} ns (bpf_stats in a scan) | cold: $(awk -v x="$xc" 'BEGIN { print (x + 0 <= 40) ? "yes" : "no" }'), warm: $(awk -v x="$xw" 'BEGIN { print (x != "-" && x + 0 <= 40) ? "yes" : "no" }') |"
+		echo "| XDP cost per probe, median (hit or miss, worst world) | not reported | – | ≤ 40 ns | cold (a fresh address every run) $xc ns, where one read of the same $kib KiB from this VM's memory, one read every $gap µs, costs ${ml:--} ns; warm (the world's lines in cache: rescan's own work) $xw ns; ${bs:-–} ns (bpf_stats in a scan) | cold: $(awk -v x="$xc" 'BEGIN { print (x + 0 <= 40) ? "yes" : "no" }'), warm: $(awk -v x="$xw" 'BEGIN { print (x != "-" && x + 0 <= 40) ? "yes" : "no" }') |"
 	fi
 	if [ -s "$DATA/build.csv" ]; then
 		b=$(build_med inet61-csv 4); l=$(build_med inet61-csv 11); m=$(build_med inet61-csv 12)
@@ -143,7 +145,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		echo "BPF_PROG_TEST_RUN, repeat = 1, every run on a fresh copy of its packet (\`rsbench xdpcost\`), interleaved with an empty XDP_DROP program measured the same way;"
 		echo "net = the responder's figure − the empty program's (the timer's own cost). **cold**: a new random address of the range every run, as a scan does;"
 		echo "**warm**: the same packet run twice and the second run timed, so the world's lines (and the path's branch history) are in the CPU: what rescan's own work costs."
-		echo "This VM's clock moves in 10 ns steps, so medians are multiples of 10; the mean (below p99) resolves finer."
+		echo "This VM's clock moves in steps of about 10 ns, so medians come in 10s; the mean (below p99) resolves finer."
 		echo "\"repeat 10k\" re-runs one packet 10,000 times: valid for misses and non-probes, which are not rewritten; for a hit it times the rewritten SYN-ACK (shown only to make that point)."
 		echo
 		echo "| world | world KiB read | case | cold p10 / median / p90 ns | cold net median (mean) ns | warm net median (mean) ns | repeat 10k net ns |"
@@ -152,15 +154,15 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 			"| \($r.world | split("/") | last | sub(".world$"; "")) | \(($r.pool_bytes_in_range // 0) / 1024 * 10 | round / 10) | \($c) | \(.p10_ns) / \(.median_ns) / \(.p90_ns) | **\(.net_median_ns)** (\(.net_mean_ns)) | **\(.warm_net_median_ns // "-")** (\(.warm_net_mean_ns // "-")) | \(.net_repeat_ns)\(if .repeat_valid then "" else " — invalid for hits" end) |"' \
 			"$DATA/xdpcost.jsonl"
 		echo
-		echo "The empty program itself: cold median $(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | min' "$DATA/xdpcost.jsonl")–$(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | max' "$DATA/xdpcost.jsonl") ns. Command: \`taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD tcp/80 64.0.0.0/10\`"
+		echo "The empty program itself: cold median $(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | if min == max then "\(min)" else "\(min)–\(max)" end' "$DATA/xdpcost.jsonl") ns; xdpcost read the world at a fresh address $pace. Command: \`taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD tcp/80 64.0.0.0/10\`"
 		echo
 	fi
 	if [ -s "$DATA/memlat.jsonl" ]; then
-		echo "What this machine charges for a read from memory (\`rsbench memlat KIB GAP\`: a dependent random read of a KIB buffer every GAP µs, in user space on the same CPU; the buffer sizes are the world bytes each /10 lookup reads, and the 61 M world's 64 MiB):"
+		echo "What this machine charges for a read from memory (\`rsbench memlat KIB GAP\`: a dependent random read of a KIB buffer every GAP µs, in user space on the same CPU; the buffer sizes are the world bytes each /10 lookup reads, and the 61 M world's 64 MiB; a figure below 0 is the timer's noise around a read that hit the cache):"
 		echo
-		echo "| buffer KiB | a read every 2 µs (a scan at 500 kpps): ns per read | a read every 10 µs (xdpcost's pace): ns per read |"
+		echo "| buffer KiB | a read every 2 µs (a scan at 500 kpps): ns per read | a read every $gap µs: ns per read |"
 		echo "|---|---|---|"
-		jq -s -r 'group_by(.size_kib)[] | "| \(.[0].size_kib) | \([.[] | select(.gap_us == 2) | .ns_per_read][0] // "-") | \([.[] | select(.gap_us == 10) | .ns_per_read][0] // "-") |"' "$DATA/memlat.jsonl"
+		jq -s -r 'group_by(.size_kib)[] | "| \(.[0].size_kib) | \([.[] | select(.gap_us == 2) | .ns_per_read][0] // "-") | \([.[] | select(.gap_us != 2) | .ns_per_read][0] // "-") |"' "$DATA/memlat.jsonl"
 		echo
 	fi
 	if [ -s "$DATA/bpf_stats.csv" ]; then

@@ -800,8 +800,8 @@ static int corrupt_world(void)
 	w = 0 | 64ull << 16 | 64ull << 32 | 64ull << 48;
 	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
 	/* 10.19/16: an array of 6 in the pool's last word. For x.x.255.255
-	 * every search step goes right (any u16 is <= 0xffff), into entries
-	 * 4 and 5, which are past the pool. */
+	 * the first search step (entry 3: any u16 is <= 0xffff) goes right,
+	 * and the next one reads entry 4, which is past the pool. */
 	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 1, .kind = RS_C_ARRAY,
 				    .n = 6 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 19, 0, 0) >> 16);
