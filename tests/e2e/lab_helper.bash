@@ -60,16 +60,33 @@ lab_counter() {
 # just the missed hosts finds each of them. That is ZMap's validation race
 # above; anything else fails. Both cases are reported on fd 3.
 zmap_exact() {
-	local lab=$1 expected=$2 out=$3 counter=$4 range=$5 tx0 rx0 tx rx n miss
-	local rxc=rx_${counter#tx_}
+	local lab=$1 expected=$2 out=$3 counter=$4 range=$5
 	shift 5
+	scan_exact "$lab" "$expected" "$out" "$counter" zmap "$range" "$@"
+}
+
+# masscan_exact LAB EXPECTED OUT PORT RANGE MASSCAN-ARGS...: the same
+# contract for masscan's list output (-oL) of one TCP port. masscan 1.3.2
+# loses a delivered SYN-ACK now and then in its own receive path
+# (bench/ANALYSIS.md §1), which the same rule tells apart from a loss of ours.
+masscan_exact() {
+	local lab=$1 expected=$2 out=$3 port=$4 range=$5
+	shift 5
+	scan_exact "$lab" "$expected" "$out" tx_synack "masscan:$port" "$range" "$@"
+}
+
+# scan_exact LAB EXPECTED OUT REPLY_COUNTER TOOL TARGET ARGS...: the rule of
+# zmap_exact for TOOL "zmap" or "masscan:PORT".
+scan_exact() {
+	local lab=$1 expected=$2 out=$3 counter=$4 tool=$5 target=$6 tx0 rx0 tx rx n miss
+	local rxc=rx_${counter#tx_}
+	shift 6
 	tx0=$(lab_counter "$lab" responder "$counter")
 	rx0=$(lab_counter "$lab" scanner_side "$rxc")
-	run timeout 120 "$RESCAN" lab exec --name "$lab" -- zmap "$@" -o "$out" "$range"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	tool_scan "$lab" "$tool" "$out" "$target" "$@" || return 1
 	tx=$(( $(lab_counter "$lab" responder "$counter") - tx0 ))
 	rx=$(( $(lab_counter "$lab" scanner_side "$rxc") - rx0 ))
-	zmap_result "$out" >"$out.got"
+	tool_result "$tool" "$out" >"$out.got"
 	assert_same_set "$expected" "$out.got" && return 0
 	n=$(wc -l <"$expected")
 	miss=$(comm -23 "$expected" "$out.got" | wc -l)
@@ -82,52 +99,40 @@ zmap_exact() {
 	comm -23 "$expected" "$out.got" >"$out.missed"
 	# Tests that count the responder's replies add these.
 	echo "$counter $miss" >>"$BATS_FILE_TMPDIR/reprobed"
-	run timeout 60 "$RESCAN" lab exec --name "$lab" -- zmap "$@" -o "$out.again" -w "$out.missed"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	zmap_result "$out.again" >"$out.again.got"
+	tool_scan "$lab" "$tool" "$out.again" "@$out.missed" "$@" || return 1
+	tool_result "$tool" "$out.again" >"$out.again.got"
 	assert_same_set "$out.missed" "$out.again.got" || { lab_diagnostics "$lab"; return 1; }
-	echo "# ZMap missed $miss of $n hosts although the responder sent and lab0 delivered" \
-		"all $n replies; a second scan of the missed hosts found each (ZMap 2.1.1's validation race)" >&3
-}
-
-# masscan_exact LAB EXPECTED OUT PORT RANGE MASSCAN-ARGS...: the same
-# contract for masscan's list output (-oL). masscan 1.3.2 loses a delivered
-# SYN-ACK now and then in its own receive path (bench/ANALYSIS.md §1), so
-# the same rule applies: a few hosts missing although the responder sent
-# and lab0 delivered every reply of this scan, and a second scan of exactly
-# those hosts finds each of them.
-masscan_exact() {
-	local lab=$1 expected=$2 out=$3 port=$4 range=$5 tx0 rx0 tx rx n miss
-	shift 5
-	tx0=$(lab_counter "$lab" responder tx_synack)
-	rx0=$(lab_counter "$lab" scanner_side rx_synack)
-	run timeout 120 "$RESCAN" lab exec --name "$lab" -- masscan "$range" -p"$port" "$@" -oL "$out"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	tx=$(( $(lab_counter "$lab" responder tx_synack) - tx0 ))
-	rx=$(( $(lab_counter "$lab" scanner_side rx_synack) - rx0 ))
-	masscan_result "$out" "$port" >"$out.got"
-	assert_same_set "$expected" "$out.got" && return 0
-	n=$(wc -l <"$expected")
-	miss=$(comm -23 "$expected" "$out.got" | wc -l)
-	if [ -n "$(comm -13 "$expected" "$out.got")" ] || [ "$miss" -gt 3 ] ||
-	   [ "$tx" -ne "$n" ] || [ "$rx" -ne "$n" ]; then
-		echo "responder tx_synack: $tx, lab0 rx_synack: $rx, expected $n"
-		lab_diagnostics "$lab"
-		return 1
+	if [ "$tool" = zmap ]; then
+		set -- ZMap "ZMap 2.1.1's validation race"
+	else
+		set -- masscan "masscan's receive path"
 	fi
-	comm -23 "$expected" "$out.got" >"$out.missed"
-	echo "tx_synack $miss" >>"$BATS_FILE_TMPDIR/reprobed"
-	run timeout 60 "$RESCAN" lab exec --name "$lab" -- masscan -iL "$out.missed" -p"$port" "$@" -oL "$out.again"
-	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
-	masscan_result "$out.again" "$port" >"$out.again.got"
-	assert_same_set "$out.missed" "$out.again.got" || { lab_diagnostics "$lab"; return 1; }
-	echo "# masscan missed $miss of $n hosts although the responder sent and lab0 delivered" \
-		"all $n replies; a second scan of the missed hosts found each (masscan's receive path)" >&3
+	echo "# $1 missed $miss of $n hosts although the responder sent and lab0 delivered" \
+		"all $n replies; a second scan of the missed hosts found each ($2)" >&3
 }
 
-# masscan_result FILE PORT: the open hosts of a masscan -oL file, sorted.
-masscan_result() {
-	awk -v p="$2" '$1 == "open" && $2 == "tcp" && $3 == p { print $4 }' "$1" | sort -u
+# tool_scan LAB TOOL OUT TARGET ARGS...: one scan in LAB; TARGET is a range,
+# or @FILE for just the hosts listed in FILE.
+tool_scan() {
+	local lab=$1 tool=$2 out=$3 target=$4
+	shift 4
+	case $tool in
+	zmap)
+		if [[ $target == @* ]]; then set -- "$@" -w "${target#@}"; else set -- "$@" "$target"; fi
+		run timeout 120 "$RESCAN" lab exec --name "$lab" -- zmap "$@" -o "$out" ;;
+	masscan:*)
+		if [[ $target == @* ]]; then set -- -iL "${target#@}" "$@"; else set -- "$target" "$@"; fi
+		run timeout 120 "$RESCAN" lab exec --name "$lab" -- masscan "$@" -p"${tool#masscan:}" -oL "$out" ;;
+	esac
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+}
+
+# tool_result TOOL FILE: the hosts TOOL found, sorted and de-duplicated.
+tool_result() {
+	case $1 in
+	zmap) zmap_result "$2" ;;
+	masscan:*) awk -v p="${1#masscan:}" '$1 == "open" && $2 == "tcp" && $3 == p { print $4 }' "$2" | sort -u ;;
+	esac
 }
 
 # Sorted, de-duplicated addresses from a ZMap output file (header or not).
