@@ -690,6 +690,7 @@ int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint3
 		return 0;
 	for (b = first >> 16;; b++) {
 		const struct rs_dir_entry *de = &w->dir[(size_t)set * RS_BLOCKS + b];
+		const uint64_t *entries;
 		uint32_t base = b << 16;
 		uint64_t a;
 
@@ -713,8 +714,9 @@ int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint3
 			break;
 		case RS_C_ARRAY:
 		case RS_C_GUIDED:
+			entries = w->pool + de->off + array_entries_at(de);
 			for (i = 0; i < de->n; i++) {
-				a = base + u16_at(w->pool + de->off + array_entries_at(de), i);
+				a = base + u16_at(entries, i);
 				if (a >= first && a <= last && (err = fn((uint32_t)a, ctx)))
 					return err;
 			}

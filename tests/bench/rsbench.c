@@ -563,14 +563,12 @@ static int cmd_xdpcost(int argc, char **argv)
 			printf("%s\"%s\":{", t ? "," : "", tname[t]);
 			for (m = 0; m < NR_TEMP; m++) {
 				const struct dist *d = &dist[m][t], *e = &dist[m][T_EMPTY];
+				const char *w = m == WARM ? "warm_" : "";	/* cold keeps the old names */
 
-				/* cold keeps the field names of earlier runs */
 				printf("%s\"%sp10_ns\":%.0f,\"%smedian_ns\":%.0f,\"%sp90_ns\":%.0f,"
 				       "\"%smean_ns\":%.1f,\"%snet_median_ns\":%.0f,\"%snet_mean_ns\":%.1f",
-				       m ? "," : "", m ? "warm_" : "", d->p10, m ? "warm_" : "", d->med,
-				       m ? "warm_" : "", d->p90, m ? "warm_" : "", d->mean,
-				       m ? "warm_" : "", d->med - e->med, m ? "warm_" : "",
-				       d->mean - e->mean);
+				       m ? "," : "", w, d->p10, w, d->med, w, d->p90, w, d->mean, w,
+				       d->med - e->med, w, d->mean - e->mean);
 			}
 			printf(",\"repeat_ns\":%.1f,\"net_repeat_ns\":%.1f,\"repeat_valid\":%s}", rep[t],
 			       rep[t] - rep[T_EMPTY], t == T_HIT ? "false" : "true");
@@ -598,14 +596,6 @@ static int cmd_xdpcost(int argc, char **argv)
 
 /* ---- memlat -------------------------------------------------------------- */
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * What one read of data that is not in the cache costs on this machine, as
  * a reference for xdpcost's cold figures: a random cyclic chain through a
@@ -617,8 +607,8 @@ static uint64_t now_ns(void)
  */
 static int cmd_memlat(int argc, char **argv)
 {
-	uint64_t size, n, i, j, p = 0, t0, t1, end, reads = 20000, sum = 0, base = 0;
-	double gap_us;
+	uint64_t size, n, i, j, p = 0, reads = 20000;
+	double gap_us, t0, t1, end, sum = 0, base = 0, ns;
 	uint32_t *order;
 	uint64_t *buf;
 	bool json = false;
@@ -659,26 +649,25 @@ static int cmd_memlat(int argc, char **argv)
 	free(order);
 
 	for (i = 0; i < 2 * reads; i++) {
-		end = now_ns() + (uint64_t)(gap_us * 1000);
-		while (now_ns() < end)
+		end = now() + gap_us * 1e-6;
+		while (now() < end)
 			;
-		t0 = now_ns();
+		t0 = now();
 		if (i & 1)	/* odd: a read; even: the timer alone */
 			p = *(volatile uint64_t *)&buf[p];
-		t1 = now_ns();
+		t1 = now();
 		if (i & 1)
 			sum += t1 - t0;
 		else
 			base += t1 - t0;
 	}
+	ns = (sum - base) * 1e9 / reads;
 	if (json)
 		printf("{\"size_kib\":%llu,\"gap_us\":%g,\"reads\":%llu,\"ns_per_read\":%.1f}\n",
-		       (unsigned long long)(size / 1024), gap_us, (unsigned long long)reads,
-		       ((double)sum - (double)base) / reads);
+		       (unsigned long long)(size / 1024), gap_us, (unsigned long long)reads, ns);
 	else
 		printf("%llu KiB, a read every %g us: %.1f ns per read (%llu reads)\n",
-		       (unsigned long long)(size / 1024), gap_us, ((double)sum - (double)base) / reads,
-		       (unsigned long long)reads);
+		       (unsigned long long)(size / 1024), gap_us, ns, (unsigned long long)reads);
 	munmap(buf, size);
 	return p == UINT64_MAX;	/* keep the chain's result alive */
 }
