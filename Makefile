@@ -63,11 +63,20 @@ $(OUTPUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(OUTPUT)/tes
 $(OUTPUT)/tests/%: tests/bpf/%.c tests/unit/check.h $(LIB_OBJS) | $(OUTPUT)/tests
 	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
+# The dataset readers run threads (a decoder, two halves, adders): their
+# tests run once more built with ThreadSanitizer, which names every
+# unsynchronised access it sees and then fails the run.
+TSAN_LIB := src/dataset.c src/ipset.c src/util.c src/service.c
+$(OUTPUT)/tests/test_dataset_tsan: tests/unit/test_dataset.c tests/unit/check.h $(TSAN_LIB) \
+		$(wildcard src/*.h) $(BPF_HDRS) | $(OUTPUT)/tests
+	$(CLANG) $(CPPFLAGS) -Itests/unit -O1 -g -fsanitize=thread -Wall -std=gnu11 -D_GNU_SOURCE \
+		$< $(TSAN_LIB) -lz -lzstd -ljson-c -lm -lpthread -o $@
+
 # The benchmark driver (datasets, per-probe cost, world load); see scripts/bench.sh.
 $(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) | $(OUTPUT)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-test-build: rescan $(UNIT_TESTS) $(BPF_TESTS)
+test-build: rescan $(UNIT_TESTS) $(OUTPUT)/tests/test_dataset_tsan $(BPF_TESTS)
 
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.
 test: test-build

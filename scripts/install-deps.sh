@@ -6,7 +6,7 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update
 apt-get install -y --no-install-recommends \
-	make gcc libc6-dev clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
+	make gcc libc6-dev clang libclang-rt-14-dev llvm libbpf-dev bpftool libelf-dev zlib1g-dev \
 	libzstd-dev libjson-c-dev pkg-config \
 	iproute2 zmap masscan nmap bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox \
 	docker.io docker-compose debootstrap

@@ -1039,7 +1039,7 @@ static void *half_worker(void *arg)
 /* Cut b's unread bytes after the first newline past their middle. */
 static bool half_start(struct ds *d, struct rbuf *b, struct half *h, pthread_mutex_t *lock)
 {
-	size_t mid = b->start + (b->end - b->start) / 2;
+	size_t mid = b->start + (b->end - b->start) / 2, cut;
 	const char *nl;
 
 	if (!b->src->map || b->end - b->start < SPLIT_MIN_BYTES || sysconf(_SC_NPROCESSORS_ONLN) < 2)
@@ -1047,15 +1047,16 @@ static bool half_start(struct ds *d, struct rbuf *b, struct half *h, pthread_mut
 	nl = memchr(b->buf + mid, '\n', b->end - mid);
 	if (!nl || (size_t)(nl + 1 - b->buf) == b->end)
 		return false;
+	cut = (size_t)(nl + 1 - b->buf);
 	memset(h, 0, sizeof(*h));
 	h->d = *d;
 	h->d.st = &h->st;
 	h->st.format = d->st->format;
 	if (adder_init(&h->d.add, d->add.set, ADD_BATCH / 2))
 		return false;
-	h->b = (struct rbuf){ .src = b->src, .buf = b->buf, .start = (size_t)(nl + 1 - b->buf),
-			      .end = b->end, .eof = true };
-	h->done = h->b.start;
+	h->b = (struct rbuf){ .src = b->src, .buf = b->buf, .start = cut, .end = b->end,
+			      .eof = true };
+	h->done = cut;
 	/* Mine halves too, and from now on both write the set under the lock. */
 	adder_sync(&d->add);
 	d->add.lock = h->d.add.lock = lock;
@@ -1064,7 +1065,8 @@ static bool half_start(struct ds *d, struct rbuf *b, struct half *h, pthread_mut
 		d->add.lock = NULL;
 		return false;
 	}
-	b->end = h->b.start;
+	/* Not h->b.start: the second half's thread is moving it already. */
+	b->end = cut;
 	return true;
 }
 
