@@ -3,7 +3,8 @@
  * dataset.c - stream a scanner's output file into an ipset.
  *
  * Three layers, bottom up:
- *   src    the file's bytes, through zlib or zstd when its magic says so
+ *   src    the file's bytes, through zlib or zstd when its magic says so;
+ *          a compressed file is decoded on a thread of its own (ahead)
  *   rbuf   a 4 MiB window over src that hands out lines (or raw bytes to
  *          the JSON reader)
  *   ds     the format handlers: one function per line for the line
@@ -89,6 +90,7 @@ struct src {
 	struct progress prog;
 	void *map;		/* a plain regular file, mapped (see rbuf_map) */
 	size_t map_len;
+	struct ahead *ahead;	/* a compressed file, decoded on a thread (see below) */
 };
 
 static const char *codec_name(enum codec c)
@@ -183,8 +185,12 @@ static int codec_init(struct src *s)
 	return 0;
 }
 
+static void ahead_start(struct src *s);
+static void ahead_stop(struct src *s);
+
 static void src_close(struct src *s)
 {
+	ahead_stop(s);	/* before the decoder state it uses goes */
 	progress_end(&s->prog);
 	if (s->map)
 		munmap(s->map, s->map_len);
@@ -223,6 +229,8 @@ static int src_open(struct src *s, const char *path)
 		err = detect_codec(s);
 	if (!err)
 		err = codec_init(s);
+	if (!err && s->codec != CODEC_NONE)
+		ahead_start(s);
 	if (!err)
 		return 0;
 fail:
@@ -323,6 +331,149 @@ static ssize_t src_read(struct src *s, char *out, size_t cap)
 	}
 }
 
+/*
+ * ---- ahead: a compressed file decoded on its own thread ----------------
+ *
+ * Decoding is half the work of reading a compressed file (zstd: 2.3 s of a
+ * 61 M-line CSV's 5.6 s here), and the parser waited for every window. A
+ * decoder thread now fills chunks of WINDOW_SIZE bytes while the parser
+ * reads the previous one. Each chunk has WINDOW_SIZE bytes of headroom in
+ * front of its data, so the parser moves to the next chunk by copying only
+ * the unfinished line it holds (see rbuf_next_chunk): no byte is copied
+ * twice. Chunks are handed over in order through a ring of AHEAD_CHUNKS.
+ *
+ * A decoder error travels in the chunk where it happened, so the parser
+ * reports it only after the data before it, just as a single thread would
+ * (a bad record early in a file is the error, not corrupt data behind it).
+ */
+#define AHEAD_CHUNKS 3		/* one parsed, one ready, one being decoded */
+
+struct chunk {
+	char *mem;		/* 2 * WINDOW_SIZE: headroom, then data */
+	size_t len;		/* data bytes at mem + WINDOW_SIZE; 0: the end */
+	int err;		/* the decoder failed after len bytes */
+	char msg[1024];		/* its message */
+};
+
+struct ahead {
+	struct src *src;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct chunk chunk[AHEAD_CHUNKS];
+	uint64_t decoded;	/* chunks published by the decoder */
+	uint64_t taken;		/* chunks the parser has taken */
+	uint64_t released;	/* chunks the parser is done with */
+	bool stop;		/* the parser gives up: the decoder ends */
+};
+
+static void *ahead_worker(void *arg)
+{
+	struct ahead *a = arg;
+	struct chunk *c;
+	ssize_t n;
+	size_t len;
+	bool stop;
+
+	for (;;) {
+		pthread_mutex_lock(&a->lock);
+		while (!a->stop && a->decoded - a->released == AHEAD_CHUNKS)
+			pthread_cond_wait(&a->cond, &a->lock);
+		stop = a->stop;
+		pthread_mutex_unlock(&a->lock);
+		if (stop)
+			return NULL;
+		c = &a->chunk[a->decoded % AHEAD_CHUNKS];
+		len = 0;
+		do {
+			n = src_read(a->src, c->mem + WINDOW_SIZE + len, WINDOW_SIZE - len);
+			if (n > 0)
+				len += (size_t)n;
+		} while (n > 0 && len < WINDOW_SIZE);
+		c->len = len;
+		c->err = n < 0 ? (int)n : 0;
+		if (c->err)	/* rs_error's buffer is this thread's own */
+			snprintf(c->msg, sizeof(c->msg), "%s", rs_last_error());
+		pthread_mutex_lock(&a->lock);
+		a->decoded++;
+		pthread_cond_broadcast(&a->cond);
+		pthread_mutex_unlock(&a->lock);
+		/* A short chunk is followed by an empty one: the end. */
+		if (!len || c->err)
+			return NULL;
+	}
+}
+
+/* Decode s on a thread from now on; without one, s is read in line as before. */
+static void ahead_start(struct src *s)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+	int i;
+
+	if (!a)
+		return;
+	for (i = 0; i < AHEAD_CHUNKS; i++) {
+		a->chunk[i].mem = malloc(2 * (size_t)WINDOW_SIZE);
+		if (!a->chunk[i].mem)
+			goto fail;
+	}
+	a->src = s;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->cond, NULL);
+	if (pthread_create(&a->thread, NULL, ahead_worker, a)) {
+		pthread_cond_destroy(&a->cond);
+		pthread_mutex_destroy(&a->lock);
+		goto fail;
+	}
+	s->ahead = a;
+	return;
+fail:
+	for (i = 0; i < AHEAD_CHUNKS; i++)
+		free(a->chunk[i].mem);
+	free(a);
+}
+
+/* The next chunk, in order; the caller releases the one before it after. */
+static struct chunk *ahead_take(struct ahead *a)
+{
+	struct chunk *c;
+
+	pthread_mutex_lock(&a->lock);
+	while (a->decoded == a->taken)
+		pthread_cond_wait(&a->cond, &a->lock);
+	c = &a->chunk[a->taken++ % AHEAD_CHUNKS];
+	pthread_mutex_unlock(&a->lock);
+	return c;
+}
+
+static void ahead_release(struct ahead *a)
+{
+	pthread_mutex_lock(&a->lock);
+	a->released++;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+}
+
+static void ahead_stop(struct src *s)
+{
+	struct ahead *a = s->ahead;
+	int i;
+
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->cond);
+	pthread_mutex_unlock(&a->lock);
+	pthread_join(a->thread, NULL);
+	pthread_cond_destroy(&a->cond);
+	pthread_mutex_destroy(&a->lock);
+	for (i = 0; i < AHEAD_CHUNKS; i++)
+		free(a->chunk[i].mem);
+	free(a);
+	s->ahead = NULL;
+}
+
 /* ---- rbuf: a window of decoded bytes, split into lines ------------------ */
 
 struct rbuf {
@@ -331,6 +482,7 @@ struct rbuf {
 	size_t start, end;	/* unread bytes: buf[start, end) */
 	bool eof;
 	uint64_t lineno;	/* lines handed out so far */
+	struct chunk *chunk;	/* the decoded chunk buf points into, if any */
 };
 
 /* Line number lineno of path is longer than a line may be: -EINVAL. */
@@ -341,11 +493,53 @@ static int line_too_long(const char *path, uint64_t lineno)
 	return -EINVAL;
 }
 
+/*
+ * Move to the source's next decoded chunk, with the unread tail copied into
+ * its headroom: >0, 0 at the end, <0 (the decoder's error, after the data
+ * it decoded before it).
+ */
+static ssize_t rbuf_next_chunk(struct rbuf *b)
+{
+	struct ahead *a = b->src->ahead;
+	size_t tail = b->end - b->start;
+	struct chunk *c;
+
+	if (b->eof)	/* the decoder has ended: nothing more will come */
+		return 0;
+	if (b->chunk && b->chunk->err) {
+		rs_error("%s", b->chunk->msg);
+		return b->chunk->err;
+	}
+	if (tail >= WINDOW_SIZE)
+		return line_too_long(b->src->path, b->lineno + 1);
+	c = ahead_take(a);
+	if (!c->len) {
+		if (!c->err)
+			return 0;
+		rs_error("%s", c->msg);
+		return c->err;
+	}
+	memcpy(c->mem + WINDOW_SIZE - tail, b->buf + b->start, tail);
+	if (b->chunk)
+		ahead_release(a);
+	b->chunk = c;
+	b->buf = c->mem;
+	b->start = WINDOW_SIZE - tail;
+	b->end = WINDOW_SIZE + c->len;
+	return (ssize_t)c->len;
+}
+
 /* Keep the unread tail, append what the source has: >0, 0 at end, <0. */
 static ssize_t rbuf_fill(struct rbuf *b)
 {
 	ssize_t n;
 
+	if (b->src->ahead) {
+		n = rbuf_next_chunk(b);
+		if (n == 0)
+			b->eof = true;
+		return n;
+	}
 	if (b->start) {
 		memmove(b->buf, b->buf + b->start, b->end - b->start);
 		b->end -= b->start;
@@ -1439,7 +1633,7 @@ static int sniff_json(struct rbuf *b, bool *json)
 				return 0;
 			}
 		}
-		if (b->eof || b->end == WINDOW_SIZE) {
+		if (b->eof || b->end - b->start >= WINDOW_SIZE) {
 			*json = false;
 			return 0;
 		}

@@ -13,7 +13,8 @@
 
 extern char **environ;
 
-static char last_error[1024];
+/* Each thread's own: a worker's message cannot garble the caller's. */
+static __thread char last_error[1024];
 
 void rs_error(const char *fmt, ...)
 {

@@ -835,8 +835,12 @@ static void check_big_json(bool compact)
 		"\"ttl\": 64} ] }\n",
 		"%s{\"ip\":\"%u.%u.%u.%u\",\"ports\":[{\"port\":%u,\"proto\":\"tcp\",\"status\":\"open\"}]}",
 	};
-	uint32_t n = 60000, i, a, wrong = 0;
+	uint32_t n = 60000, i, a, wrong;
 	char *text = malloc((size_t)n * 200 + 16), *p = text;
+	const char *name;
+	size_t zlen;
+	void *z;
+	int f;
 
 	p += sprintf(p, "[\n");
 	for (i = 0; i < n; i++) {
@@ -847,20 +851,103 @@ static void check_big_json(bool compact)
 	p += sprintf(p, "]\n");
 	CHECK((size_t)(p - text) > 4u << 20, "test file should span windows");
 	write_bytes("big.json", text, (size_t)(p - text));
-	CHECK(load("big.json", TCP80) == 0, "%s", rs_last_error());
-	CHECK(st.lines == n && st.added == n - 20000 && st.skipped == 20000,
-	      "records %llu added %llu", (unsigned long long)st.lines, (unsigned long long)st.added);
-	for (i = 0; i < n; i++)
-		wrong += ipset_has(&set, big_addr(i)) != (i % 3 != 0);
-	CHECK(wrong == 0, "%u wrong", wrong);
+	/* Compressed, records are cut by the decoder's chunks instead. */
+	z = zstd_bytes(text, (size_t)(p - text), &zlen);
+	write_bytes("big.json.zst", z, zlen);
+	for (f = 0; f < 2; f++) {
+		name = f ? "big.json.zst" : "big.json";
+		CHECK(load(name, TCP80) == 0, "%s: %s", name, rs_last_error());
+		CHECK(st.lines == n && st.added == n - 20000 && st.skipped == 20000,
+		      "%s: records %llu added %llu", name, (unsigned long long)st.lines,
+		      (unsigned long long)st.added);
+		for (i = 0, wrong = 0; i < n; i++)
+			wrong += ipset_has(&set, big_addr(i)) != (i % 3 != 0);
+		CHECK(wrong == 0, "%s: %u wrong", name, wrong);
+	}
+	free(z);
 	free(text);
 	unlink(tpath("big.json"));
+	unlink(tpath("big.json.zst"));
 }
 
 static void test_big_json(void)
 {
 	check_big_json(false);
 	check_big_json(true);
+}
+
+/*
+ * A compressed file is decoded on a thread ahead of the parser, in 4 MiB
+ * chunks. Whatever goes wrong is reported as a single reader would: the
+ * first fault in the file's order, with its line number, even when the
+ * decoder has already run into damage further on.
+ */
+/* Line k (from 1) of text. */
+static char *line_of(char *text, uint32_t k)
+{
+	while (--k)
+		text = strchr(text, '\n') + 1;
+	return text;
+}
+
+static void test_big_compressed_errors(void)
+{
+	size_t len, zlen;
+	char *text = big_address_text(&len), *long_line;
+	unsigned char *z;
+
+	/* A bad record on line 11, and the compressed file cut in half: the
+	 * parser stops while the decoder still has chunks to give. */
+	*line_of(text, 11) = 'x';
+	z = zstd_bytes(text, len, &zlen);
+	write_bytes("bad.zst", z, zlen / 2);
+	CHECK(load("bad.zst", TCP80) == -EINVAL && error_at("bad.zst", 11) &&
+	      error_has("not an IPv4 address"), "%s", rs_last_error());
+	free(z);
+
+	/* A bad record near the end of a frame, then the first bytes of a
+	 * second frame: the damage lands in the same chunk as the record. */
+	*line_of(text, 11) = '1';
+	*line_of(text, BIG_N - 5) = 'x';
+	z = zstd_bytes(text, len, &zlen);
+	z = realloc(z, zlen + 6);
+	memcpy(z + zlen, z, 6);
+	write_bytes("bad2.zst", z, zlen + 6);
+	CHECK(load("bad2.zst", TCP80) == -EINVAL && error_at("bad2.zst", BIG_N - 5) &&
+	      error_has("not an IPv4 address"), "%s", rs_last_error());
+	free(z);
+	free(text);
+
+	/* Only the damage: the error is the decoder's, after the data before it. */
+	text = big_address_text(&len);
+	z = zstd_bytes(text, len, &zlen);
+	write_bytes("cut.zst", z, zlen / 2);
+	CHECK(load("cut.zst", TCP80) == -EINVAL && error_has("cut.zst") && error_has("zstd"),
+	      "%s", rs_last_error());
+	/* Flipped bytes in the middle of the compressed data. */
+	memset(z + zlen / 2, 0xa5, 64);
+	write_bytes("flip.zst", z, zlen);
+	CHECK(load("flip.zst", TCP80) == -EINVAL && error_has("flip.zst") && error_has("zstd"),
+	      "%s", rs_last_error());
+	free(z);
+
+	/* A 5 MiB line after BIG_N lines: longer than a chunk's headroom. */
+	long_line = malloc(len + (5u << 20) + 64);
+	memcpy(long_line, text, len);
+	memset(long_line + len, '1', 5u << 20);
+	memcpy(long_line + len + (5u << 20), "\n10.0.0.1\n", 11);
+	z = zstd_bytes(long_line, len + (5u << 20) + 11, &zlen);
+	write_bytes("long.zst", z, zlen);
+	CHECK(load("long.zst", TCP80) == -EINVAL && error_at("long.zst", BIG_N + 1) &&
+	      error_has("longer than"), "%s", rs_last_error());
+	free(z);
+	free(long_line);
+	free(text);
+	unlink(tpath("bad.zst"));
+	unlink(tpath("bad2.zst"));
+	unlink(tpath("cut.zst"));
+	unlink(tpath("flip.zst"));
+	unlink(tpath("long.zst"));
 }
 
 /*
@@ -1005,6 +1092,7 @@ int main(int argc, char **argv)
 	RUN_TEST(test_masscan_json_errors);
 	RUN_TEST(test_big_addresses);
 	RUN_TEST(test_big_json);
+	RUN_TEST(test_big_compressed_errors);
 	RUN_TEST(test_big_file_in_two_halves);
 	RUN_TEST(test_big_list_in_two_halves);
 	ipset_free(&set);
