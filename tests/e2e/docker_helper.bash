@@ -154,6 +154,20 @@ expect_exact() {
 	fi
 }
 
+# The hooks of scan_exact.bash for the appliance: its scanner runs in the
+# container, and `rescan stats` there sums the lab's counters.
+lab_exec() {
+	local c=$1
+	shift
+	dk exec "$c" "$@"
+}
+lab_stats() { dk exec "$1" rescan stats --json; }
+lab_cat() { dk exec "$1" cat "$2"; }
+lab_put() { dk exec -i "$1" sh -c 'cat >"$1"' sh "$2"; }
+lab_diagnostics() { echo "counters of $1 (answered vs delivered): $(lab_counters "$1")"; }
+
+load scan_exact
+
 # The appliance's non-zero counters on one line.
 lab_counters() {
 	dk exec "$1" rescan stats --json 2>/dev/null | grep -oE '"[a-z_]+":[1-9][0-9]*' | tr -d '"' | tr '\n' ' '
