@@ -258,6 +258,32 @@ static void fmt_mac(const uint8_t m[6], char buf[18])
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
+/*
+ * A real network is never silent, and masscan counts on it: after --wait
+ * its receive thread must return from libpcap to see that the scan is
+ * over, and libpcap 1.10 keeps polling through its read timeouts until a
+ * frame arrives. On a silent lab0 masscan 1.3.2 never exits (one Ctrl-C
+ * does not end it either). So the gateway keeps a managed neighbour entry
+ * for the scanner (Linux 5.16+), which its kernel re-probes by itself: a
+ * unicast ARP request and its reply every 5 s or so, as a router keeps
+ * its ARP cache fresh. ZMap's capture filter does not pass them.
+ * A kernel without managed entries gets a silent lab and a note.
+ */
+static void keep_lab_link_alive(const struct lab *l)
+{
+	char a[16];
+
+	format_ipv4(l->scan_addr, a);
+	if (ip("cannot shorten the gateway's ARP timers", l->ns_inet, "ntable", "change", "name",
+	       "arp_cache", "dev", l->if_inet, "base_reachable", "1000", "delay_probe", "1000",
+	       NULL) ||
+	    ip("cannot add a managed neighbour entry", l->ns_inet, "neigh", "replace", a, "dev",
+	       l->if_inet, "managed", NULL))
+		fprintf(stderr, "rescan: note: %s; the lab link stays silent between scans, "
+			"so masscan may not exit after its scan (Ctrl-C twice ends it)\n",
+			rs_last_error());
+}
+
 static int create_links(const struct lab *l)
 {
 	const char *scan_ns = l->here ? NULL : l->ns_scan;
@@ -313,6 +339,7 @@ static int create_links(const struct lab *l)
 	    (err = ip("cannot set the scanner's default route", scan_ns, "route",
 		      "replace", "default", "via", a, "dev", l->if_scan, NULL)))
 		return err;
+	keep_lab_link_alive(l);
 	return 0;
 }
 

@@ -113,6 +113,18 @@ teardown_file() {
 	[ "$(echo "$output" | grep -vc 'dev lab0')" -eq 0 ]
 }
 
+# masscan 1.3.2 notices the end of its scan only when a frame reaches lab0
+# (src/lab.c, keep_lab_link_alive): on a silent link it never exits.
+@test "the lab link is never silent: the gateway re-ARPs for the scanner every few seconds" {
+	local before after
+	before=$(lab_stats "$LAB" | jq .scanner_side.rx_other)
+	sleep 12
+	after=$(lab_stats "$LAB" | jq .scanner_side.rx_other)
+	[ "$after" -gt "$before" ] || { echo "no frame reached lab0 in 12 s (rx_other $before)"; false; }
+	run ip -n "$LAB-inet" neigh show 100.64.0.2
+	[[ $output == *managed* ]] || { echo "gateway neighbour entry: $output"; false; }
+}
+
 @test "a second 'lab up' with the same name is refused with exit 3" {
 	run "$RESCAN" lab up --name "$LAB" --world "$D/test.world"
 	[ "$status" -eq 3 ]
