@@ -216,7 +216,9 @@ static int src_open(struct src *s, const char *path)
 		return err;
 	}
 	/* Progress counts file bytes, so it works for compressed files too. */
-	if (!fstat(s->fd, &sb) && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= PROGRESS_MIN_BYTES)
+	if (fstat(s->fd, &sb))
+		sb.st_mode = 0;
+	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= PROGRESS_MIN_BYTES)
 		progress_start(&s->prog, path, (uint64_t)sb.st_size);
 	s->raw = malloc(RAW_BUF_SIZE);
 	if (!s->raw) {
@@ -229,7 +231,8 @@ static int src_open(struct src *s, const char *path)
 		err = detect_codec(s);
 	if (!err)
 		err = codec_init(s);
-	if (!err && s->codec != CODEC_NONE)
+	/* Not for a pipe: the parser would see nothing until 4 MiB came. */
+	if (!err && s->codec != CODEC_NONE && S_ISREG(sb.st_mode))
 		ahead_start(s);
 	if (!err)
 		return 0;
@@ -350,8 +353,8 @@ static ssize_t src_read(struct src *s, char *out, size_t cap)
 
 struct chunk {
 	char *mem;		/* 2 * WINDOW_SIZE: headroom, then data */
-	size_t len;		/* data bytes at mem + WINDOW_SIZE; 0: the end */
-	int err;		/* the decoder failed after len bytes */
+	size_t len;		/* data bytes at mem + WINDOW_SIZE; 0: the last chunk */
+	int err;		/* the decoder failed after len bytes (else 0) */
 	char msg[1024];		/* its message */
 };
 
@@ -483,6 +486,7 @@ struct rbuf {
 	bool eof;
 	uint64_t lineno;	/* lines handed out so far */
 	struct chunk *chunk;	/* the decoded chunk buf points into, if any */
+	int err;		/* the decoder's error, once reported */
 };
 
 /* Line number lineno of path is longer than a line may be: -EINVAL. */
@@ -506,9 +510,11 @@ static ssize_t rbuf_next_chunk(struct rbuf *b)
 
 	if (b->eof)	/* the decoder has ended: nothing more will come */
 		return 0;
-	if (b->chunk && b->chunk->err) {
+	if (b->err)
+		return b->err;
+	if (b->chunk && b->chunk->err) {	/* after the data decoded before it */
 		rs_error("%s", b->chunk->msg);
-		return b->chunk->err;
+		return b->err = b->chunk->err;
 	}
 	if (tail >= WINDOW_SIZE)
 		return line_too_long(b->src->path, b->lineno + 1);
@@ -517,7 +523,7 @@ static ssize_t rbuf_next_chunk(struct rbuf *b)
 		if (!c->err)
 			return 0;
 		rs_error("%s", c->msg);
-		return c->err;
+		return b->err = c->err;
 	}
 	memcpy(c->mem + WINDOW_SIZE - tail, b->buf + b->start, tail);
 	if (b->chunk)
@@ -1621,12 +1627,17 @@ static int read_json(struct ds *d, struct rbuf *b)
 /* JSON starts with '[' or '{' (after a byte-order mark and white space). */
 static int sniff_json(struct rbuf *b, bool *json)
 {
+	bool bom_seen = false;	/* nothing is consumed here but the mark itself */
 	ssize_t n;
 	size_t i;
 
 	for (;;) {
-		if (b->start == 0 && b->end >= 3 && !memcmp(b->buf, "\xef\xbb\xbf", 3))
-			b->start = 3;
+		/* A decoded chunk starts after its headroom, not at buf[0]. */
+		if (!bom_seen && b->end - b->start >= 3) {
+			if (!memcmp(b->buf + b->start, "\xef\xbb\xbf", 3))
+				b->start += 3;
+			bom_seen = true;
+		}
 		for (i = b->start; i < b->end; i++) {
 			if (!is_blank(b->buf[i]) && b->buf[i] != '\n') {
 				*json = b->buf[i] == '[' || b->buf[i] == '{';

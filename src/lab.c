@@ -265,9 +265,11 @@ static void fmt_mac(const uint8_t m[6], char buf[18])
  * frame arrives. On a silent lab0 masscan 1.3.2 never exits (one Ctrl-C
  * does not end it either). So the gateway keeps a managed neighbour entry
  * for the scanner (Linux 5.16+), which its kernel re-probes by itself: a
- * unicast ARP request and its reply every 5 s or so, as a router keeps
- * its ARP cache fresh. ZMap's capture filter does not pass them.
- * A kernel without managed entries gets a silent lab and a note.
+ * unicast ARP request and its reply every 5 s or so (the kernel's managed
+ * entry work interval), as a router keeps its ARP cache fresh. The short
+ * reachable time makes the entry stale, hence probed, at each of those
+ * rounds. ZMap's capture filter does not pass ARP. A kernel without
+ * managed entries gets a silent lab and a note.
  */
 static void keep_lab_link_alive(const struct lab *l)
 {

@@ -117,12 +117,15 @@ teardown_file() {
 # (src/lab.c, keep_lab_link_alive): on a silent link it never exits.
 @test "the lab link is never silent: the gateway re-ARPs for the scanner every few seconds" {
 	local before after
+	run ip -n "$LAB-inet" neigh show 100.64.0.2
+	if [[ $output != *managed* ]] && ! printf '%s\n' 5.16 "$(uname -r)" | sort -VC; then
+		skip "kernel $(uname -r) has no managed neighbour entries (5.16+): masscan may hang here"
+	fi
+	[[ $output == *managed* ]] || { echo "gateway neighbour entry: $output"; false; }
 	before=$(lab_stats "$LAB" | jq .scanner_side.rx_other)
 	sleep 12
 	after=$(lab_stats "$LAB" | jq .scanner_side.rx_other)
 	[ "$after" -gt "$before" ] || { echo "no frame reached lab0 in 12 s (rx_other $before)"; false; }
-	run ip -n "$LAB-inet" neigh show 100.64.0.2
-	[[ $output == *managed* ]] || { echo "gateway neighbour entry: $output"; false; }
 }
 
 @test "a second 'lab up' with the same name is refused with exit 3" {

@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -217,9 +219,23 @@ static void test_addresses_same_for_any_service(void)
 
 static void test_addresses_utf8_bom(void)
 {
-	write_text("bom.txt", "\xef\xbb\xbf" "192.0.2.1\n192.0.2.2\n");
-	CHECK(load("bom.txt", TCP80) == 0, "%s", rs_last_error());
-	CHECK(st.format == DS_ADDRESSES && st.added == 2 && has("192.0.2.1") && has("192.0.2.2"));
+	static const char text[] = "\xef\xbb\xbf" "192.0.2.1\n192.0.2.2\n";
+	static const char *const name[] = { "bom.txt", "bom.txt.gz", "bom.txt.zst" };
+	int i;
+
+	write_text(name[0], text);
+	write_gz(name[1], text);
+	write_zst(name[2], text);
+	for (i = 0; i < 3; i++) {
+		CHECK(load(name[i], TCP80) == 0, "%s: %s", name[i], rs_last_error());
+		CHECK(st.format == DS_ADDRESSES && st.added == 2 && has("192.0.2.1") &&
+		      has("192.0.2.2"), "%s", name[i]);
+	}
+	/* masscan -oJ after a mark, compressed. */
+	write_zst("bom.json.zst", "\xef\xbb\xbf" "[\n{\"ip\": \"192.0.2.3\", \"ports\": [ {\"port\": 80, "
+		  "\"proto\": \"tcp\", \"status\": \"open\"} ] }\n]\n");
+	CHECK(load("bom.json.zst", TCP80) == 0, "%s", rs_last_error());
+	CHECK(st.format == DS_MASSCAN_JSON && st.added == 1 && has("192.0.2.3"));
 }
 
 static void test_added_counts_new_addresses_only(void)
@@ -951,6 +967,55 @@ static void test_big_compressed_errors(void)
 }
 
 /*
+ * A compressed pipe is decoded in line, as it comes: a bad first record is
+ * reported while the writer still holds the pipe open (a decoder thread
+ * would wait for 4 MiB, or for the writer to close, first).
+ */
+static void pipe_timeout(int sig)
+{
+	static const char msg[] = "#   test_compressed_pipe: the reader waited 20 s for the "
+				  "pipe's writer\nnot ok - test_compressed_pipe\n";
+
+	(void)sig;
+	if (write(1, msg, sizeof(msg) - 1) < 0)
+		_exit(2);
+	_exit(1);
+}
+
+static void test_compressed_pipe(void)
+{
+	static const char text[] = "not an address\n192.0.2.1\n";
+	int go[2], status = 0;
+	size_t zlen;
+	void *z = zstd_bytes(text, strlen(text), &zlen);
+	pid_t pid;
+
+	CHECK(mkfifo(tpath("pipe.zst"), 0600) == 0 && pipe(go) == 0, "%s", strerror(errno));
+	pid = fork();
+	if (pid == 0) {	/* the writer: the data, then hold the pipe open until told */
+		int fd = open(tpath("pipe.zst"), O_WRONLY);
+		char c;
+
+		close(go[1]);
+		if (fd < 0 || write(fd, z, zlen) != (ssize_t)zlen)
+			_exit(2);
+		_exit(read(go[0], &c, 1) == 1 ? 0 : 3);
+	}
+	close(go[0]);
+	fflush(stdout);
+	signal(SIGALRM, pipe_timeout);
+	alarm(20);	/* a reader that waits for the writer would hang here */
+	CHECK(load("pipe.zst", TCP80) == -EINVAL && error_at("pipe.zst", 1), "%s", rs_last_error());
+	alarm(0);
+	CHECK(write(go[1], "x", 1) == 1);
+	close(go[1]);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	      "writer status %d", status);
+	free(z);
+	unlink(tpath("pipe.zst"));
+}
+
+/*
  * A plain file of 64 MiB and more is parsed in two halves at once. The
  * result, the counts and the line numbers of errors must be those of one
  * reader going through it from the top.
@@ -1093,6 +1158,7 @@ int main(int argc, char **argv)
 	RUN_TEST(test_big_addresses);
 	RUN_TEST(test_big_json);
 	RUN_TEST(test_big_compressed_errors);
+	RUN_TEST(test_compressed_pipe);
 	RUN_TEST(test_big_file_in_two_halves);
 	RUN_TEST(test_big_list_in_two_halves);
 	ipset_free(&set);
