@@ -371,6 +371,36 @@ static int run_once(int fd, struct pkt *k, uint32_t repeat, uint32_t *dur, uint3
 
 enum tcase { T_HIT, T_MISS, T_NONPROBE, T_EMPTY, NR_T };
 static const char *const tname[NR_T] = { "hit", "miss", "nonprobe", "empty_drop_prog" };
+static const uint32_t want_ret[NR_T] = { 3 /* TX */, 1, 1, 1 };
+
+/* One run of case t's packet with repeat = 1: its duration; dies on a wrong verdict. */
+static uint32_t run_case(int fd, struct pkt *k, int t)
+{
+	uint32_t ret, d;
+	int err = run_once(fd, k, 1, &d, &ret);
+
+	if (err)
+		die("BPF_PROG_TEST_RUN: %s", strerror(-err));
+	if (ret != want_ret[t])
+		die("%s: verdict %u, expected %u", tname[t], ret, want_ret[t]);
+	return d;
+}
+
+/* The options xdpcost and memlat share: -n N (how many), -j (JSON). */
+static int parse_n_json(int argc, char **argv, uint64_t *n, bool *json)
+{
+	int c;
+
+	while ((c = getopt(argc, argv, "n:j")) != -1) {
+		if (c == 'n')
+			*n = strtoull(optarg, NULL, 0);
+		else if (c == 'j')
+			*json = true;
+		else
+			return -1;
+	}
+	return 0;
+}
 
 /* The packet of case t to a random address of its kind. */
 static void build_case(struct pkt *k, int t, int proto, uint16_t port, const uint32_t *hits,
@@ -438,17 +468,10 @@ static int cmd_xdpcost(int argc, char **argv)
 	double t_loop, pace_us;
 	uint64_t a, runs = 200000, span, pool_bytes = 0;
 	bool json = false;
-	int c, fd[NR_T], proto, err;
-	static const uint32_t want_ret[NR_T] = { 3 /* TX */, 1, 1, 1 };
+	int fd[NR_T], proto, err;
 
-	while ((c = getopt(argc, argv, "n:j")) != -1) {
-		if (c == 'n')
-			runs = strtoull(optarg, NULL, 0);
-		else if (c == 'j')
-			json = true;
-		else
-			return 2;
-	}
+	if (parse_n_json(argc, argv, &runs, &json))
+		return 2;
 	if (argc - optind != 3 || svc_parse(argv[optind + 1], &svc) ||
 	    parse_cidr(argv[optind + 2], &first, &last) || !runs)
 		die("usage: rsbench xdpcost [-n RUNS] [-j] WORLD SERVICE CIDR");
@@ -499,23 +522,11 @@ static int cmd_xdpcost(int argc, char **argv)
 		for (m = 0; m < NR_TEMP; m++) {
 			for (t = 0; t < NR_T; t++) {
 				struct pkt k;
-				uint32_t ret, d;
 
 				build_case(&k, t, proto, (uint16_t)svc.port, hits, nh, miss, nm);
-				if (m == WARM) {	/* the untimed run that warms the caches */
-					err = run_once(fd[t], &k, 1, &d, &ret);
-					if (err)
-						die("BPF_PROG_TEST_RUN: %s", strerror(-err));
-					if (ret != want_ret[t])
-						die("%s: verdict %u, expected %u", tname[t], ret,
-						    want_ret[t]);
-				}
-				err = run_once(fd[t], &k, 1, &d, &ret);
-				if (err)
-					die("BPF_PROG_TEST_RUN: %s", strerror(-err));
-				if (ret != want_ret[t])
-					die("%s: verdict %u, expected %u", tname[t], ret, want_ret[t]);
-				dur[m][t][i] = d;
+				if (m == WARM)	/* the untimed run that warms the caches */
+					run_case(fd[t], &k, t);
+				dur[m][t][i] = run_case(fd[t], &k, t);
 			}
 		}
 	}
@@ -612,16 +623,9 @@ static int cmd_memlat(int argc, char **argv)
 	uint32_t *order;
 	uint64_t *buf;
 	bool json = false;
-	int c;
 
-	while ((c = getopt(argc, argv, "n:j")) != -1) {
-		if (c == 'n')
-			reads = strtoull(optarg, NULL, 0);
-		else if (c == 'j')
-			json = true;
-		else
-			return 2;
-	}
+	if (parse_n_json(argc, argv, &reads, &json))
+		return 2;
 	if (argc - optind != 2 || !reads)
 		die("usage: rsbench memlat [-n READS] [-j] SIZE_KIB GAP_US");
 	size = strtoull(argv[optind], NULL, 0) * 1024;
