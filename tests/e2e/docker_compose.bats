@@ -19,10 +19,12 @@ setup_file() {
 	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
 	host_state >"$HOST_BEFORE"
 	# Ground truth from the image itself, computed once.
-	dk run --rm --network none --entrypoint rescan "$IMAGE" world export synth:1 tcp/80 "$RANGE" \
+	dk run --rm --network none --entrypoint rescan "$IMAGE" world export synth:1 tcp/80 "$RANGE" | sort \
 		>"$BATS_FILE_TMPDIR/tcp80"
-	dk run --rm --network none --entrypoint rescan "$IMAGE" world export synth:1 tcp/443 "$RANGE" \
+	dk run --rm --network none --entrypoint rescan "$IMAGE" world export synth:1 tcp/443 "$RANGE" | sort \
 		>"$BATS_FILE_TMPDIR/tcp443"
+	[ -s "$BATS_FILE_TMPDIR/tcp80" ] && [ -s "$BATS_FILE_TMPDIR/tcp443" ] ||
+		fail "no ground truth from the image's rescan world export"
 }
 
 teardown_file() {
@@ -40,19 +42,37 @@ containers_of() {
 		xargs -r "$DOCKER" inspect -f '{{.Name}}' | sed 's|^/||' | sort
 }
 
-# scan CONTAINER PORT OUTFILE: zmap from a student, saddr and daddr kept.
+# scan_exact.bash's hooks for a student: the handle is "STUDENT APPLIANCE";
+# the scan runs in the student's container, the counters are the
+# appliance's (per student: SCAN_SOURCE is the student's address).
+lab_exec() {
+	local h=$1
+	shift
+	dk exec "${h%% *}" "$@"
+}
+lab_stats() { dk exec "${1#* }" rescan stats --json; }
+lab_cat() { dk exec "${1%% *}" cat "$2"; }
+lab_put() { dk exec -i "${1%% *}" sh -c 'cat >"$1"' sh "$2"; }
+lab_diagnostics() { echo "counters of ${1#* } (answered vs delivered): $(lab_counters "${1#* }")"; }
+
+# A student's ZMap as the student runs it (the container's zmap.conf gives
+# the interface, source address and CPU), with the reply's address kept.
+ZMAP_ARGS=(-r 25000 --cooldown-time=2 -q -f saddr,daddr)
+
+# scan HANDLE PORT: ZMap from a student over RANGE, to /tmp/scan-PORT.csv.
 scan() {
-	dk exec "$1" timeout 120 zmap -p "$2" -r 25000 --cooldown-time=2 -q -f saddr,daddr \
-		-o "/tmp/scan-$2.csv" "$RANGE" >/dev/null 2>&1 &&
-		dk exec "$1" cat "/tmp/scan-$2.csv" | tail -n +2 >"$3"
+	tool_scan "$1" zmap "/tmp/scan-$2.csv" "$RANGE" -p "$2" "${ZMAP_ARGS[@]}"
 }
 
-# check_student CSV EXPECTED ADDR: results exact, every reply sent to ADDR.
+# check_student HANDLE PORT EXPECTED ADDR BEFORE: the student at ADDR found
+# exactly EXPECTED by scan_verify's rule (BEFORE: its reply_counts from
+# before the scan), and every reply went to ADDR.
 check_student() {
-	cut -d, -f1 "$1" >"$1.hosts"
-	expect_exact "$2" "$1.hosts"
-	[ "$(cut -d, -f2 "$1" | sort -u)" = "$3" ] ||
-		fail "replies went to $(cut -d, -f2 "$1" | sort -u | tr '\n' ' '), not only to $3"
+	local h=$1 port=$2 expected=$3 addr=$4 daddrs
+	SCAN_SOURCE=$addr scan_verify "$h" "$expected" "/tmp/scan-$port.csv" tx_synack zmap "$5" \
+		-p "$port" "${ZMAP_ARGS[@]}" || return 1
+	daddrs=$(lab_cat "$h" "/tmp/scan-$port.csv" | tail -n +2 | cut -d, -f2 | sort -u)
+	[ "$daddrs" = "$addr" ] || fail "replies went to $(tr '\n' ' ' <<<"$daddrs"), not only to $addr"
 }
 
 student_addr() {
@@ -86,11 +106,11 @@ student_cpu_ok() {
 }
 
 @test "lab.yml: the student's zmap finds exactly the world's tcp/80 hosts, from its own address" {
-	local s DIAG_CONTAINER
-	s=$(containers_of "${RUN_ID}lab" student)
-	DIAG_CONTAINER=$(containers_of "${RUN_ID}lab" lab)
-	scan "$s" 80 "$BATS_TEST_TMPDIR/s.csv"
-	check_student "$BATS_TEST_TMPDIR/s.csv" "$BATS_FILE_TMPDIR/tcp80" 100.64.0.129
+	local h before
+	h="$(containers_of "${RUN_ID}lab" student) $(containers_of "${RUN_ID}lab" lab)"
+	before=$(SCAN_SOURCE=100.64.0.129 reply_counts "$h" tx_synack)
+	scan "$h" 80
+	check_student "$h" 80 "$BATS_FILE_TMPDIR/tcp80" 100.64.0.129 "$before"
 }
 
 @test "lab.yml: down takes everything away in seconds, nothing left on the host" {
@@ -110,7 +130,7 @@ student_cpu_ok() {
 }
 
 @test "class.yml: two students scanning at once each get the exact result from their own address" {
-	local p=${RUN_ID}class c s1 s2 a1 a2 n1 n2 pid1 pid2 DIAG_CONTAINER
+	local p=${RUN_ID}class c s1 s2 h1 h2 a1 a2 b1 b2 n1 n2 pid1 pid2 DIAG_CONTAINER
 	STUDENTS=2 run compose -p "$p" -f "$REPO/compose/class.yml" up -d
 	[ "$status" -eq 0 ] || fail "$output"
 	for c in $(containers_of "$p" lab) $(containers_of "$p" student); do
@@ -119,6 +139,7 @@ student_cpu_ok() {
 	read -r s1 s2 <<<"$(containers_of "$p" student | tr '\n' ' ')"
 	DIAG_CONTAINER=$(containers_of "$p" lab)
 	[ -n "$s2" ] || fail "expected two students: $(containers_of "$p" student)"
+	h1="$s1 $DIAG_CONTAINER" h2="$s2 $DIAG_CONTAINER"
 	a1=$(student_addr "$s1")
 	a2=$(student_addr "$s2")
 	[[ $a1 == 100.64.0.1[2-9][0-9] ]] && [[ $a2 == 100.64.0.1[2-9][0-9] ]] && [ "$a1" != "$a2" ] ||
@@ -126,23 +147,28 @@ student_cpu_ok() {
 	student_cpu_ok "$s1"
 	student_cpu_ok "$s2"
 	# The same range and port at the same time, and a second port.
-	scan "$s1" 80 "$BATS_TEST_TMPDIR/s1.csv" &
+	b1=$(SCAN_SOURCE=$a1 reply_counts "$h1" tx_synack)
+	b2=$(SCAN_SOURCE=$a2 reply_counts "$h2" tx_synack)
+	scan "$h1" 80 &
 	pid1=$!
-	scan "$s2" 80 "$BATS_TEST_TMPDIR/s2.csv" &
+	scan "$h2" 80 &
 	pid2=$!
 	wait "$pid1" || fail "student 1's scan failed"
 	wait "$pid2" || fail "student 2's scan failed"
-	check_student "$BATS_TEST_TMPDIR/s1.csv" "$BATS_FILE_TMPDIR/tcp80" "$a1"
-	check_student "$BATS_TEST_TMPDIR/s2.csv" "$BATS_FILE_TMPDIR/tcp80" "$a2"
-	scan "$s2" 443 "$BATS_TEST_TMPDIR/s2b.csv"
-	check_student "$BATS_TEST_TMPDIR/s2b.csv" "$BATS_FILE_TMPDIR/tcp443" "$a2"
+	check_student "$h1" 80 "$BATS_FILE_TMPDIR/tcp80" "$a1" "$b1"
+	check_student "$h2" 80 "$BATS_FILE_TMPDIR/tcp80" "$a2" "$b2"
+	b2=$(SCAN_SOURCE=$a2 reply_counts "$h2" tx_synack)
+	scan "$h2" 443
+	check_student "$h2" 443 "$BATS_FILE_TMPDIR/tcp443" "$a2" "$b2"
 	# The appliance counts each student's answered probes on their own.
 	run dk exec "$DIAG_CONTAINER" rescan stats --json
 	[ "$status" -eq 0 ] || fail "$output"
 	n1=$(jq --arg a "$a1" '.sources[$a].tx_synack' <<<"$output")
 	n2=$(jq --arg a "$a2" '.sources[$a].tx_synack' <<<"$output")
-	[ "$n1" -eq "$(wc -l <"$BATS_FILE_TMPDIR/tcp80")" ] &&
-		[ "$n2" -eq $(($(wc -l <"$BATS_FILE_TMPDIR/tcp80") + $(wc -l <"$BATS_FILE_TMPDIR/tcp443"))) ] ||
+	# (plus the hosts a student's second scan asked for again)
+	[ "$n1" -eq $(($(wc -l <"$BATS_FILE_TMPDIR/tcp80") + $(reprobed -t tx_synack "$a1"))) ] &&
+		[ "$n2" -eq $(($(wc -l <"$BATS_FILE_TMPDIR/tcp80") + $(wc -l <"$BATS_FILE_TMPDIR/tcp443") +
+			$(reprobed -t tx_synack "$a2"))) ] ||
 		fail "per-student tx_synack: $a1 $n1, $a2 $n2"
 }
 

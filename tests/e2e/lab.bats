@@ -81,8 +81,8 @@ teardown_file() {
 	echo_replies=$(jq .responder.tx_echo_reply "$D/stats.json")
 	# ZMap's tcp/80 scan plus masscan's tcp/443 scan, each host answered
 	# once, plus hosts zmap_exact or masscan_exact probed a second time.
-	again_tcp=$(awk '$1 == "tx_synack" { n += $2 } END { print n + 0 }' "$D/reprobed" 2>/dev/null || echo 0)
-	again_icmp=$(awk '$1 == "tx_echo_reply" { n += $2 } END { print n + 0 }' "$D/reprobed" 2>/dev/null || echo 0)
+	again_tcp=$(reprobed tx_synack)
+	again_icmp=$(reprobed tx_echo_reply)
 	expected=$(( $(wc -l <"$D/http.hosts") + $(wc -l <"$D/https.hosts") + again_tcp ))
 	[ "$synack" -eq "$expected" ] || { echo "tx_synack $synack, expected $expected"; false; }
 	[ "$delivered" -eq "$synack" ] || { echo "rx_synack $delivered != tx_synack $synack"; false; }

@@ -42,7 +42,7 @@ masscan_exact() {
 }
 
 # The address a lab's scanner sends from, in `rescan lab up` and in the
-# appliance alike.
+# appliance alike (a class's students: their own; set it per call).
 SCAN_SOURCE=100.64.0.2
 
 # reply_counts LAB COUNTER: three numbers from the lab's counters: the
@@ -54,21 +54,34 @@ reply_counts() {
 }
 
 # scan_exact LAB EXPECTED OUT REPLY_COUNTER TOOL TARGET ARGS...: the rule of
-# zmap_exact for TOOL "zmap" or "masscan:PORT". Its own files go next to
-# the test's (BATS_TEST_TMPDIR), named after OUT but never OUT's own.
+# zmap_exact for TOOL "zmap" or "masscan:PORT".
 scan_exact() {
-	local lab=$1 expected=$2 out=$3 counter=$4 tool=$5 target=$6 n miss
-	local w=$BATS_TEST_TMPDIR/scan_exact.${3##*/} mine0 all0 rx0 mine all rx
+	local lab=$1 expected=$2 out=$3 counter=$4 tool=$5 target=$6 before
 	shift 6
-	read -r mine0 all0 rx0 < <(reply_counts "$lab" "$counter")
+	before=$(reply_counts "$lab" "$counter")
 	tool_scan "$lab" "$tool" "$out" "$target" "$@" || return 1
+	scan_verify "$lab" "$expected" "$out" "$counter" "$tool" "$before" "$@"
+}
+
+# scan_verify LAB EXPECTED OUT REPLY_COUNTER TOOL BEFORE ARGS...: the rule
+# for a scan that has already run, BEFORE being `reply_counts` from before
+# it; for scans of several scanners at once, each scanner's address in
+# SCAN_SOURCE. ARGS are the scan's own, for the second scan of the missed
+# hosts. Its own files go next to the test's (BATS_TEST_TMPDIR), named
+# after OUT but never OUT's own.
+scan_verify() {
+	local lab=$1 expected=$2 out=$3 counter=$4 tool=$5 n miss
+	local w=$BATS_TEST_TMPDIR/scan_exact.${3##*/} mine0 all0 rx0 mine all rx
+	read -r mine0 all0 rx0 <<<"$6"
+	shift 6
 	read -r mine all rx < <(reply_counts "$lab" "$counter")
 	mine=$((mine - mine0)) all=$((all - all0)) rx=$((rx - rx0))
 	lab_cat "$lab" "$out" | tool_hosts "$tool" >"$w.got"
 	assert_same_set "$expected" "$w.got" && return 0
 	n=$(wc -l <"$expected")
 	miss=$(comm -23 "$expected" "$w.got" | wc -l)
-	# A health check's reply may have been between the two maps when read.
+	# A reply may have been between the two maps when they were read (the
+	# appliance's health check, another student's scan).
 	if [ "$rx" -ne "$all" ]; then
 		sleep 1
 		read -r mine all rx < <(reply_counts "$lab" "$counter")
@@ -84,7 +97,7 @@ scan_exact() {
 	comm -23 "$expected" "$w.got" >"$w.missed"
 	lab_put "$lab" "$out.missed" <"$w.missed"
 	# Tests that count the responder's replies add these.
-	echo "$counter $miss" >>"$BATS_FILE_TMPDIR/reprobed"
+	echo "$counter $miss $SCAN_SOURCE" | tee -a "$BATS_TEST_TMPDIR/reprobed" >>"$BATS_FILE_TMPDIR/reprobed"
 	tool_scan "$lab" "$tool" "$out.again" "@$out.missed" "$@" || return 1
 	lab_cat "$lab" "$out.again" | tool_hosts "$tool" >"$w.again.got"
 	assert_same_set "$w.missed" "$w.again.got" || { lab_diagnostics "$lab"; return 1; }
@@ -95,6 +108,16 @@ scan_exact() {
 	fi
 	echo "# $1 missed $miss of $n hosts although the responder sent and lab0 delivered" \
 		"all $n replies; a second scan of the missed hosts found each ($2)" >&3
+}
+
+# reprobed [-t] COUNTER [SOURCE]: how many replies of COUNTER the second
+# scans of scan_verify asked for in this file's tests (-t: in this test),
+# from SOURCE only if given.
+reprobed() {
+	local dir=$BATS_FILE_TMPDIR
+	[ "$1" = -t ] && { dir=$BATS_TEST_TMPDIR; shift; }
+	awk -v c="$1" -v s="${2:-}" '$1 == c && (s == "" || $3 == s) { n += $2 } END { print n + 0 }' \
+		"$dir/reprobed" 2>/dev/null || echo 0
 }
 
 # tool_scan LAB TOOL OUT TARGET ARGS...: one scan in LAB; TARGET is a range,
@@ -114,10 +137,10 @@ tool_scan() {
 }
 
 # tool_lines TOOL: the host of each result in TOOL's output on stdin
-# (ZMap's, with a header line or not), in the scanner's order.
+# (ZMap's, with a header line or not, saddr first), in the scanner's order.
 tool_lines() {
 	case $1 in
-	zmap) grep -v '^saddr' ;;
+	zmap) grep -v '^saddr' | cut -d, -f1 ;;
 	masscan:*) awk -v p="${1#masscan:}" '$1 == "open" && $2 == "tcp" && $3 == p { print $4 }' ;;
 	esac
 }
