@@ -23,6 +23,8 @@
 #                          limits, 2 repetitions, small build)
 #   BENCH_REPS=N           repetitions of every throughput point (default 3)
 #   BENCH_PHASES="..."     any of: throughput xdpcost build (default all)
+#   BENCH_RANGE=CIDR       the range every scan covers (default 64.0.0.0/10;
+#                          a /8 to a /16; tests/e2e/bench.bats uses a /14)
 #   BENCH_SCAN_CPU=0       the CPU ZMap runs on (all its threads: --cores)
 #   BENCH_NET_CPU=1        the CPU the internet side's NAPI thread runs on
 #   BENCH_WORK=DIR         cache for generated datasets (default
@@ -46,7 +48,12 @@ NET_CPU=${BENCH_NET_CPU:-1}
 WORK=${BENCH_WORK:-/var/tmp/rescan-bench}
 OUT=${BENCH_OUT:-$REPO/bench}
 DATA=$OUT/data
-SCAN_SIZE=4194304	# addresses in SCAN_RANGE
+SCAN_RANGE=${BENCH_RANGE:-64.0.0.0/10}	# sealed lab: nothing leaves it
+[[ $SCAN_RANGE =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/([0-9]+)$ ]] &&
+	[ "${BASH_REMATCH[1]}" -ge 8 ] && [ "${BASH_REMATCH[1]}" -le 16 ] ||
+	{ echo "bench: BENCH_RANGE must be a CIDR from /8 to /16, not '$SCAN_RANGE'" >&2; exit 2; }
+SCAN_SIZE=$((1 << (32 - BASH_REMATCH[1])))	# addresses in SCAN_RANGE
+RANGE_TAG=${SCAN_RANGE//\//_}	# names the datasets generated for it
 
 . "$REPO/scripts/bench/lib.sh"
 . "$REPO/scripts/bench/throughput.sh"
@@ -77,6 +84,8 @@ GIT_DESC=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
 	echo "zmap=$(zmap --version 2>&1 | head -1)"
 	echo "masscan=$(masscan --version 2>&1 | awk '/version/ { print $3; exit }')"
 	echo "git=$GIT_DESC"
+	echo "scan_range=$SCAN_RANGE"
+	echo "scan_size=$SCAN_SIZE"
 	echo "scan_cpu=$SCAN_CPU"
 	echo "net_cpu=$NET_CPU"
 	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -87,14 +96,14 @@ declare -A PPM=([w0.1]=1000 [w1.4]=14000 [w14]=140000)
 WORLDS="w0.1 w1.4 w14"
 [ -n "$QUICK" ] && WORLDS="w1.4 w14"
 make_world() {	# the world file and the sorted expected replies
-	local w=$1
-	[ -s "$WORK/$w.txt" ] || "$RSBENCH" gen -s 3 "${PPM[$w]}" "$SCAN_RANGE" >"$WORK/$w.txt" 2>/dev/null
+	local w=$1 f=$WORK/$1-$RANGE_TAG
+	[ -s "$f.txt" ] || "$RSBENCH" gen -s 3 "${PPM[$w]}" "$SCAN_RANGE" >"$f.txt" 2>/dev/null
 	# A world from an older rescan may use another encoding: compile again.
-	if [ ! -s "$WORK/$w.world" ] || [ "$RESCAN" -nt "$WORK/$w.world" ]; then
-		"$RESCAN" world compile -o "$WORK/$w.world" "tcp/80=$WORK/$w.txt" >/dev/null 2>&1 ||
+	if [ ! -s "$f.world" ] || [ "$RESCAN" -nt "$f.world" ]; then
+		"$RESCAN" world compile -o "$f.world" "tcp/80=$f.txt" >/dev/null 2>&1 ||
 			die "cannot compile $w"
 	fi
-	"$RESCAN" world export "$WORK/$w.world" tcp/80 "$SCAN_RANGE" | sort >"$WORK/$w.expected"
+	"$RESCAN" world export "$f.world" tcp/80 "$SCAN_RANGE" | sort >"$f.expected"
 }
 for w in $WORLDS; do make_world "$w"; done
 
@@ -108,27 +117,27 @@ if [[ " $PHASES " == *" throughput "* ]]; then
 	i=0
 	for w in $WORLDS; do
 		lab="b$((RUN % 100000))$((i++))"
-		lab_create "$lab" "$WORK/$w.world"
+		lab_create "$lab" "$WORK/$w-$RANGE_TAG.world"
 		if [ -z "$QUICK" ]; then
 			# The lab as `rescan lab up` leaves it: NAPI in the sender's softirq.
-			thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w.expected" zmap 0 1 "$SCAN_CPU"
+			thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap 0 1 "$SCAN_CPU"
 			# masscan 1.3.2 at its maximum rate; in the tuned lab its receive
 			# thread never finishes (see ANALYSIS.md), so only here.
-			[ "$w" = w1.4 ] && thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w.expected" masscan 10000000 1 "$SCAN_CPU"
+			[ "$w" = w1.4 ] && thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" masscan 10000000 1 "$SCAN_CPU"
 		fi
 		lab_tune "$lab"
 		for rate in $RATES; do
-			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w.expected" zmap "$rate" 1 "$SCAN_CPU"
+			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap "$rate" 1 "$SCAN_CPU"
 		done
 		if [ -z "$QUICK" ]; then
-			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w.expected" zmap 0 2 "$SCAN_CPU"
+			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap 0 2 "$SCAN_CPU"
 			thr_bpf_stats "$lab" "$w"
 		fi
 		if [ "$w" = w1.4 ]; then
 			# ZMap's own thread placement (receiver and sender on different
 			# CPUs): shows ZMap 2.1.1's validation race (zmap#612).
 			for ((r = 1; r <= REPS; r++)); do
-				thr_point tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w.expected" zmap resp 0 1 "" "$r"
+				thr_point tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap resp 0 1 "" "$r"
 			done
 		fi
 		"$RESCAN" lab down --name "$lab" >/dev/null 2>&1 || true
@@ -142,7 +151,7 @@ if [[ " $PHASES " == *" xdpcost "* ]]; then
 	: >"$DATA/memlat.jsonl"
 	for w in $WORLDS; do
 		taskset -c "$NET_CPU" "$RSBENCH" xdpcost -j -n "$([ -n "$QUICK" ] && echo 50000 || echo 200000)" \
-			"$WORK/$w.world" tcp/80 "$SCAN_RANGE" >>"$DATA/xdpcost.jsonl" || die "xdpcost $w failed"
+			"$WORK/$w-$RANGE_TAG.world" tcp/80 "$SCAN_RANGE" >>"$DATA/xdpcost.jsonl" || die "xdpcost $w failed"
 	done
 	# The machine's price for a read from memory, for the same bytes the
 	# lookups read (and for the 61 M world's 64 MiB): one read every 2 µs

@@ -7,12 +7,11 @@
 # and the sysctls it turned on. Scanners only ever run inside a lab (sealed:
 # the scanner side has no route but the veth) and always under `timeout`.
 
-: "${REPO:?}" "${RUN:?}"
+: "${REPO:?}" "${RUN:?}" "${SCAN_RANGE:?}"
 RESCAN="$REPO/rescan"
 RSBENCH="$REPO/.output/rsbench"
 PIN=/sys/fs/bpf/rescan-bench-$RUN
 SCRATCH=/dev/shm/rescan-bench-$RUN
-SCAN_RANGE=64.0.0.0/10	# 4 Mi addresses; sealed lab, nothing leaves it
 GW_MAC=02:52:53:00:00:01	# the lab's gateway (src/lab.c)
 LABS=()
 

@@ -7,7 +7,13 @@ set -euo pipefail
 OUT=${1:?usage: report.sh OUTDIR}
 DATA=$OUT/data
 HERE=$(cd "$(dirname "$0")" && pwd)
-env_get() { awk -F= -v k="$1" '$1 == k { sub(/^[^=]*=/, ""); print }' "$DATA/env.txt"; }
+# env_get KEY [DEFAULT]: a value of data/env.txt (DEFAULT for runs that
+# predate the key).
+env_get() {
+	awk -F= -v k="$1" -v d="${2:-}" '$1 == k { sub(/^[^=]*=/, ""); print; f = 1 } END { if (!f && d != "") print d }' \
+		"$DATA/env.txt"
+}
+SCAN_RANGE=$(env_get scan_range 64.0.0.0/10)
 
 # stats "v1 v2 ..." -> "min median max"
 stats() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{ v[NR] = $1 } END {
@@ -96,7 +102,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 	echo
 
 	if [ -s "$DATA/throughput.csv" ]; then
-		echo "## 1. Send rate, ratio, loss (scan of 64.0.0.0/10 = 4,194,304 probes)"
+		echo "## 1. Send rate, ratio, loss (scan of $SCAN_RANGE = $(env_get scan_size 4194304 | sed -E ':a; s/([0-9])([0-9]{3})($|,)/\1,\2\3/; ta') probes)"
 		echo
 		echo "ratio = median responder rate / median XDP_DROP rate (min–max over the paired repetitions)."
 		echo "loss = (expected − received) / expected over all repetitions; FP = replies ZMap reported that the world does not have."
@@ -154,11 +160,11 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 			"| \($r.world | split("/") | last | sub(".world$"; "")) | \(($r.pool_bytes_in_range // 0) / 1024 * 10 | round / 10) | \($c) | \(.p10_ns) / \(.median_ns) / \(.p90_ns) | **\(.net_median_ns)** (\(.net_mean_ns)) | **\(.warm_net_median_ns // "-")** (\(.warm_net_mean_ns // "-")) | \(.net_repeat_ns)\(if .repeat_valid then "" else " — invalid for hits" end) |"' \
 			"$DATA/xdpcost.jsonl"
 		echo
-		echo "The empty program itself: cold median $(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | if min == max then "\(min)" else "\(min)–\(max)" end' "$DATA/xdpcost.jsonl") ns; xdpcost read the world at a fresh address $pace. Command: \`taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD tcp/80 64.0.0.0/10\`"
+		echo "The empty program itself: cold median $(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | if min == max then "\(min)" else "\(min)–\(max)" end' "$DATA/xdpcost.jsonl") ns; xdpcost read the world at a fresh address $pace. Command: \`taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD tcp/80 $SCAN_RANGE\`"
 		echo
 	fi
 	if [ -s "$DATA/memlat.jsonl" ]; then
-		echo "What this machine charges for a read from memory (\`rsbench memlat KIB GAP\`: a dependent random read of a KIB buffer every GAP µs, in user space on the same CPU; the buffer sizes are the world bytes each /10 lookup reads, and the 61 M world's 64 MiB; a figure below 0 is the timer's noise around a read that hit the cache):"
+		echo "What this machine charges for a read from memory (\`rsbench memlat KIB GAP\`: a dependent random read of a KIB buffer every GAP µs, in user space on the same CPU; the buffer sizes are the world bytes the lookups of $SCAN_RANGE read, and the 61 M world's 64 MiB; a figure below 0 is the timer's noise around a read that hit the cache):"
 		echo
 		echo "| buffer KiB | a read every 2 µs (a scan at 500 kpps): ns per read | a read every $gap µs: ns per read |"
 		echo "|---|---|---|"
@@ -179,7 +185,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 	if [ -s "$DATA/build.csv" ]; then
 		echo "## 3. World build, load and memory"
 		echo
-		echo "| dataset | addresses | compile s min/med/max | µs per address | file MiB | load s (open+verify+maps) | kernel memlock MiB (pool + dir + services) | bytes per address |"
+		echo "| dataset | addresses | compile s min/med/max | µs per address | file MiB | load s (open+verify+maps) | kernel memlock MiB, all maps (the world's: pool + dir + services) | bytes per address |"
 		echo "|---|---|---|---|---|---|---|---|"
 		awk -F, 'NR > 1 { k = $1; if (!(k in seen)) { seen[k] = 1; order[++n] = k } }
 			END { for (i = 1; i <= n; i++) print order[i] }' "$DATA/build.csv" |

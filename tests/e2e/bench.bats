@@ -1,0 +1,130 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# `make bench` itself (scripts/bench.sh), in its quick mode on a /14 (about
+# a minute): it runs to the end, leaves nothing behind, and what it reports
+# is what it measured. The suite checks the bench's bookkeeping, never its
+# timings: the ground truth it scans against is the generated hosts of the
+# range, every responder scan was answered host for host, and the report's
+# ratios and losses are recomputed here from the raw rows with awk.
+
+load lab_helper
+
+RANGE=64.0.0.0/14
+SIZE=262144
+TAG=64.0.0.0_14
+
+setup_file() {
+	require_root_and_tools zmap masscan bpftool jq ethtool tc zstd gnuplot taskset chrt
+	export OUT="$BATS_FILE_TMPDIR/out" WORK="$BATS_FILE_TMPDIR/work"
+	ip netns list | sort >"$BATS_FILE_TMPDIR/netns.before"
+	BENCH_QUICK=1 BENCH_RANGE=$RANGE BENCH_OUT="$OUT" BENCH_WORK="$WORK" \
+		"$REPO/scripts/bench.sh" >"$BATS_FILE_TMPDIR/bench.log" 2>&1
+	echo $? >"$BATS_FILE_TMPDIR/bench.status"
+}
+
+# The rows of data/throughput.csv a figure may use: noisy scans only where
+# their point has no clean scan of the same program (the report's rule).
+used_rows() {
+	awk -F, 'function key() { return $1 "," $2 "," $4 "," $5 "," $6 "," $7 "," $8 }
+		NR == FNR { if (FNR > 1 && $28 == 0) clean[key()] = 1; next }
+		FNR > 1 && ($28 == 0 || !(key() in clean))' "$OUT/data/throughput.csv" "$OUT/data/throughput.csv"
+}
+
+@test "bench: the quick run on a /14 ends well and writes its report, plot and data" {
+	[ "$(cat "$BATS_FILE_TMPDIR/bench.status")" = 0 ] ||
+		{ tail -n 20 "$BATS_FILE_TMPDIR/bench.log"; false; }
+	grep -q '^## Summary against the targets' "$OUT/RESULTS.md"
+	grep -q "^## 1. Send rate, ratio, loss (scan of $RANGE = 262,144 probes)" "$OUT/RESULTS.md"
+	[ "$(head -c 4 "$OUT/throughput.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
+	local f
+	for f in env.txt throughput.csv xdpcost.jsonl memlat.jsonl build.csv; do
+		[ -s "$OUT/data/$f" ] || { echo "no data/$f"; false; }
+	done
+}
+
+@test "bench: nothing is left behind (labs, pins, scratch space)" {
+	ip netns list | sort | diff "$BATS_FILE_TMPDIR/netns.before" -
+	[ -z "$(ls -d /sys/fs/bpf/rescan-bench-* /dev/shm/rescan-bench-* 2>/dev/null)" ]
+}
+
+@test "bench: its ground truth is the generated hosts of the range, at the density it claims" {
+	local w ppm n mean sd
+	for w in w1.4 w14; do
+		ppm=$([ "$w" = w1.4 ] && echo 14000 || echo 140000)
+		# every generated host, in the range, and nothing else
+		sort -u "$WORK/$w-$TAG.txt" | cmp - "$WORK/$w-$TAG.expected" ||
+			{ echo "$w: the expected replies are not the generated hosts"; false; }
+		awk -F. '$1 != 64 || $2 > 3 { bad = 1 } END { exit bad }' "$WORK/$w-$TAG.expected"
+		# each address drawn with probability ppm: within 6 standard deviations
+		n=$(wc -l <"$WORK/$w-$TAG.expected")
+		awk -v n="$n" -v p="$ppm" -v s="$SIZE" 'BEGIN { m = s * p / 1e6; sd = sqrt(m * (1 - p / 1e6))
+			if (n < m - 6 * sd || n > m + 6 * sd) { print "hosts " n ", expected about " m; exit 1 } }'
+	done
+}
+
+@test "bench: every scan covered the range; the responder answered each expected host once and only those" {
+	local rows
+	rows=$(used_rows | wc -l)
+	[ "$rows" -ge 10 ]	# 2 worlds x 2 pairs, and 2 scans with ZMap's own placement
+	# columns: 5 mode, 10 exit, 11 sent, 13 expected, 14 received, 15 false_pos,
+	# 16 lost, 19 tx_synack, 20 rx_synack
+	awk -F, -v size="$SIZE" 'NR > 1 {
+		what = $1 " " $2 " " $5 " " $8 " rep " $9
+		if ($10 != 0) { print what ": exit " $10; bad = 1 }
+		if ($11 != size) { print what ": sent " $11 " probes of " size; bad = 1 }
+		if ($15 != 0) { print what ": " $15 " false positives"; bad = 1 }
+		if ($5 == "resp") {
+			if ($19 != $13) { print what ": responder sent " $19 " replies for " $13 " hosts"; bad = 1 }
+			if ($20 != $19) { print what ": lab0 delivered " $20 " of " $19; bad = 1 }
+			if ($16 != $13 - $14 || $14 > $13) { print what ": lost " $16 " but " $14 " of " $13 " received"; bad = 1 }
+			if ($16 > $13 / 100) { print what ": lost " $16 " of " $13; bad = 1 }
+		} else if ($19 != 0 || $14 != 0) { print what ": the XDP_DROP baseline answered"; bad = 1 }
+	} END { exit bad }' "$OUT/data/throughput.csv"
+}
+
+@test "bench: the report's ratios and losses are the raw rows' (recomputed here)" {
+	local prof w cores d r ratio loss line cell_ratio cell_loss n=0
+	while read -r prof w cores; do
+		# medians of ZMap's send rate per program (mean of the middle two
+		# for an even count), then lost / expected over the responder scans
+		read -r ratio loss < <(used_rows | awk -F, -v p="$prof" -v w="$w" -v c="$cores" '
+			function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+			$1 == p && $2 == w && $4 == "zmap" && $6 == 0 && $7 == 1 && $8 == c {
+				if ($5 == "drop") d[++nd] = $12; else { r[++nr] = $12; l += $16; e += $13 } }
+			END { printf "%s %.1e\n", nd ? sprintf("%.3f", med(r, nr) / med(d, nd)) : "-", l / e }')
+		line=$(grep -E "^\| $prof \| $w \| zmap \| none \| 1(, ZMap's default pinning)? \|" "$OUT/RESULTS.md" |
+			if [ "$cores" = default ]; then grep "default pinning"; else grep -v "default pinning"; fi)
+		cell_ratio=$(awk -F' [|] ' '{ split($8, a, " "); print a[1] }' <<<"$line")
+		cell_loss=$(awk -F' [|] ' '{ print $11 }' <<<"$line")
+		[ "$cell_ratio" = "$ratio" ] && [ "$cell_loss" = "$loss" ] ||
+			{ echo "$prof $w cores=$cores: report says ratio $cell_ratio loss $cell_loss, rows give $ratio $loss"; false; }
+		n=$((n + 1))
+	done < <(used_rows | awk -F, '$6 == 0 && $7 == 1 { print $1, $2, $8 }' | sort -u)
+	[ "$n" -eq 3 ]
+}
+
+@test "bench: per-probe cost and build rows are complete and add up" {
+	local w
+	for w in w1.4 w14; do
+		# the hits it timed are the world's hosts of the range
+		jq -s -e --arg w "$w-$TAG.world" --argjson n "$(wc -l <"$WORK/$w-$TAG.expected")" \
+			'map(select(.world | endswith($w))) | length == 1 and all(.hits_in_range == $n and
+			([.cases.hit, .cases.miss, .cases.nonprobe, .cases.empty_drop_prog] |
+			all(.median_ns | type == "number")))' "$OUT/data/xdpcost.jsonl" >/dev/null ||
+			{ echo "xdpcost: no complete record for $w"; cat "$OUT/data/xdpcost.jsonl"; false; }
+	done
+	# the sparse world: the addresses per row are the distinct hosts of its
+	# dataset and of the world compiled from it; the memlock of all maps is
+	# the world's three and less than 1 MiB of counters
+	local n
+	n=$(sort -u "$WORK/sparse.txt" | wc -l)
+	[ "$("$RESCAN" world export "$WORK/sparse.world" tcp/389 | wc -l)" -eq "$n" ]
+	awk -F, -v n="$n" 'NR > 1 && $1 ~ /^sparse/ { seen = 1
+		if ($2 != n) { print "addresses " $2 ", dataset " n; bad = 1 }
+		w = $13 + $14 + $15
+		if ($12 < w || $12 - w >= 1048576) { print "memlock " $12 ", world maps " $13 " + " $14 " + " $15; bad = 1 } }
+		END { exit bad || !seen }' "$OUT/data/build.csv"
+}
