@@ -30,14 +30,17 @@ struct {
 	__type(value, struct rs_dir_entry);
 } world_dir SEC(".maps");
 
-/* Container pool: the 64-bit words the directory points into; sized by the loader. */
+/* Container pool: the chunks of 64-bit words the directory points into; sized by the loader. */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
 	__uint(map_flags, BPF_F_MMAPABLE);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct rs_pool_chunk);
 } world_pool SEC(".maps");
+
+/* Words of the pool the loader filled: a container must end within them. */
+const volatile __u32 pool_words = 0;
 
 enum world_answer {
 	WORLD_HIT,
@@ -46,45 +49,62 @@ enum world_answer {
 	WORLD_ERROR,	/* index out of range: the maps do not hold a valid world */
 };
 
-static __always_inline int pool_word(__u32 idx, __u64 *w)
-{
-	__u64 *v = bpf_map_lookup_elem(&world_pool, &idx);
+/*
+ * A container: its chunk of the pool and the word it starts at there. Its
+ * words are read by index, masked to the chunk, so no read can leave it;
+ * container_at() has checked that the whole container lies in the chunk.
+ */
+struct container {
+	const __u64 *w;
+	__u32 at;
+};
 
-	if (!v)
+static __always_inline int container_at(const struct rs_dir_entry *de, struct container *c)
+{
+	__u32 key = de->off >> RS_POOL_CHUNK_SHIFT, words = rs_container_words(de->kind, de->n);
+	struct rs_pool_chunk *chunk;
+
+	c->at = de->off & (RS_POOL_CHUNK_WORDS - 1);
+	if ((__u64)de->off + words > pool_words || c->at + words > RS_POOL_CHUNK_WORDS)
 		return -1;
-	*w = *v;
+	chunk = bpf_map_lookup_elem(&world_pool, &key);
+	if (!chunk)
+		return -1;
+	c->w = chunk->w;
 	return 0;
+}
+
+static __always_inline __u64 pool_word(const struct container *c, __u32 i)
+{
+	return c->w[(c->at + i) & (RS_POOL_CHUNK_WORDS - 1)];
 }
 
 /*
  * Element i of the packed elements of `bits` bits (16: array entries and
- * guides, 8: split-container bytes) at pool word off, LSB first. bits is a
- * constant at every call, so this compiles to a shift and a mask.
+ * guides, 8: split-container bytes) from word off of container c, LSB
+ * first. bits is a constant at every call, so this compiles to a shift and
+ * a mask.
  */
-static __always_inline int pool_elem(__u32 off, __u32 i, __u32 bits, __u32 *v)
+static __always_inline __u32 pool_elem(const struct container *c, __u32 off, __u32 i, __u32 bits)
 {
 	__u32 per_word = 64 / bits;
-	__u64 w;
 
-	if (pool_word(off + i / per_word, &w))
-		return -1;
-	*v = (w >> (i % per_word * bits)) & ((1u << bits) - 1);
-	return 0;
+	return (pool_word(c, off + i / per_word) >> (i % per_word * bits)) & ((1u << bits) - 1);
 }
 
 /*
  * Is key among the len sorted elements of `bits` bits from element base of
- * the words at pool word off (len <= 2^steps)? A branch-free binary search
- * for the last element <= key: the loop runs ceil(log2 len) steps whatever
- * key is, and each step moves base by half or by 0 through a mask, not a
- * branch. For a random address every step of the branchy search is a coin
- * toss for the branch predictor; the mispredictions cost more than the
- * loads (measured with `make bench`).
+ * the words from word off of c (len <= 2^steps)? A branch-free binary
+ * search for the last element <= key: the loop runs ceil(log2 len) steps
+ * whatever key is, and each step moves base by half or by 0 through a
+ * mask, not a branch. For a random address every step of the branchy
+ * search is a coin toss for the branch predictor; the mispredictions cost
+ * more than the loads (measured with `make bench`).
  */
-static __always_inline int sorted_search(__u32 off, __u32 base, __u32 len, __u32 key,
-					 __u32 bits, int steps)
+static __always_inline int sorted_search(const struct container *c, __u32 off, __u32 base,
+					 __u32 len, __u32 key, __u32 bits, int steps)
 {
-	__u32 half, v;
+	__u32 half;
 	__u64 d, mask;
 	int i;
 
@@ -92,84 +112,78 @@ static __always_inline int sorted_search(__u32 off, __u32 base, __u32 len, __u32
 		if (len <= 1)
 			break;
 		half = len / 2;
-		if (pool_elem(off, base + half, bits, &v))
-			return WORLD_ERROR;
-		d = (__u64)v - key - 1;	/* negative exactly when element <= key */
+		d = (__u64)pool_elem(c, off, base + half, bits) - key - 1;	/* negative exactly when element <= key */
 		barrier_var(d);	/* keep clang from turning the mask into a branch */
 		mask = (__u64)((__s64)d >> 63);
 		barrier_var(mask);
 		base += half & (__u32)mask;
 		len -= half;
 	}
-	if (pool_elem(off, base, bits, &v))
-		return WORLD_ERROR;
-	return v == key ? WORLD_HIT : WORLD_MISS;
+	return pool_elem(c, off, base, bits) == key ? WORLD_HIT : WORLD_MISS;
 }
 
 /*
  * Guided arrays and split containers both start with a guide of u16
  * offsets: part h of the container is [g[h], g[h+1]). The two loads do not
  * depend on each other. Returns 0 with the span, or the answer: an empty
- * part is a miss, one that ends before it starts or past max an error.
+ * part is a miss; one that ends before it starts, is longer than max or
+ * ends past the container's size an error.
  */
-static __always_inline int guide_span(__u32 off, __u32 h, __u32 max, __u32 *first, __u32 *len)
+static __always_inline int guide_span(const struct container *c, __u32 h, __u32 max, __u32 size,
+				      __u32 *first, __u32 *len)
 {
 	__u32 end;
 
-	if (pool_elem(off, h, 16, first) || pool_elem(off, h + 1, 16, &end))
-		return WORLD_ERROR;
+	*first = pool_elem(c, 0, h, 16);
+	end = pool_elem(c, 0, h + 1, 16);
 	if (end <= *first)
 		return end == *first ? WORLD_MISS : WORLD_ERROR;
-	if (end - *first > max)
+	if (end - *first > max || end > size)
 		return WORLD_ERROR;
 	*len = end - *first;
 	return 0;
 }
 
 /*
- * Is low in the guided array of n entries at pool word off? The guide gives
- * low's bucket, which holds 4 to 8 entries on average: two or three search
- * steps instead of log2 n.
+ * Is low in the guided array of n entries c? The guide gives low's bucket,
+ * which holds 4 to 8 entries on average: two or three search steps instead
+ * of log2 n.
  */
-static __always_inline int guided_has(__u32 off, __u32 n, __u16 low)
+static __always_inline int guided_has(const struct container *c, __u32 n, __u16 low)
 {
 	__u32 first, len;
-	int ret = guide_span(off, low >> (16 - rs_guide_bits(n)), n, &first, &len);
+	int ret = guide_span(c, low >> (16 - rs_guide_bits(n)), n, n, &first, &len);
 
 	if (ret)
 		return ret;
-	if (first + len > n)
-		return WORLD_ERROR;
-	return sorted_search(off + rs_guide_words(n), first, len, low, 16, RS_ARRAY_SEARCH_STEPS);
+	return sorted_search(c, rs_guide_words(n), first, len, low, 16, RS_ARRAY_SEARCH_STEPS);
 }
 
 /*
- * Is low in the split container at pool word off? The guide gives the
+ * Is low in the split container c of n data bytes? The guide gives the
  * /24's bytes; a bitmap answers with one more load, sorted bytes with a
  * search of at most 31 entries.
  */
-static __always_inline int split_has(__u32 off, __u16 low)
+static __always_inline int split_has(const struct container *c, __u32 n, __u16 low)
 {
-	__u32 data = off + RS_SPLIT_GUIDE_WORDS, b = low & 0xff, first, len, v;
-	int ret = guide_span(off, low >> 8, RS_SPLIT_BITMAP_BYTES, &first, &len);
+	__u32 b = low & 0xff, first, len;
+	int ret = guide_span(c, low >> 8, RS_SPLIT_BITMAP_BYTES, n, &first, &len);
 
 	if (ret)
 		return ret;
-	if (len == RS_SPLIT_BITMAP_BYTES) {
-		if (pool_elem(data, first + b / 8, 8, &v))
-			return WORLD_ERROR;
-		return (v >> (b % 8)) & 1 ? WORLD_HIT : WORLD_MISS;
-	}
-	return sorted_search(data, first, len, b, 8, RS_SPLIT_SEARCH_STEPS);
+	if (len == RS_SPLIT_BITMAP_BYTES)
+		return (pool_elem(c, RS_SPLIT_GUIDE_WORDS, first + b / 8, 8) >> (b % 8)) & 1 ?
+			       WORLD_HIT : WORLD_MISS;
+	return sorted_search(c, RS_SPLIT_GUIDE_WORDS, first, len, b, 8, RS_SPLIT_SEARCH_STEPS);
 }
 
 /* addr in host byte order. */
 static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 {
-	__u32 key = (slot << 16) | (port & 0xffff);
+	__u32 key = (slot << 16) | (port & 0xffff), low = addr & 0xffff;
 	struct rs_service *svc;
 	struct rs_dir_entry *de;
-	__u64 w;
+	struct container c;
 
 	svc = bpf_map_lookup_elem(&world_services, &key);
 	if (!svc)
@@ -188,17 +202,24 @@ static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 	case RS_C_FULL:
 		return WORLD_HIT;
 	case RS_C_BITMAP:
-		if (pool_word(de->off + ((addr & 0xffff) >> 6), &w))
-			return WORLD_ERROR;
-		return (w >> (addr & 63)) & 1 ? WORLD_HIT : WORLD_MISS;
 	case RS_C_SPLIT:
-		return split_has(de->off, addr & 0xffff);
 	case RS_C_ARRAY:
-		return sorted_search(de->off, 0, de->n, addr & 0xffff, 16, RS_ARRAY_SEARCH_STEPS);
 	case RS_C_GUIDED:
-		return guided_has(de->off, de->n, addr & 0xffff);
+		break;
+	default:
+		return WORLD_ERROR;
 	}
-	return WORLD_ERROR;
+	if (container_at(de, &c))
+		return WORLD_ERROR;
+	switch (de->kind) {
+	case RS_C_BITMAP:
+		return (pool_word(&c, low >> 6) >> (low & 63)) & 1 ? WORLD_HIT : WORLD_MISS;
+	case RS_C_SPLIT:
+		return split_has(&c, de->n, low);
+	case RS_C_ARRAY:
+		return sorted_search(&c, 0, 0, de->n, low, 16, RS_ARRAY_SEARCH_STEPS);
+	}
+	return guided_has(&c, de->n, low);
 }
 
 #endif /* RESCAN_WORLD_LOOKUP_H */

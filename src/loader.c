@@ -50,28 +50,102 @@ static int fill_map(struct bpf_map *map, const void *src, size_t len, const char
 	return 0;
 }
 
+/*
+ * The kernel's layout of w's pool (rescan_abi.h): dir becomes w's directory
+ * with each container's offset in the chunked pool, where no container
+ * straddles two chunks; *words is that pool's size. The containers keep
+ * their order, so a container moves only forward, by the padding before it.
+ */
+static int kernel_layout(const struct world *w, struct rs_dir_entry *dir, uint64_t *words)
+{
+	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS, at = 0, end = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t len = world_container_words(&w->dir[i]);
+
+		dir[i] = w->dir[i];
+		if (!len)
+			continue;
+		if (w->dir[i].off < end || w->dir[i].off + len > w->pool_words) {
+			rs_error("internal error: the world's containers overlap or leave its pool");
+			return -EINVAL;
+		}
+		end = w->dir[i].off + len;
+		if (at % RS_POOL_CHUNK_WORDS + len > RS_POOL_CHUNK_WORDS)
+			at += RS_POOL_CHUNK_WORDS - at % RS_POOL_CHUNK_WORDS;
+		dir[i].off = (uint32_t)at;
+		at += len;
+		if (at > UINT32_MAX) {
+			rs_error("world too large: its kernel pool exceeds 2^32 words");
+			return -E2BIG;
+		}
+	}
+	*words = at;
+	return 0;
+}
+
+/* Copy w's containers into the pool map at the offsets of dir. */
+static int fill_pool(struct bpf_map *map, const struct world *w, const struct rs_dir_entry *dir)
+{
+	size_t map_len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
+	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS;
+	uint64_t *dst;
+
+	dst = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+	if (dst == MAP_FAILED) {
+		int err = -errno;
+
+		loader_explain("cannot map the world into the kernel", err);
+		return err;
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t len = world_container_words(&dir[i]);
+
+		if (len)
+			memcpy(dst + dir[i].off, w->pool + w->dir[i].off, len * 8);
+	}
+	munmap(dst, map_len);
+	return 0;
+}
+
 int loader_load_responder(const struct world *w, const struct responder_cfg *cfg,
 			  struct responder_bpf **out)
 {
+	size_t ndir = (size_t)w->nsets * RS_BLOCKS;
+	struct rs_dir_entry *dir = NULL;
 	struct rs_service *svcs = NULL;
 	struct responder_bpf *skel;
+	uint64_t pool_words = 0;
 	uint32_t i;
 	int err;
 
+	if (ndir && !(dir = malloc(ndir * sizeof(*dir)))) {
+		rs_error("out of memory");
+		return -ENOMEM;
+	}
+	if (ndir && (err = kernel_layout(w, dir, &pool_words))) {
+		free(dir);
+		return err;
+	}
 	skel = responder_bpf__open();
 	if (!skel) {
-		loader_explain("cannot open the responder BPF object", -errno);
-		return -errno;
+		err = -errno;
+		loader_explain("cannot open the responder BPF object", err);
+		free(dir);
+		return err;
 	}
 	skel->rodata->lab_net = cfg->lab_net;
 	skel->rodata->lab_mask = cfg->lab_mask;
 	skel->rodata->isn_key = cfg->isn_key;
+	skel->rodata->pool_words = (uint32_t)pool_words;
 	/* Array maps need at least one entry; an empty world gets a dummy. */
 	err = bpf_map__set_max_entries(skel->maps.world_dir,
 				       (w->nsets ? w->nsets : 1) * RS_BLOCKS);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.world_pool,
-					       w->pool_words ? (uint32_t)w->pool_words : 1);
+					       pool_words ? (uint32_t)((pool_words + RS_POOL_CHUNK_WORDS - 1) /
+								       RS_POOL_CHUNK_WORDS)
+							  : 1);
 	if (err) {
 		loader_explain("cannot size the world maps", err);
 		goto fail;
@@ -96,16 +170,17 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 	err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
 		       "world_services");
 	if (!err)
-		err = fill_map(skel->maps.world_dir, w->dir,
-			       (size_t)w->nsets * RS_BLOCKS * sizeof(*w->dir), "world_dir");
-	if (!err)
-		err = fill_map(skel->maps.world_pool, w->pool, w->pool_words * 8, "world_pool");
+		err = fill_map(skel->maps.world_dir, dir, ndir * sizeof(*dir), "world_dir");
+	if (!err && pool_words)
+		err = fill_pool(skel->maps.world_pool, w, dir);
 	free(svcs);
 	if (err)
 		goto fail;
+	free(dir);
 	*out = skel;
 	return 0;
 fail:
+	free(dir);
 	responder_bpf__destroy(skel);
 	return err;
 }

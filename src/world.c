@@ -418,17 +418,7 @@ static int bad(const char *path, const char *what)
 
 uint64_t world_container_words(const struct rs_dir_entry *de)
 {
-	switch (de->kind) {
-	case RS_C_ARRAY:
-		return (de->n + 3u) / 4;
-	case RS_C_GUIDED:
-		return rs_guide_words(de->n) + (de->n + 3u) / 4;
-	case RS_C_SPLIT:
-		return RS_SPLIT_GUIDE_WORDS + (de->n + 7u) / 8;
-	case RS_C_BITMAP:
-		return RS_BITMAP_WORDS;
-	}
-	return 0;
+	return rs_container_words(de->kind, de->n);
 }
 
 /* The guide starts at 0, ends at the data size and gives each /24 0..32 bytes. */
@@ -462,7 +452,7 @@ static bool guided_guide_ok(const uint64_t *c, uint16_t n)
 
 static int validate_dir(const struct world *w, const char *path)
 {
-	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS;
+	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS, end = 0;
 
 	for (i = 0; i < n; i++) {
 		const struct rs_dir_entry *de = &w->dir[i];
@@ -493,6 +483,10 @@ static int validate_dir(const struct world *w, const char *path)
 		words = world_container_words(de);
 		if ((uint64_t)de->off + words > w->pool_words)
 			return bad(path, "container outside the pool");
+		/* rescan writes them in directory order; the loader relies on it. */
+		if (de->off < end)
+			return bad(path, "containers overlap or are out of order");
+		end = de->off + words;
 		if (de->kind == RS_C_SPLIT && !split_guide_ok(w->pool + de->off, de->n))
 			return bad(path, "split container with a bad guide");
 		if (de->kind == RS_C_GUIDED && !guided_guide_ok(w->pool + de->off, de->n))

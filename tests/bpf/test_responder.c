@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -695,6 +696,26 @@ static void tcp65535(struct ipset *s)
 	ipset_add(s, IP(10, 1, 0, 5));
 }
 
+/*
+ * tcp/3389: 40 bitmap blocks 20.0-20.39/16 (320 KiB, more than a chunk of
+ * the kernel's pool), placed after the other sets' odd-sized containers, so
+ * that one of them straddles a chunk edge in the world's own layout.
+ */
+#define EDGE_BLOCKS 40
+static bool edge_host(uint32_t a)
+{
+	return (a ^ a >> 7) % 5 == 0;
+}
+
+static void tcp3389(struct ipset *s)
+{
+	uint32_t a;
+
+	for (a = IP(20, 0, 0, 0); a < IP(20, EDGE_BLOCKS, 0, 0); a++)
+		if (edge_host(a))
+			ipset_add(s, a);
+}
+
 static int build_worlds(void)
 {
 	struct ipset s;
@@ -712,6 +733,8 @@ static int build_worlds(void)
 		err = add_svc("tcp/443", tcp443, &s);
 	if (!err)
 		err = add_svc("tcp/65535", tcp65535, &s);
+	if (!err)
+		err = add_svc("tcp/3389", tcp3389, &s);
 	if (!err)
 		err = add_svc("icmp", add_icmp, &s);
 	ipset_free(&s);
@@ -734,6 +757,34 @@ static const struct rs_dir_entry *dir_of(const char *spec, uint32_t addr)
 	return &world.dir[(size_t)set_of(spec) * RS_BLOCKS + (addr >> 16)];
 }
 
+/* The kernel's offset of spec's container for addr: the loader lays the pool out anew. */
+static uint32_t kernel_off(int dfd, const char *spec, uint32_t addr)
+{
+	uint32_t key = set_of(spec) * RS_BLOCKS + (addr >> 16);
+	struct rs_dir_entry de = { .off = UINT32_MAX };
+
+	bpf_map_lookup_elem(dfd, &key, &de);
+	return de.off;
+}
+
+/* Set one word of a responder's pool (its values are whole chunks: mmap it). */
+static int poke_pool(struct bpf_map *map, uint32_t word, uint64_t v)
+{
+	size_t len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
+	uint64_t *p;
+
+	if ((size_t)word * 8 >= len) {
+		errno = ERANGE;
+		return -1;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+	if (p == MAP_FAILED)
+		return -1;
+	p[word] = v;
+	munmap(p, len);
+	return 0;
+}
+
 /*
  * Damage SK_CORRUPT's maps the way a corrupt world would: lookups that
  * land outside the maps must abort, not read past them or answer.
@@ -745,7 +796,8 @@ static int corrupt_world(void)
 	struct rs_dir_entry de;
 	int sfd = bpf_map__fd(skel[SK_CORRUPT]->maps.world_services);
 	int dfd = bpf_map__fd(skel[SK_CORRUPT]->maps.world_dir);
-	int pfd = bpf_map__fd(skel[SK_CORRUPT]->maps.world_pool);
+	struct bpf_map *pool = skel[SK_CORRUPT]->maps.world_pool;
+	uint32_t pool_words = skel[SK_CORRUPT]->rodata->pool_words, off;
 	uint64_t w;
 	int err = 0;
 
@@ -753,11 +805,11 @@ static int corrupt_world(void)
 	key = RS_SLOT_TCP << 16 | 8080;
 	err |= bpf_map_update_elem(sfd, &key, &svc, BPF_ANY);
 	/* 10.7/16: an array container starting just past the pool. */
-	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words, .kind = RS_C_ARRAY, .n = 1 };
+	de = (struct rs_dir_entry){ .off = pool_words, .kind = RS_C_ARRAY, .n = 1 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 7, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
 	/* 10.8/16: a bitmap whose second word would be past the pool. */
-	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 1, .kind = RS_C_BITMAP };
+	de = (struct rs_dir_entry){ .off = pool_words - 1, .kind = RS_C_BITMAP };
 	key = tcp80 * RS_BLOCKS + (IP(10, 8, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
 	/* 10.10/16: a container kind that does not exist. */
@@ -766,43 +818,39 @@ static int corrupt_world(void)
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
 	/* 10.11/16 (split; no corrupt-world row looks at it otherwise): guide
 	 * 0, 40, 0: /24 0 claims 40 bytes, /24 1 ends before it starts. */
-	key = dir_of("tcp/80", IP(10, 11, 0, 0))->off;
 	w = 0 | 40ull << 16;
-	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	err |= poke_pool(pool, kernel_off(dfd, "tcp/80", IP(10, 11, 0, 0)), w);
 	/* 10.13/16: a split container whose guide runs past the pool. */
-	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 1, .kind = RS_C_SPLIT, .n = 8 };
+	de = (struct rs_dir_entry){ .off = pool_words - 1, .kind = RS_C_SPLIT, .n = 8 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 13, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
 	/* 10.14/16: a sane guide (/24 0 has one byte) in the pool's last 65
 	 * words (icmp's, unused by corrupt-world rows): the data is past it. */
-	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - RS_SPLIT_GUIDE_WORDS,
+	de = (struct rs_dir_entry){ .off = pool_words - RS_SPLIT_GUIDE_WORDS,
 				    .kind = RS_C_SPLIT, .n = 1 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 14, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
-	key = de.off;
 	w = 0 | 1ull << 16 | 1ull << 32 | 1ull << 48;
-	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	err |= poke_pool(pool, de.off, w);
 	/* 10.15/16, guided: g[1] 60 -> 70 (bucket 1 would end before it
 	 * starts) and g[16] 64 -> 65 (bucket 15 would end past the entries). */
-	key = dir_of("tcp/80", IP(10, 15, 0, 0))->off;
+	off = kernel_off(dfd, "tcp/80", IP(10, 15, 0, 0));
 	w = 0 | 70ull << 16 | 60ull << 32 | 60ull << 48;
-	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
-	key += 4;
+	err |= poke_pool(pool, off, w);
 	w = 65;
-	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	err |= poke_pool(pool, off + 4, w);
 	/* 10.18/16: a guided array of 64 whose guide (bucket 0 holds all 64)
 	 * is the pool's last 5 words: its entries are past the pool. */
-	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 5, .kind = RS_C_GUIDED,
+	de = (struct rs_dir_entry){ .off = pool_words - 5, .kind = RS_C_GUIDED,
 				    .n = 64 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 18, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
-	key = de.off;
 	w = 0 | 64ull << 16 | 64ull << 32 | 64ull << 48;
-	err |= bpf_map_update_elem(pfd, &key, &w, BPF_ANY);
+	err |= poke_pool(pool, de.off, w);
 	/* 10.19/16: an array of 6 in the pool's last word. For x.x.255.255
 	 * the first search step (entry 3: any u16 is <= 0xffff) goes right,
 	 * and the next one reads entry 4, which is past the pool. */
-	de = (struct rs_dir_entry){ .off = (uint32_t)world.pool_words - 1, .kind = RS_C_ARRAY,
+	de = (struct rs_dir_entry){ .off = pool_words - 1, .kind = RS_C_ARRAY,
 				    .n = 6 };
 	key = tcp80 * RS_BLOCKS + (IP(10, 19, 0, 0) >> 16);
 	err |= bpf_map_update_elem(dfd, &key, &de, BPF_ANY);
@@ -1501,6 +1549,34 @@ static void source_counters_by_scanner(void)
 }
 
 /*
+ * A TCP SYN to every address of block on port, on SK_LAB: how many were
+ * not answered as ref says (XDP_TX for a host, XDP_DROP otherwise), or -1
+ * (after a failed CHECK) if the kernel would not run the program.
+ */
+static long probe_block(uint32_t block, uint16_t port, const bool *ref)
+{
+	int prog_fd = bpf_program__fd(skel[SK_LAB]->progs.rescan_responder);
+	long wrong = 0;
+	uint32_t i;
+
+	for (i = 0; i < 65536; i++) {
+		struct tcase t = { TSYN(SK_LAB, block + i, port), .seq = i };
+		struct frame f;
+		struct run r;
+
+		build(&t, &f);
+		if (test_run(prog_fd, &f, &r, false)) {
+			CHECK(0, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
+			return -1;
+		}
+		runs[SK_LAB]++;
+		if (r.retval != (ref[i] ? XDP_TX : XDP_DROP))
+			wrong++;
+	}
+	return wrong;
+}
+
+/*
  * Every address of the array, guided and split test blocks, probed: the
  * kernel answers exactly the hosts the reference lists (computed from how
  * the blocks were filled, not from the world's encoding).
@@ -1510,9 +1586,9 @@ static void every_address_of_search_blocks(void)
 	static const uint32_t blocks[] = { IP(10, 3, 0, 0), IP(10, 15, 0, 0), IP(10, 16, 0, 0),
 					   IP(10, 17, 0, 0) };
 	static const uint32_t hosts[] = { 512, 64, 300, 63 };
-	int prog_fd = bpf_program__fd(skel[SK_LAB]->progs.rescan_responder);
 	static bool ref[65536];
-	size_t k, wrong;
+	size_t k;
+	long wrong;
 	uint32_t i;
 
 	for (k = 0; k < sizeof(blocks) / sizeof(blocks[0]); k++) {
@@ -1520,22 +1596,58 @@ static void every_address_of_search_blocks(void)
 		for (i = 0; i < hosts[k]; i++)
 			ref[(k == 0 ? blocks[k] + 8 + 128 * i : guided_ref_addr(blocks[k], i)) & 0xffff] =
 				true;
-		for (wrong = 0, i = 0; i < 65536; i++) {
-			struct tcase t = { TSYN(SK_LAB, blocks[k] + i, 80), .seq = i };
-			struct frame f;
-			struct run r;
-
-			build(&t, &f);
-			if (test_run(prog_fd, &f, &r, false)) {
-				CHECK(0, "BPF_PROG_TEST_RUN failed: %s", strerror(errno));
-				return;
-			}
-			runs[SK_LAB]++;
-			if ((r.retval == XDP_TX) != ref[i] || (r.retval != XDP_TX && r.retval != XDP_DROP))
-				wrong++;
-		}
-		CHECK(wrong == 0, "block %u.%u: %zu of 65536 addresses answered wrongly", blocks[k] >> 24,
+		wrong = probe_block(blocks[k], 80, ref);
+		if (wrong < 0)
+			return;
+		CHECK(wrong == 0, "block %u.%u: %ld of 65536 addresses answered wrongly", blocks[k] >> 24,
 		      blocks[k] >> 16 & 0xff, wrong);
+	}
+}
+
+/*
+ * The kernel's pool is cut into chunks and the loader moves containers so
+ * that none straddles two (rescan_abi.h). In the world's own layout one of
+ * tcp/3389's bitmaps does; every address of it and of its neighbours is
+ * answered as edge_host() says, and in the kernel no container straddles.
+ */
+static void chunk_edges(void)
+{
+	int dfd = bpf_map__fd(skel[SK_LAB]->maps.world_dir);
+	uint32_t set = set_of("tcp/3389"), edge = UINT32_MAX, b, i, key;
+	size_t k, straddles = 0;
+	static bool ref[65536];
+	long wrong;
+
+	for (b = 0; b < EDGE_BLOCKS; b++) {
+		const struct rs_dir_entry *de = &world.dir[(size_t)set * RS_BLOCKS + (20u << 8 | b)];
+
+		CHECK(de->kind == RS_C_BITMAP, "20.%u/16 is not a bitmap", b);
+		if (de->off % RS_POOL_CHUNK_WORDS + RS_BITMAP_WORDS > RS_POOL_CHUNK_WORDS)
+			edge = b;
+	}
+	CHECK(edge != UINT32_MAX && edge > 0 && edge + 1 < EDGE_BLOCKS,
+	      "no tcp/3389 bitmap straddles a chunk edge in the world: change the test world");
+	if (check_failed_in_test)
+		return;
+	for (k = 0; k < (size_t)world.nsets * RS_BLOCKS; k++) {
+		struct rs_dir_entry de;
+
+		key = (uint32_t)k;
+		if (bpf_map_lookup_elem(dfd, &key, &de)) {
+			CHECK(0, "reading the kernel's directory: %s", strerror(errno));
+			return;
+		}
+		if (de.off % RS_POOL_CHUNK_WORDS + rs_container_words(de.kind, de.n) > RS_POOL_CHUNK_WORDS)
+			straddles++;
+	}
+	CHECK(straddles == 0, "%zu containers straddle a chunk edge in the kernel", straddles);
+	for (b = edge - 1; b <= edge + 1; b++) {
+		for (i = 0; i < 65536; i++)
+			ref[i] = edge_host(IP(20, b, 0, 0) + i);
+		wrong = probe_block(IP(20, b, 0, 0), 3389, ref);
+		if (wrong < 0)
+			return;
+		CHECK(wrong == 0, "block 20.%u: %ld of 65536 addresses answered wrongly", b, wrong);
 	}
 }
 
@@ -1652,6 +1764,7 @@ int main(void)
 	}
 	RUN_TEST(isn_keyed_by_tuple);
 	RUN_TEST(every_address_of_search_blocks);
+	RUN_TEST(chunk_edges);
 	RUN_TEST(source_counters_by_scanner);
 	RUN_TEST(counters_sum_to_runs);
 

@@ -338,6 +338,25 @@ static void test_bad_guided_guide_is_refused(void)
 	}
 }
 
+/*
+ * Containers that share or overlap pool words, or come out of directory
+ * order, are refused: the loader lays them out anew in that order.
+ */
+static void test_overlapping_containers_are_refused(void)
+{
+	struct rs_dir_entry *de = &built.dir[A(198, 18, 0, 0) >> 16];
+	uint32_t saved = de->off;
+	struct world w;
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/o.world", tmpdir);
+	de->off = built.dir[A(198, 17, 0, 0) >> 16].off;	/* an array of 1 inside an array of 63 */
+	CHECK(world_write(&built, p) == 0, "%s", rs_last_error());
+	de->off = saved;
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "overlap"), "%s",
+	      rs_last_error());
+}
+
 static void test_write_failure_leaves_nothing(void)
 {
 	char p[160];
@@ -414,6 +433,7 @@ int main(void)
 	RUN_TEST(test_write_open_roundtrip);
 	RUN_TEST(test_foreach_is_exact_and_ascending);
 	RUN_TEST(test_corruption_is_refused);
+	RUN_TEST(test_overlapping_containers_are_refused);
 	RUN_TEST(test_format_versions);
 	RUN_TEST(test_bad_split_guide_is_refused);
 	RUN_TEST(test_bad_guided_guide_is_refused);
