@@ -50,9 +50,11 @@ enum world_answer {
 };
 
 /*
- * A container: its chunk of the pool and the word it starts at there. Its
- * words are read by index, masked to the chunk, so no read can leave it;
- * container_at() has checked that the whole container lies in the chunk.
+ * A container: its chunk of the pool and the word it starts at there.
+ * container_at() checks that the whole container lies in the chunk and in
+ * the filled pool; the lookups below check every index they read against
+ * the container's size (n), and the mask keeps even a wrong one inside the
+ * chunk for the verifier.
  */
 struct container {
 	const __u64 *w;

@@ -34,7 +34,10 @@ zmap_exact() {
 }
 
 # masscan_exact LAB EXPECTED OUT PORT RANGE MASSCAN-ARGS...: the same
-# contract for masscan's list output (-oL) of one TCP port.
+# contract for masscan's list output (-oL) of one TCP port, except that
+# masscan may miss up to 2 % of the hosts (at least 3): its capture ring
+# overflows in bursts while its receive thread is off the CPU (4 of 753
+# delivered SYN-ACKs at 20 kpps in one CI run; bench/ANALYSIS.md §1).
 masscan_exact() {
 	local lab=$1 expected=$2 out=$3 port=$4 range=$5
 	shift 5
@@ -70,7 +73,7 @@ scan_exact() {
 # hosts. Its own files go next to the test's (BATS_TEST_TMPDIR), named
 # after OUT but never OUT's own.
 scan_verify() {
-	local lab=$1 expected=$2 out=$3 counter=$4 tool=$5 n miss
+	local lab=$1 expected=$2 out=$3 counter=$4 tool=$5 n miss max_miss
 	local w=$BATS_TEST_TMPDIR/scan_exact.${3##*/} mine0 all0 rx0 mine all rx
 	read -r mine0 all0 rx0 <<<"$6"
 	shift 6
@@ -87,7 +90,9 @@ scan_verify() {
 		read -r mine all rx < <(reply_counts "$lab" "$counter")
 		mine=$((mine - mine0)) all=$((all - all0)) rx=$((rx - rx0))
 	fi
-	if [ -n "$(comm -13 "$expected" "$w.got")" ] || [ "$miss" -gt 3 ] ||
+	max_miss=3
+	[ "$tool" = zmap ] || max_miss=$((n / 50 > 3 ? n / 50 : 3))
+	if [ -n "$(comm -13 "$expected" "$w.got")" ] || [ "$miss" -gt "$max_miss" ] ||
 	   [ "$mine" -ne "$n" ] || [ "$rx" -ne "$all" ]; then
 		echo "responder $counter to $SCAN_SOURCE: $mine of $n expected;" \
 			"in all $all, lab0 delivered $rx"
