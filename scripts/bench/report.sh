@@ -157,7 +157,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		echo "| world | world KiB read | case | cold p10 / median / p90 ns | cold net median (mean) ns | warm net median (mean) ns | repeat 10k net ns |"
 		echo "|---|---|---|---|---|---|---|"
 		jq -r '. as $r | ["hit","miss","nonprobe"][] as $c | $r.cases[$c] |
-			"| \($r.world | split("/") | last | sub(".world$"; "")) | \(($r.pool_bytes_in_range // 0) / 1024 * 10 | round / 10) | \($c) | \(.p10_ns) / \(.median_ns) / \(.p90_ns) | **\(.net_median_ns)** (\(.net_mean_ns)) | **\(.warm_net_median_ns // "-")** (\(.warm_net_mean_ns // "-")) | \(.net_repeat_ns)\(if .repeat_valid then "" else " — invalid for hits" end) |"' \
+			"| \($r.world | split("/") | last | sub(".world$"; "") | sub("-[0-9._]+$"; "")) | \(($r.pool_bytes_in_range // 0) / 1024 * 10 | round / 10) | \($c) | \(.p10_ns) / \(.median_ns) / \(.p90_ns) | **\(.net_median_ns)** (\(.net_mean_ns)) | **\(.warm_net_median_ns // "-")** (\(.warm_net_mean_ns // "-")) | \(.net_repeat_ns)\(if .repeat_valid then "" else " — invalid for hits" end) |"' \
 			"$DATA/xdpcost.jsonl"
 		echo
 		echo "The empty program itself: cold median $(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | if min == max then "\(min)" else "\(min)–\(max)" end' "$DATA/xdpcost.jsonl") ns; xdpcost read the world at a fresh address $pace. Command: \`taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD tcp/80 $SCAN_RANGE\`"
