@@ -198,19 +198,10 @@ static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 	if (!de)
 		return WORLD_ERROR;
 
-	switch (de->kind) {
-	case RS_C_EMPTY:
+	if (de->kind == RS_C_EMPTY)
 		return WORLD_MISS;
-	case RS_C_FULL:
+	if (de->kind == RS_C_FULL)
 		return WORLD_HIT;
-	case RS_C_BITMAP:
-	case RS_C_SPLIT:
-	case RS_C_ARRAY:
-	case RS_C_GUIDED:
-		break;
-	default:
-		return WORLD_ERROR;
-	}
 	if (container_at(de, &c))
 		return WORLD_ERROR;
 	switch (de->kind) {
@@ -220,8 +211,10 @@ static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 		return split_has(&c, de->n, low);
 	case RS_C_ARRAY:
 		return sorted_search(&c, 0, 0, de->n, low, 16, RS_ARRAY_SEARCH_STEPS);
+	case RS_C_GUIDED:
+		return guided_has(&c, de->n, low);
 	}
-	return guided_has(&c, de->n, low);
+	return WORLD_ERROR;
 }
 
 #endif /* RESCAN_WORLD_LOOKUP_H */

@@ -27,6 +27,23 @@ void loader_explain(const char *what, int err)
 	rs_error("%s: %s%s", what, strerror(-err), hint);
 }
 
+/* The whole of an mmap-able array map, writable; its length in *len. */
+static void *map_memory(struct bpf_map *map, size_t *len)
+{
+	void *p;
+
+	*len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
+	p = mmap(NULL, *len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
+	if (p == MAP_FAILED) {
+		int err = errno;
+
+		loader_explain("cannot map the world into the kernel", -err);
+		errno = err;
+		return NULL;
+	}
+	return p;
+}
+
 static int fill_map(struct bpf_map *map, const void *src, size_t len, const char *name)
 {
 	size_t map_len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
@@ -38,13 +55,9 @@ static int fill_map(struct bpf_map *map, const void *src, size_t len, const char
 	}
 	if (!len)
 		return 0;
-	dst = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
-	if (dst == MAP_FAILED) {
-		int err = -errno;
-
-		loader_explain("cannot map the world into the kernel", err);
-		return err;
-	}
+	dst = map_memory(map, &map_len);
+	if (!dst)
+		return -errno;
 	memcpy(dst, src, len);
 	munmap(dst, map_len);
 	return 0;
@@ -87,24 +100,20 @@ static int kernel_layout(const struct world *w, struct rs_dir_entry *dir, uint64
 /* Copy w's containers into the pool map at the offsets of dir. */
 static int fill_pool(struct bpf_map *map, const struct world *w, const struct rs_dir_entry *dir)
 {
-	size_t map_len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
 	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS;
 	uint64_t *dst;
+	size_t len;
 
-	dst = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_SHARED, bpf_map__fd(map), 0);
-	if (dst == MAP_FAILED) {
-		int err = -errno;
-
-		loader_explain("cannot map the world into the kernel", err);
-		return err;
-	}
+	dst = map_memory(map, &len);
+	if (!dst)
+		return -errno;
 	for (i = 0; i < n; i++) {
-		uint64_t len = world_container_words(&dir[i]);
+		uint64_t words = world_container_words(&dir[i]);
 
-		if (len)
-			memcpy(dst + dir[i].off, w->pool + w->dir[i].off, len * 8);
+		if (words)
+			memcpy(dst + dir[i].off, w->pool + w->dir[i].off, words * 8);
 	}
-	munmap(dst, map_len);
+	munmap(dst, len);
 	return 0;
 }
 

@@ -44,6 +44,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
@@ -371,7 +372,7 @@ static int run_once(int fd, struct pkt *k, uint32_t repeat, uint32_t *dur, uint3
 
 enum tcase { T_HIT, T_MISS, T_NONPROBE, T_EMPTY, NR_T };
 static const char *const tname[NR_T] = { "hit", "miss", "nonprobe", "empty_drop_prog" };
-static const uint32_t want_ret[NR_T] = { 3 /* TX */, 1, 1, 1 };
+static const uint32_t want_ret[NR_T] = { XDP_TX, XDP_DROP, XDP_DROP, XDP_DROP };
 
 /* One run of case t's packet with repeat = 1: its duration; dies on a wrong verdict. */
 static uint32_t run_case(int fd, struct pkt *k, int t)

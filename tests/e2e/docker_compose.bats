@@ -42,18 +42,8 @@ containers_of() {
 		xargs -r "$DOCKER" inspect -f '{{.Name}}' | sed 's|^/||' | sort
 }
 
-# scan_exact.bash's hooks for a student: the handle is "STUDENT APPLIANCE";
-# the scan runs in the student's container, the counters are the
-# appliance's (per student: SCAN_SOURCE is the student's address).
-lab_exec() {
-	local h=$1
-	shift
-	dk exec "${h%% *}" "$@"
-}
-lab_stats() { dk exec "${1#* }" rescan stats --json; }
-lab_cat() { dk exec "${1%% *}" cat "$2"; }
-lab_put() { dk exec -i "${1%% *}" sh -c 'cat >"$1"' sh "$2"; }
-lab_diagnostics() { echo "counters of ${1#* } (answered vs delivered): $(lab_counters "${1#* }")"; }
+# A student's lab handle for scan_exact.bash's hooks (docker_helper.bash)
+# is "STUDENT APPLIANCE"; per student, SCAN_SOURCE is the student's address.
 
 # A student's ZMap as the student runs it (the container's zmap.conf gives
 # the interface, source address and CPU), with the reply's address kept.

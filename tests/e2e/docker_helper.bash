@@ -154,17 +154,19 @@ expect_exact() {
 	fi
 }
 
-# The hooks of scan_exact.bash for the appliance: its scanner runs in the
-# container, and `rescan stats` there sums the lab's counters.
+# The hooks of scan_exact.bash for the appliance. A lab handle is the
+# appliance's container, or "STUDENT APPLIANCE" for a class's student
+# (compose): the scanner runs in the first container, the counters are the
+# last one's (`rescan stats` there sums the lab's counters).
 lab_exec() {
-	local c=$1
+	local h=$1
 	shift
-	dk exec "$c" "$@"
+	dk exec "${h%% *}" "$@"
 }
-lab_stats() { dk exec "$1" rescan stats --json; }
-lab_cat() { dk exec "$1" cat "$2"; }
-lab_put() { dk exec -i "$1" sh -c 'cat >"$1"' sh "$2"; }
-lab_diagnostics() { echo "counters of $1 (answered vs delivered): $(lab_counters "$1")"; }
+lab_stats() { dk exec "${1##* }" rescan stats --json; }
+lab_cat() { dk exec "${1%% *}" cat "$2"; }
+lab_put() { dk exec -i "${1%% *}" sh -c 'cat >"$1"' sh "$2"; }
+lab_diagnostics() { echo "counters of ${1##* } (answered vs delivered): $(lab_counters "${1##* }")"; }
 
 load scan_exact
 
