@@ -62,11 +62,4 @@ int rescan_lab_side(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
-/* The XDP_DROP baseline `make bench` compares the responder against. */
-SEC("xdp")
-int rescan_drop(struct xdp_md *ctx)
-{
-	return XDP_DROP;
-}
-
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -5,7 +5,9 @@
 # data/*.csv with the exact command of every figure).
 #
 #   1 throughput and loss  ZMap into an XDP_DROP program, then into the
-#                          responder, on the same veth pair, alternating;
+#                          responder, on the same veth pair, alternating
+#                          (unlimited, also into a reflector that answers
+#                          the same hosts without a world);
 #                          worlds of 0.1 %, 1.4 % and 14 % of a /10 (4 Mi
 #                          addresses scanned, expected replies = `rescan
 #                          world export` of the range); rate limits 250 k,
@@ -93,11 +95,12 @@ GIT_DESC=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
 
 # ---- worlds for the scans: 0.1 %, 1.4 %, 14 % of SCAN_RANGE -----------------
 declare -A PPM=([w0.1]=1000 [w1.4]=14000 [w14]=140000)
+GEN_SEED=3	# the worlds' hosts: `rsbench gen -s $GEN_SEED PPM`, and the reflector's
 WORLDS="w0.1 w1.4 w14"
 [ -n "$QUICK" ] && WORLDS="w1.4 w14"
 make_world() {	# the world file and the sorted expected replies
 	local w=$1 f=$WORK/$1-$RANGE_TAG
-	[ -s "$f.txt" ] || "$RSBENCH" gen -s 3 "${PPM[$w]}" "$SCAN_RANGE" >"$f.txt" 2>/dev/null
+	[ -s "$f.txt" ] || "$RSBENCH" gen -s "$GEN_SEED" "${PPM[$w]}" "$SCAN_RANGE" >"$f.txt" 2>/dev/null
 	# A world from an older rescan may use another encoding: compile again.
 	if [ ! -s "$f.world" ] || [ "$RESCAN" -nt "$f.world" ]; then
 		"$RESCAN" world compile -o "$f.world" "tcp/80=$f.txt" >/dev/null 2>&1 ||
@@ -117,7 +120,7 @@ if [[ " $PHASES " == *" throughput "* ]]; then
 	i=0
 	for w in $WORLDS; do
 		lab="b$((RUN % 100000))$((i++))"
-		lab_create "$lab" "$WORK/$w-$RANGE_TAG.world"
+		lab_create "$lab" "$WORK/$w-$RANGE_TAG.world" "${PPM[$w]}"
 		if [ -z "$QUICK" ]; then
 			# The lab as `rescan lab up` leaves it: NAPI in the sender's softirq.
 			thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap 0 1 "$SCAN_CPU"

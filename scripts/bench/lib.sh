@@ -37,30 +37,37 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # ---- lab set-up ------------------------------------------------------------
 
-# lab_create NAME WORLD: a lab, its responder pinned so it survives swaps,
-# and the XDP_DROP baseline program loaded next to it.
+# lab_create NAME WORLD PPM: a lab, its responder pinned so it survives
+# swaps, and the baselines next to it (bpf/bench_baselines.bpf.c): XDP_DROP,
+# and the reflector, which answers the hosts `rsbench gen -s $GEN_SEED PPM` draws.
 lab_create() {
-	local name=$1 world=$2 rid
+	local name=$1 world=$2 ppm=$3 rid
 	"$RESCAN" lab up --name "$name" --world "$world" >/dev/null || die "lab up $name failed"
 	LABS+=("$name")
 	mkdir -p "$PIN"
 	rid=$(ip netns exec "$name-inet" bpftool -j net show dev inet0 | jq '.[0].xdp[0].id')
 	[ -n "$rid" ] && [ "$rid" != null ] || die "no responder on $name inet0"
 	bpftool prog pin id "$rid" "$PIN/resp-$name" || die "cannot pin responder of $name"
-	if [ ! -e "$PIN/side/rescan_drop" ]; then
-		bpftool prog loadall "$REPO/.output/lab_side.bpf.o" "$PIN/side" type xdp ||
-			die "cannot load the XDP_DROP baseline (lab_side.bpf.o)"
-	fi
+	"$RSBENCH" baselines -s "$GEN_SEED" -p 80 "$ppm" "$PIN/base-$name" ||
+		die "cannot load the baselines for $name"
 }
 
 prog_id() { bpftool -j prog show pinned "$1" | jq .id; }
 
-# lab_attach NAME drop|resp: swap the program on inet0, the scanner-side
-# pass program on lab0 stays as it is, so both runs see the same veth.
+# prog_pin NAME drop|refl|resp: where the lab's program of that mode is pinned.
+prog_pin() {
+	case $2 in
+	drop) echo "$PIN/base-$1/drop" ;;
+	refl) echo "$PIN/base-$1/reflect" ;;
+	*) echo "$PIN/resp-$1" ;;
+	esac
+}
+
+# lab_attach NAME drop|refl|resp: swap the program on inet0, the scanner-side
+# pass program on lab0 stays as it is, so every run sees the same veth.
 lab_attach() {
-	local name=$1 mode=$2 id
-	if [ "$mode" = drop ]; then id=$(prog_id "$PIN/side/rescan_drop"); else id=$(prog_id "$PIN/resp-$name"); fi
-	ip netns exec "$name-inet" bpftool net attach xdpdrv id "$id" dev inet0 overwrite ||
+	local name=$1 mode=$2
+	ip netns exec "$name-inet" bpftool net attach xdpdrv id "$(prog_id "$(prog_pin "$name" "$mode")")" dev inet0 overwrite ||
 		die "cannot attach $mode to $name"
 }
 

@@ -35,11 +35,13 @@ thr_rows() {	# thr_rows FILTER-AWK-EXPR COLUMN -> values, one line
 	awk -F, -v OFS=, "NR > 1 && ($1) { printf \"%s \", \$$2 }" "$THR"
 }
 
-point_ratio() {	# point_ratio PROFILE WORLD TOOL RATE THREADS CORES -> median resp / median drop
+# point_ratio PROFILE WORLD TOOL RATE THREADS CORES [NUM DEN] -> median send
+# rate of mode NUM / that of mode DEN (default: resp / drop), "-" if missing
+point_ratio() {
 	local f="\$1==\"$1\" && \$2==\"$2\" && \$4==\"$3\" && \$6==\"$4\" && \$7==\"$5\" && \$8==\"$6\""
 	local d r
-	read -r _ d _ <<<"$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")"
-	read -r _ r _ <<<"$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")"
+	read -r _ d _ <<<"$(stats "$(thr_rows "$f && \$5==\"${8:-drop}\"" 12)")"
+	read -r _ r _ <<<"$(stats "$(thr_rows "$f && \$5==\"${7:-resp}\"" 12)")"
 	awk -v a="$r" -v b="$d" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }'
 }
 build_med() {	# build_med NAME COLUMN -> median over repetitions
@@ -55,7 +57,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 	echo "Machine: $(env_get cpu), $(env_get mem), kernel $(env_get kernel); $(env_get zmap), masscan $(env_get masscan);"
 	echo "rescan $(env_get git). Load average at start $(env_get load_start), at end $(env_get load_end);"
 	echo "run took $(env_get duration_s) s. ZMap runs on CPU $(env_get scan_cpu) (\`--cores\`), the internet side's NAPI thread on CPU $(env_get net_cpu)."
-	echo "Each throughput point: $(env_get reps) scans per program, drop and responder alternating; min / median / max."
+	echo "Each throughput point: $(env_get reps) scans per program, XDP_DROP and responder alternating (at unlimited rate in the tuned lab, the reflector between them); min / median / max."
 	echo "Raw data with the exact command of every figure: \`data/*.csv\`. Analysis: [ANALYSIS.md](ANALYSIS.md)."
 	echo
 
@@ -67,8 +69,12 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		for w in w1.4 w14; do
 			r=$(point_ratio tuned "$w" zmap 0 1 "$(env_get scan_cpu)")
 			rd=$(point_ratio default "$w" zmap 0 1 "$(env_get scan_cpu)")
+			fd=$(point_ratio tuned "$w" zmap 0 1 "$(env_get scan_cpu)" refl drop)
+			rf=$(point_ratio tuned "$w" zmap 0 1 "$(env_get scan_cpu)" resp refl)
+			split=""
+			[ "$fd" = - ] || split="; of it, replies (reflector, no world, ÷ XDP_DROP) $fd, rescan's lookup (responder ÷ reflector) $rf"
 			t=$([ "$w" = w1.4 ] && echo 0.97 || echo 0.90)
-			echo "| send rate responder ÷ XDP_DROP, $([ "$w" = w1.4 ] && echo 1.4 || echo 14) % world, unlimited, 1 thread | $([ "$w" = w1.4 ] && echo '0.82 (VM), 0.975 (server)' || echo –) | $([ "$w" = w1.4 ] && echo '≈0.95 (1.6 % world)' || echo '≈0.80') | ≥ $t | $r (lab as \`rescan lab up\` leaves it: $rd) | $(awk -v r="$r" -v t="$t" 'BEGIN { print (r + 0 >= t) ? "yes" : "no" }') |"
+			echo "| send rate responder ÷ XDP_DROP, $([ "$w" = w1.4 ] && echo 1.4 || echo 14) % world, unlimited, 1 thread | $([ "$w" = w1.4 ] && echo '0.82 (VM), 0.975 (server)' || echo –) | $([ "$w" = w1.4 ] && echo '≈0.95 (1.6 % world)' || echo '≈0.80') | ≥ $t | $r (lab as \`rescan lab up\` leaves it: $rd$split) | $(awk -v r="$r" -v t="$t" 'BEGIN { print (r + 0 >= t) ? "yes" : "no" }') |"
 		done
 		# per point: lost / expected summed over its scans
 		worst=$(awk -F, 'NR > 1 && $4 == "zmap" && $5 == "resp" && $8 != "default" { k = $1 $2 $6 $7; l[k] += $16; e[k] += $13 }
@@ -87,7 +93,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		gap=$(jq -s -r '[.[].gap_us | select(. != 2)] | max // "-"' "$DATA/memlat.jsonl" 2>/dev/null || echo -)
 		ml=$(jq -s -r --argjson k "$kib" '[.[] | select(.size_kib == $k and .gap_us != 2) | .ns_per_read][0] // "-" | if type == "number" then (. | round) else . end' "$DATA/memlat.jsonl" 2>/dev/null || echo -)
 		pace=$(jq -s -r '[.[].fresh_read_every_us // empty] | if length > 0 then "every " + (add / length * 10 | round / 10 | tostring) + " µs" else "at a pace this run did not record" end' "$DATA/xdpcost.jsonl")
-		bs=$(awk -F, 'NR > 1 { if ($2 == "drop") d[$1] = $5; else r[$1] = $5 } END { for (k in r) if (r[k] - d[k] > m) m = r[k] - d[k]; printf "%.0f", m }' "$DATA/bpf_stats.csv" 2>/dev/null || echo -)
+		bs=$(awk -F, 'NR > 1 { if ($2 == "drop") d[$1] = $5; else if ($2 == "resp") r[$1] = $5 } END { for (k in r) if (r[k] - d[k] > m) m = r[k] - d[k]; printf "%.0f", m }' "$DATA/bpf_stats.csv" 2>/dev/null || echo -)
 		echo "| XDP cost per probe, median (hit or miss, worst world) | not reported | – | ≤ 40 ns | cold (a fresh address every run) $xc ns, where one read of the same $kib KiB from this VM's memory, one read every $gap µs, costs ${ml:--} ns; warm (the world's lines in cache: rescan's own work) $xw ns; ${bs:-–} ns (bpf_stats in a scan) | cold: $(awk -v x="$xc" 'BEGIN { print (x + 0 <= 40) ? "yes" : "no" }'), warm: $(awk -v x="$xw" 'BEGIN { print (x != "-" && x + 0 <= 40) ? "yes" : "no" }') |"
 	fi
 	if [ -s "$DATA/build.csv" ]; then
@@ -117,7 +123,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 			read -r rmin rmed rmax <<<"$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")"
 			ratio=$(awk -v a="$rmed" -v b="$dmed" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }')
 			# paired ratios rep by rep
-			pr=$(awk -F, -v OFS=, "NR > 1 && $f { if (\$5 == \"drop\") d[\$9] = \$12; else r[\$9] = \$12 }
+			pr=$(awk -F, -v OFS=, "NR > 1 && $f { if (\$5 == \"drop\") d[\$9] = \$12; else if (\$5 == \"resp\") r[\$9] = \$12 }
 				END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$THR")
 			read -r pmin _ pmax <<<"$(stats "$pr")"
 			[ "$pmin" != - ] && ratio="$ratio ($pmin–$pmax)"
@@ -139,6 +145,28 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 			echo "| $prof | $w | $tool | $rl | $thrs | $dcol | $(kpps "$rmin") / $(kpps "$rmed") / $(kpps "$rmax") | $ratio | $exp | $lost | $loss | $fp | $pd | ${notes%; } |"
 		done
 		echo
+		if awk -F, 'NR > 1 && $5 == "refl" { f = 1 } END { exit !f }' "$THR"; then
+			echo "### Where the gap to XDP_DROP goes (tuned lab, unlimited)"
+			echo
+			echo "The reflector (bpf/bench_baselines.bpf.c) answers the same hosts as the world with the responder's own SYN-ACK rewrite, but decides by the rule the world was drawn by (a hash of the address) instead of reading a world, and counts nothing."
+			echo "Its scans run between the XDP_DROP and the responder scans of every repetition. reflector ÷ XDP_DROP is what the replies cost (ZMap handles each, its receive thread shares the sender's CPU); responder ÷ reflector is what rescan's world lookup and counters cost the scan."
+			echo
+			echo "| world | threads | XDP_DROP pps (median) | reflector pps min/med/max | responder pps (median) | reflector ÷ XDP_DROP | responder ÷ reflector (pairs) | reflector lost / FP |"
+			echo "|---|---|---|---|---|---|---|---|"
+			awk -F, 'NR > 1 && $5 == "refl" { k = $1 "," $2 "," $4 "," $6 "," $7 "," $8; if (!(k in seen)) { seen[k] = 1; print k } }' "$THR" |
+			while IFS=, read -r prof w tool rate thr cores; do
+				f="\$1==\"$prof\" && \$2==\"$w\" && \$4==\"$tool\" && \$6==\"$rate\" && \$7==\"$thr\" && \$8==\"$cores\""
+				read -r _ dmed _ <<<"$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")"
+				read -r fmin fmed fmax <<<"$(stats "$(thr_rows "$f && \$5==\"refl\"" 12)")"
+				read -r _ rmed _ <<<"$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")"
+				pr=$(awk -F, "NR > 1 && $f { if (\$5 == \"refl\") d[\$9] = \$12; else if (\$5 == \"resp\") r[\$9] = \$12 }
+					END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$THR")
+				read -r pmin _ pmax <<<"$(stats "$pr")"
+				lf=$(awk -F, "NR > 1 && $f && \$5 == \"refl\" { l += \$16; fp += \$15 } END { printf \"%d / %d\", l, fp }" "$THR")
+				echo "| $w | $thr | $(kpps "$dmed") | $(kpps "$fmin") / $(kpps "$fmed") / $(kpps "$fmax") | $(kpps "$rmed") | $(point_ratio "$prof" "$w" "$tool" "$rate" "$thr" "$cores" refl drop) | $(point_ratio "$prof" "$w" "$tool" "$rate" "$thr" "$cores" resp refl) ($pmin–$pmax) | $lf |"
+			done
+			echo
+		fi
 		echo "![send rates](throughput.png)"
 		echo
 	fi
@@ -174,11 +202,13 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 	if [ -s "$DATA/bpf_stats.csv" ]; then
 		echo "During real scans (\`sysctl kernel.bpf_stats_enabled=1\`, ZMap unlimited; the XDP_DROP program's figure is the accounting's own cost):"
 		echo
-		echo "| world | program | runs | ns per run | net ns per probe |"
-		echo "|---|---|---|---|---|"
-		awk -F, 'NR > 1 { if ($2 == "drop") d[$1] = $5; else r[$1] = $5; n[$1 "," $2] = $3; w[$1] = 1 }
-			END { for (k in w) { printf "| %s | XDP_DROP | %s | %s | |\n", k, n[k ",drop"], d[k];
-				printf "| %s | responder | %s | %s | **%.1f** |\n", k, n[k ",resp"], r[k], r[k] - d[k] } }' "$DATA/bpf_stats.csv" | sort
+		echo "| world | program | runs | ns per run | net ns per probe (− XDP_DROP) | rescan's lookup and counting (responder − reflector) |"
+		echo "|---|---|---|---|---|---|"
+		awk -F, 'NR > 1 { v[$1 "," $2] = $5; n[$1 "," $2] = $3; w[$1] = 1 }
+			END { for (k in w) { d = v[k ",drop"]; printf "| %s | XDP_DROP | %s | %s | | |\n", k, n[k ",drop"], d
+				if ((k ",refl") in v) printf "| %s | reflector | %s | %s | %.1f | |\n", k, n[k ",refl"], v[k ",refl"], v[k ",refl"] - d
+				printf "| %s | responder | %s | %s | **%.1f** | %s |\n", k, n[k ",resp"], v[k ",resp"], v[k ",resp"] - d,
+					(k ",refl") in v ? sprintf("%.1f", v[k ",resp"] - v[k ",refl"]) : "" } }' "$DATA/bpf_stats.csv" | LC_ALL=C sort
 		echo
 	fi
 

@@ -80,8 +80,8 @@ thr_point() {
 	lost=$((exp_n - got))
 	if [ "$mode" = drop ]; then got=0; lost=0; fi
 	# Keep the evidence: which hosts were missed or made up.
-	if [ "$mode" = resp ] && { [ "$lost" -gt 0 ] || [ "$total" -gt "$got" ]; }; then
-		{ echo "# $profile $wtag $tool rate=$rate T=$senders cores=${cores:-default} rep=$rep"
+	if [ "$mode" != drop ] && { [ "$lost" -gt 0 ] || [ "$total" -gt "$got" ]; }; then
+		{ echo "# $profile $wtag $tool $mode rate=$rate T=$senders cores=${cores:-default} rep=$rep"
 		  comm -23 "$exp" "$d/got" | sed 's/^/missing /'
 		  comm -13 "$exp" "$d/got" | sed 's/^/extra /'; } >>"$DATA/lost_and_extra.txt"
 	fi
@@ -91,21 +91,23 @@ thr_point() {
 
 # All modes of one (world, tool, rate, senders, cores) point, REPS times,
 # in the order drop resp resp drop drop resp ... so drift hits both alike.
+# Unlimited ZMap scans in the tuned lab also run the reflector, always
+# between the two (drop refl resp resp refl drop ...): it answers the same
+# hosts without a world, which splits the responder's gap to XDP_DROP into
+# what replies cost the scanner and what rescan's lookup costs.
 # A pair during which other processes used the CPUs (the box is shared) is
 # kept but marked noisy and scanned again, at most NOISE_RETRIES times per
 # point; the report leaves noisy rows out where clean ones exist.
 thr_pair() {
-	local profile=$1 lab=$2 wtag=$3 ppm=$4 exp=$5 tool=$6 rate=$7 senders=$8 cores=$9 r k=0 retries=0
+	local profile=$1 lab=$2 wtag=$3 ppm=$4 exp=$5 tool=$6 rate=$7 senders=$8 cores=$9 r k=0 retries=0 m
+	local -a modes=(drop resp)
+	[ "$profile" = tuned ] && [ "$tool" = zmap ] && [ "$rate" = 0 ] && modes=(drop refl resp)
 	for ((r = 1; r <= REPS; r++)); do
 		LAST_NOISY=0
 		k=$((k + 1))	# the pair's number in the CSV "rep" column
-		if ((k % 2)); then
-			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" drop "$rate" "$senders" "$cores" "$k"
-			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" resp "$rate" "$senders" "$cores" "$k"
-		else
-			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" resp "$rate" "$senders" "$cores" "$k"
-			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" drop "$rate" "$senders" "$cores" "$k"
-		fi
+		for m in $( ((k % 2)) && echo "${modes[@]}" || printf '%s\n' "${modes[@]}" | tac); do
+			thr_point "$profile" "$lab" "$wtag" "$ppm" "$exp" "$tool" "$m" "$rate" "$senders" "$cores" "$k"
+		done
 		if ((LAST_NOISY && retries < NOISE_RETRIES)); then
 			log "  noisy (other processes used the CPUs): scanning this pair again"
 			retries=$((retries + 1))
@@ -115,14 +117,16 @@ thr_pair() {
 }
 
 # bpf_stats during one real scan per program: run_time_ns / run_cnt.
+# (The reflector less XDP_DROP is the reply's rewrite; the responder less
+# the reflector is rescan's lookup and counting.)
 BPFSTATS_CSV="$DATA/bpf_stats.csv"
 thr_bpf_stats() {
 	local lab=$1 wtag=$2 mode p id r0 c0 r1 c1
 	[ -s "$BPFSTATS_CSV" ] || echo "world,mode,runs,run_time_ns,ns_per_run,cmd" >"$BPFSTATS_CSV"
 	BPF_STATS_WAS=${BPF_STATS_WAS:-$(sysctl -n kernel.bpf_stats_enabled)}
 	sysctl -qw kernel.bpf_stats_enabled=1
-	for mode in drop resp; do
-		if [ "$mode" = drop ]; then p="$PIN/side/rescan_drop"; else p="$PIN/resp-$lab"; fi
+	for mode in drop refl resp; do
+		p=$(prog_pin "$lab" "$mode")
 		lab_attach "$lab" "$mode"
 		read -r r0 c0 < <(bpftool -j prog show pinned "$p" | jq -r '"\(.run_time_ns // 0) \(.run_cnt // 0)"')
 		TZ=:/etc/localtime timeout 300 "$RESCAN" lab exec --name "$lab" -- zmap -p 80 -r 0 --cores "$SCAN_CPU" -c 2 \

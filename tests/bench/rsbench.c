@@ -23,6 +23,10 @@
  *   rsbench load [-j] WORLD
  *       time opening a world file and loading it into the kernel, and
  *       print the kernel memory (memlock) of every map
+ *   rsbench baselines [-s SEED] [-p PORT] PPM DIR
+ *       pin the programs the responder is compared with in real scans
+ *       (bpf/bench_baselines.bpf.c) as DIR/drop and DIR/reflect; the
+ *       reflector answers tcp/PORT for the hosts `gen -s SEED PPM` draws
  *
  * Why repeat = 1: BPF_PROG_TEST_RUN with repeat N runs the program N times
  * on the same buffer, so for a program that rewrites the probe in place
@@ -42,13 +46,15 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <linux/bpf.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "lab_side.skel.h"
+#include "bench_baselines.skel.h"
+#include "bench_rule.h"
 #include "loader.h"
 #include "rescan_abi.h"
 #include "responder.skel.h"
@@ -76,17 +82,6 @@ static double now(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* murmur3 finaliser: a bijection on 32 bits, good enough to pick sets. */
-static uint32_t mix32(uint32_t h)
-{
-	h ^= h >> 16;
-	h *= 0x85ebca6bu;
-	h ^= h >> 13;
-	h *= 0xc2b2ae35u;
-	h ^= h >> 16;
-	return h;
 }
 
 static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
@@ -188,19 +183,18 @@ static int gen_options(int argc, char **argv, uint32_t *seed, struct out *o)
 static int cmd_gen(int argc, char **argv)
 {
 	static struct out o;
-	uint32_t seed = 1, first, last, thr;
-	uint64_t ppm, a, n = 0;
+	uint32_t seed = 1, first, last;
+	uint64_t ppm, a, n = 0, bound;
 
 	if (gen_options(argc, argv, &seed, &o))
 		return 2;
 	if (argc - optind != 2 || parse_u64(argv[optind], &ppm) || ppm > 1000000 ||
 	    parse_cidr(argv[optind + 1], &first, &last))
 		die("usage: rsbench gen [-s SEED] [-F addr|csv] PPM CIDR");
-	thr = (uint32_t)(ppm * 4294967296ull / 1000000 > UINT32_MAX ? UINT32_MAX
-								     : ppm * 4294967296ull / 1000000);
+	bound = bench_rule_bound((uint32_t)ppm);
 	out_header(&o);
 	for (a = first; a <= last; a++) {
-		if (mix32((uint32_t)a ^ seed * 0x9e3779b9u) < thr || ppm == 1000000) {
+		if (bench_rule_has((uint32_t)a, seed, bound)) {
 			out_addr(&o, (uint32_t)a);
 			n++;
 		}
@@ -228,7 +222,7 @@ static int cmd_gen_inet(int argc, char **argv)
 		die("out of memory");
 	/* Density per /16: 30 % dark, the rest log-uniform in [1e-4, 0.3]. */
 	for (b = 0; b < RS_BLOCKS; b++) {
-		uint32_t h = mix32(b * 0x9e3779b9u ^ seed), h2 = mix32(h ^ 0x5bd1e995u);
+		uint32_t h = bench_mix32(b * 0x9e3779b9u ^ seed), h2 = bench_mix32(h ^ 0x5bd1e995u);
 
 		/* a /16 whose first address is special (synth's table) stays dark */
 		if (addr_is_reserved(b << 16) || h % 100 < 30)
@@ -251,7 +245,7 @@ static int cmd_gen_inet(int argc, char **argv)
 		for (lo = 0; lo < RS_BLOCK_ADDRS; lo++) {
 			uint32_t a = b << 16 | lo;
 
-			if (mix32(a ^ seed * 0x9e3779b9u) < thr || d >= 1) {
+			if (bench_mix32(a ^ seed * 0x9e3779b9u) < thr || d >= 1) {
 				if (n == cap)
 					die("generator overshot its estimate");
 				addrs[n++] = a;
@@ -460,7 +454,7 @@ static int cmd_xdpcost(int argc, char **argv)
 	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00),
 				     .isn_key = 1 };
 	struct responder_bpf *skel = NULL;
-	struct lab_side_bpf *side;
+	struct bench_baselines_bpf *base;
 	const struct world_service *ws;
 	struct world w;
 	struct rs_svc svc;
@@ -505,11 +499,11 @@ static int cmd_xdpcost(int argc, char **argv)
 	err = loader_load_responder(&w, &cfg, &skel);
 	if (err)
 		die("%s", rs_last_error());
-	side = lab_side_bpf__open_and_load();
-	if (!side)
-		die("cannot load lab_side: %s", strerror(errno));
+	base = bench_baselines_bpf__open_and_load();
+	if (!base)
+		die("cannot load the baselines: %s", strerror(errno));
 	fd[T_HIT] = fd[T_MISS] = fd[T_NONPROBE] = bpf_program__fd(skel->progs.rescan_responder);
-	fd[T_EMPTY] = bpf_program__fd(side->progs.rescan_drop);
+	fd[T_EMPTY] = bpf_program__fd(base->progs.rescan_drop);
 
 	for (m = 0; m < NR_TEMP; m++)
 		for (t = 0; t < NR_T; t++) {
@@ -600,7 +594,7 @@ static int cmd_xdpcost(int argc, char **argv)
 	}
 	if (json)
 		printf("}}\n");
-	lab_side_bpf__destroy(side);
+	bench_baselines_bpf__destroy(base);
 	loader_free_responder(skel);
 	world_free(&w);
 	return 0;
@@ -758,10 +752,58 @@ static int cmd_load(int argc, char **argv)
 	return 0;
 }
 
+/* ---- baselines -------------------------------------------------------------- */
+
+/*
+ * Load the baseline programs (bpf/bench_baselines.bpf.c) for a world drawn
+ * by `rsbench gen -s SEED PPM` on tcp/PORT and pin them as DIR/drop and
+ * DIR/reflect, for bpftool to attach in place of the responder.
+ */
+static int cmd_baselines(int argc, char **argv)
+{
+	struct bench_baselines_bpf *base;
+	uint32_t seed = 1;
+	uint64_t ppm, port = 80;
+	char path[4096];
+	int c, err;
+
+	static const char usage[] = "usage: rsbench baselines [-s SEED] [-p PORT] PPM DIR";
+
+	while ((c = getopt(argc, argv, "s:p:")) != -1) {
+		if (c == 's')
+			seed = (uint32_t)strtoul(optarg, NULL, 0);
+		else if (c != 'p' || parse_u64(optarg, &port) || !port || port > 65535)
+			die("%s", usage);
+	}
+	if (argc - optind != 2 || parse_u64(argv[optind], &ppm) || ppm > 1000000)
+		die("%s", usage);
+	base = bench_baselines_bpf__open();
+	if (!base)
+		die("cannot open the baselines: %s", strerror(errno));
+	base->rodata->rule_bound = bench_rule_bound((uint32_t)ppm);
+	base->rodata->rule_seed = seed;
+	base->rodata->reflect_port = (uint32_t)port;
+	base->rodata->isn_key = 0x5eed;	/* any: scanners check only the ack */
+	if (bench_baselines_bpf__load(base))
+		die("cannot load the baselines: %s", strerror(errno));
+	if (mkdir(argv[optind + 1], 0700) && errno != EEXIST)
+		die("%s: %s", argv[optind + 1], strerror(errno));
+	snprintf(path, sizeof(path), "%s/drop", argv[optind + 1]);
+	err = bpf_program__pin(base->progs.rescan_drop, path);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/reflect", argv[optind + 1]);
+		err = bpf_program__pin(base->progs.rescan_reflect, path);
+	}
+	if (err)
+		die("cannot pin %s: %s", path, strerror(-err));
+	bench_baselines_bpf__destroy(base);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
-		die("usage: rsbench gen|gen-inet|xdpcost|memlat|load ...");
+		die("usage: rsbench gen|gen-inet|xdpcost|memlat|load|baselines ...");
 	libbpf_set_print(NULL);
 	optind = 2;
 	if (!strcmp(argv[1], "gen"))
@@ -774,5 +816,7 @@ int main(int argc, char **argv)
 		return cmd_memlat(argc, argv);
 	if (!strcmp(argv[1], "load"))
 		return cmd_load(argc, argv);
+	if (!strcmp(argv[1], "baselines"))
+		return cmd_baselines(argc, argv);
 	die("unknown command '%s'", argv[1]);
 }

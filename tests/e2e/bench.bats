@@ -5,8 +5,9 @@
 # a minute): it runs to the end, leaves nothing behind, and what it reports
 # is what it measured. The suite checks the bench's bookkeeping, never its
 # timings: the ground truth it scans against is the generated hosts of the
-# range, every responder scan was answered host for host, and the report's
-# ratios and losses are recomputed here from the raw rows with awk.
+# range, every responder scan was answered host for host, the reflector
+# baseline answered the same hosts, and the report's ratios and losses are
+# recomputed here from the raw rows with awk.
 
 load lab_helper
 
@@ -66,7 +67,7 @@ used_rows() {
 @test "bench: every scan covered the range; the responder answered each expected host once and only those" {
 	local rows
 	rows=$(used_rows | wc -l)
-	[ "$rows" -ge 10 ]	# 2 worlds x 2 pairs, and 2 scans with ZMap's own placement
+	[ "$rows" -ge 14 ]	# 2 worlds x 2 x (drop, refl, resp), 2 with ZMap's own placement
 	# columns: 5 mode, 10 exit, 11 sent, 13 expected, 14 received, 15 false_pos,
 	# 16 lost, 19 tx_synack, 20 rx_synack
 	awk -F, -v size="$SIZE" 'NR > 1 {
@@ -79,7 +80,15 @@ used_rows() {
 			if ($20 != $19) { print what ": lab0 delivered " $20 " of " $19; bad = 1 }
 			if ($16 != $13 - $14 || $14 > $13) { print what ": lost " $16 " but " $14 " of " $13 " received"; bad = 1 }
 			if ($16 > $13 / 100) { print what ": lost " $16 " of " $13; bad = 1 }
-		} else if ($19 != 0 || $14 != 0) { print what ": the XDP_DROP baseline answered"; bad = 1 }
+		} else if ($5 == "refl") {
+			# the reflector decides by the generator'"'"'s rule, not by the
+			# world: it must answer exactly the world'"'"'s hosts all the same
+			if ($20 != $13) { print what ": the reflector'"'"'s replies reaching lab0: " $20 " for " $13 " hosts"; bad = 1 }
+			if ($19 != 0) { print what ": the responder answered while the reflector was attached"; bad = 1 }
+			if ($16 != $13 - $14 || $14 > $13) { print what ": lost " $16 " but " $14 " of " $13 " received"; bad = 1 }
+			if ($16 > $13 / 100) { print what ": lost " $16 " of " $13; bad = 1 }
+		} else if ($5 != "drop") { print what ": unknown mode " $5; bad = 1
+		} else if ($19 != 0 || $20 != 0 || $14 != 0) { print what ": the XDP_DROP baseline answered"; bad = 1 }
 	} END { exit bad }' "$OUT/data/throughput.csv"
 }
 
@@ -93,7 +102,7 @@ used_rows() {
 				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
 				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
 			$1 == p && $2 == w && $4 == "zmap" && $6 == 0 && $7 == 1 && $8 == c {
-				if ($5 == "drop") d[++nd] = $12; else { r[++nr] = $12; l += $16; e += $13 } }
+				if ($5 == "drop") d[++nd] = $12; else if ($5 == "resp") { r[++nr] = $12; l += $16; e += $13 } }
 			END { printf "%s %.1e\n", nd ? sprintf("%.3f", med(r, nr) / med(d, nd)) : "-", l / e }')
 		line=$(grep -E "^\| $prof \| $w \| zmap \| none \| 1(, ZMap's default pinning)? \|" "$OUT/RESULTS.md" |
 			if [ "$cores" = default ]; then grep "default pinning"; else grep -v "default pinning"; fi)
@@ -104,6 +113,28 @@ used_rows() {
 		n=$((n + 1))
 	done < <(used_rows | awk -F, '$6 == 0 && $7 == 1 { print $1, $2, $8 }' | sort -u)
 	[ "$n" -eq 3 ]
+}
+
+@test "bench: the split of the gap (reflector) is the raw rows' (recomputed here)" {
+	local w fd rf line n=0
+	for w in w1.4 w14; do
+		read -r fd rf < <(used_rows | awk -F, -v w="$w" '
+			function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+			$1 == "tuned" && $2 == w && $4 == "zmap" && $6 == 0 && $7 == 1 && $8 != "default" {
+				if ($5 == "drop") d[++nd] = $12; else if ($5 == "refl") f[++nf] = $12; else r[++nr] = $12 }
+			END { if (nd && nf && nr) printf "%.3f %.3f\n", med(f, nf) / med(d, nd), med(r, nr) / med(f, nf) }')
+		[ -n "$fd" ] || { echo "$w: no reflector scans"; false; }
+		line=$(grep -E "^\| $w \| 1 \| " "$OUT/RESULTS.md")
+		[ "$(awk -F' [|] ' '{ print $6 }' <<<"$line")" = "$fd" ] &&
+			[ "$(awk -F' [|] ' '{ split($7, a, " "); print a[1] }' <<<"$line")" = "$rf" ] ||
+			{ echo "$w: report says '$line', rows give $fd and $rf"; false; }
+		grep -q "^| send rate responder ÷ XDP_DROP, $([ "$w" = w1.4 ] && echo 1.4 || echo 14) % world.*reflector, no world, ÷ XDP_DROP) $fd, rescan's lookup (responder ÷ reflector) $rf)" \
+			"$OUT/RESULTS.md" || { echo "$w: the summary does not give the split"; false; }
+		n=$((n + 1))
+	done
+	[ "$n" -eq 2 ]
 }
 
 @test "bench: per-probe cost and build rows are complete and add up" {
