@@ -27,6 +27,8 @@
 #   BENCH_PHASES="..."     any of: throughput xdpcost build (default all)
 #   BENCH_RANGE=CIDR       the range every scan covers (default 64.0.0.0/10;
 #                          a /8 to a /16; tests/e2e/bench.bats uses a /14)
+#   BENCH_IL_WINDOW=0.4    seconds between program swaps in the scans that
+#                          compare the programs inside one scan
 #   BENCH_SCAN_CPU=0       the CPU ZMap runs on (all its threads: --cores)
 #   BENCH_NET_CPU=1        the CPU the internet side's NAPI thread runs on
 #   BENCH_WORK=DIR         cache for generated datasets (default
@@ -90,6 +92,7 @@ GIT_DESC=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
 	echo "scan_size=$SCAN_SIZE"
 	echo "scan_cpu=$SCAN_CPU"
 	echo "net_cpu=$NET_CPU"
+	echo "il_window=$IL_WINDOW"
 	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$DATA/env.txt"
 
@@ -113,7 +116,7 @@ for w in $WORLDS; do make_world "$w"; done
 # ---- phase 1: throughput and loss -------------------------------------------
 if [[ " $PHASES " == *" throughput "* ]]; then
 	log "phase 1: throughput and loss ($REPS repetitions per point)"
-	rm -f "$THR_CSV" "$BPFSTATS_CSV" "$DATA/lost_and_extra.txt"
+	rm -f "$THR_CSV" "$BPFSTATS_CSV" "$IL_CSV" "$DATA/lost_and_extra.txt"
 	thr_init
 	RATES="250000 500000 1000000 0"
 	[ -n "$QUICK" ] && RATES=0
@@ -132,8 +135,10 @@ if [[ " $PHASES " == *" throughput "* ]]; then
 		for rate in $RATES; do
 			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap "$rate" 1 "$SCAN_CPU"
 		done
+		for ((r = 1; r <= REPS; r++)); do thr_interleaved "$lab" "$w" "${PPM[$w]}" 1 "$r"; done
 		if [ -z "$QUICK" ]; then
 			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap 0 2 "$SCAN_CPU"
+			for ((r = 1; r <= REPS; r++)); do thr_interleaved "$lab" "$w" "${PPM[$w]}" 2 "$r"; done
 			thr_bpf_stats "$lab" "$w"
 		fi
 		if [ "$w" = w1.4 ]; then

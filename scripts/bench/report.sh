@@ -44,6 +44,18 @@ point_ratio() {
 	read -r _ r _ <<<"$(stats "$(thr_rows "$f && \$5==\"${7:-resp}\"" 12)")"
 	awk -v a="$r" -v b="$d" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }'
 }
+# il_ratios WORLD SENDERS NUM DEN -> the ratio NUM/DEN of every complete
+# cycle of data/interleaved.csv (a cycle: one window of each program)
+il_ratios() {
+	awk -F, -v w="$1" -v T="$2" -v a="$3" -v b="$4" 'NR > 1 && $1 == w && $3 == T { r[$4 "," $5 "," $6] = $10; c[$4 "," $5] = 1 }
+		END { for (k in c) if ((k "," a) in r && (k "," b) in r && r[k "," b] > 0) printf "%.3f ", r[k "," a] / r[k "," b] }' \
+		"$DATA/interleaved.csv"
+}
+# quartiles "v1 v2 ..." -> "p25 median p75 count"
+quartiles() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{ v[NR] = $1 } END {
+	if (!NR) { print "- - - 0"; exit } m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+	printf "%s %.3f %s %d\n", v[int((NR - 1) * .25) + 1], m, v[int((NR - 1) * .75) + 1], NR }'; }
+
 build_med() {	# build_med NAME COLUMN -> median over repetitions
 	local v
 	read -r _ v _ <<<"$(stats "$(awk -F, -v k="$1" -v c="$2" 'NR > 1 && $1 == k { printf "%s ", $c }' "$DATA/build.csv")")"
@@ -74,7 +86,13 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 			split=""
 			[ "$fd" = - ] || split="; of it, replies (reflector, no world, ÷ XDP_DROP) $fd, rescan's lookup (responder ÷ reflector) $rf"
 			t=$([ "$w" = w1.4 ] && echo 0.97 || echo 0.90)
-			echo "| send rate responder ÷ XDP_DROP, $([ "$w" = w1.4 ] && echo 1.4 || echo 14) % world, unlimited, 1 thread | $([ "$w" = w1.4 ] && echo '0.82 (VM), 0.975 (server)' || echo –) | $([ "$w" = w1.4 ] && echo '≈0.95 (1.6 % world)' || echo '≈0.80') | ≥ $t | $r (lab as \`rescan lab up\` leaves it: $rd$split) | $(awk -v r="$r" -v t="$t" 'BEGIN { print (r + 0 >= t) ? "yes" : "no" }') |"
+			il="" ilmet=""
+			if [ -s "$DATA/interleaved.csv" ]; then
+				read -r q1 m q3 _ <<<"$(quartiles "$(il_ratios "$w" 1 resp drop)")"
+				il="; inside one scan $m ($q1–$q3)"
+				ilmet=", inside one scan: $(awk -v r="$m" -v t="$t" 'BEGIN { print (r != "-" && r + 0 >= t) ? "yes" : "no" }')"
+			fi
+			echo "| send rate responder ÷ XDP_DROP, $([ "$w" = w1.4 ] && echo 1.4 || echo 14) % world, unlimited, 1 thread | $([ "$w" = w1.4 ] && echo '0.82 (VM), 0.975 (server)' || echo –) | $([ "$w" = w1.4 ] && echo '≈0.95 (1.6 % world)' || echo '≈0.80') | ≥ $t | whole scans $r (lab as \`rescan lab up\` leaves it: $rd$split)$il | whole scans: $(awk -v r="$r" -v t="$t" 'BEGIN { print (r + 0 >= t) ? "yes" : "no" }')$ilmet |"
 		done
 		# per point: lost / expected summed over its scans
 		worst=$(awk -F, 'NR > 1 && $4 == "zmap" && $5 == "resp" && $8 != "default" { k = $1 $2 $6 $7; l[k] += $16; e[k] += $13 }
@@ -164,6 +182,23 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 				read -r pmin _ pmax <<<"$(stats "$pr")"
 				lf=$(awk -F, "NR > 1 && $f && \$5 == \"refl\" { l += \$16; fp += \$15 } END { printf \"%d / %d\", l, fp }" "$THR")
 				echo "| $w | $thr | $(kpps "$dmed") | $(kpps "$fmin") / $(kpps "$fmed") / $(kpps "$fmax") | $(kpps "$rmed") | $(point_ratio "$prof" "$w" "$tool" "$rate" "$thr" "$cores" refl drop) | $(point_ratio "$prof" "$w" "$tool" "$rate" "$thr" "$cores" resp refl) ($pmin–$pmax) | $lf |"
+			done
+			echo
+		fi
+		if [ -s "$DATA/interleaved.csv" ]; then
+			echo "### The same ratios inside one scan (tuned lab, unlimited)"
+			echo
+			echo "While ZMap scans the range, the program on inet0 is swapped about every $(env_get il_window) s (drop, reflector, responder, then the other way round: a *cycle* is one window of each), and ZMap's send rate is read per window from lab0's transmit counter less the RSTs its kernel sent, leaving out each window's first 50 ms."
+			echo "Whatever slows this shared machine for a second or more slows the three programs of a cycle alike, which whole scans one after the other cannot promise. Figures: median (p25–p75) over the cycles of $(env_get reps) scans; raw windows in \`data/interleaved.csv\`."
+			echo
+			echo "| world | threads | cycles | responder ÷ XDP_DROP | reflector ÷ XDP_DROP (what replies cost) | responder ÷ reflector (what rescan's lookup costs) |"
+			echo "|---|---|---|---|---|---|"
+			awk -F, 'NR > 1 { k = $1 "," $3; if (!(k in seen)) { seen[k] = 1; print k } }' "$DATA/interleaved.csv" |
+			while IFS=, read -r w thr; do
+				read -r q1 m q3 n <<<"$(quartiles "$(il_ratios "$w" "$thr" resp drop)")"
+				read -r f1 fm f3 _ <<<"$(quartiles "$(il_ratios "$w" "$thr" refl drop)")"
+				read -r g1 gm g3 _ <<<"$(quartiles "$(il_ratios "$w" "$thr" resp refl)")"
+				echo "| $w | $thr | $n | **$m** ($q1–$q3) | $fm ($f1–$f3) | $gm ($g1–$g3) |"
 			done
 			echo
 		fi

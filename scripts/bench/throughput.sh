@@ -136,3 +136,64 @@ thr_bpf_stats() {
 	done
 	sysctl -qw kernel.bpf_stats_enabled="$BPF_STATS_WAS"
 }
+
+# The same ratios measured inside one scan: while ZMap scans, the program on
+# inet0 is swapped every IL_WINDOW seconds in the order drop refl resp,
+# resp refl drop, ... (a "cycle" is one of each), and ZMap's send rate is
+# read per window from lab0's transmit counter less the RSTs the scanner's
+# kernel sent (one per SYN-ACK). Whatever slows the machine for seconds
+# slows all three programs of a cycle alike, which whole scans one after
+# the other cannot promise on a shared VM. The first IL_GUARD seconds of
+# each window are left out (the veth ring and the qdisc drain then).
+IL_CSV="$DATA/interleaved.csv"
+IL_WINDOW=${BENCH_IL_WINDOW:-0.4}
+IL_GUARD=0.05
+thr_interleaved() {	# thr_interleaved LAB WTAG PPM SENDERS SCAN
+	local lab=$1 wtag=$2 ppm=$3 senders=$4 scan=$5 d="$SCRATCH/il" zpid poller c=0 m s
+	[ -s "$IL_CSV" ] || echo "world,hit_ppm,senders,scan,cycle,mode,t_start,t_end,probes,pps,cmd" >"$IL_CSV"
+	rm -rf "$d"; mkdir -p "$d"; chmod 1777 "$d"
+	lab_attach "$lab" drop
+	# Counters every 10 ms (no fork per sample: read -t on a silent pipe
+	# waits), on the NAPI's CPU, away from ZMap's.
+	taskset -c "$NET_CPU" ip netns exec "$lab-scan" bash -c 'exec {s}<> <(:)
+		while :; do read -r n </sys/class/net/lab0/statistics/tx_packets
+			while read -r k a b c e f g h i j l o p q r x; do
+				[ "$k" = Tcp: ] && [ "$a" != RtoAlgorithm ] && rst=$r; done </proc/net/snmp
+			echo "$EPOCHREALTIME $n $rst"; read -rt 0.01 -u $s; done' >"$d/poll" 2>/dev/null &
+	poller=$!
+	TZ=:/etc/localtime timeout 300 "$RESCAN" lab exec --name "$lab" -- zmap -p 80 -r 0 -T "$senders" --cores "$SCAN_CPU" -c 2 \
+		-b "$SCRATCH/blocklist" -o "$d/out.csv" "$SCAN_RANGE" >"$d/log" 2>&1 &
+	zpid=$!
+	(	# the swapping, on the NAPI's CPU too, with the programs' ids at hand
+		local -A id
+		taskset -pc "$NET_CPU" "$BASHPID" >/dev/null
+		for m in drop refl resp; do id[$m]=$(prog_id "$(prog_pin "$lab" "$m")"); done
+		exec {s}<> <(:)
+		while kill -0 "$zpid" 2>/dev/null; do
+			c=$((c + 1))
+			for m in $( ((c % 2)) && echo drop refl resp || echo resp refl drop); do
+				ip netns exec "$lab-inet" bpftool net attach xdpdrv id "${id[$m]}" dev inet0 overwrite ||
+					die "cannot attach $m to $lab"
+				echo "$EPOCHREALTIME $c $m"
+				read -rt "$IL_WINDOW" -u $s || true
+			done
+		done
+	) >"$d/swaps"
+	wait "$zpid" || log "  interleaved scan of $wtag exited $?"
+	kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
+	# Probes by time = tx - RSTs, interpolated at each window's edges; only
+	# windows inside the time ZMap was sending count (from its first 100
+	# probes to 100 before its last: ARP adds a frame now and then).
+	awk -v g="$IL_GUARD" -v w="$wtag" -v ppm="$ppm" -v T="$senders" -v scan="$scan" \
+		-v cmd="zmap -p 80 -r 0 -T $senders --cores $SCAN_CPU -c 2 $SCAN_RANGE, program swapped every $IL_WINDOW s" '
+		function at(x,   i) { for (i = 2; i <= n; i++) if (t[i] >= x) return p[i - 1] + (p[i] - p[i - 1]) * (x - t[i - 1]) / (t[i] - t[i - 1]); return -1 }
+		FNR == NR { if (NF == 3 && $3 != "") { n++; t[n] = $1; p[n] = $2 - $3 } next }
+		{ s[++k] = $1; cy[k] = $2; mo[k] = $3 }
+		END { for (i = 1; i <= n; i++) { if (!first && p[i] >= p[1] + 100) first = t[i]; if (p[i] <= p[n] - 100) last = t[i] }
+			for (i = 1; i < k; i++) { a = sprintf("%.3f", s[i] + g) + 0; b = sprintf("%.3f", s[i + 1]) + 0
+			if (a < first + g || b > last || b <= a) continue
+			pa = at(a); pb = at(b); if (pa < 0 || pb < 0) continue
+			printf "%s,%s,%s,%s,%d,%s,%.3f,%.3f,%d,%.0f,\"%s\"\n", w, ppm, T, scan, cy[i], mo[i], a, b, pb - pa, (pb - pa) / (b - a), cmd } }' \
+		"$d/poll" "$d/swaps" >>"$IL_CSV"
+	log "  interleaved $wtag T=$senders scan $scan: $(awk -F, -v w="$wtag" -v s="$scan" -v T="$senders" '$1 == w && $3 == T && $4 == s' "$IL_CSV" | wc -l) windows"
+}
