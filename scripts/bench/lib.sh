@@ -65,10 +65,25 @@ prog_pin() {
 
 # lab_attach NAME drop|refl|resp: swap the program on inet0, the scanner-side
 # pass program on lab0 stays as it is, so every run sees the same veth.
-lab_attach() {
-	local name=$1 mode=$2
-	ip netns exec "$name-inet" bpftool net attach xdpdrv id "$(prog_id "$(prog_pin "$name" "$mode")")" dev inet0 overwrite ||
-		die "cannot attach $mode to $name"
+lab_attach() { lab_attach_id "$1" "$(prog_id "$(prog_pin "$1" "$2")")" "$2"; }
+
+# lab_attach_id NAME ID WHAT: the same, by program id (swapping often).
+lab_attach_id() {
+	ip netns exec "$1-inet" bpftool net attach xdpdrv id "$2" dev inet0 overwrite ||
+		die "cannot attach $3 to $1"
+}
+
+# lab0_poll NAME SECONDS: print "time tx_packets RSTs-sent" of the scanner
+# side every SECONDS until killed: lab0's transmit counter and the scanner
+# kernel's Tcp OutRsts (one per SYN-ACK it gets). It runs on NET_CPU, away
+# from the scanner's, and sleeps without forking (read -t on a silent pipe).
+# Run it with & : it execs, so $! is the poller itself, for kill.
+lab0_poll() {
+	exec taskset -c "$NET_CPU" ip netns exec "$1-scan" bash -c 'exec {s}<> <(:)
+		while :; do read -r n </sys/class/net/lab0/statistics/tx_packets
+			while read -r k a b c e f g h i j l o p q r x; do
+				[ "$k" = Tcp: ] && [ "$a" != RtoAlgorithm ] && rst=$r; done </proc/net/snmp
+			echo "$EPOCHREALTIME $n $rst"; read -rt "$0" -u $s; done' "$2" 2>/dev/null
 }
 
 # lab_tune NAME: the "tuned" profile. The internet side's NAPI runs as a

@@ -35,14 +35,34 @@ thr_rows() {	# thr_rows FILTER-AWK-EXPR COLUMN -> values, one line
 	awk -F, -v OFS=, "NR > 1 && ($1) { printf \"%s \", \$$2 }" "$THR"
 }
 
+# A throughput point is (profile, world, tool, rate, threads, cores).
+# point_keys [MODE] -> one "prof,world,tool,rate,threads,cores" line per
+# point (that has scans of MODE), in the order of the CSV
+point_keys() {
+	awk -F, -v m="${1:-}" 'NR > 1 && (m == "" || $5 == m) { k = $1 "," $2 "," $4 "," $6 "," $7 "," $8
+		if (!(k in seen)) { seen[k] = 1; print k } }' "$THR"
+}
+# point_filter PROF WORLD TOOL RATE THREADS CORES -> awk condition for its rows
+point_filter() {
+	echo "\$1==\"$1\" && \$2==\"$2\" && \$4==\"$3\" && \$6==\"$4\" && \$7==\"$5\" && \$8==\"$6\""
+}
+mode_stats() { stats "$(thr_rows "$1 && \$5==\"$2\"" 12)"; }	# mode_stats FILTER MODE -> send rate min med max
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }'; }
+# paired FILTER NUM DEN -> "(min–max)" of NUM / DEN repetition by repetition
+paired() {
+	local lo hi
+	read -r lo _ hi <<<"$(stats "$(awk -F, "NR > 1 && $1 { if (\$5 == \"$3\") d[\$9] = \$12; else if (\$5 == \"$2\") r[\$9] = \$12 }
+		END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$THR")")"
+	[ "$lo" = - ] || echo "($lo–$hi)"
+}
 # point_ratio PROFILE WORLD TOOL RATE THREADS CORES [NUM DEN] -> median send
 # rate of mode NUM / that of mode DEN (default: resp / drop), "-" if missing
 point_ratio() {
-	local f="\$1==\"$1\" && \$2==\"$2\" && \$4==\"$3\" && \$6==\"$4\" && \$7==\"$5\" && \$8==\"$6\""
-	local d r
-	read -r _ d _ <<<"$(stats "$(thr_rows "$f && \$5==\"${8:-drop}\"" 12)")"
-	read -r _ r _ <<<"$(stats "$(thr_rows "$f && \$5==\"${7:-resp}\"" 12)")"
-	awk -v a="$r" -v b="$d" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }'
+	local f d r
+	f=$(point_filter "$@")
+	read -r _ d _ <<<"$(mode_stats "$f" "${8:-drop}")"
+	read -r _ r _ <<<"$(mode_stats "$f" "${7:-resp}")"
+	ratio "$r" "$d"
 }
 # il_ratios WORLD SENDERS NUM DEN -> the ratio NUM/DEN of every complete
 # cycle of data/interleaved.csv (a cycle: one window of each program)
@@ -134,17 +154,13 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		echo
 		echo "| profile | world | tool | rate limit | threads | XDP_DROP pps min/med/max | responder pps min/med/max | ratio | expected | lost (max) | loss | FP | pcap drops | notes |"
 		echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
-		awk -F, 'NR > 1 { k = $1 "," $2 "," $4 "," $6 "," $7 "," $8; if (!(k in seen)) { seen[k] = 1; print k } }' "$THR" |
+		point_keys |
 		while IFS=, read -r prof w tool rate thr cores; do
-			f="\$1==\"$prof\" && \$2==\"$w\" && \$4==\"$tool\" && \$6==\"$rate\" && \$7==\"$thr\" && \$8==\"$cores\""
-			read -r dmin dmed dmax <<<"$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")"
-			read -r rmin rmed rmax <<<"$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")"
-			ratio=$(awk -v a="$rmed" -v b="$dmed" 'BEGIN { if (a == "-" || b == "-" || !b) print "-"; else printf "%.3f", a / b }')
-			# paired ratios rep by rep
-			pr=$(awk -F, -v OFS=, "NR > 1 && $f { if (\$5 == \"drop\") d[\$9] = \$12; else if (\$5 == \"resp\") r[\$9] = \$12 }
-				END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$THR")
-			read -r pmin _ pmax <<<"$(stats "$pr")"
-			[ "$pmin" != - ] && ratio="$ratio ($pmin–$pmax)"
+			f=$(point_filter "$prof" "$w" "$tool" "$rate" "$thr" "$cores")
+			read -r dmin dmed dmax <<<"$(mode_stats "$f" drop)"
+			read -r rmin rmed rmax <<<"$(mode_stats "$f" resp)"
+			ratio="$(ratio "$rmed" "$dmed") $(paired "$f" resp drop)"
+			ratio=${ratio% }
 			exp=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { print \$13; exit }" "$THR")
 			lost=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { if (\$16 > m) m = \$16 } END { print m + 0 }" "$THR")
 			loss=$(awk -F, "NR > 1 && $f && \$5 == \"resp\" { l += \$16; e += \$13 } END { if (e) printf \"%.1e\", l / e; else print \"-\" }" "$THR")
@@ -171,17 +187,14 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 			echo
 			echo "| world | threads | XDP_DROP pps (median) | reflector pps min/med/max | responder pps (median) | reflector ÷ XDP_DROP | responder ÷ reflector (pairs) | reflector lost / FP |"
 			echo "|---|---|---|---|---|---|---|---|"
-			awk -F, 'NR > 1 && $5 == "refl" { k = $1 "," $2 "," $4 "," $6 "," $7 "," $8; if (!(k in seen)) { seen[k] = 1; print k } }' "$THR" |
+			point_keys refl |
 			while IFS=, read -r prof w tool rate thr cores; do
-				f="\$1==\"$prof\" && \$2==\"$w\" && \$4==\"$tool\" && \$6==\"$rate\" && \$7==\"$thr\" && \$8==\"$cores\""
-				read -r _ dmed _ <<<"$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")"
-				read -r fmin fmed fmax <<<"$(stats "$(thr_rows "$f && \$5==\"refl\"" 12)")"
-				read -r _ rmed _ <<<"$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")"
-				pr=$(awk -F, "NR > 1 && $f { if (\$5 == \"refl\") d[\$9] = \$12; else if (\$5 == \"resp\") r[\$9] = \$12 }
-					END { for (k in r) if (k in d && d[k] > 0) printf \"%.3f \", r[k] / d[k] }" "$THR")
-				read -r pmin _ pmax <<<"$(stats "$pr")"
+				f=$(point_filter "$prof" "$w" "$tool" "$rate" "$thr" "$cores")
+				read -r _ dmed _ <<<"$(mode_stats "$f" drop)"
+				read -r fmin fmed fmax <<<"$(mode_stats "$f" refl)"
+				read -r _ rmed _ <<<"$(mode_stats "$f" resp)"
 				lf=$(awk -F, "NR > 1 && $f && \$5 == \"refl\" { l += \$16; fp += \$15 } END { printf \"%d / %d\", l, fp }" "$THR")
-				echo "| $w | $thr | $(kpps "$dmed") | $(kpps "$fmin") / $(kpps "$fmed") / $(kpps "$fmax") | $(kpps "$rmed") | $(point_ratio "$prof" "$w" "$tool" "$rate" "$thr" "$cores" refl drop) | $(point_ratio "$prof" "$w" "$tool" "$rate" "$thr" "$cores" resp refl) ($pmin–$pmax) | $lf |"
+				echo "| $w | $thr | $(kpps "$dmed") | $(kpps "$fmin") / $(kpps "$fmed") / $(kpps "$fmax") | $(kpps "$rmed") | $(ratio "$fmed" "$dmed") | $(ratio "$rmed" "$fmed") $(paired "$f" resp refl) | $lf |"
 			done
 			echo
 		fi
@@ -278,8 +291,8 @@ if [ -s "$DATA/throughput.csv" ]; then
 		echo "# world $w" >>"$plotdat"
 		for rate in 250000 500000 1000000 0; do
 			f="\$1==\"tuned\" && \$2==\"$w\" && \$4==\"zmap\" && \$6==\"$rate\" && \$7==\"1\" && \$8!=\"default\""
-			d=$(stats "$(thr_rows "$f && \$5==\"drop\"" 12)")
-			r=$(stats "$(thr_rows "$f && \$5==\"resp\"" 12)")
+			d=$(mode_stats "$f" drop)
+			r=$(mode_stats "$f" resp)
 			[ "$d" = "- - -" ] && continue
 			echo "\"$([ "$rate" = 0 ] && echo unlimited || echo "$((rate / 1000))k")\" $d $r" >>"$plotdat"
 		done

@@ -35,8 +35,7 @@ thr_point() {
 	u0=$(cpu_user_ticks); t0=$EPOCHREALTIME
 	if [ "$tool" = masscan ]; then
 		# masscan has no machine-readable rate: time lab0's transmit counter.
-		ip netns exec "$lab-scan" bash -c 'while :; do read -r n </sys/class/net/lab0/statistics/tx_packets;
-			echo "$EPOCHREALTIME $n"; sleep 0.02; done' >"$d/poll" 2>/dev/null &
+		lab0_poll "$lab" 0.02 >"$d/poll" &
 		local poller=$!
 		# masscan 1.3.2's receive thread can miss the end of --wait and
 		# never return (seen in both lab profiles); SIGINT makes it write
@@ -153,13 +152,7 @@ thr_interleaved() {	# thr_interleaved LAB WTAG PPM SENDERS SCAN
 	[ -s "$IL_CSV" ] || echo "world,hit_ppm,senders,scan,cycle,mode,t_start,t_end,probes,pps,cmd" >"$IL_CSV"
 	rm -rf "$d"; mkdir -p "$d"; chmod 1777 "$d"
 	lab_attach "$lab" drop
-	# Counters every 10 ms (no fork per sample: read -t on a silent pipe
-	# waits), on the NAPI's CPU, away from ZMap's.
-	taskset -c "$NET_CPU" ip netns exec "$lab-scan" bash -c 'exec {s}<> <(:)
-		while :; do read -r n </sys/class/net/lab0/statistics/tx_packets
-			while read -r k a b c e f g h i j l o p q r x; do
-				[ "$k" = Tcp: ] && [ "$a" != RtoAlgorithm ] && rst=$r; done </proc/net/snmp
-			echo "$EPOCHREALTIME $n $rst"; read -rt 0.01 -u $s; done' >"$d/poll" 2>/dev/null &
+	lab0_poll "$lab" 0.01 >"$d/poll" &
 	poller=$!
 	TZ=:/etc/localtime timeout 300 "$RESCAN" lab exec --name "$lab" -- zmap -p 80 -r 0 -T "$senders" --cores "$SCAN_CPU" -c 2 \
 		-b "$SCRATCH/blocklist" -o "$d/out.csv" "$SCAN_RANGE" >"$d/log" 2>&1 &
@@ -172,8 +165,7 @@ thr_interleaved() {	# thr_interleaved LAB WTAG PPM SENDERS SCAN
 		while kill -0 "$zpid" 2>/dev/null; do
 			c=$((c + 1))
 			for m in $( ((c % 2)) && echo drop refl resp || echo resp refl drop); do
-				ip netns exec "$lab-inet" bpftool net attach xdpdrv id "${id[$m]}" dev inet0 overwrite ||
-					die "cannot attach $m to $lab"
+				lab_attach_id "$lab" "${id[$m]}" "$m"
 				echo "$EPOCHREALTIME $c $m"
 				read -rt "$IL_WINDOW" -u $s || true
 			done
