@@ -74,7 +74,8 @@ $(OUTPUT)/tests/test_dataset_tsan: tests/unit/test_dataset.c tests/unit/check.h 
 
 # The benchmark driver (datasets, per-probe cost, world load); see scripts/bench.sh.
 # Its baseline programs are not part of rescan: their skeleton is rsbench's.
-$(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) $(OUTPUT)/bench_baselines.skel.h | $(OUTPUT)
+$(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) $(OUTPUT)/bench_baselines.skel.h \
+		$(OUTPUT)/bench_batch.skel.h | $(OUTPUT)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 test-build: rescan $(UNIT_TESTS) $(OUTPUT)/tests/test_dataset_tsan $(BPF_TESTS)

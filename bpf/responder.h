@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The responder's per-packet path, one inline function: rescan_respond().
+ * responder.bpf.c is this function attached to the internet side of a
+ * lab; the bench's harness (bench_batch.bpf.c) runs the very
+ * same code back to back on a list of probes to time it. The maps and
+ * settings it needs come with it, so both objects have the same layout
+ * and the harness can take over a loaded responder's maps.
+ */
+#ifndef RESCAN_RESPONDER_H
+#define RESCAN_RESPONDER_H
+
+#include <linux/bpf.h>
+#include <linux/in.h>
+#include <bpf/bpf_helpers.h>
+
+#include "rescan_abi.h"
+#include "parse.h"
+#include "world_lookup.h"
+#include "probe_tcp_syn.h"
+#include "probe_icmp_echo.h"
+
+/* Set by the loader before the program is loaded. */
+const volatile __u32 lab_net = 0;	/* lab network, network byte order */
+const volatile __u32 lab_mask = 0;	/* its netmask; 0 disables the check */
+const volatile __u32 isn_key = 0;	/* keys our TCP initial sequence numbers */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_NR_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_SOURCES * RS_NR_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} source_counters SEC(".maps");
+
+static __always_inline int classify(struct pkt *p, struct probe *pr)
+{
+	switch (p->ip->protocol) {
+	case IPPROTO_TCP:
+		return tcp_syn_classify(p, pr);
+	case IPPROTO_ICMP:
+		return icmp_echo_classify(p, pr);
+	}
+	return RS_CNT_DROP_NOT_PROBE;
+}
+
+static __always_inline int reply(struct pkt *p, const struct probe *pr)
+{
+	switch (pr->kind) {
+	case PROBE_TCP_SYN:
+		return tcp_syn_reply(p, pr, isn_key);
+	case PROBE_ICMP_ECHO:
+		return icmp_echo_reply(p, pr);
+	}
+	return RS_CNT_ABORT_INTERNAL;
+}
+
+static __always_inline int verdict_of(__u32 cnt)
+{
+	switch (cnt) {
+	case RS_CNT_TX_SYNACK:
+	case RS_CNT_TX_ECHO_REPLY:
+		return XDP_TX;
+	case RS_CNT_PASS_ARP:
+		return XDP_PASS;
+	case RS_CNT_ABORT_INTERNAL:
+		return XDP_ABORTED;
+	}
+	return XDP_DROP;
+}
+
+/* *src: the packet's IPv4 source (network order) once it parsed, else 0. */
+static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
+{
+	struct probe pr = {};
+	struct pkt p;
+	int ret;
+
+	ret = parse_ipv4(ctx, &p);
+	if (ret)
+		return ret;
+	*src = p.ip->saddr;
+	if (lab_mask && (p.ip->daddr & lab_mask) == lab_net)
+		return RS_CNT_DROP_LAB_INTERNAL;
+
+	ret = classify(&p, &pr);
+	if (ret)
+		return ret;
+
+	switch (world_lookup(pr.slot, pr.port, bpf_ntohl(p.ip->daddr))) {
+	case WORLD_HIT:
+		return reply(&p, &pr);
+	case WORLD_MISS:
+		return RS_CNT_DROP_NOT_IN_WORLD;
+	case WORLD_NO_SERVICE:
+		return RS_CNT_DROP_NO_SERVICE;
+	}
+	return RS_CNT_ABORT_INTERNAL;
+}
+
+/* Count the verdict in the totals and, for a scanner of the lab, in its own row. */
+static __always_inline void count(__u32 cnt, __u32 src)
+{
+	__u32 host = bpf_ntohl(src & ~lab_mask), key;
+	__u64 *v = bpf_map_lookup_elem(&counters, &cnt);
+
+	if (v)
+		*v += 1;
+	if (!lab_mask || (src & lab_mask) != lab_net || host >= RS_SOURCES)
+		return;
+	key = host * RS_NR_COUNTERS + cnt;
+	v = bpf_map_lookup_elem(&source_counters, &key);
+	if (v)
+		*v += 1;
+}
+
+/* parse -> classify -> look up -> rewrite, count the verdict, return it. */
+static __always_inline int rescan_respond(struct xdp_md *ctx)
+{
+	__u32 src = 0, cnt = answer(ctx, &src);
+
+	count(cnt, src);
+	return verdict_of(cnt);
+}
+
+#endif /* RESCAN_RESPONDER_H */
