@@ -125,6 +125,32 @@ static __always_inline int sorted_search(const struct container *c, __u32 off, _
 }
 
 /*
+ * Is key among the len <= 8 bytes from byte first of the words from word
+ * off of c? The bytes span at most two words: both are loaded at once
+ * (they do not depend on each other), joined into one 64-bit window, and
+ * all its bytes compared with key in one go (a zero byte of window ^ key
+ * marks a match). No branch depends on the data: a /24 of a 1.4 % world
+ * holds 1 to 8 hosts, and a search over them took 1 to 3 data-dependent
+ * steps, each a coin toss for the branch predictor in a scan.
+ */
+static __always_inline int bytes_window_has(const struct container *c, __u32 off, __u32 first,
+					    __u32 len, __u32 key)
+{
+	__u64 lo = pool_word(c, off + first / 8), hi = pool_word(c, off + first / 8 + 1);
+	__u32 sh = first % 8 * 8;
+	__u64 win, x, zero;
+
+	/* hi << (64 - sh), written so that sh == 0 shifts hi out instead of by 64. */
+	win = lo >> sh | (hi << 1) << (63 - sh);
+	x = win ^ (0x0101010101010101ull * key);
+	/* The high bit of each byte of x that is zero. A byte above a zero
+	 * one may be marked too (the borrow), never one below: a mark within
+	 * the first len bytes means a match there. */
+	zero = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+	return zero & (~0ull >> (64 - 8 * len)) ? WORLD_HIT : WORLD_MISS;
+}
+
+/*
  * Guided arrays and split containers both start with a guide of u16
  * offsets: part h of the container is [g[h], g[h+1]). The two loads do not
  * depend on each other. Returns 0 with the span, or the answer: an empty
@@ -176,6 +202,8 @@ static __always_inline int split_has(const struct container *c, __u32 n, __u16 l
 	if (len == RS_SPLIT_BITMAP_BYTES)
 		return (pool_elem(c, RS_SPLIT_GUIDE_WORDS, first + b / 8, 8) >> (b % 8)) & 1 ?
 			       WORLD_HIT : WORLD_MISS;
+	if (len <= 8)
+		return bytes_window_has(c, RS_SPLIT_GUIDE_WORDS, first, len, b);
 	return sorted_search(c, RS_SPLIT_GUIDE_WORDS, first, len, b, 8, RS_SPLIT_SEARCH_STEPS);
 }
 

@@ -614,6 +614,22 @@ static uint32_t guided_ref_addr(uint32_t block, uint32_t i)
 	return block + 1000 * i;
 }
 
+/*
+ * 10.20/16, a split container for the 8-byte window (world_lookup.h): /24
+ * h holds 1 + h % 8 hosts, so its bytes start at every offset within a
+ * word and run over into the next one; the bytes that follow them (the
+ * next /24's) are tried as keys too, since every address is probed.
+ */
+static bool window_host(uint32_t a)
+{
+	uint32_t h = a >> 8 & 0xff, b = a & 0xff, j;
+
+	for (j = 0; j < 1 + h % 8; j++)
+		if ((h * 37 + 29 * j) % 256 == b)
+			return true;
+	return false;
+}
+
 /* tcp/80 host set: every container kind with hits next to misses. */
 static void add_tcp80(struct ipset *s)
 {
@@ -637,6 +653,9 @@ static void add_tcp80(struct ipset *s)
 		ipset_add(s, IP(10, 4, 0, 0) + i);
 	ipset_add(s, IP(10, 4, 255, 255));		/* ...and the block's last bit */
 	ipset_add_range(s, IP(10, 5, 0, 0), IP(10, 5, 255, 255));	/* FULL */
+	for (i = 0; i < 65536; i++)			/* SPLIT: 1 to 8 bytes per /24 */
+		if (window_host(IP(10, 20, 0, 0) + i))
+			ipset_add(s, IP(10, 20, 0, 0) + i);
 	for (i = 0; i < RS_ARRAY_MAX; i++)		/* SPLIT: 16 sorted bytes per /24 */
 		ipset_add(s, IP(10, 11, 0, 0) + 8 + 16 * i);
 	/* SPLIT with every kind of /24: 1 byte, 31 bytes (the most), a bitmap
@@ -1577,7 +1596,8 @@ static long probe_block(uint32_t block, uint16_t port, const bool *ref)
 }
 
 /*
- * Every address of the array, guided and split test blocks, probed: the
+ * Every address of the array, guided and split test blocks (10.20: the
+ * split container's window), probed: the
  * kernel answers exactly the hosts the reference lists (computed from how
  * the blocks were filled, not from the world's encoding).
  */
@@ -1602,6 +1622,11 @@ static void every_address_of_search_blocks(void)
 		CHECK(wrong == 0, "block %u.%u: %ld of 65536 addresses answered wrongly", blocks[k] >> 24,
 		      blocks[k] >> 16 & 0xff, wrong);
 	}
+	for (i = 0; i < 65536; i++)
+		ref[i] = window_host(IP(10, 20, 0, 0) + i);
+	wrong = probe_block(IP(10, 20, 0, 0), 80, ref);
+	if (wrong >= 0)
+		CHECK(wrong == 0, "block 10.20: %ld of 65536 addresses answered wrongly", wrong);
 }
 
 /*
@@ -1683,6 +1708,7 @@ static void world_has_every_container_kind(void)
 		{ "tcp/80", IP(10, 5, 0, 0), RS_C_FULL, 0 },
 		{ "tcp/80", IP(10, 6, 0, 0), RS_C_EMPTY, 0 },
 		{ "tcp/80", IP(10, 11, 0, 0), RS_C_SPLIT, RS_ARRAY_MAX },
+		{ "tcp/80", IP(10, 20, 0, 0), RS_C_SPLIT, 32 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8) },
 		{ "tcp/80", IP(10, 12, 0, 0), RS_C_SPLIT, 1 + 31 + 32 + 32 + 2 },
 		{ "tcp/80", IP(255, 255, 0, 0), RS_C_ARRAY, 1 },
 		{ "icmp", IP(10, 4, 0, 0), RS_C_BITMAP, 0 },
