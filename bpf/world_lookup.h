@@ -151,6 +151,27 @@ static __always_inline int bytes_window_has(const struct container *c, __u32 off
 }
 
 /*
+ * The same for the len <= 8 u16 entries from entry first of the words from
+ * word off of c: they span at most three words, joined into two windows
+ * of four 16-bit lanes. A guided array's bucket holds 4 to 8 entries on
+ * average, most of them 8 or fewer.
+ */
+static __always_inline int u16_window_has(const struct container *c, __u32 off, __u32 first,
+					  __u32 len, __u32 key)
+{
+	const __u64 ones = 0x0001000100010001ull, highs = 0x8000800080008000ull;
+	__u32 at = off + first / 4, sh = first % 4 * 16, n_lo = len < 4 ? len : 4, n_hi = len - n_lo;
+	__u64 w0 = pool_word(c, at), w1 = pool_word(c, at + 1), w2 = pool_word(c, at + 2);
+	__u64 lo = w0 >> sh | (w1 << 1) << (63 - sh), hi = w1 >> sh | (w2 << 1) << (63 - sh);
+	__u64 x_lo = lo ^ ones * key, x_hi = hi ^ ones * key;
+	/* The low n lanes: two shifts of at most 32, so n = 4 needs no shift by 64. */
+	__u64 m_lo = ~(~0ull << (8 * n_lo) << (8 * n_lo)), m_hi = ~(~0ull << (8 * n_hi) << (8 * n_hi));
+
+	return ((x_lo - ones) & ~x_lo & highs & m_lo) | ((x_hi - ones) & ~x_hi & highs & m_hi) ?
+		       WORLD_HIT : WORLD_MISS;
+}
+
+/*
  * Guided arrays and split containers both start with a guide of u16
  * offsets: part h of the container is [g[h], g[h+1]). The two loads do not
  * depend on each other. Returns 0 with the span, or the answer: an empty
@@ -174,8 +195,8 @@ static __always_inline int guide_span(const struct container *c, __u32 h, __u32 
 
 /*
  * Is low in the guided array of n entries c? The guide gives low's bucket,
- * which holds 4 to 8 entries on average: two or three search steps instead
- * of log2 n.
+ * which holds 4 to 8 entries on average: one window of them, or for a
+ * longer bucket a search, instead of log2 n steps.
  */
 static __always_inline int guided_has(const struct container *c, __u32 n, __u16 low)
 {
@@ -184,6 +205,8 @@ static __always_inline int guided_has(const struct container *c, __u32 n, __u16 
 
 	if (ret)
 		return ret;
+	if (len <= 8)
+		return u16_window_has(c, rs_guide_words(n), first, len, low);
 	return sorted_search(c, rs_guide_words(n), first, len, low, 16, RS_ARRAY_SEARCH_STEPS);
 }
 

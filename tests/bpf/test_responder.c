@@ -630,6 +630,21 @@ static bool window_host(uint32_t a)
 	return false;
 }
 
+/*
+ * 10.21/16, a guided array (72 hosts: 16 buckets of 4096 addresses) for
+ * the 16-bit windows: bucket k holds 1 + 3k % 8 entries, so buckets of 1
+ * to 8 entries start at every offset within a word, some spanning three.
+ */
+static bool guided_window_host(uint32_t a)
+{
+	uint32_t k = (a & 0xffff) >> 12, r = a & 0xfff, j;
+
+	for (j = 0; j < 1 + k * 3 % 8; j++)
+		if ((k * 613 + 997 * j) % 4096 == r)
+			return true;
+	return false;
+}
+
 /* tcp/80 host set: every container kind with hits next to misses. */
 static void add_tcp80(struct ipset *s)
 {
@@ -656,6 +671,9 @@ static void add_tcp80(struct ipset *s)
 	for (i = 0; i < 65536; i++)			/* SPLIT: 1 to 8 bytes per /24 */
 		if (window_host(IP(10, 20, 0, 0) + i))
 			ipset_add(s, IP(10, 20, 0, 0) + i);
+	for (i = 0; i < 65536; i++)			/* GUIDED: buckets of 1 to 8 */
+		if (guided_window_host(IP(10, 21, 0, 0) + i))
+			ipset_add(s, IP(10, 21, 0, 0) + i);
 	for (i = 0; i < RS_ARRAY_MAX; i++)		/* SPLIT: 16 sorted bytes per /24 */
 		ipset_add(s, IP(10, 11, 0, 0) + 8 + 16 * i);
 	/* SPLIT with every kind of /24: 1 byte, 31 bytes (the most), a bitmap
@@ -1596,8 +1614,8 @@ static long probe_block(uint32_t block, uint16_t port, const bool *ref)
 }
 
 /*
- * Every address of the array, guided and split test blocks (10.20: the
- * split container's window), probed: the
+ * Every address of the array, guided and split test blocks (10.20, 10.21:
+ * the windows), probed: the
  * kernel answers exactly the hosts the reference lists (computed from how
  * the blocks were filled, not from the world's encoding).
  */
@@ -1625,8 +1643,14 @@ static void every_address_of_search_blocks(void)
 	for (i = 0; i < 65536; i++)
 		ref[i] = window_host(IP(10, 20, 0, 0) + i);
 	wrong = probe_block(IP(10, 20, 0, 0), 80, ref);
+	if (wrong < 0)
+		return;
+	CHECK(wrong == 0, "block 10.20: %ld of 65536 addresses answered wrongly", wrong);
+	for (i = 0; i < 65536; i++)
+		ref[i] = guided_window_host(IP(10, 21, 0, 0) + i);
+	wrong = probe_block(IP(10, 21, 0, 0), 80, ref);
 	if (wrong >= 0)
-		CHECK(wrong == 0, "block 10.20: %ld of 65536 addresses answered wrongly", wrong);
+		CHECK(wrong == 0, "block 10.21: %ld of 65536 addresses answered wrongly", wrong);
 }
 
 /*
@@ -1709,6 +1733,7 @@ static void world_has_every_container_kind(void)
 		{ "tcp/80", IP(10, 6, 0, 0), RS_C_EMPTY, 0 },
 		{ "tcp/80", IP(10, 11, 0, 0), RS_C_SPLIT, RS_ARRAY_MAX },
 		{ "tcp/80", IP(10, 20, 0, 0), RS_C_SPLIT, 32 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8) },
+		{ "tcp/80", IP(10, 21, 0, 0), RS_C_GUIDED, 2 * (1 + 2 + 3 + 4 + 5 + 6 + 7 + 8) },
 		{ "tcp/80", IP(10, 12, 0, 0), RS_C_SPLIT, 1 + 31 + 32 + 32 + 2 },
 		{ "tcp/80", IP(255, 255, 0, 0), RS_C_ARRAY, 1 },
 		{ "icmp", IP(10, 4, 0, 0), RS_C_BITMAP, 0 },
