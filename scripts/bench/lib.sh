@@ -73,13 +73,22 @@ lab_attach_id() {
 		die "cannot attach $3 to $1"
 }
 
+# The tuned NAPI thread's SCHED_FIFO priority, and one above it for the
+# bench's own sleepers on NET_CPU (the poller, the program swapper): at
+# 800 kpps the NAPI thread keeps that CPU busy, and at normal priority
+# they woke late, stretching 0.4 s windows to 0.8 s and leaving a scan
+# with no window at all (run of 2026-12-02 07:40).
+NAPI_PRIO=50
+WATCH_PRIO=$((NAPI_PRIO + 1))
+
 # lab0_poll NAME SECONDS: print "time tx_packets RSTs-sent" of the scanner
 # side every SECONDS until killed: lab0's transmit counter and the scanner
 # kernel's Tcp OutRsts (one per SYN-ACK it gets). It runs on NET_CPU, away
-# from the scanner's, and sleeps without forking (read -t on a silent pipe).
-# Run it with & : it execs, so $! is the poller itself, for kill.
+# from the scanner's, above the NAPI thread, and sleeps without forking
+# (read -t on a silent pipe). Run it with & : it execs, so $! is the
+# poller itself, for kill.
 lab0_poll() {
-	exec taskset -c "$NET_CPU" ip netns exec "$1-scan" bash -c 'exec {s}<> <(:)
+	exec taskset -c "$NET_CPU" chrt -f "$WATCH_PRIO" ip netns exec "$1-scan" bash -c 'exec {s}<> <(:)
 		while :; do read -r n </sys/class/net/lab0/statistics/tx_packets
 			while read -r k a b c e f g h i j l o p q r x; do
 				[ "$k" = Tcp: ] && [ "$a" != RtoAlgorithm ] && rst=$r; done </proc/net/snmp
@@ -104,7 +113,7 @@ lab_tune() {
 	after=$(pgrep '^napi/' || true)
 	for p in $after; do
 		case " $before " in *" $p "*) continue ;; esac
-		taskset -pc "$NET_CPU" "$p" >/dev/null && chrt -f -p 50 "$p" ||
+		taskset -pc "$NET_CPU" "$p" >/dev/null && chrt -f -p "$NAPI_PRIO" "$p" ||
 			die "cannot place NAPI thread $p"
 	done
 }

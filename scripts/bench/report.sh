@@ -71,10 +71,12 @@ il_ratios() {
 		END { for (k in c) if ((k "," a) in r && (k "," b) in r && r[k "," b] > 0) printf "%.3f ", r[k "," a] / r[k "," b] }' \
 		"$DATA/interleaved.csv"
 }
-# quartiles "v1 v2 ..." -> "p25 median p75 count"
-quartiles() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk '{ v[NR] = $1 } END {
+# quartiles "v1 v2 ..." -> "p25 median p75 count"; p25 and p75 by nearest
+# rank (the ceil(q * count)-th value), so p25 <= median <= p75 for any count
+quartiles() { tr ' ' '\n' <<<"$1" | awk NF | sort -g | awk 'function rank(q,   r) { r = int(q * NR); return r < q * NR ? r + 1 : r }
+	{ v[NR] = $1 } END {
 	if (!NR) { print "- - - 0"; exit } m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
-	printf "%s %.3f %s %d\n", v[int((NR - 1) * .25) + 1], m, v[int((NR - 1) * .75) + 1], NR }'; }
+	printf "%s %.3f %s %d\n", v[rank(.25)], m, v[rank(.75)], NR }'; }
 
 build_med() {	# build_med NAME COLUMN -> median over repetitions
 	local v

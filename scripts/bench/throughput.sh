@@ -157,9 +157,11 @@ thr_interleaved() {	# thr_interleaved LAB WTAG PPM SENDERS SCAN
 	TZ=:/etc/localtime timeout 300 "$RESCAN" lab exec --name "$lab" -- zmap -p 80 -r 0 -T "$senders" --cores "$SCAN_CPU" -c 2 \
 		-b "$SCRATCH/blocklist" -o "$d/out.csv" "$SCAN_RANGE" >"$d/log" 2>&1 &
 	zpid=$!
-	(	# the swapping, on the NAPI's CPU too, with the programs' ids at hand
+	(	# the swapping, on the NAPI's CPU too, above the NAPI thread (see
+		# WATCH_PRIO), with the programs' ids at hand
 		local -A id
 		taskset -pc "$NET_CPU" "$BASHPID" >/dev/null
+		chrt -f -p "$WATCH_PRIO" "$BASHPID"
 		for m in drop refl resp; do id[$m]=$(prog_id "$(prog_pin "$lab" "$m")"); done
 		exec {s}<> <(:)
 		while kill -0 "$zpid" 2>/dev/null; do
