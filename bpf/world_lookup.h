@@ -125,50 +125,67 @@ static __always_inline int sorted_search(const struct container *c, __u32 off, _
 }
 
 /*
- * Is key among the len <= 8 bytes from byte first of the words from word
- * off of c? The bytes span at most two words: both are loaded at once
- * (they do not depend on each other), joined into one 64-bit window, and
- * all its bytes compared with key in one go (a zero byte of window ^ key
- * marks a match). No branch depends on the data: a /24 of a 1.4 % world
- * holds 1 to 8 hosts, and a search over them took 1 to 3 data-dependent
- * steps, each a coin toss for the branch predictor in a scan.
+ * Windows: a part of at most 8 entries is compared with the key all at
+ * once, as the lanes of a 64-bit word, instead of searched. Its words are
+ * loaded together (they do not depend on each other) and no branch
+ * depends on the data: a /24 of a 1.4 % world holds 1 to 8 hosts, a guided
+ * array's bucket 4 to 8 on average, and a search over them took 1 to 3
+ * data-dependent steps, each a coin toss for the branch predictor in a
+ * scan.
  */
-static __always_inline int bytes_window_has(const struct container *c, __u32 off, __u32 first,
-					    __u32 len, __u32 key)
-{
-	__u64 lo = pool_word(c, off + first / 8), hi = pool_word(c, off + first / 8 + 1);
-	__u32 sh = first % 8 * 8;
-	__u64 win, x, zero;
 
-	/* hi << (64 - sh), written so that sh == 0 shifts hi out instead of by 64. */
-	win = lo >> sh | (hi << 1) << (63 - sh);
-	x = win ^ (0x0101010101010101ull * key);
-	/* The high bit of each byte of x that is zero. A byte above a zero
-	 * one may be marked too (the borrow), never one below: a mark within
-	 * the first len bytes means a match there. */
-	zero = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
-	return zero & (~0ull >> (64 - 8 * len)) ? WORLD_HIT : WORLD_MISS;
+/* The 64 bits from bit sh (< 64) of lo on, continued in hi. hi << (64 - sh)
+ * is written so that sh == 0 shifts hi out instead of by 64. */
+static __always_inline __u64 word_window(__u64 lo, __u64 hi, __u32 sh)
+{
+	return lo >> sh | (hi << 1) << (63 - sh);
+}
+
+/* The lowest nbits (0..64) bits: two shifts of at most 32, never one by 64. */
+static __always_inline __u64 low_bits(__u32 nbits)
+{
+	return ~(~0ull << (nbits / 2) << (nbits - nbits / 2));
 }
 
 /*
- * The same for the len <= 8 u16 entries from entry first of the words from
- * word off of c: they span at most three words, joined into two windows
- * of four 16-bit lanes. A guided array's bucket holds 4 to 8 entries on
- * average, most of them 8 or fewer.
+ * The lanes of win (lanes of `bits` bits; ones has a 1 in each lane's
+ * lowest bit) that equal key, each marked by its high bit: a lane of
+ * win ^ key that is zero. A lane above a matching one may be marked too
+ * (the borrow), never one below: a mark within the first n lanes means a
+ * match there.
  */
+static __always_inline __u64 lanes_equal(__u64 win, __u64 ones, __u32 bits, __u32 key)
+{
+	__u64 x = win ^ ones * key;
+
+	return (x - ones) & ~x & (ones << (bits - 1));
+}
+
+/* Is key among the len <= 8 bytes from byte first of the words from word
+ * off of c? They span at most two words: one window of 8 byte lanes. */
+static __always_inline int bytes_window_has(const struct container *c, __u32 off, __u32 first,
+					    __u32 len, __u32 key)
+{
+	__u32 at = off + first / 8;
+	__u64 win = word_window(pool_word(c, at), pool_word(c, at + 1), first % 8 * 8);
+
+	__u64 hit = lanes_equal(win, 0x0101010101010101ull, 8, key) & low_bits(8 * len);
+
+	return hit ? WORLD_HIT : WORLD_MISS;
+}
+
+/* The same for the len <= 8 u16 entries from entry first: they span at most
+ * three words, joined into two windows of four 16-bit lanes. */
 static __always_inline int u16_window_has(const struct container *c, __u32 off, __u32 first,
 					  __u32 len, __u32 key)
 {
-	const __u64 ones = 0x0001000100010001ull, highs = 0x8000800080008000ull;
-	__u32 at = off + first / 4, sh = first % 4 * 16, n_lo = len < 4 ? len : 4, n_hi = len - n_lo;
+	const __u64 ones = 0x0001000100010001ull;
+	__u32 at = off + first / 4, sh = first % 4 * 16, n_lo = len < 4 ? len : 4;
 	__u64 w0 = pool_word(c, at), w1 = pool_word(c, at + 1), w2 = pool_word(c, at + 2);
-	__u64 lo = w0 >> sh | (w1 << 1) << (63 - sh), hi = w1 >> sh | (w2 << 1) << (63 - sh);
-	__u64 x_lo = lo ^ ones * key, x_hi = hi ^ ones * key;
-	/* The low n lanes: two shifts of at most 32, so n = 4 needs no shift by 64. */
-	__u64 m_lo = ~(~0ull << (8 * n_lo) << (8 * n_lo)), m_hi = ~(~0ull << (8 * n_hi) << (8 * n_hi));
+	__u64 lo = lanes_equal(word_window(w0, w1, sh), ones, 16, key) & low_bits(16 * n_lo);
+	__u64 hi = lanes_equal(word_window(w1, w2, sh), ones, 16, key) & low_bits(16 * (len - n_lo));
 
-	return ((x_lo - ones) & ~x_lo & highs & m_lo) | ((x_hi - ones) & ~x_hi & highs & m_hi) ?
-		       WORLD_HIT : WORLD_MISS;
+	return lo | hi ? WORLD_HIT : WORLD_MISS;
 }
 
 /*

@@ -1624,6 +1624,10 @@ static void every_address_of_search_blocks(void)
 	static const uint32_t blocks[] = { IP(10, 3, 0, 0), IP(10, 15, 0, 0), IP(10, 16, 0, 0),
 					   IP(10, 17, 0, 0) };
 	static const uint32_t hosts[] = { 512, 64, 300, 63 };
+	static const struct {
+		uint32_t block;
+		bool (*host)(uint32_t a);
+	} windows[] = { { IP(10, 20, 0, 0), window_host }, { IP(10, 21, 0, 0), guided_window_host } };
 	static bool ref[65536];
 	size_t k;
 	long wrong;
@@ -1640,17 +1644,15 @@ static void every_address_of_search_blocks(void)
 		CHECK(wrong == 0, "block %u.%u: %ld of 65536 addresses answered wrongly", blocks[k] >> 24,
 		      blocks[k] >> 16 & 0xff, wrong);
 	}
-	for (i = 0; i < 65536; i++)
-		ref[i] = window_host(IP(10, 20, 0, 0) + i);
-	wrong = probe_block(IP(10, 20, 0, 0), 80, ref);
-	if (wrong < 0)
-		return;
-	CHECK(wrong == 0, "block 10.20: %ld of 65536 addresses answered wrongly", wrong);
-	for (i = 0; i < 65536; i++)
-		ref[i] = guided_window_host(IP(10, 21, 0, 0) + i);
-	wrong = probe_block(IP(10, 21, 0, 0), 80, ref);
-	if (wrong >= 0)
-		CHECK(wrong == 0, "block 10.21: %ld of 65536 addresses answered wrongly", wrong);
+	for (k = 0; k < sizeof(windows) / sizeof(windows[0]); k++) {
+		for (i = 0; i < 65536; i++)
+			ref[i] = windows[k].host(windows[k].block + i);
+		wrong = probe_block(windows[k].block, 80, ref);
+		if (wrong < 0)
+			return;
+		CHECK(wrong == 0, "block %u.%u: %ld of 65536 addresses answered wrongly",
+		      windows[k].block >> 24, windows[k].block >> 16 & 0xff, wrong);
+	}
 }
 
 /*
