@@ -143,6 +143,9 @@ static int compile(int argc, char **argv)
 				first = false;
 		if (!first)
 			continue;
+		/* Only between services: after the last one the set is simply unmapped. */
+		if (i)
+			ipset_clear(&set);
 		for (j = i; j < nsrc && !err; j++) {
 			struct dataset_stats st = { 0 };
 

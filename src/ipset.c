@@ -45,8 +45,7 @@ void ipset_clear(struct ipset *s)
 	for (b = 0; b < RS_BLOCKS; b++) {
 		if (!s->touched[b])
 			continue;
-		/* Give the pages back rather than writing zeros into them. */
-		madvise(ipset_block(s, b), RS_BITMAP_WORDS * 8, MADV_DONTNEED);
+		memset(ipset_block(s, b), 0, RS_BITMAP_WORDS * 8);
 		s->touched[b] = 0;
 	}
 }

@@ -18,7 +18,11 @@ struct ipset {
 
 int ipset_init(struct ipset *s);
 void ipset_free(struct ipset *s);
-/* Forget every address, cheaply (only touched blocks are cleared). */
+/*
+ * Forget every address; only touched blocks are cleared. With zeros, not
+ * by giving the pages back: the next service would fault its 512 MiB in
+ * and have the kernel zero them anew (a fifth of a 10-service build).
+ */
 void ipset_clear(struct ipset *s);
 void ipset_add_range(struct ipset *s, uint32_t first, uint32_t last);
 

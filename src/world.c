@@ -254,17 +254,14 @@ int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn 
 
 static const uint64_t *ipset_block_source(uint32_t block, void *ctx)
 {
-	struct ipset *set = ctx;
+	const struct ipset *set = ctx;
 
 	return set->touched[block] ? ipset_block(set, block) : NULL;
 }
 
-int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set)
+int world_add_service(struct world *w, struct rs_svc svc, const struct ipset *set)
 {
-	int err = world_add_service_blocks(w, svc, ipset_block_source, set);
-
-	ipset_clear(set);
-	return err;
+	return world_add_service_blocks(w, svc, ipset_block_source, (void *)set);
 }
 
 int world_note(struct world *w, const char *fmt, ...)

@@ -714,6 +714,7 @@ static int add_svc(const char *spec, void (*fill)(struct ipset *), struct ipset 
 
 	err = svc_parse(spec, &svc);
 	if (!err) {
+		ipset_clear(s);
 		fill(s);
 		err = world_add_service(&world, svc, s);
 	}

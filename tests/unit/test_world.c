@@ -148,8 +148,14 @@ static void test_build_chooses_containers(void)
 	CHECK(dir[A(203, 0, 0, 0) >> 16].kind == RS_C_BITMAP);
 	CHECK(dir[A(10, 1, 0, 0) >> 16].kind == RS_C_FULL);
 	CHECK(dir[A(8, 8, 0, 0) >> 16].kind == RS_C_EMPTY);
-	/* The build set was cleared for the next service. */
+	/* The build set is left as it was; clearing it empties it for the next service. */
+	CHECK(ipset_has(&set, A(198, 18, 0, 1)) && set.touched[A(10, 1, 0, 0) >> 16]);
+	ipset_clear(&set);
 	CHECK(!ipset_has(&set, A(198, 18, 0, 1)) && !set.touched[A(10, 1, 0, 0) >> 16]);
+	for (i = 0; i < RS_BLOCKS; i++)
+		if (ipset_block_census(ipset_block(&set, (uint32_t)i), NULL))
+			break;
+	CHECK(i == RS_BLOCKS, "block %zu still holds addresses after ipset_clear", i);
 	/* Adding the same service twice is refused. */
 	ipset_add(&set, A(1, 2, 3, 4));
 	CHECK(world_add_service(&built, svc_of("tcp/80"), &set) == -EEXIST);
