@@ -488,9 +488,11 @@ static void test_zmap_csv_variants(void)
 		   "banner,saddr,success\n"
 		   "\"HTTP/1.1 200 OK, hi\",192.0.2.8,1\n"
 		   "\"a \"\"q\"\", b\",192.0.2.9,1\n"
-		   "plain,192.0.2.10,0\n");
+		   "plain,192.0.2.10,0\n"
+		   "\"no,blanks,here\",192.0.2.11,1\n");
 	CHECK(load("quoted.csv", TCP80) == 0, "%s", rs_last_error());
-	CHECK(st.added == 2 && st.skipped == 1 && has("192.0.2.8") && has("192.0.2.9"));
+	CHECK(st.added == 3 && st.skipped == 1 && has("192.0.2.8") && has("192.0.2.9") &&
+	      has("192.0.2.11"));
 
 	/* A one-column file with a header (hand-made; ZMap writes none). */
 	write_text("one.csv", "saddr\n192.0.2.20\n192.0.2.21");
@@ -509,6 +511,58 @@ static void test_zmap_csv_variants(void)
 	write_text("sport.csv", "saddr,sport,success\n192.0.2.40,,1\n192.0.2.41,53,1\n192.0.2.42,54,1\n");
 	CHECK(load("sport.csv", UDP53) == 0, "%s", rs_last_error());
 	CHECK(st.added == 2 && st.skipped == 1 && has("192.0.2.40") && has("192.0.2.41"));
+}
+
+/*
+ * Rows of every length from 13 to 80 bytes, commas at every offset around
+ * the 16-byte blocks the plain-row reader scans, rows shorter and longer
+ * than it takes, and the last row without a newline: host 192.0.2.k has a
+ * daddr of k filler bytes and answers when k is even. The same rows with
+ * blanks around every field take the general reader; both must agree with
+ * what the rows say.
+ */
+static void csv_rows(char *buf, size_t cap, const char *sep, bool final_newline)
+{
+	size_t at = (size_t)snprintf(buf, cap, "saddr%sdaddr%ssuccess\n", sep, sep);
+	int k;
+
+	for (k = 0; k <= 64; k++) {
+		at += (size_t)snprintf(buf + at, cap - at, "192.0.2.%d%s%.*s%s%d%s%s", k, sep, k,
+				       "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd",
+				       sep, k % 2 ? 0 : 1, k % 3 ? "" : ",x", k < 64 ? "\n" : "");
+	}
+	if (final_newline)
+		snprintf(buf + at, cap - at, "\n");
+}
+
+static void test_zmap_csv_row_lengths(void)
+{
+	static char text[16384];
+	const char *seps[] = { ",", " , " };
+	char addr[32];
+	size_t s;
+	int k, nl;
+
+	for (s = 0; s < 2; s++) {
+		for (nl = 0; nl < 2; nl++) {
+			csv_rows(text, sizeof(text), seps[s], nl);
+			write_text("rows.csv", text);
+			CHECK(load("rows.csv", TCP80) == 0, "sep '%s': %s", seps[s], rs_last_error());
+			CHECK(st.added == 33 && st.skipped == 32, "sep '%s' newline %d: %llu added, %llu skipped",
+			      seps[s], nl, (unsigned long long)st.added, (unsigned long long)st.skipped);
+			for (k = 0; k <= 64; k++) {
+				snprintf(addr, sizeof(addr), "192.0.2.%d", k);
+				CHECK(has(addr) == !(k % 2), "sep '%s': %s", seps[s], addr);
+			}
+		}
+	}
+	/* Too few fields and a bad success, in rows long enough for the plain reader. */
+	write_text("short.csv", "saddr,daddr,success\n192.0.2.1,dddddddddddddddddddd\n");
+	CHECK(load("short.csv", TCP80) == -EINVAL && error_at("short.csv", 2) && error_has("fields"),
+	      "%s", rs_last_error());
+	write_text("bad.csv", "saddr,daddr,success\n192.0.2.1,dddddddddddddddddddd,2\n");
+	CHECK(load("bad.csv", TCP80) == -EINVAL && error_at("bad.csv", 2) && error_has("success"),
+	      "%s", rs_last_error());
 }
 
 static void test_zmap_csv_errors(void)
@@ -1147,6 +1201,7 @@ int main(int argc, char **argv)
 	RUN_TEST(test_zmap_csv_all_fields);
 	RUN_TEST(test_zmap_csv_compressed);
 	RUN_TEST(test_zmap_csv_variants);
+	RUN_TEST(test_zmap_csv_row_lengths);
 	RUN_TEST(test_zmap_csv_errors);
 	RUN_TEST(test_masscan_list);
 	RUN_TEST(test_masscan_list_variants);
