@@ -259,9 +259,9 @@ static const uint64_t *ipset_block_source(uint32_t block, void *ctx)
 	return set->touched[block] ? ipset_block(set, block) : NULL;
 }
 
-int world_add_service(struct world *w, struct rs_svc svc, const struct ipset *set)
+int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set)
 {
-	return world_add_service_blocks(w, svc, ipset_block_source, (void *)set);
+	return world_add_service_blocks(w, svc, ipset_block_source, set);
 }
 
 int world_note(struct world *w, const char *fmt, ...)

@@ -85,7 +85,7 @@ void world_free(struct world *w);
  * Turn the addresses in set into the host set of service svc (which must
  * not be in the world yet). Returns 0 or -errno.
  */
-int world_add_service(struct world *w, struct rs_svc svc, const struct ipset *set);
+int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set);
 /*
  * The same from a generator: fn returns the RS_BITMAP_WORDS words of each
  * /16 block in turn (valid until the next call), or NULL for an empty one.
