@@ -5,6 +5,8 @@
 # -> bpftool gen skeleton -> the CLI includes the skeletons, so the one
 # rescan binary carries its BPF objects. Packet parsing uses UAPI headers
 # only: the build never reads the build host's /sys/kernel/btf.
+#
+# `make V=1` shows every command in full.
 
 OUTPUT ?= .output
 CLANG ?= clang
@@ -16,14 +18,24 @@ ARCH := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
 
 CFLAGS ?= -O2 -g
-CFLAGS += -Wall -Wextra -Wno-unused-parameter -std=gnu11 -D_GNU_SOURCE
+WARNINGS := -Wall -Wextra -Wno-unused-parameter
+CFLAGS += $(WARNINGS) -std=gnu11 -D_GNU_SOURCE
 CPPFLAGS += -I$(OUTPUT) -Ibpf -Isrc
+DEPFLAGS = -MMD -MP
 LDLIBS += -lbpf -lelf -lz -lzstd -ljson-c -lm -lpthread
 BPF_CFLAGS := -g -O2 -Wall -target bpf -D__TARGET_ARCH_$(ARCH) \
 	$(if $(MULTIARCH),-I/usr/include/$(MULTIARCH)) -Ibpf
 
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+MAKEFLAGS += --no-print-directory
+endif
+
 BPF_PROGS := responder lab_side
-BPF_HDRS := $(wildcard bpf/*.h)
 SKELS := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 
 SRCS := $(wildcard src/*.c)
@@ -33,55 +45,76 @@ LIB_OBJS := $(filter-out $(OUTPUT)/main.o,$(OBJS))
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%,$(wildcard tests/bpf/test_*.c))
 
-# Keep the BPF objects and skeletons between runs.
+# ThreadSanitizer build of the library, for the threaded dataset readers.
+TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRCS)))
+TSAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 -fsanitize=thread
+
+# A failed step leaves no half-written target for the next make to trust;
+# BPF objects and skeletons are kept between runs.
+.DELETE_ON_ERROR:
 .SECONDARY:
 
 .PHONY: all deps run test test-build bench clean install image
 all: rescan
 
-$(OUTPUT) $(OUTPUT)/tests:
-	mkdir -p $@
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tsan:
+	$(Q)mkdir -p $@
 
-$(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c $(BPF_HDRS) | $(OUTPUT)
-	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+$(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
-	$(BPFTOOL) gen object $@ $<
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $<
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
 
-$(OUTPUT)/%.o: src/%.c $(wildcard src/*.h) $(BPF_HDRS) $(SKELS) | $(OUTPUT)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+# Every object may include a skeleton: they exist before the first compile,
+# and from then on each object's .d file names the headers it really reads.
+$(OUTPUT)/%.o: src/%.c | $(SKELS) $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OUTPUT)/tsan/%.o: src/%.c | $(SKELS) $(OUTPUT)/tsan
+	$(call msg,CC-TSAN,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) $(TSAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 rescan: $(OBJS)
-	$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/unit/%.c tests/unit/check.h $(LIB_OBJS) | $(OUTPUT)/tests
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+$(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/bpf/%.c tests/unit/check.h $(LIB_OBJS) | $(OUTPUT)/tests
-	$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+$(OUTPUT)/tests/%: tests/bpf/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 # The dataset readers run threads (a decoder, two halves, adders): their
 # tests run once more built with ThreadSanitizer, which names every
 # unsynchronised access it sees and then fails the run.
-TSAN_LIB := src/dataset.c src/ipset.c src/util.c src/service.c
-$(OUTPUT)/tests/test_dataset_tsan: tests/unit/test_dataset.c tests/unit/check.h $(TSAN_LIB) \
-		$(wildcard src/*.h) $(BPF_HDRS) | $(OUTPUT)/tests
-	$(CLANG) $(CPPFLAGS) -Itests/unit -O1 -g -fsanitize=thread -Wall -std=gnu11 -D_GNU_SOURCE \
-		$< $(TSAN_LIB) -lz -lzstd -ljson-c -lm -lpthread -o $@
+$(OUTPUT)/tests/test_dataset_tsan: tests/unit/test_dataset.c $(TSAN_OBJS) | $(OUTPUT)/tests
+	$(call msg,TEST,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) -Itests/unit $(TSAN_CFLAGS) $(DEPFLAGS) $< $(TSAN_OBJS) $(LDLIBS) -o $@
 
 # The benchmark driver (datasets, per-probe cost, world load); see scripts/bench.sh.
 # Its baseline programs are not part of rescan: their skeleton is rsbench's.
-$(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) $(OUTPUT)/bench_baselines.skel.h \
-		$(OUTPUT)/bench_batch.skel.h | $(OUTPUT)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+$(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) | $(OUTPUT)/bench_baselines.skel.h \
+		$(OUTPUT)/bench_batch.skel.h $(OUTPUT)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
 test-build: rescan $(UNIT_TESTS) $(OUTPUT)/tests/test_dataset_tsan $(BPF_TESTS)
 
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.
-test: test-build
+# `run` and `test` first install the Debian packages a fresh machine lacks.
+test:
+	$(Q)scripts/install-deps.sh --missing
+	$(Q)$(MAKE) test-build
 	tests/run
 
 # The Debian packages to build, run and test (root).
@@ -89,7 +122,9 @@ deps:
 	scripts/install-deps.sh
 
 # Build, then start a sealed lab on the built-in default world.
-run: rescan
+run:
+	$(Q)scripts/install-deps.sh --missing
+	$(Q)$(MAKE) rescan
 	./rescan lab up
 
 # The rescan:lab appliance: a Docker engine (started if none runs), the base
@@ -107,3 +142,5 @@ install: rescan
 
 clean:
 	rm -rf $(OUTPUT) rescan
+
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tsan/*.d)
