@@ -2,7 +2,7 @@
 /* cmd_stats.c - rescan stats: the responder's counters, by name. */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -13,6 +13,7 @@
 #include "commands.h"
 #include "lab.h"
 #include "loader.h"
+#include "options.h"
 #include "util.h"
 
 struct counter_desc {
@@ -109,63 +110,51 @@ static void sources_text(const struct lab *l, const uint64_t *src)
 	}
 }
 
+struct stats_opts {
+	const char *name;
+	bool json;
+};
+
+static const struct command stats_cmd = {
+	.name = "rescan stats",
+	.about = "Counters of a running lab: every packet the responder saw, by\n"
+		 "verdict (the probes it answered, the ones it dropped and why), the\n"
+		 "same for each scanner address of the lab (every student of a class\n"
+		 "has one), and what reached the scanner's interface.",
+	.opts = (const struct opt[]){
+		OPT_LAB_NAME(struct stats_opts, name),
+		OPT_FLAG('j', "json", struct stats_opts, json, "machine-readable output"),
+		{} },
+};
+
 int cmd_stats(int argc, char **argv)
 {
-	static const struct option opts[] = { { "name", required_argument, NULL, 'n' },
-					      { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
 	uint64_t resp[RS_NR_COUNTERS], side[RS_NR_LAB_COUNTERS], total = 0;
 	static uint64_t src[RS_SOURCES * RS_NR_COUNTERS];
+	struct stats_opts o = { 0 };
 	bool have_src;
-	const char *name = NULL;
-	bool json = false;
+	char **args;
 	struct lab l;
 	uint32_t i;
-	int c;
+	int nargs, rc;
 
-	while ((c = getopt_long(argc, argv, "n:jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'n':
-			name = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			printf("usage: rescan stats [--name NAME] [--json]\n\n"
-			       "Counters of a running lab: every packet the responder saw, by\n"
-			       "verdict (the probes it answered, the ones it dropped and why), the\n"
-			       "same for each scanner address of the lab (every student of a class\n"
-			       "has one), and what reached the scanner's interface.\n");
-			return RS_EXIT_OK;
-		default:
-			return RS_EXIT_USAGE;
-		}
-	}
-	if (optind != argc) {
-		rs_die_msg("stats: unexpected argument '%s'", argv[optind]);
-		return RS_EXIT_USAGE;
-	}
-	if (lab_describe(&l, name)) {
-		rs_report();
-		return RS_EXIT_USAGE;
-	}
-	if (!lab_is_up(&l)) {
-		rs_die_msg("no lab '%s' is up (start one with 'rescan lab up')", l.name);
-		return RS_EXIT_STATE;
-	}
+	rc = options_parse(&stats_cmd, &o, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	rc = lab_for_command(o.name, true, &l);
+	if (rc)
+		return rc;
 	if (read_pinned(&l, RS_MAP_COUNTERS, resp, RS_NR_COUNTERS) ||
 	    read_pinned(&l, RS_MAP_LAB_COUNTERS, side, RS_NR_LAB_COUNTERS)) {
-		rs_report();
+		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
 	for (i = 0; i < RS_NR_COUNTERS; i++)
 		total += resp[i];
 	have_src = !read_pinned(&l, RS_MAP_SOURCE_COUNTERS, src, RS_SOURCES * RS_NR_COUNTERS);
 
-	if (json) {
-		struct json_object *o = json_object_new_object(), *r = json_object_new_object(),
+	if (o.json) {
+		struct json_object *jo = json_object_new_object(), *r = json_object_new_object(),
 				   *s = json_object_new_object();
 
 		json_object_object_add(r, "packets", json_object_new_uint64(total));
@@ -173,13 +162,13 @@ int cmd_stats(int argc, char **argv)
 			json_object_object_add(r, responder_desc[i].name, json_object_new_uint64(resp[i]));
 		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
 			json_object_object_add(s, lab_desc[i].name, json_object_new_uint64(side[i]));
-		json_object_object_add(o, "lab", json_object_new_string(l.name));
-		json_object_object_add(o, "responder", r);
-		json_object_object_add(o, "scanner_side", s);
+		json_object_object_add(jo, "lab", json_object_new_string(l.name));
+		json_object_object_add(jo, "responder", r);
+		json_object_object_add(jo, "scanner_side", s);
 		if (have_src)
-			json_object_object_add(o, "sources", sources_json(&l, src));
-		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY));
-		json_object_put(o);
+			json_object_object_add(jo, "sources", sources_json(&l, src));
+		printf("%s\n", json_object_to_json_string_ext(jo, JSON_C_TO_STRING_PRETTY));
+		json_object_put(jo);
 		return RS_EXIT_OK;
 	}
 	printf("lab '%s' responder (internet side): %llu packets\n", l.name,
@@ -189,7 +178,7 @@ int cmd_stats(int argc, char **argv)
 		       responder_desc[i].help);
 	if (have_src)
 		sources_text(&l, src);
-	printf("scanner side (%s):\n", "lab0");
+	printf("scanner side (%s):\n", l.if_scan);
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
 		printf("  %-20s %14llu  %s\n", lab_desc[i].name, (unsigned long long)side[i],
 		       lab_desc[i].help);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* cmd_world.c - rescan world compile | synth | info | export */
 #include <errno.h>
-#include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +13,10 @@
 
 #include "commands.h"
 #include "dataset.h"
+#include "options.h"
 #include "subcmd.h"
 #include "synth.h"
 #include "util.h"
-
 
 int world_open_spec(struct world *w, const char *spec, char *desc, size_t desclen)
 {
@@ -39,7 +39,25 @@ int world_open_spec(struct world *w, const char *spec, char *desc, size_t descle
 	return world_open(w, spec);
 }
 
-/* ---- compile ------------------------------------------------------------ */
+/* ---- compile and synth: both write a world ------------------------------ */
+
+struct write_opts {
+	const char *out;
+	uint64_t seed;
+};
+
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+static const struct opt write_opts[] = {
+	{ .name = "output", .short_name = 'o', .kind = OPT_KIND_STRING,
+	  .offset = offsetof(struct write_opts, out), .arg = "FILE", .required = true,
+	  .help = "world file to write (written atomically)" },
+	OPT_U64('s', "seed", struct write_opts, seed, "N",
+		"the world's seed (default " STR(SYNTH_DEFAULT_SEED) "): it keys reply\n"
+		"fields, and draws synth's hosts"),
+	{}
+};
 
 struct source {
 	struct rs_svc svc;
@@ -47,134 +65,126 @@ struct source {
 	const char *spec;
 };
 
-static void compile_usage(FILE *f)
+static const struct command compile_cmd = {
+	.name = "rescan world compile",
+	.args = "SERVICE=FILE...",
+	.min_args = 1,
+	.max_args = ARGS_ANY,
+	.about = "Compile scan results into a world file: each FILE lists the hosts that\n"
+		 "answer SERVICE (tcp/PORT or icmp). Several files may feed one service.\n"
+		 "Formats are detected from the content: ZMap CSV (header with saddr),\n"
+		 "bare addresses or CIDR blocks one per line, masscan -oL, masscan -oJ;\n"
+		 "any of them gzip- or zstd-compressed.",
+	.opts = write_opts,
+	.example = "example: rescan world compile -o my.world tcp/80=http.csv icmp=ping.csv.gz",
+};
+
+/* Check every SERVICE=FILE before anything is read. */
+static int parse_sources(char **args, int nargs, struct source *src)
 {
-	fprintf(f,
-		"usage: rescan world compile -o OUT [--seed N] SERVICE=FILE [SERVICE=FILE ...]\n\n"
-		"Compile scan results into a world file: each FILE lists the hosts that\n"
-		"answer SERVICE (tcp/PORT or icmp). Several files may feed one service.\n"
-		"Formats are detected from the content: ZMap CSV (header with saddr),\n"
-		"bare addresses or CIDR blocks one per line, masscan -oL, masscan -oJ;\n"
-		"any of them gzip- or zstd-compressed.\n\n"
-		"  -o, --output FILE  world file to write (written atomically)\n"
-		"  -s, --seed N       seed recorded in the world (keys reply fields); default 1\n"
-		"  -h, --help         this help\n\n"
-		"example: rescan world compile -o my.world tcp/80=http.csv icmp=ping.csv.gz\n");
+	int i;
+
+	for (i = 0; i < nargs; i++) {
+		char *eq = strchr(args[i], '=');
+
+		if (!eq || eq == args[i] || !eq[1]) {
+			rs_print_error("world compile: '%s' is not SERVICE=FILE", args[i]);
+			return RS_EXIT_USAGE;
+		}
+		*eq = 0;
+		src[i].spec = args[i];
+		src[i].path = eq + 1;
+		if (svc_parse(args[i], &src[i].svc)) {
+			rs_print_last_error();
+			return RS_EXIT_USAGE;
+		}
+		if (access(src[i].path, R_OK)) {
+			rs_print_error("cannot read '%s': %s", src[i].path, strerror(errno));
+			return RS_EXIT_FAIL;
+		}
+	}
+	return 0;
+}
+
+static bool same_service(const struct source *a, const struct source *b)
+{
+	return a->svc.slot == b->svc.slot && a->svc.port == b->svc.port;
+}
+
+/* Read every file of the service src[i] into set, then add it to w. */
+static int compile_service(struct world *w, struct ipset *set, const struct source *src, int nsrc,
+			   int i)
+{
+	int j, err;
+
+	for (j = i; j < nsrc; j++) {
+		struct dataset_stats st = { 0 };
+		char line[512];
+
+		if (!same_service(&src[j], &src[i]))
+			continue;
+		err = dataset_read(src[j].path, src[j].svc, set, &st);
+		if (err)
+			return err;
+		snprintf(line, sizeof(line), "%s <- %s (%s, %llu records, %llu addresses, %llu skipped)",
+			 src[j].spec, src[j].path, dataset_format_name(st.format),
+			 (unsigned long long)st.lines, (unsigned long long)st.added,
+			 (unsigned long long)st.skipped);
+		fprintf(stderr, "%s\n", line);
+		world_note(w, "%s", line);
+	}
+	return world_add_service(w, src[i].svc, set);
 }
 
 static int compile(int argc, char **argv)
 {
-	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
-					      { "seed", required_argument, NULL, 's' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
-	const char *out = NULL;
+	struct write_opts o = { .seed = SYNTH_DEFAULT_SEED };
 	struct source *src = NULL;
-	uint64_t seed = SYNTH_DEFAULT_SEED, total = 0;
+	uint64_t total = 0;
 	struct ipset set = { 0 };
 	struct world w;
 	double t0 = now_seconds();
-	int nsrc = 0, i, j, c, err = 0;
+	char **args;
+	int nsrc, i, j, rc, err = 0;
 	const char *sde;
 
-	while ((c = getopt_long(argc, argv, "o:s:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 's':
-			if (parse_u64(optarg, &seed)) {
-				rs_die_msg("--seed: '%s' is not a number", optarg);
-				return RS_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			compile_usage(stdout);
-			return RS_EXIT_OK;
-		default:
-			compile_usage(stderr);
-			return RS_EXIT_USAGE;
-		}
-	}
-	if (!out || optind >= argc) {
-		rs_die_msg(!out ? "world compile: -o OUT is required" : "world compile: no SERVICE=FILE given");
-		compile_usage(stderr);
-		return RS_EXIT_USAGE;
-	}
-	src = calloc((size_t)(argc - optind), sizeof(*src));
+	rc = options_parse(&compile_cmd, &o, argc, argv, &args, &nsrc);
+	if (rc != OPTS_RUN)
+		return rc;
+	src = calloc((size_t)nsrc, sizeof(*src));
 	if (!src)
 		return RS_EXIT_FAIL;
-	/* Check every argument before reading anything. */
-	for (i = optind; i < argc; i++) {
-		char *eq = strchr(argv[i], '=');
-
-		if (!eq || eq == argv[i] || !eq[1]) {
-			rs_die_msg("world compile: '%s' is not SERVICE=FILE", argv[i]);
-			free(src);
-			return RS_EXIT_USAGE;
-		}
-		*eq = 0;
-		src[nsrc].spec = argv[i];
-		src[nsrc].path = eq + 1;
-		if (svc_parse(argv[i], &src[nsrc].svc)) {
-			rs_report();
-			free(src);
-			return RS_EXIT_USAGE;
-		}
-		if (access(src[nsrc].path, R_OK)) {
-			rs_die_msg("cannot read '%s': %s", src[nsrc].path, strerror(errno));
-			free(src);
-			return RS_EXIT_FAIL;
-		}
-		nsrc++;
+	rc = parse_sources(args, nsrc, src);
+	if (rc) {
+		free(src);
+		return rc;
 	}
 
-	world_init(&w, seed);
+	world_init(&w, o.seed);
 	sde = getenv("SOURCE_DATE_EPOCH");	/* reproducible builds of course worlds */
 	w.created = sde ? strtoull(sde, NULL, 10) : (uint64_t)time(NULL);
 	world_note(&w, "compiled by rescan world compile");
 	err = ipset_init(&set);
 	/* One service at a time: all of its files, then its containers. */
 	for (i = 0; i < nsrc && !err; i++) {
-		bool first = true;
-
-		for (j = 0; j < i; j++)
-			if (src[j].svc.slot == src[i].svc.slot && src[j].svc.port == src[i].svc.port)
-				first = false;
-		if (!first)
-			continue;
+		for (j = 0; j < i && !same_service(&src[j], &src[i]); j++)
+			;
+		if (j < i)
+			continue;	/* compiled with its first file */
 		/* Only between services: after the last one the set is simply unmapped. */
 		if (i)
 			ipset_clear(&set);
-		for (j = i; j < nsrc && !err; j++) {
-			struct dataset_stats st = { 0 };
-
-			if (src[j].svc.slot != src[i].svc.slot || src[j].svc.port != src[i].svc.port)
-				continue;
-			err = dataset_read(src[j].path, src[j].svc, &set, &st);
-			if (err)
-				break;
-			fprintf(stderr, "%s <- %s: %s, %llu records, %llu addresses, %llu skipped\n",
-				src[j].spec, src[j].path, dataset_format_name(st.format),
-				(unsigned long long)st.lines, (unsigned long long)st.added,
-				(unsigned long long)st.skipped);
-			world_note(&w, "%s <- %s (%s, %llu records, %llu addresses, %llu skipped)",
-				   src[j].spec, src[j].path, dataset_format_name(st.format),
-				   (unsigned long long)st.lines, (unsigned long long)st.added,
-				   (unsigned long long)st.skipped);
-		}
-		if (!err)
-			err = world_add_service(&w, src[i].svc, &set);
+		err = compile_service(&w, &set, src, nsrc, i);
 	}
 	if (!err)
-		err = world_write(&w, out);
+		err = world_write(&w, o.out);
 	if (err) {
-		rs_report();
+		rs_print_last_error();
 	} else {
 		for (i = 0; i < (int)w.nservices; i++)
 			total += w.services[i].hosts;
 		fprintf(stderr, "wrote %s: %u services, %llu hosts, %.1f MiB in the kernel, %.2f s\n",
-			out, w.nservices, (unsigned long long)total,
+			o.out, w.nservices, (unsigned long long)total,
 			world_kernel_bytes(&w) / 1048576.0, now_seconds() - t0);
 	}
 	ipset_free(&set);
@@ -183,67 +193,46 @@ static int compile(int argc, char **argv)
 	return err ? RS_EXIT_FAIL : RS_EXIT_OK;
 }
 
-/* ---- synth -------------------------------------------------------------- */
-
-static void synth_usage(FILE *f)
+static void synth_rates(FILE *f)
 {
 	unsigned i;
 
-	fprintf(f, "usage: rescan world synth [--seed N] -o OUT\n\n"
-		   "Write the built-in internet-like world for seed N (default %d): hosts\n"
-		   "clustered by network, nothing in reserved ranges, hit rates of\n"
-		   "scannable IPv4:",
-		SYNTH_DEFAULT_SEED);
+	fprintf(f, "\nServices (hit rate of scannable IPv4):");
 	for (i = 0; i < synth_nservices; i++)
 		fprintf(f, "%s %s %.1f%%", i ? "," : "", synth_services[i].spec,
 			synth_services[i].rate * 100);
-	fprintf(f, ".\nThe same world is what 'rescan lab up' loads by default (synth:1).\n");
+	fprintf(f, ".\n");
 }
+
+static const struct command synth_cmd = {
+	.name = "rescan world synth",
+	.about = "Write the built-in internet-like world for a seed: hosts clustered by\n"
+		 "network, nothing in reserved ranges. The same world is what\n"
+		 "'rescan lab up' loads by default (" DEFAULT_WORLD_SPEC ").",
+	.more_help = synth_rates,
+	.opts = write_opts,
+};
 
 static int synth(int argc, char **argv)
 {
-	static const struct option opts[] = { { "output", required_argument, NULL, 'o' },
-					      { "seed", required_argument, NULL, 's' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
-	uint64_t seed = SYNTH_DEFAULT_SEED;
-	const char *out = NULL;
+	struct write_opts o = { .seed = SYNTH_DEFAULT_SEED };
 	double t0 = now_seconds();
 	struct world w;
-	int c, err;
+	char **args;
+	int nargs, rc, err;
 
-	while ((c = getopt_long(argc, argv, "o:s:h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o':
-			out = optarg;
-			break;
-		case 's':
-			if (parse_u64(optarg, &seed)) {
-				rs_die_msg("--seed: '%s' is not a number", optarg);
-				return RS_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			synth_usage(stdout);
-			return RS_EXIT_OK;
-		default:
-			synth_usage(stderr);
-			return RS_EXIT_USAGE;
-		}
-	}
-	if (!out || optind != argc) {
-		rs_die_msg("world synth: -o OUT is required and takes no other arguments");
-		return RS_EXIT_USAGE;
-	}
-	world_init(&w, seed);
-	err = synth_world(&w, seed);
+	rc = options_parse(&synth_cmd, &o, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	world_init(&w, o.seed);
+	err = synth_world(&w, o.seed);
 	if (!err)
-		err = world_write(&w, out);
+		err = world_write(&w, o.out);
 	if (err)
-		rs_report();
+		rs_print_last_error();
 	else
 		fprintf(stderr, "wrote %s: synthetic world, seed %llu, %.1f MiB in the kernel, %.2f s\n",
-			out, (unsigned long long)seed, world_kernel_bytes(&w) / 1048576.0,
+			o.out, (unsigned long long)o.seed, world_kernel_bytes(&w) / 1048576.0,
 			now_seconds() - t0);
 	world_free(&w);
 	return err ? RS_EXIT_FAIL : RS_EXIT_OK;
@@ -286,38 +275,38 @@ static void summarize(const struct world *w, uint32_t set, struct set_summary *s
 	}
 }
 
+struct info_opts {
+	bool json;
+};
+
+static const struct command info_cmd = {
+	.name = "rescan world info",
+	.args = "WORLD",
+	.min_args = 1,
+	.max_args = 1,
+	.about = "Services, host counts, address ranges, seed, memory and provenance of\n"
+		 "WORLD (a world file, or synth:SEED for the built-in generator).",
+	.opts = (const struct opt[]){
+		OPT_FLAG('j', "json", struct info_opts, json, "machine-readable output"),
+		{} },
+};
+
 static int info(int argc, char **argv)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      {} };
+	struct info_opts o = { 0 };
 	struct world w;
-	char desc[256], name[32], a[16], b[16];
-	bool json = false;
+	char desc[256], name[32], a[16], b[16], **args;
+	bool json;
 	struct json_object *jo = NULL, *js = NULL;
 	uint32_t i;
-	int c;
+	int nargs, rc;
 
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'h':
-			printf("usage: rescan world info [--json] WORLD\n\n"
-			       "Services, host counts, address ranges, seed, memory and provenance of\n"
-			       "WORLD (a world file, or synth:SEED for the built-in generator).\n");
-			return RS_EXIT_OK;
-		default:
-			return RS_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc) {
-		rs_die_msg("usage: rescan world info [--json] WORLD");
-		return RS_EXIT_USAGE;
-	}
-	if (world_open_spec(&w, argv[optind], desc, sizeof(desc))) {
-		rs_report();
+	rc = options_parse(&info_cmd, &o, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	json = o.json;
+	if (world_open_spec(&w, args[0], desc, sizeof(desc))) {
+		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
 	if (json) {
@@ -394,52 +383,54 @@ static int print_addr(uint32_t addr, void *ctx)
 	return 0;
 }
 
+static const struct command export_cmd = {
+	.name = "rescan world export",
+	.args = "WORLD SERVICE [CIDR...]",
+	.min_args = 2,
+	.max_args = ARGS_ANY,
+	.about = "Print the hosts of WORLD that answer SERVICE, one address per line,\n"
+		 "ascending within each CIDR (default: all of IPv4). This is the ground\n"
+		 "truth a scan of that range must find.",
+	.example = "example: rescan world export synth:1 tcp/80 1.0.0.0/8",
+};
+
 static int export(int argc, char **argv)
 {
 	struct world w;
 	const struct world_service *ws;
 	struct rs_svc svc;
-	char desc[256];
+	char desc[256], **args;
 	uint32_t first, last;
-	int i, err = 0;
+	int nargs, i, rc, err = 0;
 
-	if (argc >= 2 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-		printf("usage: rescan world export WORLD SERVICE [CIDR ...]\n\n"
-		       "Print the hosts of WORLD that answer SERVICE, one address per line,\n"
-		       "ascending within each CIDR (default: all of IPv4). This is the ground\n"
-		       "truth a scan of that range must find.\n"
-		       "example: rescan world export synth:1 tcp/80 1.0.0.0/8\n");
-		return RS_EXIT_OK;
-	}
-	if (argc < 3) {
-		rs_die_msg("usage: rescan world export WORLD SERVICE [CIDR ...]");
+	rc = options_parse(&export_cmd, NULL, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	if (svc_parse(args[1], &svc)) {
+		rs_print_last_error();
 		return RS_EXIT_USAGE;
 	}
-	if (svc_parse(argv[2], &svc)) {
-		rs_report();
-		return RS_EXIT_USAGE;
-	}
-	for (i = 3; i < argc; i++) {
-		if (parse_cidr(argv[i], &first, &last)) {
-			rs_die_msg("'%s' is not an IPv4 address or CIDR block", argv[i]);
+	for (i = 2; i < nargs; i++) {
+		if (parse_cidr(args[i], &first, &last)) {
+			rs_print_error("world export: '%s' is not an IPv4 address or CIDR block", args[i]);
 			return RS_EXIT_USAGE;
 		}
 	}
-	if (world_open_spec(&w, argv[1], desc, sizeof(desc))) {
-		rs_report();
+	if (world_open_spec(&w, args[0], desc, sizeof(desc))) {
+		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
 	ws = world_find(&w, svc);
 	if (!ws) {
-		rs_die_msg("world %s has no service %s", desc, argv[2]);
+		rs_print_error("world %s has no service %s", desc, args[1]);
 		world_free(&w);
 		return RS_EXIT_FAIL;
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
-	if (argc == 3)
+	if (nargs == 2)
 		err = world_set_foreach(&w, ws->set, 0, UINT32_MAX, print_addr, NULL);
-	for (i = 3; i < argc && !err; i++) {
-		parse_cidr(argv[i], &first, &last);
+	for (i = 2; i < nargs && !err; i++) {
+		parse_cidr(args[i], &first, &last);
 		err = world_set_foreach(&w, ws->set, first, last, print_addr, NULL);
 	}
 	world_free(&w);

@@ -3,6 +3,10 @@
 #ifndef RESCAN_COMMANDS_H
 #define RESCAN_COMMANDS_H
 
+#include <stdbool.h>
+
+#include "lab.h"
+#include "options.h"
 #include "world.h"
 
 int cmd_world(int argc, char **argv);
@@ -16,5 +20,19 @@ int cmd_stats(int argc, char **argv);
  */
 int world_open_spec(struct world *w, const char *spec, char *desc, size_t desclen);
 #define DEFAULT_WORLD_SPEC "synth:1"
+
+/* --name, the same for every command that acts on a lab. */
+#define OPT_LAB_NAME(type, field)                                       \
+	{ .name = "name", .short_name = 'n', .kind = OPT_KIND_STRING,   \
+	  .offset = offsetof(type, field), .arg = "NAME",               \
+	  .help = "the lab's name, for several labs side by side\n"     \
+		  "(default " LAB_DEFAULT_NAME ")" }
+
+/*
+ * Describe the lab a command names (NULL: the default) into l; with
+ * need_up, also check that it is up and read how it was started. Returns 0,
+ * or the exit code after printing one line.
+ */
+int lab_for_command(const char *name, bool need_up, struct lab *l);
 
 #endif

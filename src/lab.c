@@ -82,8 +82,8 @@ int lab_describe(struct lab *l, const char *name)
 	l->default_route = true;
 	snprintf(l->ns_scan, sizeof(l->ns_scan), "%s-scan", name);
 	snprintf(l->ns_inet, sizeof(l->ns_inet), "%s-inet", name);
-	strcpy(l->if_scan, "lab0");
-	strcpy(l->if_inet, "inet0");
+	strcpy(l->if_scan, LAB_SCAN_IFACE);
+	strcpy(l->if_inet, LAB_INET_IFACE);
 	l->net = 0x64400000;	/* 100.64.0.0/24: shared address space, never in a world */
 	l->prefix = 24;
 	l->mask = ~0u << (32 - l->prefix);

@@ -23,6 +23,8 @@
 #include "world.h"
 
 #define LAB_DEFAULT_NAME "rescan"
+#define LAB_SCAN_IFACE "lab0"	/* the scanner's interface */
+#define LAB_INET_IFACE "inet0"	/* the responder's interface, the gateway */
 #define LAB_NAME_MAX 11	/* keeps "<name>-scan" and "<name>-inet" short */
 
 struct lab {

@@ -39,7 +39,7 @@ int subcmd_dispatch(const char *prog, const char *intro, const char *outro,
 		if (!strcmp(argv[1], table[i].name))
 			return table[i].run(argc - 1, argv + 1);
 	/* "unknown command 'x'" at the top, "unknown lab command 'x'" below. */
-	rs_die_msg("unknown %s%scommand '%s' (try '%s --help')", strchr(prog, ' ') ? strchr(prog, ' ') + 1 : "",
+	rs_print_error("unknown %s%scommand '%s' (try '%s --help')", strchr(prog, ' ') ? strchr(prog, ' ') + 1 : "",
 		   strchr(prog, ' ') ? " " : "", argv[1], prog);
 	return RS_EXIT_USAGE;
 }

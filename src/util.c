@@ -30,12 +30,12 @@ const char *rs_last_error(void)
 	return last_error[0] ? last_error : "unknown error";
 }
 
-void rs_report(void)
+void rs_print_last_error(void)
 {
 	fprintf(stderr, "rescan: %s\n", rs_last_error());
 }
 
-void rs_die_msg(const char *fmt, ...)
+void rs_print_error(const char *fmt, ...)
 {
 	va_list ap;
 

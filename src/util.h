@@ -26,9 +26,9 @@ int exit_code_for(int err);
 void rs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *rs_last_error(void);
 /* Print "rescan: <last error>" to stderr. */
-void rs_report(void);
-/* Print "rescan: <fmt>" to stderr directly. */
-void rs_die_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void rs_print_last_error(void);
+/* Print "rescan: <fmt>" to stderr: a command's own one-line error. */
+void rs_print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Progress on a TTY only: "\r<label> <pct>%"; quiet otherwise. */
 struct progress {

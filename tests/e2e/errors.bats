@@ -3,12 +3,20 @@
 # Bad input gets one clear line, the documented exit code, and leaves
 # nothing behind: no world file, no namespace, no pinned map.
 
+bats_require_minimum_version 1.5.0
+
 load lab_helper
+
+# Every subcommand, as a user types it.
+COMMANDS=("world compile" "world synth" "world info" "world export"
+	"lab up" "lab down" "lab exec" "lab status" "stats")
 
 setup_file() {
 	require_root_and_tools ip
 	export LAB=$(lab_name e)
 	export D="$BATS_FILE_TMPDIR"
+	printf '198.18.0.1\n' >"$D/one.txt"
+	"$RESCAN" world compile -o "$D/ok.world" tcp/80="$D/one.txt" 2>/dev/null
 }
 
 teardown_file() {
@@ -21,111 +29,216 @@ nothing_left() {
 	[ ! -e "/run/rescan/$LAB" ]
 }
 
-@test "usage errors exit 2" {
-	run "$RESCAN"
-	[ "$status" -eq 2 ]
-	run "$RESCAN" frobnicate
-	[ "$status" -eq 2 ]
+# One line on stderr, naming the command; nothing on stdout.
+one_usage_line() {
+	local what=$1
+	[ "${#lines[@]}" -eq 1 ] || { echo "expected one line, got: $output"; return 1; }
+	[[ "$output" == "rescan: $what"* ]] || { echo "expected 'rescan: $what...', got: $output"; return 1; }
+}
+
+@test "rescan without a command prints its usage and exits 2" {
+	run -2 "$RESCAN"
+	[[ "$output" == *"usage: rescan COMMAND"* ]]
+}
+
+@test "an unknown command is named, exit 2" {
+	run -2 "$RESCAN" frobnicate
 	[[ "$output" == *"unknown command 'frobnicate'"* ]]
-	run "$RESCAN" world compile -o "$D/x.world"
-	[ "$status" -eq 2 ]
-	run "$RESCAN" world compile -o "$D/x.world" tcp/99999="$D/none"
-	[ "$status" -eq 2 ]
+}
+
+@test "an unknown subcommand is named, exit 2" {
+	run -2 "$RESCAN" world frobnicate
+	[[ "$output" == *"unknown world command 'frobnicate'"* ]]
+}
+
+@test "--help works for every command and subcommand, exit 0" {
+	local c
+	for c in "" "world" "lab" "${COMMANDS[@]}"; do
+		run -0 "$RESCAN" $c --help
+		[[ "$output" == *"usage: rescan"* ]] || { echo "rescan $c --help: $output"; false; }
+	done
+}
+
+@test "every subcommand's --help lists --help among its options" {
+	local c
+	for c in "${COMMANDS[@]}"; do
+		run -0 "$RESCAN" $c --help
+		[[ "$output" == *"-h, --help"* ]] || { echo "rescan $c --help: $output"; false; }
+	done
+}
+
+@test "every subcommand refuses an unknown long option with one line, exit 2" {
+	local c
+	for c in "${COMMANDS[@]}"; do
+		run -2 --separate-stderr "$RESCAN" $c --no-such-option
+		[ -z "$output" ]
+		output=$stderr lines=("${stderr_lines[@]}")
+		one_usage_line "$c: unknown option '--no-such-option'"
+	done
+}
+
+@test "every subcommand refuses an unknown short option with one line, exit 2" {
+	local c
+	for c in "${COMMANDS[@]}"; do
+		run -2 --separate-stderr "$RESCAN" $c -Z
+		[ -z "$output" ]
+		output=$stderr lines=("${stderr_lines[@]}")
+		one_usage_line "$c: unknown option '-Z'"
+	done
+}
+
+@test "an option without its value is named, exit 2" {
+	run -2 "$RESCAN" world compile -o
+	one_usage_line "world compile: -o/--output needs a value (FILE)"
+}
+
+@test "a missing required option is named, exit 2" {
+	run -2 "$RESCAN" world synth
+	one_usage_line "world synth: -o/--output FILE is required"
+}
+
+@test "a seed that is not a number is refused, exit 2" {
+	run -2 "$RESCAN" world synth --seed 12x -o "$D/s.world"
+	one_usage_line "world synth: -s/--seed '12x' is not a whole decimal number"
+	[ ! -e "$D/s.world" ]
+}
+
+@test "world compile without SERVICE=FILE exits 2 and writes nothing" {
+	run -2 "$RESCAN" world compile -o "$D/x.world"
+	one_usage_line "world compile: expected SERVICE=FILE..."
+	[ ! -e "$D/x.world" ]
+}
+
+@test "world compile names a port out of range, exit 2" {
+	run -2 "$RESCAN" world compile -o "$D/x.world" tcp/99999="$D/none"
 	[[ "$output" == *"tcp/99999"* ]]
-	run "$RESCAN" world compile -o "$D/x.world" smtp="$D/none"
-	[ "$status" -eq 2 ]
+	[ ! -e "$D/x.world" ]
+}
+
+@test "world compile names an unknown service, exit 2" {
+	run -2 "$RESCAN" world compile -o "$D/x.world" smtp="$D/none"
 	[[ "$output" == *"unknown service 'smtp'"* ]]
 	[ ! -e "$D/x.world" ]
 }
 
-@test "--help works for every command and subcommand" {
-	for c in "" "world" "lab" "world compile" "world synth" "world info" "world export" \
-		"lab up" "lab down" "lab exec" "lab status" "stats"; do
-		run "$RESCAN" $c --help
-		[ "$status" -eq 0 ] || { echo "rescan $c --help: exit $status"; false; }
-		[[ "$output" == *usage:* ]]
-	done
+@test "world info takes exactly one WORLD, exit 2 otherwise" {
+	run -2 "$RESCAN" world info
+	one_usage_line "world info: expected WORLD"
+	run -2 "$RESCAN" world info "$D/ok.world" extra
+	one_usage_line "world info: unexpected argument 'extra'"
+}
+
+@test "world export needs WORLD and SERVICE, exit 2" {
+	run -2 "$RESCAN" world export "$D/ok.world"
+	one_usage_line "world export: expected WORLD SERVICE [CIDR...]"
+}
+
+@test "world export names a range that is not a CIDR block, exit 2" {
+	run -2 "$RESCAN" world export "$D/ok.world" tcp/80 198.18.0
+	one_usage_line "world export: '198.18.0' is not an IPv4 address or CIDR block"
+}
+
+@test "world export names a service the world lacks, exit 1" {
+	run -1 "$RESCAN" world export "$D/ok.world" tcp/443
+	[[ "$output" == *"has no service tcp/443"* ]]
 }
 
 @test "a malformed dataset line names file and line, writes no world" {
 	printf '198.18.0.1\n198.18.0.2\n198.18.0.300\n' >"$D/bad.txt"
-	run "$RESCAN" world compile -o "$D/bad.world" tcp/80="$D/bad.txt"
-	[ "$status" -eq 1 ]
+	run -1 "$RESCAN" world compile -o "$D/bad.world" tcp/80="$D/bad.txt"
 	[[ "$output" == *"$D/bad.txt:3"* ]]
-	[ ! -e "$D/bad.world" ]
 	[ -z "$(ls "$D" | grep 'bad.world')" ]
 }
 
 @test "a missing dataset is named" {
-	run "$RESCAN" world compile -o "$D/m.world" tcp/80="$D/does-not-exist.csv"
-	[ "$status" -eq 1 ]
+	run -1 "$RESCAN" world compile -o "$D/m.world" tcp/80="$D/does-not-exist.csv"
 	[[ "$output" == *"does-not-exist.csv"* ]]
 	[ ! -e "$D/m.world" ]
 }
 
-@test "a corrupt world is refused by lab up, which leaves nothing behind" {
-	printf '198.18.0.1\n' >"$D/one.txt"
-	"$RESCAN" world compile -o "$D/ok.world" tcp/80="$D/one.txt"
+@test "a world with one flipped byte is refused by lab up for its checksum, nothing left" {
 	cp "$D/ok.world" "$D/corrupt.world"
-	# Flip one byte in the payload: the checksum must catch it.
 	printf '\x55' | dd of="$D/corrupt.world" bs=1 seek=200 conv=notrunc 2>/dev/null
-	run "$RESCAN" lab up --name "$LAB" --world "$D/corrupt.world"
-	[ "$status" -eq 1 ]
+	run -1 "$RESCAN" lab up --name "$LAB" --world "$D/corrupt.world"
 	[[ "$output" == *"corrupt.world"*"checksum"* ]]
 	nothing_left
+}
+
+@test "a truncated world is refused by lab up and named, nothing left" {
 	head -c 100 "$D/ok.world" >"$D/short.world"
-	run "$RESCAN" lab up --name "$LAB" --world "$D/short.world"
-	[ "$status" -eq 1 ]
+	run -1 "$RESCAN" lab up --name "$LAB" --world "$D/short.world"
 	[[ "$output" == *"short.world"* ]]
 	nothing_left
-	run "$RESCAN" lab up --name "$LAB" --world "$D/one.txt"
-	[ "$status" -eq 1 ]
+}
+
+@test "a file that is not a world is refused by lab up, nothing left" {
+	run -1 "$RESCAN" lab up --name "$LAB" --world "$D/one.txt"
 	[[ "$output" == *"not a valid world file"* ]]
 	nothing_left
 }
 
-@test "lab down with nothing up, and exec/stats without a lab, exit 3" {
-	run "$RESCAN" lab down --name "$LAB"
-	[ "$status" -eq 3 ]
+@test "lab down with nothing up exits 3" {
+	run -3 "$RESCAN" lab down --name "$LAB"
 	[[ "$output" == *"no lab '$LAB' is up"* ]]
-	run "$RESCAN" lab exec --name "$LAB" -- true
-	[ "$status" -eq 3 ]
-	run "$RESCAN" stats --name "$LAB"
-	[ "$status" -eq 3 ]
+}
+
+@test "lab exec without a lab exits 3" {
+	run -3 "$RESCAN" lab exec --name "$LAB" -- true
+	[[ "$output" == *"no lab '$LAB' is up"* ]]
+}
+
+@test "stats without a lab exits 3" {
+	run -3 "$RESCAN" stats --name "$LAB"
+	[[ "$output" == *"no lab '$LAB' is up"* ]]
+}
+
+@test "lab status of a lab that is down says so, exit 3" {
+	run -3 "$RESCAN" lab status --name "$LAB"
+	[[ "$output" == *"lab '$LAB' is down"* ]]
 }
 
 @test "lab up then down removes namespaces, pins and state" {
-	run "$RESCAN" lab up --name "$LAB" --world "$D/ok.world"
-	[ "$status" -eq 0 ]
+	run -0 "$RESCAN" lab up --name "$LAB" --world "$D/ok.world"
 	ip netns list | grep -q "^$LAB-scan"
 	ip netns list | grep -q "^$LAB-inet"
 	[ -e "/sys/fs/bpf/rescan/$LAB/counters" ]
-	run "$RESCAN" lab status --name "$LAB"
-	[ "$status" -eq 0 ]
+	run -0 "$RESCAN" lab status --name "$LAB"
 	[[ "$output" == *"world=$D/ok.world"* ]]
-	run "$RESCAN" lab down --name "$LAB"
-	[ "$status" -eq 0 ]
+	run -0 "$RESCAN" lab down --name "$LAB"
 	nothing_left
 	[ ! -e "/etc/netns/$LAB-scan" ]
 }
 
-@test "a bad lab name is a usage error" {
-	run "$RESCAN" lab up --name "Bad_Name"
-	[ "$status" -eq 2 ]
-	run "$RESCAN" lab up --name "much-too-long-name"
-	[ "$status" -eq 2 ]
+@test "a lab name with characters outside a-z, 0-9 and '-' is a usage error" {
+	run -2 "$RESCAN" lab up --name "Bad_Name"
+	[[ "$output" == *"Bad_Name"* ]]
+	nothing_left
 }
 
-@test "missing capabilities: one line naming them, exit 1, nothing created" {
+@test "a lab name too long for its namespaces is a usage error" {
+	run -2 "$RESCAN" lab up --name "much-too-long-name"
+	[[ "$output" == *"much-too-long-name"* ]]
+	nothing_left
+}
+
+@test "--iface without --here is a usage error" {
+	run -2 "$RESCAN" lab up --name "$LAB" --iface foo0
+	one_usage_line "lab up: --iface only applies with --here"
+	nothing_left
+}
+
+@test "without CAP_SYS_ADMIN lab up names it in one line, exit 1, nothing created" {
 	command -v setpriv >/dev/null || { echo "setpriv (util-linux) missing"; false; }
-	run setpriv --bounding-set -sys_admin,-bpf,-perfmon --inh-caps=-all \
+	run -1 setpriv --bounding-set -sys_admin,-bpf,-perfmon --inh-caps=-all \
 		"$RESCAN" lab up --name "$LAB" --world synth:1
-	[ "$status" -eq 1 ]
 	[ "${#lines[@]}" -eq 1 ]
 	[[ "$output" == *"missing capability CAP_SYS_ADMIN (or CAP_BPF)"*"--cap-add SYS_ADMIN"* ]]
 	nothing_left
-	run setpriv --bounding-set -net_admin --inh-caps=-all "$RESCAN" lab up --name "$LAB"
-	[ "$status" -eq 1 ]
+}
+
+@test "without CAP_NET_ADMIN lab up names it, exit 1, nothing created" {
+	command -v setpriv >/dev/null || { echo "setpriv (util-linux) missing"; false; }
+	run -1 setpriv --bounding-set -net_admin --inh-caps=-all "$RESCAN" lab up --name "$LAB"
 	[[ "$output" == *"CAP_NET_ADMIN"* ]]
 	nothing_left
 }
