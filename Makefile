@@ -49,6 +49,12 @@ BPF_TESTS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%,$(wildcard tests/bpf/tes
 TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRCS)))
 TSAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 -fsanitize=thread
 
+BENCH_DIR := scripts/bench/rsbench
+BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard $(BENCH_DIR)/*.c))
+BENCH_OBJS := $(patsubst $(BENCH_DIR)/%.c,$(OUTPUT)/bench/%.o,$(BENCH_SRCS))
+BENCH_BPF_TMP := $(patsubst $(BENCH_DIR)/%.bpf.c,$(OUTPUT)/bench/%.tmp.bpf.o,$(wildcard $(BENCH_DIR)/*.bpf.c))
+BENCH_SKELS := $(BENCH_BPF_TMP:.tmp.bpf.o=.skel.h)
+
 # A failed step leaves no half-written target for the next make to trust;
 # BPF objects and skeletons are kept between runs.
 .DELETE_ON_ERROR:
@@ -57,7 +63,7 @@ TSAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 -fsanitize=thread
 .PHONY: all deps run test test-build bench clean install image
 all: rescan
 
-$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tsan:
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tsan $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c | $(OUTPUT)
@@ -70,7 +76,7 @@ $(OUTPUT)/%.bpf.o: $(OUTPUT)/%.tmp.bpf.o
 
 $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< name $*_bpf > $@
+	$(Q)$(BPFTOOL) gen skeleton $< name $(notdir $*)_bpf > $@
 
 # Every object may include a skeleton: they exist before the first compile,
 # and from then on each object's .d file names the headers it really reads.
@@ -101,12 +107,20 @@ $(OUTPUT)/tests/test_dataset_tsan: tests/unit/test_dataset.c $(TSAN_OBJS) | $(OU
 	$(call msg,TEST,$@)
 	$(Q)$(CLANG) $(CPPFLAGS) -Itests/unit $(TSAN_CFLAGS) $(DEPFLAGS) $< $(TSAN_OBJS) $(LDLIBS) -o $@
 
-# The benchmark driver (datasets, per-probe cost, world load); see scripts/bench.sh.
-# Its baseline programs are not part of rescan: their skeleton is rsbench's.
-$(OUTPUT)/rsbench: tests/bench/rsbench.c $(LIB_OBJS) | $(OUTPUT)/bench_baselines.skel.h \
-		$(OUTPUT)/bench_batch.skel.h $(OUTPUT)
+# rsbench, the bench's own tool (scripts/bench/rsbench: one file per
+# subcommand, and the BPF programs only it loads); see scripts/bench.sh.
+# Static pattern rules, so a bench .bpf.c is never taken for a host source.
+$(BENCH_BPF_TMP): $(OUTPUT)/bench/%.tmp.bpf.o: $(BENCH_DIR)/%.bpf.c | $(OUTPUT)/bench
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(BENCH_OBJS): $(OUTPUT)/bench/%.o: $(BENCH_DIR)/%.c | $(SKELS) $(BENCH_SKELS) $(OUTPUT)/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -I$(OUTPUT)/bench $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OUTPUT)/rsbench: $(BENCH_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 test-build: rescan $(UNIT_TESTS) $(OUTPUT)/tests/test_dataset_tsan $(BPF_TESTS)
 
@@ -143,4 +157,4 @@ install: rescan
 clean:
 	rm -rf $(OUTPUT) rescan
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tsan/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tsan/*.d $(OUTPUT)/bench/*.d)

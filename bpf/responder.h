@@ -2,8 +2,8 @@
 /*
  * The responder's per-packet path, one inline function: rescan_respond().
  * responder.bpf.c is this function attached to the internet side of a
- * lab; the bench's harness (bench_batch.bpf.c) runs the very
- * same code back to back on a list of probes to time it. The maps and
+ * lab; the bench's harness (scripts/bench/rsbench/batch.bpf.c) runs the
+ * very same code back to back on a list of probes to time it. The maps and
  * settings it needs come with it, so both objects have the same layout
  * and the harness can take over a loaded responder's maps.
  */

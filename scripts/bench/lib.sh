@@ -38,8 +38,9 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 # ---- lab set-up ------------------------------------------------------------
 
 # lab_create NAME WORLD PPM: a lab, its responder pinned so it survives
-# swaps, and the baselines next to it (bpf/bench_baselines.bpf.c): XDP_DROP,
-# and the reflector, which answers the hosts `rsbench gen -s $GEN_SEED PPM` draws.
+# swaps, and the baselines next to it (scripts/bench/rsbench/baselines.bpf.c):
+# XDP_DROP, and the reflector, which answers the hosts `rsbench gen -s
+# $GEN_SEED PPM` draws.
 lab_create() {
 	local name=$1 world=$2 ppm=$3 rid
 	"$RESCAN" lab up --name "$name" --world "$world" >/dev/null || die "lab up $name failed"

@@ -192,7 +192,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		if awk -F, 'NR > 1 && $5 == "refl" { f = 1 } END { exit !f }' "$THR"; then
 			echo "### Where the gap to XDP_DROP goes (tuned lab, unlimited)"
 			echo
-			echo "The reflector (bpf/bench_baselines.bpf.c) answers the same hosts as the world with the responder's own SYN-ACK rewrite, but decides by the rule the world was drawn by (a hash of the address) instead of reading a world, and counts nothing."
+			echo "The reflector (scripts/bench/rsbench/baselines.bpf.c) answers the same hosts as the world with the responder's own SYN-ACK rewrite, but decides by the rule the world was drawn by (a hash of the address) instead of reading a world, and counts nothing."
 			echo "Its scans run between the XDP_DROP and the responder scans of every repetition. reflector ÷ XDP_DROP is what the replies cost (ZMap handles each, its receive thread shares the sender's CPU); responder ÷ reflector is what rescan's world lookup and counters cost the scan."
 			echo
 			echo "| world | threads | XDP_DROP pps (median) | reflector pps min/med/max | responder pps (median) | reflector ÷ XDP_DROP | responder ÷ reflector (pairs) | reflector lost / FP |"
@@ -249,7 +249,7 @@ build_med() {	# build_med NAME COLUMN -> median over repetitions
 		echo "The empty program itself: cold median $(jq -s -r '[.[].cases.empty_drop_prog.median_ns] | if min == max then "\(min)" else "\(min)–\(max)" end' "$DATA/xdpcost.jsonl") ns; xdpcost read the world at a fresh address $pace. Command: \`taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD tcp/80 $SCAN_RANGE\`"
 		echo
 		if jq -e -s 'all(.batch)' "$DATA/xdpcost.jsonl" >/dev/null 2>&1; then
-			echo "**Back to back** (bpf/bench_batch.bpf.c): the responder's code run $(jq -s -r '.[0].batch.repeat' "$DATA/xdpcost.jsonl") times per BPF_PROG_TEST_RUN call, each run laying a fresh probe to the next destination of a list, as NAPI runs it on a batch at line rate;"
+			echo "**Back to back** (scripts/bench/rsbench/batch.bpf.c): the responder's code run $(jq -s -r '.[0].batch.repeat' "$DATA/xdpcost.jsonl") times per BPF_PROG_TEST_RUN call, each run laying a fresh probe to the next destination of a list, as NAPI runs it on a batch at line rate;"
 			echo "net = that − the harness laying the probes alone, per pair of calls, median (p25–p75) of $(jq -s -r '.[0].batch.calls' "$DATA/xdpcost.jsonl") pairs. The kernel times the loop, so the figure is not bound to the clock's steps."
 			echo "**scan**: a sample of the range in random order, hits as often as the world has them. The responder's counters must move by exactly the world's verdicts for every timed run, or xdpcost fails."
 			echo

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * bench_baselines.bpf.c - the programs `make bench` puts on the internet side
+ * baselines.bpf.c - the programs `make bench` puts on the internet side
  * of a lab in place of the responder, to tell what the responder costs from
  * what answering costs. Not part of rescan: only rsbench loads them.
  *
@@ -8,7 +8,7 @@
  *                   probes, with no replies for the scanner to handle.
  *   rescan_reflect  answers the same hosts as the benchmark's world, with
  *                   the responder's own SYN-ACK rewrite, but decides by the
- *                   rule the world was drawn by (bench_rule.h) instead of
+ *                   rule the world was drawn by (rule.h) instead of
  *                   reading a world, and counts nothing. Between it and
  *                   XDP_DROP lies what replies cost the scanner; between
  *                   it and the responder lies rescan's world lookup and
@@ -21,7 +21,7 @@
 #include "rescan_abi.h"
 #include "parse.h"
 #include "probe_tcp_syn.h"
-#include "bench_rule.h"
+#include "rule.h"
 
 /* Set by rsbench before the programs are loaded. */
 const volatile __u64 rule_bound = 0;	/* bench_rule_bound(PPM) */

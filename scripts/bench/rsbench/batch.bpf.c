@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * bench_batch.bpf.c - the responder's per-packet path (responder.h) timed
+ * batch.bpf.c - the responder's per-packet path (bpf/responder.h) timed
  * back to back, the way NAPI runs it on a batch of probes at line rate.
  * Not part of rescan: only `rsbench xdpcost` loads it.
  *

@@ -55,9 +55,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "bench_baselines.skel.h"
-#include "bench_batch.skel.h"
-#include "bench_rule.h"
+#include "baselines.skel.h"
+#include "batch.skel.h"
+#include "rule.h"
 #include "loader.h"
 #include "rescan_abi.h"
 #include "responder.skel.h"
@@ -475,9 +475,9 @@ struct batch_result {
 };
 
 /* The harness on the loaded responder's maps: the same world, the same counters. */
-static struct bench_batch_bpf *batch_open(struct responder_bpf *r, uint64_t **slots)
+static struct batch_bpf *batch_open(struct responder_bpf *r, uint64_t **slots)
 {
-	struct bench_batch_bpf *b = bench_batch_bpf__open();
+	struct batch_bpf *b = batch_bpf__open();
 	struct bpf_map *to[5], *from[5];
 	int i, err = 0;
 
@@ -498,7 +498,7 @@ static struct bench_batch_bpf *batch_open(struct responder_bpf *r, uint64_t **sl
 	b->rodata->lab_net = r->rodata->lab_net;
 	b->rodata->lab_mask = r->rodata->lab_mask;
 	b->rodata->isn_key = r->rodata->isn_key;
-	if (bench_batch_bpf__load(b))
+	if (batch_bpf__load(b))
 		die("cannot load the batch harness: %s", strerror(errno));
 	*slots = mmap(NULL, BATCH_ADDRS * sizeof(uint64_t), PROT_READ | PROT_WRITE, MAP_SHARED,
 		      bpf_map__fd(b->maps.batch_addrs), 0);
@@ -562,7 +562,7 @@ static double median_of(double *v, int n, double p)
 	return v[(int)(p * (n - 1) + 0.5)];
 }
 
-static struct batch_result batch_case(struct bench_batch_bpf *b, uint64_t *slots, int counters_fd,
+static struct batch_result batch_case(struct batch_bpf *b, uint64_t *slots, int counters_fd,
 				      const char *name, const struct batch_list *l,
 				      const struct pkt *frame, uint32_t cnt_hit, uint32_t cnt_miss)
 {
@@ -623,7 +623,7 @@ static void batch_measure(struct responder_bpf *r, const struct world *w, uint32
 	uint64_t *slots;
 	uint32_t *all = malloc(span * sizeof(*all));
 	uint32_t cnt_hit = proto == IPPROTO_TCP ? RS_CNT_TX_SYNACK : RS_CNT_TX_ECHO_REPLY;
-	struct bench_batch_bpf *b = batch_open(r, &slots);
+	struct batch_bpf *b = batch_open(r, &slots);
 	int counters_fd = bpf_map__fd(r->maps.counters);
 	struct batch_list l[NR_B];
 	struct pkt probe, rst;
@@ -652,7 +652,7 @@ static void batch_measure(struct responder_bpf *r, const struct world *w, uint32
 		free(l[t].hit);
 	}
 	munmap(slots, BATCH_ADDRS * sizeof(uint64_t));
-	bench_batch_bpf__destroy(b);
+	batch_bpf__destroy(b);
 }
 
 /*
@@ -673,7 +673,7 @@ static int cmd_xdpcost(int argc, char **argv)
 	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00),
 				     .isn_key = 1 };
 	struct responder_bpf *skel = NULL;
-	struct bench_baselines_bpf *base;
+	struct baselines_bpf *base;
 	const struct world_service *ws;
 	struct world w;
 	struct rs_svc svc;
@@ -718,7 +718,7 @@ static int cmd_xdpcost(int argc, char **argv)
 	err = loader_load_responder(&w, &cfg, &skel);
 	if (err)
 		die("%s", rs_last_error());
-	base = bench_baselines_bpf__open_and_load();
+	base = baselines_bpf__open_and_load();
 	if (!base)
 		die("cannot load the baselines: %s", strerror(errno));
 	fd[T_HIT] = fd[T_MISS] = fd[T_NONPROBE] = bpf_program__fd(skel->progs.rescan_responder);
@@ -838,7 +838,7 @@ static int cmd_xdpcost(int argc, char **argv)
 			       100 * r->hit_share, r->ns, r->lay_ns, r->net, r->net_p25, r->net_p75);
 		}
 	}
-	bench_baselines_bpf__destroy(base);
+	baselines_bpf__destroy(base);
 	loader_free_responder(skel);
 	world_free(&w);
 	return 0;
@@ -1005,7 +1005,7 @@ static int cmd_load(int argc, char **argv)
  */
 static int cmd_baselines(int argc, char **argv)
 {
-	struct bench_baselines_bpf *base;
+	struct baselines_bpf *base;
 	uint32_t seed = 1;
 	uint64_t ppm, port = 80;
 	char path[4096];
@@ -1021,14 +1021,14 @@ static int cmd_baselines(int argc, char **argv)
 	}
 	if (argc - optind != 2 || parse_u64(argv[optind], &ppm) || ppm > 1000000)
 		die("%s", usage);
-	base = bench_baselines_bpf__open();
+	base = baselines_bpf__open();
 	if (!base)
 		die("cannot open the baselines: %s", strerror(errno));
 	base->rodata->rule_bound = bench_rule_bound((uint32_t)ppm);
 	base->rodata->rule_seed = seed;
 	base->rodata->reflect_port = (uint32_t)port;
 	base->rodata->isn_key = 0x5eed;	/* any: scanners check only the ack */
-	if (bench_baselines_bpf__load(base))
+	if (baselines_bpf__load(base))
 		die("cannot load the baselines: %s", strerror(errno));
 	if (mkdir(argv[optind + 1], 0700) && errno != EEXIST)
 		die("%s: %s", argv[optind + 1], strerror(errno));
@@ -1040,7 +1040,7 @@ static int cmd_baselines(int argc, char **argv)
 	}
 	if (err)
 		die("cannot pin %s: %s", path, strerror(-err));
-	bench_baselines_bpf__destroy(base);
+	baselines_bpf__destroy(base);
 	return 0;
 }
 

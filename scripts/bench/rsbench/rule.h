@@ -2,7 +2,7 @@
 /*
  * The rule a benchmark world is drawn by: an address is a host when a keyed
  * hash of it falls below PPM/1e6 of the hash's range. `rsbench gen` writes
- * the world's dataset by it, and the reflector baseline (bench_baselines.bpf.c)
+ * the world's dataset by it, and the reflector baseline (baselines.bpf.c)
  * answers by it, so both stand for the same set of hosts without a world.
  * Included by BPF and user space code alike.
  */
