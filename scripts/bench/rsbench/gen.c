@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * gen.c - `rsbench gen` and `rsbench gen-inet`: the bench's datasets.
+ *
+ *   gen       every address of a range with probability PPM/1e6, decided by
+ *             the keyed hash of rule.h, so the set is exact, reproducible,
+ *             and the reflector baseline answers the same hosts
+ *   gen-inet  about COUNT addresses over all of IPv4, spread the way scan
+ *             results are: 30 % of the /16s dark, the rest with log-uniform
+ *             density, nothing in special-purpose ranges; in random order,
+ *             as ZMap writes them
+ *
+ * Both write a bare address list or ZMap's CSV (saddr,daddr,success).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rescan_abi.h"
+#include "rsbench.h"
+#include "rule.h"
+#include "synth.h"
+#include "util.h"
+
+enum fmt { F_ADDR, F_CSV };
+static const char *const formats[] = { "addr", "csv", NULL };
+
+static const struct rsb_opt gen_opts[] = {
+	RSB_NUM('s', "seed", "SEED", "the key of the hash that draws the hosts", seed, 1, 0,
+		UINT32_MAX),
+	{ 'F', "format", NULL, "a bare address list, or ZMap's CSV (saddr,daddr,success)",
+	  OPT_CHOICE, offsetof(struct rsb_opts, format), F_ADDR, 0, 0, formats },
+};
+
+/* ---- output of address lists ------------------------------------------------ */
+
+struct out {
+	char buf[1 << 20];
+	size_t len;
+	enum fmt fmt;
+};
+
+static void out_flush(struct out *o)
+{
+	if (o->len && fwrite(o->buf, 1, o->len, stdout) != o->len)
+		die("write: %s", strerror(errno));
+	o->len = 0;
+}
+
+static char *put_dec(char *p, unsigned v)
+{
+	if (v >= 100)
+		*p++ = '0' + v / 100;
+	if (v >= 10)
+		*p++ = '0' + v / 10 % 10;
+	*p++ = '0' + v % 10;
+	return p;
+}
+
+static void out_addr(struct out *o, uint32_t a)
+{
+	char *p;
+
+	if (o->len > sizeof(o->buf) - 64)
+		out_flush(o);
+	p = o->buf + o->len;
+	p = put_dec(p, a >> 24);
+	*p++ = '.';
+	p = put_dec(p, a >> 16 & 255);
+	*p++ = '.';
+	p = put_dec(p, a >> 8 & 255);
+	*p++ = '.';
+	p = put_dec(p, a & 255);
+	if (o->fmt == F_CSV) {
+		/* daddr is the lab's scanner side */
+		memcpy(p, ",100.64.0.2,1", 13);
+		p += 13;
+	}
+	*p++ = '\n';
+	o->len = (size_t)(p - o->buf);
+}
+
+static void out_header(struct out *o)
+{
+	if (o->fmt == F_CSV) {
+		memcpy(o->buf, "saddr,daddr,success\n", 20);
+		o->len = 20;
+	}
+}
+
+/* ---- gen ---------------------------------------------------------------------- */
+
+static int run_gen(const struct rsb_opts *opt, char **argv)
+{
+	static struct out o;
+	uint32_t seed = (uint32_t)opt->seed, first, last;
+	uint64_t ppm, a, n = 0, bound;
+
+	if (parse_u64(argv[0], &ppm) || ppm > 1000000)
+		return usage_error("gen: PPM is a whole number from 0 to 1000000, not '%s'", argv[0]);
+	if (parse_cidr(argv[1], &first, &last))
+		return usage_error("gen: '%s' is not an IPv4 CIDR", argv[1]);
+	o.fmt = (enum fmt)opt->format;
+	bound = bench_rule_bound((uint32_t)ppm);
+	out_header(&o);
+	for (a = first; a <= last; a++) {
+		if (bench_rule_has((uint32_t)a, seed, bound)) {
+			out_addr(&o, (uint32_t)a);
+			n++;
+		}
+	}
+	out_flush(&o);
+	fprintf(stderr, "rsbench gen: %llu addresses\n", (unsigned long long)n);
+	return 0;
+}
+
+const struct rsb_cmd cmd_gen = {
+	.name = "gen",
+	.args = "PPM CIDR",
+	.nargs = 2,
+	.summary = "every address of CIDR with probability PPM/1e6, ascending",
+	.help = "A keyed hash of the address decides (rule.h): the set is exact and\n"
+		"reproducible, and `rsbench baselines -s SEED PPM` answers the same hosts.",
+	.opts = RSB_OPTS(gen_opts),
+	.run = run_gen,
+};
+
+/* ---- gen-inet ------------------------------------------------------------------ */
+
+static int run_gen_inet(const struct rsb_opts *opt, char **argv)
+{
+	static struct out o;
+	uint32_t seed = (uint32_t)opt->seed, b, *addrs;
+	double *dens, sum = 0, scale;
+	uint64_t want, n = 0, cap, i;
+
+	if (parse_u64(argv[0], &want) || !want || want > 1ull << 31)
+		return usage_error("gen-inet: COUNT is a whole number from 1 to 2^31, not '%s'",
+				   argv[0]);
+	o.fmt = (enum fmt)opt->format;
+	dens = calloc(RS_BLOCKS, sizeof(*dens));
+	if (!dens)
+		die("out of memory");
+	/* Density per /16: 30 % dark, the rest log-uniform in [1e-4, 0.3]. */
+	for (b = 0; b < RS_BLOCKS; b++) {
+		uint32_t h = bench_mix32(b * 0x9e3779b9u ^ seed), h2 = bench_mix32(h ^ 0x5bd1e995u);
+
+		/* a /16 whose first address is special (synth's table) stays dark */
+		if (addr_is_reserved(b << 16) || h % 100 < 30)
+			continue;
+		dens[b] = exp(log(1e-4) + (log(0.3) - log(1e-4)) * (h2 / 4294967296.0));
+		sum += dens[b] * RS_BLOCK_ADDRS;
+	}
+	scale = want / sum;
+	cap = want + want / 8 + 1024;
+	addrs = xmalloc(cap * sizeof(*addrs));
+	for (b = 0; b < RS_BLOCKS; b++) {
+		double d = dens[b] * scale;
+		uint32_t thr, lo;
+
+		if (d <= 0)
+			continue;
+		thr = d >= 1 ? UINT32_MAX : (uint32_t)(d * 4294967296.0);
+		for (lo = 0; lo < RS_BLOCK_ADDRS; lo++) {
+			uint32_t a = b << 16 | lo;
+
+			if (bench_mix32(a ^ seed * 0x9e3779b9u) < thr || d >= 1) {
+				if (n == cap)
+					die("gen-inet: the generator overshot its estimate");
+				addrs[n++] = a;
+			}
+		}
+	}
+	/* Random order, as ZMap's cyclic-group walk writes results. */
+	rng_state ^= seed;
+	for (i = n; i > 1; i--) {
+		uint64_t j = rng() % i;
+		uint32_t t = addrs[i - 1];
+
+		addrs[i - 1] = addrs[j];
+		addrs[j] = t;
+	}
+	out_header(&o);
+	for (i = 0; i < n; i++)
+		out_addr(&o, addrs[i]);
+	out_flush(&o);
+	fprintf(stderr, "rsbench gen-inet: %llu addresses\n", (unsigned long long)n);
+	free(addrs);
+	free(dens);
+	return 0;
+}
+
+const struct rsb_cmd cmd_gen_inet = {
+	.name = "gen-inet",
+	.args = "COUNT",
+	.nargs = 1,
+	.summary = "about COUNT addresses over all of IPv4, clustered like scan results",
+	.help = "30 % of the /16s dark, the rest with log-uniform density, nothing in\n"
+		"special-purpose ranges; written in random order, as ZMap writes them.",
+	.opts = RSB_OPTS(gen_opts),
+	.run = run_gen_inet,
+};
