@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # scripts/bench.sh - `make bench`: rescan's performance, measured as ratios
 # in one run on this machine, written to bench/ (RESULTS.md, throughput.png,
-# data/*.csv with the exact command of every figure).
+# data/*.csv with the exact command of every figure). The phases below write
+# raw data only; `rsbench report` (scripts/bench/rsbench/report.c) turns it
+# into the figures, and can be run again on recorded data.
 #
 #   1 throughput and loss  ZMap into an XDP_DROP program, then into the
 #                          responder, on the same veth pair, alternating
@@ -182,5 +184,5 @@ fi
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$DATA/env.txt"
 echo "duration_s=$((EPOCHSECONDS - T_START))" >>"$DATA/env.txt"
 log "report"
-"$REPO/scripts/bench/report.sh" "$OUT"
+"$RSBENCH" report -g "$REPO/scripts/bench/plot.gp" "$OUT" || die "report failed"
 log "done in $((EPOCHSECONDS - T_START)) s: $OUT/RESULTS.md, $OUT/throughput.png"

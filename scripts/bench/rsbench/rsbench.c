@@ -21,7 +21,7 @@
 #include "util.h"
 
 static const struct rsb_cmd *const commands[] = {
-	&cmd_gen, &cmd_gen_inet, &cmd_xdpcost, &cmd_memlat, &cmd_load, &cmd_baselines,
+	&cmd_gen, &cmd_gen_inet, &cmd_xdpcost, &cmd_memlat, &cmd_load, &cmd_baselines, &cmd_report,
 };
 #define NR_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 

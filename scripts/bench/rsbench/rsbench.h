@@ -62,7 +62,7 @@ struct rsb_cmd {
 #define RSB_OPTS(table) (table), (int)(sizeof(table) / sizeof((table)[0]))
 
 extern const struct rsb_cmd cmd_gen, cmd_gen_inet, cmd_xdpcost, cmd_memlat, cmd_load,
-	cmd_baselines;
+	cmd_baselines, cmd_report;
 
 /* Exit codes: 0 ok, 1 failure, 2 usage (util.h's RS_EXIT_*). */
 
