@@ -56,14 +56,9 @@ static const struct rsb_opt baselines_opts[] = {
 	RSB_NUM('p', "port", "PORT", "the world's one TCP service", port, 80, 1, 65535),
 };
 
-const struct rsb_cmd cmd_baselines = {
-	.name = "baselines",
-	.args = "PPM DIR",
-	.nargs = 2,
-	.summary = "pin XDP_DROP and the reflector as DIR/drop and DIR/reflect",
-	.help = "The reflector answers tcp/PORT for the hosts `rsbench gen -s SEED PPM`\n"
+const struct rsb_cmd cmd_baselines =
+	RSB_CMD("baselines", "PPM DIR", 2, run_baselines, baselines_opts,
+		"pin XDP_DROP and the reflector as DIR/drop and DIR/reflect",
+		"The reflector answers tcp/PORT for the hosts `rsbench gen -s SEED PPM`\n"
 		"draws, with the responder's own SYN-ACK rewrite and no world; XDP_DROP\n"
-		"takes every frame. bpftool attaches them in place of the responder.",
-	.opts = RSB_OPTS(baselines_opts),
-	.run = run_baselines,
-};
+		"takes every frame. bpftool attaches them in place of the responder.");

@@ -116,16 +116,11 @@ static int run_gen(const struct rsb_opts *opt, char **argv)
 	return 0;
 }
 
-const struct rsb_cmd cmd_gen = {
-	.name = "gen",
-	.args = "PPM CIDR",
-	.nargs = 2,
-	.summary = "every address of CIDR with probability PPM/1e6, ascending",
-	.help = "A keyed hash of the address decides (rule.h): the set is exact and\n"
-		"reproducible, and `rsbench baselines -s SEED PPM` answers the same hosts.",
-	.opts = RSB_OPTS(gen_opts),
-	.run = run_gen,
-};
+const struct rsb_cmd cmd_gen =
+	RSB_CMD("gen", "PPM CIDR", 2, run_gen, gen_opts,
+		"every address of CIDR with probability PPM/1e6, ascending",
+		"A keyed hash of the address decides (rule.h): the set is exact and\n"
+		"reproducible, and `rsbench baselines -s SEED PPM` answers the same hosts.");
 
 /* ---- gen-inet ------------------------------------------------------------------ */
 
@@ -192,13 +187,8 @@ static int run_gen_inet(const struct rsb_opts *opt, char **argv)
 	return 0;
 }
 
-const struct rsb_cmd cmd_gen_inet = {
-	.name = "gen-inet",
-	.args = "COUNT",
-	.nargs = 1,
-	.summary = "about COUNT addresses over all of IPv4, clustered like scan results",
-	.help = "30 % of the /16s dark, the rest with log-uniform density, nothing in\n"
-		"special-purpose ranges; written in random order, as ZMap writes them.",
-	.opts = RSB_OPTS(gen_opts),
-	.run = run_gen_inet,
-};
+const struct rsb_cmd cmd_gen_inet =
+	RSB_CMD("gen-inet", "COUNT", 1, run_gen_inet, gen_opts,
+	"about COUNT addresses over all of IPv4, clustered like scan results",
+	"30 % of the /16s dark, the rest with log-uniform density, nothing in\n"
+		"special-purpose ranges; written in random order, as ZMap writes them.");

@@ -101,11 +101,7 @@ static const struct rsb_opt load_opts[] = {
 	RSB_JSON,
 };
 
-const struct rsb_cmd cmd_load = {
-	.name = "load",
-	.args = "WORLD",
-	.nargs = 1,
-	.summary = "time opening a world and loading it into the kernel; memlock per map",
-	.opts = RSB_OPTS(load_opts),
-	.run = run_load,
-};
+const struct rsb_cmd cmd_load =
+	RSB_CMD("load", "WORLD", 1, run_load, load_opts,
+		"time opening a world and loading it into the kernel; memlock per map",
+	NULL);

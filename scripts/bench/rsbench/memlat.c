@@ -105,13 +105,8 @@ static const struct rsb_opt memlat_opts[] = {
 	RSB_JSON,
 };
 
-const struct rsb_cmd cmd_memlat = {
-	.name = "memlat",
-	.args = "SIZE_KIB GAP_US",
-	.nargs = 2,
-	.summary = "what one read of memory costs here (xdpcost's reference)",
-	.help = "A dependent random read of a SIZE_KIB buffer every GAP_US microseconds,\n"
-		"in user space, each read timed alone less the timer's own cost.",
-	.opts = RSB_OPTS(memlat_opts),
-	.run = run_memlat,
-};
+const struct rsb_cmd cmd_memlat =
+	RSB_CMD("memlat", "SIZE_KIB GAP_US", 2, run_memlat, memlat_opts,
+		"what one read of memory costs here (xdpcost's reference)",
+		"A dependent random read of a SIZE_KIB buffer every GAP_US microseconds,\n"
+		"in user space, each read timed alone less the timer's own cost.");

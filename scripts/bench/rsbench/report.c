@@ -157,8 +157,8 @@ static void build_summary(struct report *r)
 			 ml / 1048576, (int)n);
 		sparse_ok = yes_no(ml <= 3 * n + 1048576);
 	}
-	fprintf(r->f, "| map memory, sparse (≤ 0.2 %%) service | 512 MiB | – | ≤ 3 B/address + 1 MiB "
-		"| %s | %s |\n", sparse, sparse_ok);
+	fprintf(r->f, "| map memory, sparse (≤ 0.2 %%) service | 512 MiB | – | ≤ 3 B/address + 1 "
+		"MiB | %s | %s |\n", sparse, sparse_ok);
 }
 
 static void build_section(struct report *r)
@@ -312,14 +312,9 @@ static const struct rsb_opt report_opts[] = {
 	  OPT_STR, offsetof(struct rsb_opts, plot), 0, 0, 0, NULL },
 };
 
-const struct rsb_cmd cmd_report = {
-	.name = "report",
-	.args = "OUTDIR",
-	.nargs = 1,
-	.summary = "OUTDIR/data (a bench run's raw data) into OUTDIR/RESULTS.md",
-	.help = "Also writes which rows the figures use: data/throughput_used.csv (the\n"
+const struct rsb_cmd cmd_report =
+	RSB_CMD("report", "OUTDIR", 1, run_report, report_opts,
+		"OUTDIR/data (a bench run's raw data) into OUTDIR/RESULTS.md",
+		"Also writes which rows the figures use: data/throughput_used.csv (the\n"
 		"scans) and data/interleaved_used.csv (the cycles of every ratio inside one\n"
-		"scan), and the plot's data, data/throughput_plot.dat.",
-	.opts = RSB_OPTS(report_opts),
-	.run = run_report,
-};
+		"scan), and the plot's data, data/throughput_plot.dat.");

@@ -49,8 +49,9 @@ static const char *jtext(struct json_object *o, const char *path, const char *de
 static void world_tag(struct json_object *rec, char *out, size_t len)
 {
 	struct json_object *w = jget(rec, "world");
-	const char *s = w ? json_object_get_string(w) : "", *slash = strrchr(s, '/'), *p;
+	const char *s = w ? json_object_get_string(w) : "", *slash = strrchr(s, '/');
 	size_t n;
+	char *p;
 
 	snprintf(out, len, "%s", slash ? slash + 1 : s);
 	n = strlen(out);
@@ -58,7 +59,7 @@ static void world_tag(struct json_object *rec, char *out, size_t len)
 		out[n - 6] = 0;
 	for (p = strchr(out, '-'); p; p = strchr(p + 1, '-')) {
 		if (p[1] && strspn(p + 1, "0123456789._") == strlen(p + 1)) {
-			*(char *)p = 0;
+			*p = 0;
 			break;
 		}
 	}

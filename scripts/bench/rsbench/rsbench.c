@@ -25,15 +25,20 @@ static const struct rsb_cmd *const commands[] = {
 };
 #define NR_COMMANDS (int)(sizeof(commands) / sizeof(commands[0]))
 
+static void vmessage(const char *fmt, va_list ap)
+{
+	fputs("rsbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void die(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rsbench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(RS_EXIT_FAIL);
 }
 
@@ -41,11 +46,9 @@ int usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rsbench: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	return RS_EXIT_USAGE;
 }
 

@@ -43,7 +43,8 @@ struct rsb_opt {
 
 #define RSB_NUM(f, n, a, h, fld, d, lo, hi) \
 	{ f, n, a, h, OPT_NUM, offsetof(struct rsb_opts, fld), d, lo, hi, NULL }
-#define RSB_FLAG(f, n, h, fld) { f, n, NULL, h, OPT_FLAG, offsetof(struct rsb_opts, fld), 0, 0, 0, NULL }
+#define RSB_FLAG(f, n, h, fld) \
+	{ f, n, NULL, h, OPT_FLAG, offsetof(struct rsb_opts, fld), 0, 0, 0, NULL }
 #define RSB_JSON RSB_FLAG('j', "json", "one JSON object on stdout", json)
 
 /* A subcommand: its options, positional arguments and what it does. */
@@ -60,6 +61,9 @@ struct rsb_cmd {
 };
 
 #define RSB_OPTS(table) (table), (int)(sizeof(table) / sizeof((table)[0]))
+#define RSB_CMD(nm, a, n, fn, table, sum, more)                                      \
+	{ .name = nm, .args = a, .nargs = n, .summary = sum, .help = more,           \
+	  .opts = RSB_OPTS(table), .run = fn }
 
 extern const struct rsb_cmd cmd_gen, cmd_gen_inet, cmd_xdpcost, cmd_memlat, cmd_load,
 	cmd_baselines, cmd_report;

@@ -385,15 +385,10 @@ static const struct rsb_opt xdpcost_opts[] = {
 	RSB_JSON,
 };
 
-const struct rsb_cmd cmd_xdpcost = {
-	.name = "xdpcost",
-	.args = "WORLD SERVICE CIDR",
-	.nargs = 3,
-	.summary = "the responder's cost per packet (BPF_PROG_TEST_RUN), cold, warm, back to back",
-	.help = "Hits, misses and non-probes to random addresses of CIDR, each run on a fresh\n"
+const struct rsb_cmd cmd_xdpcost =
+	RSB_CMD("xdpcost", "WORLD SERVICE CIDR", 3, run_xdpcost, xdpcost_opts,
+		"the responder's cost per packet (BPF_PROG_TEST_RUN), cold, warm, back to back",
+		"Hits, misses and non-probes to random addresses of CIDR, each run on a fresh\n"
 		"copy of its packet; cold (a new address every run) and warm (the same packet\n"
 		"twice, the second run timed), beside an empty XDP_DROP program (the timer's\n"
-		"own cost); then back to back: the responder's code on lists of new probes.",
-	.opts = RSB_OPTS(xdpcost_opts),
-	.run = run_xdpcost,
-};
+		"own cost); then back to back: the responder's code on lists of new probes.");
