@@ -6,8 +6,11 @@
 # is what it measured. The suite checks the bench's bookkeeping, never its
 # timings: the ground truth it scans against is the generated hosts of the
 # range, every responder scan was answered host for host, the reflector
-# baseline answered the same hosts, and the report's ratios and losses are
-# recomputed here from the raw rows with awk.
+# baseline answered the same hosts, and the report's ratios, losses and
+# medians are recomputed here with awk from the rows and cycles the report
+# says it used (data/throughput_used.csv, data/interleaved_used.csv): which
+# rows count is the report's rule, written once in rsbench report; the
+# arithmetic is this file's own.
 
 load lab_helper
 
@@ -25,13 +28,16 @@ setup_file() {
 	echo $? >"$BATS_FILE_TMPDIR/bench.status"
 }
 
-# The rows of data/throughput.csv a figure may use: noisy scans only where
-# their point has no clean scan of the same program (the report's rule).
-used_rows() {
-	awk -F, 'function key() { return $1 "," $2 "," $4 "," $5 "," $6 "," $7 "," $8 }
-		NR == FNR { if (FNR > 1 && $28 == 0) clean[key()] = 1; next }
-		FNR > 1 && ($28 == 0 || !(key() in clean))' "$OUT/data/throughput.csv" "$OUT/data/throughput.csv"
-}
+bats_require_minimum_version 1.5.0
+
+# The scans the report's figures use, without the header.
+used_rows() { tail -n +2 "$OUT/data/throughput_used.csv"; }
+
+# med(a, k): the median of a[1..k], the mean of the middle two for an even
+# k (insertion sort: k is a handful of scans or a few dozen cycles).
+MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+		t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+	return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }'
 
 @test "bench: the quick run on a /12 ends well and writes its report, plot and data" {
 	[ "$(cat "$BATS_FILE_TMPDIR/bench.status")" = 0 ] ||
@@ -40,7 +46,8 @@ used_rows() {
 	grep -q "^## 1. Send rate, ratio, loss (scan of $RANGE = 1,048,576 probes)" "$OUT/RESULTS.md"
 	[ "$(head -c 4 "$OUT/throughput.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
 	local f
-	for f in env.txt throughput.csv interleaved.csv xdpcost.jsonl memlat.jsonl build.csv; do
+	for f in env.txt throughput.csv interleaved.csv xdpcost.jsonl memlat.jsonl build.csv \
+		throughput_used.csv interleaved_used.csv; do
 		[ -s "$OUT/data/$f" ] || { echo "no data/$f"; false; }
 	done
 }
@@ -49,6 +56,21 @@ used_rows() {
 	ip netns list | sort | diff "$BATS_FILE_TMPDIR/netns.before" -
 	[ -z "$(ls -d /sys/fs/bpf/rescan-bench-* /dev/shm/rescan-bench-* 2>/dev/null)" ]
 	! pgrep -af 'lab0/statistics/tx_packets'	# scripts/bench/lib.sh lab0_poll
+}
+
+@test "bench: the scans the figures leave out are the noisy ones the report says it left out" {
+	local all used said
+	# every used row is a row of the raw data, in its order
+	used_rows | awk 'NR == FNR { want[++n] = $0; next } FNR > 1 && $0 == want[k + 1] { k++ }
+		END { if (k != n) { print "used row " k + 1 " is not a raw row: " want[k + 1]; exit 1 } }' \
+		- "$OUT/data/throughput.csv"
+	all=$(($(wc -l <"$OUT/data/throughput.csv") - 1))
+	used=$(used_rows | wc -l)
+	said=$(sed -nE 's/.* are repeated; ([0-9]+) such noisy scans are left out of the figures.*/\1/p' "$OUT/RESULTS.md")
+	[ "$said" = $((all - used)) ] || { echo "report says $said left out, $all rows, $used used"; false; }
+	# what is left out was marked noisy (column 28)
+	used_rows | awk -F, 'NR == FNR { u[$0] = 1; next } FNR > 1 && !($0 in u) && $28 != 1 {
+		print "a clean scan left out: " $0; bad = 1 } END { exit bad }' - "$OUT/data/throughput.csv"
 }
 
 @test "bench: its ground truth is the generated hosts of the range, at the density it claims" {
@@ -99,10 +121,7 @@ used_rows() {
 	while read -r prof w cores; do
 		# medians of ZMap's send rate per program (mean of the middle two
 		# for an even count), then lost / expected over the responder scans
-		read -r ratio loss < <(used_rows | awk -F, -v p="$prof" -v w="$w" -v c="$cores" '
-			function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+		read -r ratio loss < <(used_rows | awk -F, -v p="$prof" -v w="$w" -v c="$cores" "$MEDIAN_AWK"'
 			$1 == p && $2 == w && $4 == "zmap" && $6 == 0 && $7 == 1 && $8 == c {
 				if ($5 == "drop") d[++nd] = $12; else if ($5 == "resp") { r[++nr] = $12; l += $16; e += $13 } }
 			END { printf "%s %.1e\n", nd ? sprintf("%.3f", med(r, nr) / med(d, nd)) : "-", l / e }')
@@ -120,10 +139,7 @@ used_rows() {
 @test "bench: the split of the gap (reflector) is the raw rows' (recomputed here)" {
 	local w fd rf line n=0
 	for w in w1.4 w14; do
-		read -r fd rf < <(used_rows | awk -F, -v w="$w" '
-			function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-				t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
-				return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
+		read -r fd rf < <(used_rows | awk -F, -v w="$w" "$MEDIAN_AWK"'
 			$1 == "tuned" && $2 == w && $4 == "zmap" && $6 == 0 && $7 == 1 && $8 != "default" {
 				if ($5 == "drop") d[++nd] = $12; else if ($5 == "refl") f[++nf] = $12; else r[++nr] = $12 }
 			END { if (nd && nf && nr) printf "%.3f %.3f\n", med(f, nf) / med(d, nd), med(r, nr) / med(f, nf) }')
@@ -141,20 +157,23 @@ used_rows() {
 
 @test "bench: the ratios inside one scan are its windows' (recomputed here)" {
 	local w line want n
+	# windows: inside the scan, each program's probes counted, one window
+	# of a program per cycle
+	awk -F, 'NR > 1 {
+		d = $8 > $7 ? $10 - $9 / ($8 - $7) : 0	# (its times are printed to the ms)
+		if ($8 <= $7 || $9 <= 0 || d > 1e-4 * $10 + 1 || -d > 1e-4 * $10 + 1) { print "bad window: " $0; bad = 1 }
+		if (++k[$1 "," $3 "," $4 "," $5 "," $6] > 1) { print "two windows of one program in a cycle: " $0; bad = 1 } }
+		END { exit bad }' "$OUT/data/interleaved.csv"
 	for w in w1.4 w14; do
-		# windows: inside the scan, each program's probes counted, a cycle
-		# holds one window of each program
-		awk -F, -v w="$w" 'NR > 1 && $1 == w {
-			d = $8 > $7 ? $10 - $9 / ($8 - $7) : 0	# (its times are printed to the ms)
-			if ($8 <= $7 || $9 <= 0 || d > 1e-4 * $10 + 1 || -d > 1e-4 * $10 + 1) { print "bad window: " $0; bad = 1 }
-			if (++k[$4 "," $5 "," $6] > 1) { print "two windows of one program in a cycle: " $0; bad = 1 } }
-			END { exit bad }' "$OUT/data/interleaved.csv"
-		# responder / XDP_DROP per complete cycle, then the median
-		want=$(awk -F, -v w="$w" 'NR > 1 && $1 == w && $3 == 1 { r[$4 "," $5 "," $6] = $10; c[$4 "," $5] = 1 }
-			END { for (k in c) if ((k ",resp") in r && (k ",drop") in r) printf "%.3f\n", r[k ",resp"] / r[k ",drop"] }' \
-			"$OUT/data/interleaved.csv" | sort -g | awk '{ v[NR] = $1 } END {
-			if (NR < 2) { print "cycles " NR; exit 1 } printf "%d %.3f\n", NR, NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }') ||
-			{ echo "$w: $want complete cycles, want 2 or more"; false; }
+		# responder / XDP_DROP (to 3 decimals, as the report gives each
+		# cycle) per cycle the report used, then the median
+		want=$(awk -F, -v w="$w" "$MEDIAN_AWK"'
+			NR == FNR { if (FNR > 1) pps[$1 "," $3 "," $4 "," $5 "," $6] = $10; next }
+			FNR > 1 && $1 == w && $2 == 1 && $3 == "resp/drop" { k = $1 "," $2 "," $4 "," $5
+				if (!((k ",resp") in pps) || !((k ",drop") in pps)) { print "a used cycle without both windows: " $0; bad = 1; exit 1 }
+				v[++n] = sprintf("%.3f", pps[k ",resp"] / pps[k ",drop"]) + 0 }
+			END { if (bad) exit 1; if (n < 2) { print "used cycles: " n ", want 2 or more"; exit 1 } printf "%d %.3f\n", n, med(v, n) }' \
+			"$OUT/data/interleaved.csv" "$OUT/data/interleaved_used.csv") || { echo "$w: $want"; false; }
 		read -r n want <<<"$want"
 		line=$(grep -E "^\| $w \| 1 \| $n \| " "$OUT/RESULTS.md") ||
 			{ echo "$w: no row with $n cycles"; grep -A5 'inside one scan' "$OUT/RESULTS.md"; false; }
@@ -186,7 +205,7 @@ used_rows() {
 		{ echo "the summary does not quote the worst back-to-back figure, $bb ns"; grep -F "XDP cost per probe" "$OUT/RESULTS.md"; false; }
 }
 
-@test "bench: per-probe cost and build rows are complete and add up" {
+@test "bench: the per-probe cost has a complete record for every world, timed on its hosts" {
 	local w
 	for w in w1.4 w14; do
 		# the hits it timed are the world's hosts of the range
@@ -196,9 +215,12 @@ used_rows() {
 			all(.median_ns | type == "number")))' "$OUT/data/xdpcost.jsonl" >/dev/null ||
 			{ echo "xdpcost: no complete record for $w"; cat "$OUT/data/xdpcost.jsonl"; false; }
 	done
-	# the sparse world: the addresses per row are the distinct hosts of its
-	# dataset and of the world compiled from it; the memlock of all maps is
-	# the world's three and less than 1 MiB of counters
+}
+
+@test "bench: the build row of the sparse world counts its hosts and its maps' memory" {
+	# the addresses per row are the distinct hosts of its dataset and of
+	# the world compiled from it; the memlock of all maps is the world's
+	# three and less than 1 MiB of counters
 	local n
 	n=$(sort -u "$WORK/sparse.txt" | wc -l)
 	[ "$("$RESCAN" world export "$WORK/sparse.world" tcp/389 | wc -l)" -eq "$n" ]
@@ -207,4 +229,15 @@ used_rows() {
 		w = $13 + $14 + $15
 		if ($12 < w || $12 - w >= 1048576) { print "memlock " $12 ", world maps " $13 " + " $14 " + " $15; bad = 1 } }
 		END { exit bad || !seen }' "$OUT/data/build.csv"
+}
+
+@test "bench: rsbench answers a bad option or argument with one line and exit 2" {
+	run -2 "$REPO/.output/rsbench" gen --no-such-option 1 64.0.0.0/24
+	[ "${#lines[@]}" -eq 1 ]
+	run -2 "$REPO/.output/rsbench" gen 2000000 64.0.0.0/24
+	[ "${#lines[@]}" -eq 1 ]
+	run -2 "$REPO/.output/rsbench" report
+	[ "${#lines[@]}" -eq 1 ]
+	run -0 "$REPO/.output/rsbench" report --help
+	[[ $output == *"data/throughput_used.csv"* ]]
 }
