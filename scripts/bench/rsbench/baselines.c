@@ -13,35 +13,73 @@
 #include <bpf/libbpf.h>
 
 #include "baselines.skel.h"
+#include "options.h"
 #include "rsbench.h"
 #include "rule.h"
 #include "util.h"
 
-static int run_baselines(const struct rsb_opts *opt, char **argv)
+#define BASELINES_DEFAULT_SEED 1
+#define BASELINES_DEFAULT_PORT 80
+
+struct baselines_opts {
+	uint64_t seed, port;
+};
+
+static const struct opt baselines_opts[] = {
+	OPT_U64('s', "seed", struct baselines_opts, seed, "SEED",
+		"the key the world's hosts were drawn with, gen -s (default "
+		RSB_STR(BASELINES_DEFAULT_SEED) ")"),
+	OPT_U64('p', "port", struct baselines_opts, port, "PORT",
+		"the world's one TCP service (default " RSB_STR(BASELINES_DEFAULT_PORT) ")"),
+	{}
+};
+
+static const struct command baselines_cmd = {
+	.name = "rsbench baselines",
+	.args = "PPM DIR", .min_args = 2, .max_args = 2,
+	.about = "Pin XDP_DROP and the reflector as DIR/drop and DIR/reflect, for bpftool\n"
+		 "to attach in place of the responder. The reflector answers tcp/PORT for\n"
+		 "the hosts `rsbench gen -s SEED PPM` draws, with the responder's own\n"
+		 "SYN-ACK rewrite and no world; XDP_DROP takes every frame.",
+	.opts = baselines_opts,
+};
+
+int cmd_baselines(int argc, char **argv)
 {
+	struct baselines_opts opt = { .seed = BASELINES_DEFAULT_SEED,
+				      .port = BASELINES_DEFAULT_PORT };
 	struct baselines_bpf *base;
 	uint64_t ppm;
 	char path[4096];
-	int err;
+	char **args;
+	int err, nargs, rc = options_parse(&baselines_cmd, &opt, argc, argv, &args, &nargs);
 
-	if (parse_u64(argv[0], &ppm) || ppm > 1000000)
+	if (rc != OPTS_RUN)
+		return rc;
+	if (opt.seed > UINT32_MAX)
+		return usage_error("baselines: --seed takes 0 to 2^32-1, not %llu",
+				   (unsigned long long)opt.seed);
+	if (!opt.port || opt.port > 65535)
+		return usage_error("baselines: --port takes 1 to 65535, not %llu",
+				   (unsigned long long)opt.port);
+	if (parse_u64(args[0], &ppm) || ppm > 1000000)
 		return usage_error("baselines: PPM is a whole number from 0 to 1000000, not '%s'",
-				   argv[0]);
+				   args[0]);
 	base = baselines_bpf__open();
 	if (!base)
 		die("cannot open the baselines: %s", strerror(errno));
 	base->rodata->rule_bound = bench_rule_bound((uint32_t)ppm);
-	base->rodata->rule_seed = (uint32_t)opt->seed;
-	base->rodata->reflect_port = (uint32_t)opt->port;
+	base->rodata->rule_seed = (uint32_t)opt.seed;
+	base->rodata->reflect_port = (uint32_t)opt.port;
 	base->rodata->isn_key = 0x5eed;	/* any: scanners check only the ack */
 	if (baselines_bpf__load(base))
 		die("cannot load the baselines: %s", strerror(errno));
-	if (mkdir(argv[1], 0700) && errno != EEXIST)
-		die("%s: %s", argv[1], strerror(errno));
-	snprintf(path, sizeof(path), "%s/drop", argv[1]);
+	if (mkdir(args[1], 0700) && errno != EEXIST)
+		die("%s: %s", args[1], strerror(errno));
+	snprintf(path, sizeof(path), "%s/drop", args[1]);
 	err = bpf_program__pin(base->progs.rescan_drop, path);
 	if (!err) {
-		snprintf(path, sizeof(path), "%s/reflect", argv[1]);
+		snprintf(path, sizeof(path), "%s/reflect", args[1]);
 		err = bpf_program__pin(base->progs.rescan_reflect, path);
 	}
 	if (err)
@@ -49,16 +87,3 @@ static int run_baselines(const struct rsb_opts *opt, char **argv)
 	baselines_bpf__destroy(base);
 	return 0;
 }
-
-static const struct rsb_opt baselines_opts[] = {
-	RSB_NUM('s', "seed", "SEED", "the key the world's hosts were drawn with (gen -s)", seed, 1,
-		0, UINT32_MAX),
-	RSB_NUM('p', "port", "PORT", "the world's one TCP service", port, 80, 1, 65535),
-};
-
-const struct rsb_cmd cmd_baselines =
-	RSB_CMD("baselines", "PPM DIR", 2, run_baselines, baselines_opts,
-		"pin XDP_DROP and the reflector as DIR/drop and DIR/reflect",
-		"The reflector answers tcp/PORT for the hosts `rsbench gen -s SEED PPM`\n"
-		"draws, with the responder's own SYN-ACK rewrite and no world; XDP_DROP\n"
-		"takes every frame. bpftool attaches them in place of the responder.");

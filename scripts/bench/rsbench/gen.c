@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "options.h"
 #include "rescan_abi.h"
 #include "rsbench.h"
 #include "rule.h"
@@ -25,13 +26,20 @@
 #include "util.h"
 
 enum fmt { F_ADDR, F_CSV };
-static const char *const formats[] = { "addr", "csv", NULL };
 
-static const struct rsb_opt gen_opts[] = {
-	RSB_NUM('s', "seed", "SEED", "the key of the hash that draws the hosts", seed, 1, 0,
-		UINT32_MAX),
-	{ 'F', "format", NULL, "a bare address list, or ZMap's CSV (saddr,daddr,success)",
-	  OPT_CHOICE, offsetof(struct rsb_opts, format), F_ADDR, 0, 0, formats },
+#define GEN_DEFAULT_SEED 1
+
+struct gen_opts {
+	uint64_t seed;
+	const char *format;
+};
+
+static const struct opt gen_opts[] = {
+	OPT_U64('s', "seed", struct gen_opts, seed, "SEED",
+		"the key of the hash that draws the hosts (default " RSB_STR(GEN_DEFAULT_SEED) ")"),
+	OPT_STRING('F', "format", struct gen_opts, format, "addr|csv",
+		   "a bare address list (default), or ZMap's CSV (saddr,daddr,success)"),
+	{}
 };
 
 /* ---- output of address lists ------------------------------------------------ */
@@ -90,19 +98,53 @@ static void out_header(struct out *o)
 	}
 }
 
+/*
+ * The options gen and gen-inet share, into seed and o->fmt; the positional
+ * arguments in args. OPTS_RUN, or the exit code.
+ */
+static int gen_parse(const struct command *cmd, int argc, char **argv, uint32_t *seed,
+		     struct out *o, char ***args)
+{
+	struct gen_opts opt = { .seed = GEN_DEFAULT_SEED, .format = "addr" };
+	int nargs, rc = options_parse(cmd, &opt, argc, argv, args, &nargs);
+
+	if (rc != OPTS_RUN)
+		return rc;
+	if (opt.seed > UINT32_MAX)
+		return usage_error("%s: --seed takes 0 to 2^32-1, not %llu", argv[0],
+				   (unsigned long long)opt.seed);
+	if (strcmp(opt.format, "addr") && strcmp(opt.format, "csv"))
+		return usage_error("%s: --format is addr or csv, not '%s'", argv[0], opt.format);
+	*seed = (uint32_t)opt.seed;
+	o->fmt = strcmp(opt.format, "csv") ? F_ADDR : F_CSV;
+	return OPTS_RUN;
+}
+
 /* ---- gen ---------------------------------------------------------------------- */
 
-static int run_gen(const struct rsb_opts *opt, char **argv)
+static const struct command gen_cmd = {
+	.name = "rsbench gen",
+	.args = "PPM CIDR", .min_args = 2, .max_args = 2,
+	.about = "Every address of CIDR with probability PPM/1e6, ascending. A keyed hash\n"
+		 "of the address decides (rule.h): the set is exact and reproducible, and\n"
+		 "`rsbench baselines -s SEED PPM` answers the same hosts.",
+	.opts = gen_opts,
+};
+
+int cmd_gen(int argc, char **argv)
 {
 	static struct out o;
-	uint32_t seed = (uint32_t)opt->seed, first, last;
+	uint32_t seed, first, last;
 	uint64_t ppm, a, n = 0, bound;
+	char **args;
+	int rc = gen_parse(&gen_cmd, argc, argv, &seed, &o, &args);
 
-	if (parse_u64(argv[0], &ppm) || ppm > 1000000)
-		return usage_error("gen: PPM is a whole number from 0 to 1000000, not '%s'", argv[0]);
-	if (parse_cidr(argv[1], &first, &last))
-		return usage_error("gen: '%s' is not an IPv4 CIDR", argv[1]);
-	o.fmt = (enum fmt)opt->format;
+	if (rc != OPTS_RUN)
+		return rc;
+	if (parse_u64(args[0], &ppm) || ppm > 1000000)
+		return usage_error("gen: PPM is a whole number from 0 to 1000000, not '%s'", args[0]);
+	if (parse_cidr(args[1], &first, &last))
+		return usage_error("gen: '%s' is not an IPv4 CIDR", args[1]);
 	bound = bench_rule_bound((uint32_t)ppm);
 	out_header(&o);
 	for (a = first; a <= last; a++) {
@@ -116,25 +158,31 @@ static int run_gen(const struct rsb_opts *opt, char **argv)
 	return 0;
 }
 
-const struct rsb_cmd cmd_gen =
-	RSB_CMD("gen", "PPM CIDR", 2, run_gen, gen_opts,
-		"every address of CIDR with probability PPM/1e6, ascending",
-		"A keyed hash of the address decides (rule.h): the set is exact and\n"
-		"reproducible, and `rsbench baselines -s SEED PPM` answers the same hosts.");
-
 /* ---- gen-inet ------------------------------------------------------------------ */
 
-static int run_gen_inet(const struct rsb_opts *opt, char **argv)
+static const struct command gen_inet_cmd = {
+	.name = "rsbench gen-inet",
+	.args = "COUNT", .min_args = 1, .max_args = 1,
+	.about = "About COUNT addresses over all of IPv4, spread the way scan results are:\n"
+		 "30 % of the /16s dark, the rest with log-uniform density, nothing in\n"
+		 "special-purpose ranges; written in random order, as ZMap writes them.",
+	.opts = gen_opts,
+};
+
+int cmd_gen_inet(int argc, char **argv)
 {
 	static struct out o;
-	uint32_t seed = (uint32_t)opt->seed, b, *addrs;
+	uint32_t seed, b, *addrs;
 	double *dens, sum = 0, scale;
 	uint64_t want, n = 0, cap, i;
+	char **args;
+	int rc = gen_parse(&gen_inet_cmd, argc, argv, &seed, &o, &args);
 
-	if (parse_u64(argv[0], &want) || !want || want > 1ull << 31)
+	if (rc != OPTS_RUN)
+		return rc;
+	if (parse_u64(args[0], &want) || !want || want > 1ull << 31)
 		return usage_error("gen-inet: COUNT is a whole number from 1 to 2^31, not '%s'",
-				   argv[0]);
-	o.fmt = (enum fmt)opt->format;
+				   args[0]);
 	dens = calloc(RS_BLOCKS, sizeof(*dens));
 	if (!dens)
 		die("out of memory");
@@ -186,9 +234,3 @@ static int run_gen_inet(const struct rsb_opts *opt, char **argv)
 	free(dens);
 	return 0;
 }
-
-const struct rsb_cmd cmd_gen_inet =
-	RSB_CMD("gen-inet", "COUNT", 1, run_gen_inet, gen_opts,
-	"about COUNT addresses over all of IPv4, clustered like scan results",
-	"30 % of the /16s dark, the rest with log-uniform density, nothing in\n"
-		"special-purpose ranges; written in random order, as ZMap writes them.");

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "loader.h"
+#include "options.h"
 #include "responder.skel.h"
 #include "rsbench.h"
 #include "util.h"
@@ -34,8 +35,26 @@ static long long fd_memlock(int fd)
 	return v;
 }
 
-static int run_load(const struct rsb_opts *opt, char **argv)
+struct load_opts {
+	bool json;
+};
+
+static const struct opt load_opts[] = {
+	OPT_FLAG('j', "json", struct load_opts, json, "one JSON object on stdout"),
+	{}
+};
+
+static const struct command load_cmd = {
+	.name = "rsbench load",
+	.args = "WORLD", .min_args = 1, .max_args = 1,
+	.about = "How long opening WORLD and loading it into the kernel takes, as `rescan\n"
+		 "lab up` does, beside the program alone; the kernel memory of every map.",
+	.opts = load_opts,
+};
+
+int cmd_load(int argc, char **argv)
 {
+	struct load_opts opt = { 0 };
 	/* the lab's network, 100.64.0.0/24, as src/lab.c sets it up */
 	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00) };
 	struct responder_bpf *skel = NULL, *empty_skel = NULL;
@@ -44,7 +63,11 @@ static int run_load(const struct rsb_opts *opt, char **argv)
 	struct bpf_map *m;
 	double t0, t1, t2, t3, t4;
 	long long total = 0;
+	char **args;
+	int nargs, rc = options_parse(&load_cmd, &opt, argc, argv, &args, &nargs);
 
+	if (rc != OPTS_RUN)
+		return rc;
 	/* The program alone (an empty world): what any world pays to load. */
 	world_init(&empty, 1);
 	t0 = now_seconds();
@@ -54,16 +77,16 @@ static int run_load(const struct rsb_opts *opt, char **argv)
 	loader_free_responder(empty_skel);
 
 	t2 = now_seconds();
-	if (world_open(&w, argv[0]))
+	if (world_open(&w, args[0]))
 		die("%s", rs_last_error());
 	t3 = now_seconds();
 	if (loader_load_responder(&w, &cfg, &skel))
 		die("%s", rs_last_error());
 	t4 = now_seconds();
-	if (opt->json) {
+	if (opt.json) {
 		js = json_object_new_object();
 		maps = json_object_new_object();
-		json_object_object_add(js, "world", json_object_new_string(argv[0]));
+		json_object_object_add(js, "world", json_object_new_string(args[0]));
 		json_object_object_add(js, "open_s", json_fmt("%.4f", t3 - t2));
 		json_object_object_add(js, "load_s", json_fmt("%.4f", t4 - t3));
 		json_object_object_add(js, "total_s", json_fmt("%.4f", t4 - t2));
@@ -96,12 +119,3 @@ static int run_load(const struct rsb_opts *opt, char **argv)
 	world_free(&w);
 	return 0;
 }
-
-static const struct rsb_opt load_opts[] = {
-	RSB_JSON,
-};
-
-const struct rsb_cmd cmd_load =
-	RSB_CMD("load", "WORLD", 1, run_load, load_opts,
-		"time opening a world and loading it into the kernel; memlock per map",
-	NULL);

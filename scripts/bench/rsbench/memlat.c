@@ -15,6 +15,7 @@
 
 #include <json-c/json.h>
 
+#include "options.h"
 #include "rsbench.h"
 #include "util.h"
 
@@ -53,19 +54,50 @@ static uint64_t *make_chain(uint64_t size, uint64_t n)
 	return buf;
 }
 
-static int run_memlat(const struct rsb_opts *opt, char **argv)
+#define MEMLAT_DEFAULT_READS 20000
+
+struct memlat_opts {
+	uint64_t reads;
+	bool json;
+};
+
+static const struct opt memlat_opts[] = {
+	OPT_U64('n', "reads", struct memlat_opts, reads, "READS",
+		"timed reads (default " RSB_STR(MEMLAT_DEFAULT_READS) ")"),
+	OPT_FLAG('j', "json", struct memlat_opts, json, "one JSON object on stdout"),
+	{}
+};
+
+static const struct command memlat_cmd = {
+	.name = "rsbench memlat",
+	.args = "SIZE_KIB GAP_US", .min_args = 2, .max_args = 2,
+	.about = "What one read of memory costs here, as a reference for xdpcost's cold\n"
+		 "figures: a dependent random read of a SIZE_KIB buffer every GAP_US\n"
+		 "microseconds, in user space, each read timed alone less the timer's cost.",
+	.opts = memlat_opts,
+};
+
+int cmd_memlat(int argc, char **argv)
 {
-	uint64_t kib, size, n, i, p = 0, reads = opt->count;
+	struct memlat_opts opt = { .reads = MEMLAT_DEFAULT_READS };
+	uint64_t kib, size, n, i, p = 0, reads;
 	double gap_us, t0, t1, end, sum = 0, base = 0, ns;
 	uint64_t *buf;
-	char *rest;
+	char *rest, **args;
+	int nargs, rc = options_parse(&memlat_cmd, &opt, argc, argv, &args, &nargs);
 
-	gap_us = strtod(argv[1], &rest);
-	if (parse_u64(argv[0], &kib) || kib < 1 || kib >= 1ull << 28)
+	if (rc != OPTS_RUN)
+		return rc;
+	reads = opt.reads;
+	if (!reads || reads > 1000000000)
+		return usage_error("memlat: --reads takes 1 to 1000000000, not %llu",
+				   (unsigned long long)reads);
+	gap_us = strtod(args[1], &rest);
+	if (parse_u64(args[0], &kib) || kib < 1 || kib >= 1ull << 28)
 		return usage_error("memlat: SIZE_KIB is a whole number from 1 to 2^28, not '%s'",
-				   argv[0]);
-	if (rest == argv[1] || *rest || gap_us < 0)
-		return usage_error("memlat: GAP_US is a number of microseconds, not '%s'", argv[1]);
+				   args[0]);
+	if (rest == args[1] || *rest || gap_us < 0)
+		return usage_error("memlat: GAP_US is a number of microseconds, not '%s'", args[1]);
 	size = kib * 1024;
 	n = size / 64;
 	buf = make_chain(size, n);
@@ -84,7 +116,7 @@ static int run_memlat(const struct rsb_opts *opt, char **argv)
 			base += t1 - t0;
 	}
 	ns = (sum - base) * 1e9 / reads;
-	if (opt->json) {
+	if (opt.json) {
 		struct json_object *o = json_object_new_object();
 
 		json_object_object_add(o, "size_kib", json_object_new_uint64(kib));
@@ -99,14 +131,3 @@ static int run_memlat(const struct rsb_opts *opt, char **argv)
 	munmap(buf, size);
 	return p == UINT64_MAX;	/* keep the chain's result alive */
 }
-
-static const struct rsb_opt memlat_opts[] = {
-	RSB_NUM('n', "reads", "READS", "timed reads", count, 20000, 1, 1000000000),
-	RSB_JSON,
-};
-
-const struct rsb_cmd cmd_memlat =
-	RSB_CMD("memlat", "SIZE_KIB GAP_US", 2, run_memlat, memlat_opts,
-		"what one read of memory costs here (xdpcost's reference)",
-		"A dependent random read of a SIZE_KIB buffer every GAP_US microseconds,\n"
-		"in user space, each read timed alone less the timer's own cost.");

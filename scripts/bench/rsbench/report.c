@@ -18,6 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "options.h"
 #include "report.h"
 #include "rsbench.h"
 #include "util.h"
@@ -266,10 +267,37 @@ static void plot(struct report *r, const char *script)
 		die("report: gnuplot %s failed (%d): %s", script, rc, err);
 }
 
-static int run_report(const struct rsb_opts *opt, char **argv)
+struct report_opts {
+	const char *plot;
+};
+
+static const struct opt report_opts[] = {
+	OPT_STRING('g', "gnuplot", struct report_opts, plot, "PLOT.gp",
+		   "also draw OUTDIR/throughput.png with this gnuplot script"),
+	{}
+};
+
+static const struct command report_cmd = {
+	.name = "rsbench report",
+	.args = "OUTDIR", .min_args = 1, .max_args = 1,
+	.about = "One bench run's raw data (OUTDIR/data) into OUTDIR/RESULTS.md. Also writes\n"
+		 "which rows the figures use: data/throughput_used.csv (the scans) and\n"
+		 "data/interleaved_used.csv (the cycles of every ratio inside one scan),\n"
+		 "and the plot's data, data/throughput_plot.dat.",
+	.opts = report_opts,
+};
+
+int cmd_report(int argc, char **argv)
 {
-	struct report r = { .out = argv[0] };
+	struct report_opts opt = { 0 };
+	struct report r = { 0 };
 	char path[4096], tmp[4200];
+	char **args;
+	int nargs, rc = options_parse(&report_cmd, &opt, argc, argv, &args, &nargs);
+
+	if (rc != OPTS_RUN)
+		return rc;
+	r.out = args[0];
 
 	snprintf(path, sizeof(path), "%s/data/env.txt", r.out);
 	if (access(path, R_OK))
@@ -298,7 +326,7 @@ static int run_report(const struct rsb_opts *opt, char **argv)
 	if (r.thr.header) {
 		data_path(path, sizeof(path), &r, "throughput_used.csv");
 		write_thr_used(&r, path);
-		plot(&r, opt->plot);
+		plot(&r, opt.plot);
 	}
 	if (r.il.header) {
 		data_path(path, sizeof(path), &r, "interleaved_used.csv");
@@ -306,15 +334,3 @@ static int run_report(const struct rsb_opts *opt, char **argv)
 	}
 	return 0;
 }
-
-static const struct rsb_opt report_opts[] = {
-	{ 'g', "gnuplot", "PLOT.gp", "also draw OUTDIR/throughput.png with this gnuplot script",
-	  OPT_STR, offsetof(struct rsb_opts, plot), 0, 0, 0, NULL },
-};
-
-const struct rsb_cmd cmd_report =
-	RSB_CMD("report", "OUTDIR", 1, run_report, report_opts,
-		"OUTDIR/data (a bench run's raw data) into OUTDIR/RESULTS.md",
-		"Also writes which rows the figures use: data/throughput_used.csv (the\n"
-		"scans) and data/interleaved_used.csv (the cycles of every ratio inside one\n"
-		"scan), and the plot's data, data/throughput_plot.dat.");

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * rsbench.h - what the subcommands of rsbench share: the command and option
- * tables the dispatcher (rsbench.c) reads, errors and exit codes, the random
- * source, the probes xdpcost times (probe.c) and JSON output.
+ * rsbench.h - what the subcommands of rsbench share: their entry points for
+ * the table in rsbench.c, errors and exit codes, the random source, JSON
+ * output, the probes xdpcost times (probe.c) and its back-to-back part
+ * (batch.c).
  */
 #ifndef RSBENCH_H
 #define RSBENCH_H
@@ -14,65 +15,26 @@
 struct json_object;
 
 /*
- * Every option any subcommand takes, parsed into one struct; a subcommand's
- * table says which of them it accepts, with its own default.
+ * The subcommands, for the table in rsbench.c. Each declares its options
+ * with src/options.h, the product's own parser, and parses them first.
  */
-struct rsb_opts {
-	uint64_t seed;		/* -s: the key of the hash that draws a world's hosts */
-	uint64_t format;	/* -F: index into the option's choices */
-	uint64_t count;		/* -n: runs or reads */
-	uint64_t port;		/* -p */
-	bool json;		/* -j */
-	const char *plot;	/* -g: gnuplot script for the report's figure */
-};
+int cmd_gen(int argc, char **argv);
+int cmd_gen_inet(int argc, char **argv);
+int cmd_xdpcost(int argc, char **argv);
+int cmd_memlat(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_baselines(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
-enum rsb_opt_kind { OPT_FLAG, OPT_NUM, OPT_CHOICE, OPT_STR };
+#define RSB_STR_(x) #x
+#define RSB_STR(x) RSB_STR_(x)	/* a default's value in an option's help */
 
-/* One option, declared once: getopt, validation and --help come from it. */
-struct rsb_opt {
-	char flag;
-	const char *name;	/* the long form, --name */
-	const char *arg;	/* its argument in the help ("SEED"); NULL for a flag */
-	const char *help;
-	enum rsb_opt_kind kind;
-	size_t field;		/* offsetof(struct rsb_opts, ...) */
-	uint64_t def;		/* default (OPT_NUM, OPT_CHOICE) */
-	uint64_t min, max;	/* OPT_NUM bounds */
-	const char *const *choices;	/* OPT_CHOICE, NULL-terminated */
-};
+/* Exit codes: 0 ok, 1 failure, 2 usage (util.h's RS_EXIT_*). Messages are one
+ * line on stderr, printed as the CLI prints its own (rs_print_error). */
 
-#define RSB_NUM(f, n, a, h, fld, d, lo, hi) \
-	{ f, n, a, h, OPT_NUM, offsetof(struct rsb_opts, fld), d, lo, hi, NULL }
-#define RSB_FLAG(f, n, h, fld) \
-	{ f, n, NULL, h, OPT_FLAG, offsetof(struct rsb_opts, fld), 0, 0, 0, NULL }
-#define RSB_JSON RSB_FLAG('j', "json", "one JSON object on stdout", json)
-
-/* A subcommand: its options, positional arguments and what it does. */
-struct rsb_cmd {
-	const char *name;
-	const char *args;	/* positional arguments, for usage lines */
-	int nargs;		/* how many of them */
-	const char *summary;	/* one line for the listing */
-	const char *help;	/* the rest of --help, or NULL */
-	const struct rsb_opt *opts;
-	int nopts;
-	/* argv holds the nargs positional arguments only. */
-	int (*run)(const struct rsb_opts *o, char **argv);
-};
-
-#define RSB_OPTS(table) (table), (int)(sizeof(table) / sizeof((table)[0]))
-#define RSB_CMD(nm, a, n, fn, table, sum, more)                                      \
-	{ .name = nm, .args = a, .nargs = n, .summary = sum, .help = more,           \
-	  .opts = RSB_OPTS(table), .run = fn }
-
-extern const struct rsb_cmd cmd_gen, cmd_gen_inet, cmd_xdpcost, cmd_memlat, cmd_load,
-	cmd_baselines, cmd_report;
-
-/* Exit codes: 0 ok, 1 failure, 2 usage (util.h's RS_EXIT_*). */
-
-/* "rsbench: <message>" on stderr, exit 1. */
+/* The message, then exit 1. */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* "rsbench: <message>" on stderr; returns the usage exit code, 2. */
+/* The message; returns the usage exit code, 2. */
 int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* malloc that dies when memory runs out. */
 void *xmalloc(size_t n);

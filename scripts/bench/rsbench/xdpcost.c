@@ -34,6 +34,7 @@
 
 #include "baselines.skel.h"
 #include "loader.h"
+#include "options.h"
 #include "rescan_abi.h"
 #include "responder.skel.h"
 #include "rsbench.h"
@@ -310,8 +311,35 @@ static void print_text(const char *range, const struct range_split *rs, const st
 
 /* ---- the command ------------------------------------------------------------------ */
 
-static int run_xdpcost(const struct rsb_opts *opt, char **argv)
+#define XDPCOST_DEFAULT_RUNS 200000
+
+struct xdpcost_opts {
+	uint64_t runs;
+	bool json;
+};
+
+static const struct opt xdpcost_opts[] = {
+	OPT_U64('n', "runs", struct xdpcost_opts, runs, "RUNS",
+		"timed runs of every case and temperature (default "
+		RSB_STR(XDPCOST_DEFAULT_RUNS) ")"),
+	OPT_FLAG('j', "json", struct xdpcost_opts, json, "one JSON object on stdout"),
+	{}
+};
+
+static const struct command xdpcost_cmd = {
+	.name = "rsbench xdpcost",
+	.args = "WORLD SERVICE CIDR", .min_args = 3, .max_args = 3,
+	.about = "The responder's cost per packet, with BPF_PROG_TEST_RUN: hits, misses and\n"
+		 "non-probes to random addresses of CIDR, each run on a fresh copy of its\n"
+		 "packet; cold (a new address every run) and warm (the same packet twice,\n"
+		 "the second run timed), beside an empty XDP_DROP program (the timer's own\n"
+		 "cost); then back to back: the responder's code on lists of new probes.",
+	.opts = xdpcost_opts,
+};
+
+int cmd_xdpcost(int argc, char **argv)
 {
+	struct xdpcost_opts opt = { .runs = XDPCOST_DEFAULT_RUNS };
 	/* the lab's network, 100.64.0.0/24, as src/lab.c sets it up */
 	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00),
 				     .isn_key = 1 };
@@ -319,23 +347,31 @@ static int run_xdpcost(const struct rsb_opts *opt, char **argv)
 	struct baselines_bpf *base;
 	const struct world_service *ws;
 	struct range_split rs = { 0 };
-	struct cost *c = xmalloc(sizeof(*c));
+	struct cost *c;
 	struct world w;
 	struct rs_svc svc;
 	uint64_t a, span;
-	int fd[NR_T], proto;
+	char **args;
+	int fd[NR_T], proto, nargs, rc;
 
-	if (svc_parse(argv[1], &svc))
-		return usage_error("xdpcost: '%s' is not a service (tcp/PORT, icmp)", argv[1]);
+	rc = options_parse(&xdpcost_cmd, &opt, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	if (!opt.runs || opt.runs > 100000000)
+		return usage_error("xdpcost: --runs takes 1 to 100000000, not %llu",
+				   (unsigned long long)opt.runs);
+	if (svc_parse(args[1], &svc))
+		return usage_error("xdpcost: '%s' is not a service (tcp/PORT, icmp)", args[1]);
 	if (svc.slot != RS_SLOT_TCP && svc.slot != RS_SLOT_ICMP)
 		return usage_error("xdpcost: only tcp/PORT and icmp are probes rescan answers");
-	if (parse_cidr(argv[2], &rs.first, &rs.last))
-		return usage_error("xdpcost: '%s' is not an IPv4 CIDR", argv[2]);
-	if (world_open(&w, argv[0]))
+	if (parse_cidr(args[2], &rs.first, &rs.last))
+		return usage_error("xdpcost: '%s' is not an IPv4 CIDR", args[2]);
+	if (world_open(&w, args[0]))
 		die("%s", rs_last_error());
+	c = xmalloc(sizeof(*c));
 	ws = world_find(&w, svc);
 	if (!ws)
-		die("%s: no service %s", argv[0], argv[1]);
+		die("%s: no service %s", args[0], args[1]);
 	proto = svc.slot == RS_SLOT_TCP ? IPPROTO_TCP : IPPROTO_ICMP;
 
 	span = (uint64_t)rs.last - rs.first + 1;
@@ -348,7 +384,7 @@ static int run_xdpcost(const struct rsb_opts *opt, char **argv)
 			rs.miss[rs.nm++] = (uint32_t)a;
 	}
 	if (!rs.nh || !rs.nm)
-		die("%s has no hits or no misses in %s", argv[1], argv[2]);
+		die("%s has no hits or no misses in %s", args[1], args[2]);
 	c->pool_bytes = 0;
 	for (a = rs.first >> RS_BLOCK_SHIFT; a <= rs.last >> RS_BLOCK_SHIFT; a++)
 		c->pool_bytes +=
@@ -362,14 +398,14 @@ static int run_xdpcost(const struct rsb_opts *opt, char **argv)
 	fd[T_HIT] = fd[T_MISS] = fd[T_NONPROBE] = bpf_program__fd(skel->progs.rescan_responder);
 	fd[T_EMPTY] = bpf_program__fd(base->progs.rescan_drop);
 
-	measure_runs(fd, proto, (uint16_t)svc.port, &rs, opt->count, c);
+	measure_runs(fd, proto, (uint16_t)svc.port, &rs, opt.runs, c);
 	measure_repeat(fd, proto, (uint16_t)svc.port, &rs, c);
 	batch_measure(skel, &w, ws->set, proto, (uint16_t)svc.port, &rs, c->batch);
 
-	if (opt->json)
-		print_json(argv, opt->count, &rs, c);
+	if (opt.json)
+		print_json(args, opt.runs, &rs, c);
 	else
-		print_text(argv[2], &rs, c);
+		print_text(args[2], &rs, c);
 	baselines_bpf__destroy(base);
 	loader_free_responder(skel);
 	world_free(&w);
@@ -378,17 +414,3 @@ static int run_xdpcost(const struct rsb_opts *opt, char **argv)
 	free(c);
 	return 0;
 }
-
-static const struct rsb_opt xdpcost_opts[] = {
-	RSB_NUM('n', "runs", "RUNS", "timed runs of every case and temperature", count, 200000, 1,
-		100000000),
-	RSB_JSON,
-};
-
-const struct rsb_cmd cmd_xdpcost =
-	RSB_CMD("xdpcost", "WORLD SERVICE CIDR", 3, run_xdpcost, xdpcost_opts,
-		"the responder's cost per packet (BPF_PROG_TEST_RUN), cold, warm, back to back",
-		"Hits, misses and non-probes to random addresses of CIDR, each run on a fresh\n"
-		"copy of its packet; cold (a new address every run) and warm (the same packet\n"
-		"twice, the second run timed), beside an empty XDP_DROP program (the timer's\n"
-		"own cost); then back to back: the responder's code on lists of new probes.");
