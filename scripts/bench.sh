@@ -28,7 +28,7 @@
 #   BENCH_REPS=N           repetitions of every throughput point (default 3)
 #   BENCH_PHASES="..."     any of: throughput xdpcost build (default all)
 #   BENCH_RANGE=CIDR       the range every scan covers (default 64.0.0.0/10;
-#                          a /8 to a /16; tests/e2e/bench.bats uses a /14)
+#                          a /8 to a /16; tests/e2e/bench.bats uses a /12)
 #   BENCH_IL_WINDOW=0.4    seconds between program swaps in the scans that
 #                          compare the programs inside one scan
 #   BENCH_SCAN_CPU=0       the CPU ZMap runs on (all its threads: --cores)

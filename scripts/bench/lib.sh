@@ -30,8 +30,8 @@ bench_cleanup() {
 }
 
 # The machine's state, for every figure: load average and the user CPU time
-# that processes other than ours used (other work on a 2-core box is the
-# main source of noise; the lead and other engineers build and test here).
+# that processes other than ours used (on a shared 2-core machine, other
+# people's builds and tests are the main source of noise).
 cpu_user_ticks() { awk '/^cpu / { print $2 + $3 }' /proc/stat; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
 
@@ -75,10 +75,10 @@ lab_attach_id() {
 }
 
 # The tuned NAPI thread's SCHED_FIFO priority, and one above it for the
-# bench's own sleepers on NET_CPU (the poller, the program swapper): at
-# 800 kpps the NAPI thread keeps that CPU busy, and at normal priority
-# they woke late, stretching 0.4 s windows to 0.8 s and leaving a scan
-# with no window at all (run of 2026-12-02 07:40).
+# bench's own sleepers on NET_CPU (the poller, the program swapper): at a
+# high probe rate the NAPI thread keeps that CPU busy, and sleepers of
+# normal priority wake late, stretching the swap windows and leaving a
+# scan with no window at all.
 NAPI_PRIO=50
 WATCH_PRIO=$((NAPI_PRIO + 1))
 
