@@ -95,6 +95,7 @@ GIT_DESC=$(git -C "$REPO" describe --always --dirty 2>/dev/null || echo unknown)
 	echo "scan_cpu=$SCAN_CPU"
 	echo "net_cpu=$NET_CPU"
 	echo "il_window=$IL_WINDOW"
+	echo "run=$RUN"	# names this run's labs, pins and scratch space (lib.sh)
 	echo "load_start=$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$DATA/env.txt"
 
