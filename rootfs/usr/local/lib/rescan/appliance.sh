@@ -14,7 +14,7 @@
 # frees its slot without any cleanup.
 
 PROG=rescan-lab
-STATE=/run/rescan-lab	# these scripts' own state (rescan's is /run/rescan/<name>)
+STATE=/run/rescan-lab	# these scripts' own state; the Dockerfile's bashrc reads its motd
 LAB_SOCKET=rescan-lab
 STUDENT_SOCKET=rescan-student-
 
@@ -52,9 +52,9 @@ slot_held() {
 	ss -xlpH 2>/dev/null | grep "@$STUDENT_SOCKET$1 " | grep -q "${2:+pid=$2,}"
 }
 
-# write_motd WHO ADDR IFACE: /etc/rescan/motd with this lab's facts filled
-# in; bash shows it once per interactive shell (docker run -it, docker exec
-# -it ... bash). nmap, which reads no configuration file, is given the
+# write_motd WHO ADDR IFACE: $STATE/motd, /etc/rescan/motd with this lab's
+# facts filled in; bash shows it once per interactive shell (docker run
+# -it, docker exec -it ... bash). nmap, which reads no configuration file, is given the
 # source address where it is not the lab's scanner address.
 write_motd() {
 	local who=$1 addr=$2 iface=$3 nmap_flags=""
@@ -62,7 +62,7 @@ write_motd() {
 	sed -e "s|@WORLD@|$(status_field world) ($(services_summary))|" \
 		-e "s|@WHO@|$who|" -e "s|@ADDR@|$addr|" -e "s|@IFACE@|$iface|" \
 		-e "s|@GATEWAY@|$(status_field gateway_addr)|" -e "s|@NMAP_FLAGS@|$nmap_flags|" \
-		/etc/rescan/motd >/run/rescan/motd 2>/dev/null
+		/etc/rescan/motd >"$STATE/motd" 2>/dev/null
 }
 
 # run_child ON_EXIT COMMAND...: run COMMAND as this script's child, so
