@@ -48,15 +48,14 @@ RUN apt-get update \
  && for a in $(busybox --list); do \
       command -v "$a" >/dev/null 2>&1 || ln -s /bin/busybox "$a"; \
     done \
- && cp /etc/zmap/zmap.conf /etc/zmap/zmap.conf.dist \
- && mkdir -p /data /etc/masscan
+ && mkdir -p /data
 COPY --from=build /src/rescan /usr/local/bin/rescan
 COPY rootfs/ /
 RUN rescan --version \
- && chmod 0755 /usr/local/sbin/rescan-entrypoint /usr/local/sbin/rescan-health \
- && echo '[ -r /run/rescan/motd ] && [ -z "${RESCAN_MOTD_SHOWN:-}" ] && cat /run/rescan/motd && export RESCAN_MOTD_SHOWN=1' >>/etc/bash.bashrc
+ && chmod 0755 /usr/local/sbin/rescan-entrypoint /usr/local/sbin/rescan-student /usr/local/sbin/rescan-health \
+ && echo '[ -r /run/rescan-lab/motd ] && [ -z "${RESCAN_MOTD_SHOWN:-}" ] && cat /run/rescan-lab/motd && export RESCAN_MOTD_SHOWN=1' >>/etc/bash.bashrc
 WORKDIR /data
-# Interval 30 s: each check sends one probe from 100.64.0.254 (see rescan-health).
+# Interval 30 s: each check sends one probe, answered in the counters (see rescan-health).
 HEALTHCHECK --interval=30s --timeout=15s --start-period=120s --retries=3 \
     CMD ["/usr/local/sbin/rescan-health"]
 ENTRYPOINT ["/usr/local/sbin/rescan-entrypoint"]

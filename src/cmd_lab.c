@@ -1,13 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* cmd_lab.c - rescan lab up | down | exec | status */
+/* cmd_lab.c - rescan lab up | down | exec | status | preflight | env | scanner-config */
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
+
+#include <json-c/json.h>
 
 #include "commands.h"
 #include "lab.h"
 #include "options.h"
+#include "preflight.h"
+#include "scanner_config.h"
 #include "subcmd.h"
 #include "util.h"
 
@@ -45,9 +51,8 @@ static const struct command up_cmd = {
 		OPT_FLAG(0, "here", struct up_opts, here,
 			 "make the caller's own network namespace the scanner\n"
 			 "side (containers, host mode) instead of a new one"),
-		{ .name = "iface", .kind = OPT_KIND_STRING, .offset = offsetof(struct up_opts, iface),
-		  .arg = "IF", .max_len = IF_NAMESIZE - 1,
-		  .help = "with --here: the scanner-side interface (default " LAB_SCAN_IFACE ")" },
+		OPT_LAB_IFACE(struct up_opts, iface,
+			      "with --here: the scanner-side interface (default " LAB_SCAN_IFACE ")"),
 		OPT_FLAG(0, "no-default-route", struct up_opts, no_default_route,
 			 "with --here: leave the default route alone\n"
 			 "(host mode: then give zmap -i IF -G MAC -S ADDR)"),
@@ -89,11 +94,9 @@ static int up(int argc, char **argv)
 	rc = options_parse(&up_cmd, &o, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
 		return rc;
-	if ((o.iface || o.no_default_route) && !o.here) {
-		rs_print_error("lab up: --%s only applies with --here (try 'rescan lab up --help')",
-			       o.iface ? "iface" : "no-default-route");
-		return RS_EXIT_USAGE;
-	}
+	if ((o.iface || o.no_default_route) && !o.here)
+		return options_usage_error(&up_cmd, "--%s only applies with --here",
+					   o.iface ? "iface" : "no-default-route");
 	rc = lab_for_command(o.name, false, &l);
 	if (rc)
 		return rc;
@@ -107,7 +110,7 @@ static int up(int argc, char **argv)
 		return RS_EXIT_STATE;
 	}
 	/* Before the world is read: that can take seconds. */
-	if (lab_preflight()) {
+	if (preflight_caps(NEED_LAB, false) || (l.here && preflight_here(&l, false))) {
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
@@ -231,11 +234,336 @@ static int status(int argc, char **argv)
 	return RS_EXIT_OK;
 }
 
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
+/* ---- preflight ----------------------------------------------------------- */
+
+struct preflight_opts {
+	const char *iface;
+	bool container, scanner_only, here;
+};
+
+static const struct command preflight_cmd = {
+	.name = "rescan lab preflight",
+	.about = "Check, in this order, that this process can build a lab here and scan it:\n"
+		 "its capabilities (NET_ADMIN, SYS_ADMIN; NET_RAW for the scanners), Linux\n"
+		 "5.10 or later, bpffs at " LAB_BPFFS_ROOT " (mounted there when missing, as\n"
+		 "lab up would), the bpf() system call, network namespaces. The first check\n"
+		 "that fails prints one line naming what is missing and how to get it, and\n"
+		 "exits 1; nothing is left behind.",
+	.opts = (const struct opt[]){
+		OPT_FLAG(0, "container", struct preflight_opts, container,
+			 "word the hints for docker run (the --cap-add and\n"
+			 "--security-opt flags to add)"),
+		OPT_FLAG(0, "scanner-only", struct preflight_opts, scanner_only,
+			 "check only what a scanner needs (CAP_NET_RAW),\n"
+			 "e.g. a student container"),
+		OPT_FLAG(0, "here", struct preflight_opts, here,
+			 "also check that this namespace can be the scanner\n"
+			 "side (lab up --here): no interface IF and no address\n"
+			 "or route in the lab network yet"),
+		OPT_LAB_IFACE(struct preflight_opts, iface,
+			      "with --here: the scanner-side interface (default " LAB_SCAN_IFACE ")"),
+		{} },
+	.example = "exit codes: 0 all checks passed, 1 one failed, 2 usage.",
+};
+
+static int preflight(int argc, char **argv)
+{
+	struct preflight_opts o = { 0 };
+	struct utsname u;
+	char **args;
+	struct lab l;
+	int nargs, rc, err;
+
+	rc = options_parse(&preflight_cmd, &o, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	if (o.iface && !o.here)
+		return options_usage_error(&preflight_cmd, "--iface only applies with --here");
+	if (o.here && o.scanner_only)
+		return options_usage_error(&preflight_cmd, "--here and --scanner-only exclude each other");
+	lab_describe(&l, NULL);
+	if (o.iface)
+		strcpy(l.if_scan, o.iface);
+	if (o.scanner_only)
+		err = preflight_caps(NEED_SCAN, o.container);
+	else if (!(err = preflight_caps(NEED_LAB | NEED_SCAN, o.container)) &&
+		 !(err = preflight_kernel()) && !(err = preflight_bpffs(o.container)) &&
+		 !(err = preflight_bpf(o.container)) && !(err = preflight_netns(o.container)) &&
+		 o.here)
+		err = preflight_here(&l, o.container);
+	if (err) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	if (o.scanner_only) {
+		printf("preflight passed: CAP_NET_RAW\n");
+		return RS_EXIT_OK;
+	}
+	uname(&u);
+	printf("preflight passed: capabilities, Linux %s, bpffs, bpf(), network namespaces%s%s%s\n",
+	       u.release, o.here ? ", no " : "", o.here ? l.if_scan : "",
+	       o.here ? " and no lab network here yet" : "");
+	return RS_EXIT_OK;
+}
+
+/* ---- env: the lab's facts for scripts ------------------------------------ */
+
+struct fact {
+	const char *key, *help;
+	char value[40];
+	bool number;
+};
+
+#define FACTS_MAX 16
+
+static char *fact(struct fact *f, size_t *n, const char *key, const char *help)
+{
+	f[*n] = (struct fact){ .key = key, .help = help };
+	return f[(*n)++].value;
+}
+
+static void cidr(uint32_t net, int prefix, char *buf)
+{
+	format_ipv4(net, buf);
+	sprintf(buf + strlen(buf), "/%d", prefix);
+}
+
+/* The facts of l; student_addr too when student is not 0. Returns how many. */
+static size_t lab_facts(const struct lab *l, unsigned student, struct fact *f)
+{
+	size_t n = 0;
+	char *v;
+
+	strcpy(fact(f, &n, "name", "the lab's name"), l->name);
+	strcpy(fact(f, &n, "scanner_netns", "the scanner side's network namespace (not with --here)"),
+	       l->ns_scan);
+	strcpy(fact(f, &n, "internet_netns", "the internet side's: the responder's"), l->ns_inet);
+	strcpy(fact(f, &n, "scanner_iface", "the scanner's interface (lab up --here --iface: another)"),
+	       l->if_scan);
+	strcpy(fact(f, &n, "internet_iface", "the gateway's interface, where the responder runs"),
+	       l->if_inet);
+	cidr(l->net, l->prefix, fact(f, &n, "lab_net", "the lab's network; never part of a world"));
+	format_ipv4(l->scan_addr, fact(f, &n, "scanner_addr", "the scanner's address"));
+	lab_format_mac(l->scan_mac, fact(f, &n, "scanner_mac", "the scanner's MAC"));
+	format_ipv4(l->gw_addr, fact(f, &n, "gateway_addr", "the gateway: the scanner's next hop"));
+	lab_format_mac(l->gw_mac, fact(f, &n, "gateway_mac",
+				       "its MAC (zmap -G, masscan --router-mac)"));
+	format_ipv4(l->health_addr, fact(f, &n, "health_addr",
+					 "source of the appliance's health probes"));
+	cidr(l->student_net, l->student_prefix,
+	     fact(f, &n, "student_net", "student and health addresses (local in an appliance)"));
+	strcpy(fact(f, &n, "default_world", "what lab up loads without --world"), DEFAULT_WORLD_SPEC);
+	v = fact(f, &n, "students_max", "the most students a class can have");
+	sprintf(v, "%d", LAB_STUDENTS_MAX);
+	f[n - 1].number = true;
+	if (student)
+		format_ipv4(lab_student_addr(l, student),
+			    fact(f, &n, "student_addr", "with --student K: student K's source address"));
+	return n;
+}
+
+static void env_keys_help(FILE *out)
+{
+	struct fact f[FACTS_MAX];
+	struct lab l;
+	size_t i, n;
+
+	lab_describe(&l, NULL);
+	n = lab_facts(&l, 1, f);
+	fprintf(out, "\nkeys (with the default lab's values, and student 1's):\n");
+	for (i = 0; i < n; i++)
+		fprintf(out, "  %-15s %-18s %s\n", f[i].key, f[i].value, f[i].help);
+}
+
+/* --name and --student, of the commands about one seat of a lab. */
+struct seat_opts {
+	const char *name, *student;
+};
+
+struct env_opts {
+	struct seat_opts seat;
+	bool json;
+};
+
+static const struct command env_cmd = {
+	.name = "rescan lab env",
+	.args = "[KEY...]",
+	.max_args = ARGS_ANY,
+	.about = "The lab's names, addresses and MACs as lab up makes them, for scripts:\n"
+		 "KEY=value lines (no value needs quoting), the values of the KEYs given,\n"
+		 "one a line, or a JSON object. The lab need not be up; no privileges.",
+	.more_help = env_keys_help,
+	.opts = (const struct opt[]){
+		OPT_LAB_NAME(struct env_opts, seat.name),
+		OPT_STRING('s', "student", struct env_opts, seat.student, "K",
+			"add student_addr, the address student K scans from\n"
+			"(1 to " STR(LAB_STUDENTS_MAX) ")"),
+		OPT_FLAG('j', "json", struct env_opts, json, "one JSON object"),
+		{} },
+	.example = "example:\n"
+		   "  zmap -i \"$(rescan lab env scanner_iface)\" -G \"$(rescan lab env gateway_mac)\" ...",
+};
+
+/* *k from --student s (NULL: 0, none given); a usage error unless 1 to LAB_STUDENTS_MAX. */
+static int parse_student(const struct command *cmd, const char *s, unsigned *k)
+{
+	uint64_t v = 0;
+
+	*k = 0;
+	if (!s)
+		return 0;
+	if (parse_u64(s, &v) || v < 1 || v > LAB_STUDENTS_MAX)
+		return options_usage_error(cmd, "-s/--student '%s': give a student from 1 to %d", s,
+					   LAB_STUDENTS_MAX);
+	*k = (unsigned)v;
+	return 0;
+}
+
+/*
+ * options_parse() into values, then the lab and student K (0: none) that
+ * seat, a part of values, names. OPTS_RUN: the command runs; anything else
+ * is its exit code.
+ */
+static int parse_seat_command(const struct command *cmd, void *values, const struct seat_opts *seat,
+			      int argc, char **argv, char ***args, int *nargs, unsigned *student,
+			      struct lab *l)
+{
+	int rc = options_parse(cmd, values, argc, argv, args, nargs);
+
+	if (rc != OPTS_RUN)
+		return rc;
+	rc = parse_student(cmd, seat->student, student);
+	if (!rc)
+		rc = lab_for_command(seat->name, false, l);
+	return rc ? rc : OPTS_RUN;
+}
+
+/* The fact named key, or NULL. */
+static const struct fact *find_fact(const struct fact *f, size_t n, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(f[i].key, key))
+			return &f[i];
+	return NULL;
+}
+
+static int env(int argc, char **argv)
+{
+	struct env_opts o = { 0 };
+	struct fact f[FACTS_MAX];
+	struct json_object *jo;
+	const struct fact *p;
+	int nargs, a, rc;
+	unsigned student;
+	char **args;
+	struct lab l;
+	size_t i, n;
+
+	rc = parse_seat_command(&env_cmd, &o, &o.seat, argc, argv, &args, &nargs, &student, &l);
+	if (rc != OPTS_RUN)
+		return rc;
+	n = lab_facts(&l, student, f);
+	/* Every key first: a typo prints nothing but the error. */
+	for (a = 0; a < nargs; a++)
+		if (!find_fact(f, n, args[a]))
+			return options_usage_error(&env_cmd, "no key '%s'%s", args[a],
+						   strcmp(args[a], "student_addr") ? ""
+									   : " without --student K");
+	if (!o.json) {
+		for (a = 0; a < nargs; a++)
+			printf("%s\n", find_fact(f, n, args[a])->value);
+		for (i = 0; !nargs && i < n; i++)
+			printf("%s=%s\n", f[i].key, f[i].value);
+		return RS_EXIT_OK;
+	}
+	jo = json_object_new_object();
+	for (i = 0; i < (nargs ? (size_t)nargs : n); i++) {
+		p = nargs ? find_fact(f, n, args[i]) : &f[i];
+		json_object_object_add(jo, p->key, p->number ? json_object_new_int(atoi(p->value))
+							     : json_object_new_string(p->value));
+	}
+	printf("%s\n", json_object_to_json_string_ext(jo, JSON_C_TO_STRING_PRETTY |
+								  JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(jo);
+	return RS_EXIT_OK;
+}
+
+/* ---- scanner-config ------------------------------------------------------- */
+
+struct scanner_config_opts {
+	struct seat_opts seat;
+	const char *iface, *etc;
+};
+
+static const struct command scanner_config_cmd = {
+	.name = "rescan lab scanner-config",
+	.about = "Write zmap.conf and masscan.conf for scanners in this network namespace,\n"
+		 "the scanner side of a lab made with lab up --here (a container, host\n"
+		 "mode) or a student container that shares it: the interface, the\n"
+		 "gateway's MAC, the source address, and the CPU for all of ZMap's\n"
+		 "threads. Then plain `zmap -p 80` and `masscan -p80 RANGE` scan the lab.\n"
+		 "(lab up writes the same zmap.conf for the scanner namespace it makes.)",
+	.opts = (const struct opt[]){
+		OPT_LAB_NAME(struct scanner_config_opts, seat.name),
+		OPT_LAB_IFACE(struct scanner_config_opts, iface,
+			      "the scanner-side interface (default: the running\n"
+			      "lab's, else " LAB_SCAN_IFACE ")"),
+		OPT_STRING('s', "student", struct scanner_config_opts, seat.student, "K",
+			"scan from the address of student K (1 to " STR(LAB_STUDENTS_MAX) "),\n"
+			"on the K-th CPU (default: the lab's scanner address,\n"
+			"the first CPU)"),
+		OPT_STRING(0, "etc", struct scanner_config_opts, etc, "DIR",
+			   "write DIR/zmap/zmap.conf and DIR/masscan/masscan.conf\n"
+			   "(default /etc)"),
+		{} },
+};
+
+static int scanner_config(int argc, char **argv)
+{
+	struct scanner_config_opts o = { .etc = "/etc" };
+	struct scanner_seat seat;
+	char **args, a[16];
+	unsigned student;
+	struct lab l;
+	int nargs, rc;
+
+	rc = parse_seat_command(&scanner_config_cmd, &o, &o.seat, argc, argv, &args, &nargs,
+				&student, &l);
+	if (rc != OPTS_RUN)
+		return rc;
+	/* A student container cannot see the appliance's state: it names IF. */
+	if (lab_is_up(&l) && !lab_read_state(&l) && !l.here) {
+		rs_print_error("lab '%s' has a scanner namespace of its own, configured by lab up: "
+			       "scan with 'rescan lab exec%s%s -- zmap ...'", l.name,
+			       o.seat.name ? " --name " : "", o.seat.name ? o.seat.name : "");
+		return RS_EXIT_FAIL;
+	}
+	seat = (struct scanner_seat){ .iface = o.iface ? o.iface : l.if_scan,
+				      .source = student ? lab_student_addr(&l, student) : l.scan_addr,
+				      .number = student };
+	if (scanner_config_write(&l, o.etc, &seat, false)) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	format_ipv4(seat.source, a);
+	printf("wrote %s/zmap/zmap.conf and %s/masscan/masscan.conf: %s, source %s\n", o.etc, o.etc,
+	       seat.iface, a);
+	return RS_EXIT_OK;
+}
+
 static const struct subcmd lab_cmds[] = {
 	{ "up", up, "create the sealed lab and load a world" },
 	{ "down", down, "remove the lab and everything it created" },
 	{ "exec", exec_in_lab, "run a command (zmap, masscan, nmap) on the scanner side" },
 	{ "status", status, "is the lab up, with which world" },
+	{ "preflight", preflight, "can this machine build a lab: capabilities, kernel, BPF" },
+	{ "env", env, "the lab's addresses, MACs and names, for scripts" },
+	{ "scanner-config", scanner_config, "point zmap and masscan in this namespace at the lab" },
 };
 
 int cmd_lab(int argc, char **argv)

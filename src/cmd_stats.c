@@ -110,9 +110,39 @@ static void sources_text(const struct lab *l, const uint64_t *src)
 	}
 }
 
+/*
+ * The gateway re-ARPs for the scanner every few seconds (lab.c,
+ * keep_lab_link_alive), so these counters tick on an idle lab; --line
+ * leaves them out, and changes only when someone scans.
+ */
+static bool ticks_when_idle(bool scanner_side, uint32_t i)
+{
+	return scanner_side ? i == RS_CNT_RX_OTHER : i == RS_CNT_PASS_ARP;
+}
+
+static void print_line(const uint64_t *resp, const uint64_t *side)
+{
+	const char *sep = "";
+	uint32_t i;
+
+	for (i = 0; i < RS_NR_COUNTERS; i++) {
+		if (resp[i] && !ticks_when_idle(false, i)) {
+			printf("%s%s=%llu", sep, responder_desc[i].name, (unsigned long long)resp[i]);
+			sep = " ";
+		}
+	}
+	for (i = 0; i < RS_NR_LAB_COUNTERS; i++) {
+		if (side[i] && !ticks_when_idle(true, i)) {
+			printf("%s%s=%llu", sep, lab_desc[i].name, (unsigned long long)side[i]);
+			sep = " ";
+		}
+	}
+	printf("\n");
+}
+
 struct stats_opts {
 	const char *name;
-	bool json;
+	bool json, line;
 };
 
 static const struct command stats_cmd = {
@@ -124,6 +154,10 @@ static const struct command stats_cmd = {
 	.opts = (const struct opt[]){
 		OPT_LAB_NAME(struct stats_opts, name),
 		OPT_FLAG('j', "json", struct stats_opts, json, "machine-readable output"),
+		OPT_FLAG('l', "line", struct stats_opts, line,
+			 "one line for a log: the totals that are not 0, as\n"
+			 "name=value, without the ARP refresh that ticks on an\n"
+			 "idle lab (pass_arp, rx_other)"),
 		{} },
 };
 
@@ -141,6 +175,8 @@ int cmd_stats(int argc, char **argv)
 	rc = options_parse(&stats_cmd, &o, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
 		return rc;
+	if (o.json && o.line)
+		return options_usage_error(&stats_cmd, "--json and --line exclude each other");
 	rc = lab_for_command(o.name, true, &l);
 	if (rc)
 		return rc;
@@ -151,6 +187,10 @@ int cmd_stats(int argc, char **argv)
 	}
 	for (i = 0; i < RS_NR_COUNTERS; i++)
 		total += resp[i];
+	if (o.line) {
+		print_line(resp, side);
+		return RS_EXIT_OK;
+	}
 	have_src = !read_pinned(&l, RS_MAP_SOURCE_COUNTERS, src, RS_SOURCES * RS_NR_COUNTERS);
 
 	if (o.json) {

@@ -28,6 +28,12 @@ int world_open_spec(struct world *w, const char *spec, char *desc, size_t descle
 	  .help = "the lab's name, for several labs side by side\n"     \
 		  "(default " LAB_DEFAULT_NAME ")" }
 
+/* --iface, for commands whose scanner side is the caller's own namespace. */
+#define OPT_LAB_IFACE(type, field, h)                                   \
+	{ .name = "iface", .kind = OPT_KIND_STRING,                     \
+	  .offset = offsetof(type, field), .arg = "IF",                 \
+	  .max_len = IF_NAMESIZE - 1, .help = (h) }
+
 /*
  * Describe the lab a command names (NULL: the default) into l; with
  * need_up, also check that it is up and read how it was started. Returns 0,

@@ -6,17 +6,11 @@
 #include <fcntl.h>
 #include <arpa/inet.h>
 #include <linux/if_link.h>
-#include <linux/magic.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <linux/capability.h>
-#include <sys/mount.h>
-#include <sys/syscall.h>
-#include <sys/stat.h>
-#include <sys/statfs.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -24,39 +18,12 @@
 
 #include "lab_side.skel.h"
 #include "loader.h"
+#include "preflight.h"
 #include "responder.skel.h"
+#include "scanner_config.h"
 #include "util.h"
 
 #define NETNS_RUN_DIR "/run/netns"
-#define BPFFS_ROOT "/sys/fs/bpf"
-
-static bool have_cap(const struct __user_cap_data_struct d[2], int cap)
-{
-	return d[cap / 32].effective & (1u << (cap % 32));
-}
-
-int lab_preflight(void)
-{
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2] = {};
-	bool bpf_ok;
-
-	if (syscall(SYS_capget, &h, d)) {
-		rs_error("cannot read this process's capabilities: %s", strerror(errno));
-		return -errno;
-	}
-	/* CAP_BPF (39) is enough on kernels that know it; CAP_SYS_ADMIN always is. */
-	bpf_ok = have_cap(d, CAP_SYS_ADMIN) || have_cap(d, 39);
-	if (!have_cap(d, CAP_NET_ADMIN) || !bpf_ok) {
-		rs_error("missing capability %s%s%s: run as root%s",
-			 have_cap(d, CAP_NET_ADMIN) ? "" : "CAP_NET_ADMIN",
-			 !have_cap(d, CAP_NET_ADMIN) && !bpf_ok ? " and " : "",
-			 bpf_ok ? "" : "CAP_SYS_ADMIN (or CAP_BPF)",
-			 " (in a container: --cap-add NET_ADMIN --cap-add SYS_ADMIN)");
-		return -EPERM;
-	}
-	return 0;
-}
 
 int lab_describe(struct lab *l, const char *name)
 {
@@ -92,16 +59,29 @@ int lab_describe(struct lab *l, const char *name)
 	/* Locally administered unicast MACs that spell "RS". */
 	memcpy(l->gw_mac, "\x02\x52\x53\x00\x00\x01", 6);
 	memcpy(l->scan_mac, "\x02\x52\x53\x00\x00\x02", 6);
+	l->student_net = l->net | 128;
+	l->student_prefix = l->prefix + 1;
+	l->health_addr = l->net | 254;
 	root = getenv("RESCAN_BPF_DIR");
-	snprintf(l->pin_dir, sizeof(l->pin_dir), "%s/%s", root ? root : BPFFS_ROOT "/rescan", name);
+	snprintf(l->pin_dir, sizeof(l->pin_dir), "%s/%s", root ? root : LAB_BPFFS_ROOT "/rescan", name);
 	root = getenv("RESCAN_RUN_DIR");
 	snprintf(l->run_dir, sizeof(l->run_dir), "%s/%s", root ? root : "/run/rescan", name);
 	return 0;
 }
 
+uint32_t lab_student_addr(const struct lab *l, unsigned k)
+{
+	return l->student_net + k;
+}
+
 void lab_pin_path(const struct lab *l, const char *map, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/%s", l->pin_dir, map);
+}
+
+void lab_format_mac(const uint8_t m[6], char buf[18])
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
 static bool netns_exists(const char *ns)
@@ -162,27 +142,9 @@ int lab_print_state(const struct lab *l)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	char tmp[256], *p;
-
-	snprintf(tmp, sizeof(tmp), "%s", path);
-	for (p = tmp + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(tmp, 0755) && errno != EEXIST)
-			return -errno;
-		*p = '/';
-	}
-	if (mkdir(tmp, 0755) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 static int write_state(const struct lab *l, const struct world *w, const char *world_desc)
 {
-	char path[160], a[16], g[16];
+	char path[160], a[16], g[16], mac[18];
 	uint32_t i;
 	FILE *f;
 	int err;
@@ -200,11 +162,10 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 	}
 	format_ipv4(l->scan_addr, a);
 	format_ipv4(l->gw_addr, g);
+	lab_format_mac(l->gw_mac, mac);
 	fprintf(f, "name=%s\nscanner_netns=%s\nscanner_iface=%s\nscanner_addr=%s\n"
-		   "gateway_addr=%s\ngateway_mac=%02x:%02x:%02x:%02x:%02x:%02x\n"
-		   "internet_netns=%s\nworld=%s\nseed=%llu\n",
-		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, l->gw_mac[0], l->gw_mac[1],
-		l->gw_mac[2], l->gw_mac[3], l->gw_mac[4], l->gw_mac[5], l->ns_inet, world_desc,
+		   "gateway_addr=%s\ngateway_mac=%s\ninternet_netns=%s\nworld=%s\nseed=%llu\n",
+		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet, world_desc,
 		(unsigned long long)w->seed);
 	for (i = 0; i < w->nservices; i++) {
 		char s[32];
@@ -253,11 +214,6 @@ static int ip(const char *what, const char *ns, ...)
 	return 0;
 }
 
-static void fmt_mac(const uint8_t m[6], char buf[18])
-{
-	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
-}
-
 /*
  * A real network is never silent, and masscan counts on it: after --wait
  * its receive thread must return from libpcap to see that the scan is
@@ -292,8 +248,8 @@ static int create_links(const struct lab *l)
 	char scan_mac[18], gw_mac[18], scan_cidr[24], gw_cidr[24], a[16];
 	int err;
 
-	fmt_mac(l->scan_mac, scan_mac);
-	fmt_mac(l->gw_mac, gw_mac);
+	lab_format_mac(l->scan_mac, scan_mac);
+	lab_format_mac(l->gw_mac, gw_mac);
 	format_ipv4(l->scan_addr, a);
 	snprintf(scan_cidr, sizeof(scan_cidr), "%s/%d", a, l->prefix);
 	format_ipv4(l->gw_addr, a);
@@ -343,105 +299,6 @@ static int create_links(const struct lab *l)
 		return err;
 	keep_lab_link_alive(l);
 	return 0;
-}
-
-/*
- * ZMap 2.1.1 hangs reading the neighbour table on kernels that end a
- * netlink dump in the same message batch (its reader waits for a separate
- * NLMSG_DONE), so it cannot find the gateway's MAC by itself. `ip netns
- * exec` lays /etc/netns/<ns>/ over /etc, so a zmap.conf there hands ZMap the
- * gateway MAC and keeps its default blocklist; plain `zmap -p 80` then works.
- */
-static void etc_dir(const struct lab *l, char *buf, size_t len)
-{
-	snprintf(buf, len, "/etc/netns/%s", l->ns_scan);
-}
-
-static int copy_file(const char *from, FILE *to)
-{
-	char buf[4096];
-	size_t n;
-	FILE *f = fopen(from, "r");
-
-	if (!f)
-		return -errno;
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		fwrite(buf, 1, n, to);
-	fclose(f);
-	return 0;
-}
-
-/*
- * ZMap 2.1.1 keeps validate_gen()'s AES input in a static buffer its sender
- * and receiver threads share; on two CPUs they race and good replies are
- * judged invalid (1.5e-4 of them in `make bench`, and ZMap ran at a third
- * of its speed). With every thread on one CPU the loss is ~1e-6. So the
- * lab's zmap.conf pins plain `zmap` to the first CPU it may use;
- * `--cores` on the command line still wins.
- */
-static int first_allowed_cpu(void)
-{
-	cpu_set_t set;
-	int c;
-
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 0;
-	for (c = 0; c < CPU_SETSIZE; c++)
-		if (CPU_ISSET(c, &set))
-			return c;
-	return 0;
-}
-
-static int write_scanner_etc(const struct lab *l)
-{
-	char dir[128], path[192], mac[18];
-	FILE *f;
-	int err;
-
-	etc_dir(l, dir, sizeof(dir));
-	strcat(dir, "/zmap");
-	err = mkdir_p(dir);
-	if (err) {
-		rs_error("cannot create %s: %s", dir, strerror(-err));
-		return err;
-	}
-	fmt_mac(l->gw_mac, mac);
-	snprintf(path, sizeof(path), "%s/zmap.conf", dir);
-	f = fopen(path, "w");
-	if (!f) {
-		rs_error("cannot write %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	fprintf(f, "### written by rescan lab up for lab '%s'; removed by rescan lab down\n"
-		   "gateway-mac %s\ninterface \"%s\"\nblacklist-file \"/etc/zmap/blacklist.conf\"\n"
-		   "### all threads on one CPU: on two, ZMap 2.1.1 throws good replies away\n"
-		   "cores \"%d\"\n",
-		l->name, mac, l->if_scan, first_allowed_cpu());
-	fclose(f);
-	snprintf(path, sizeof(path), "%s/blacklist.conf", dir);
-	f = fopen(path, "w");
-	if (!f) {
-		rs_error("cannot write %s: %s", path, strerror(errno));
-		return -errno;
-	}
-	/* The system's blocklist if ZMap is installed, else an empty one. */
-	copy_file("/etc/zmap/blacklist.conf", f);
-	fclose(f);
-	return 0;
-}
-
-static void remove_scanner_etc(const struct lab *l)
-{
-	char dir[128], path[192];
-
-	etc_dir(l, dir, sizeof(dir));
-	snprintf(path, sizeof(path), "%s/zmap/zmap.conf", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/zmap/blacklist.conf", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/zmap", dir);
-	rmdir(path);
-	rmdir(dir);
 }
 
 /* ---- XDP attach ----------------------------------------------------------- */
@@ -498,20 +355,6 @@ out:
 		close(self);
 	}
 	return err;
-}
-
-static int ensure_bpffs(void)
-{
-	struct statfs st;
-
-	if (!statfs(BPFFS_ROOT, &st) && st.f_type == BPF_FS_MAGIC)
-		return 0;
-	if (mount("bpf", BPFFS_ROOT, "bpf", 0, "mode=0700")) {
-		rs_error("bpffs is not mounted at " BPFFS_ROOT " and mounting it failed: %s "
-			 "(mount -t bpf bpf " BPFFS_ROOT ")", strerror(errno));
-		return -errno;
-	}
-	return 0;
 }
 
 static int pin(struct bpf_map *map, const struct lab *l, const char *name)
@@ -572,7 +415,9 @@ int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 			 "'ip netns del %s'", l->ns_scan, l->ns_scan);
 		return -EEXIST;
 	}
-	err = ensure_bpffs();
+	err = preflight_bpffs(false);
+	if (!err)
+		err = preflight_memory(w);
 	if (err)
 		return err;
 	/* Everything that can fail for lack of permission or memory, before
@@ -599,8 +444,15 @@ int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 	    (err = pin(resp->maps.world_pool, l, "world_pool")))
 		goto fail;
 
-	if (!l->here && (err = write_scanner_etc(l)))
-		goto fail;
+	if (!l->here) {
+		struct scanner_seat seat = { .iface = l->if_scan, .source = l->scan_addr };
+		char etc[128];
+
+		scanner_config_netns_dir(l, etc, sizeof(etc));
+		err = scanner_config_write(l, etc, &seat, true);
+		if (err)
+			goto fail;
+	}
 	err = create_links(l);
 	if (err)
 		goto fail;
@@ -649,8 +501,12 @@ int lab_down(const struct lab *l)
 			err = -EIO;
 		}
 	}
-	if (!l->here && l->ns_scan[0])
-		remove_scanner_etc(l);
+	if (!l->here && l->ns_scan[0]) {
+		char etc[128];
+
+		scanner_config_netns_dir(l, etc, sizeof(etc));
+		scanner_config_remove_netns(etc);
+	}
 	remove_pins(l);
 	remove_state(l);
 	if (!err && !was_up)

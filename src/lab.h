@@ -2,13 +2,18 @@
 /*
  * lab.h - the sealed lab: one struct describes it (names, addresses, MACs,
  * where its state lives) and is built in one place, lab_describe(); `up`,
- * `down`, `exec`, `stats` and the container entrypoint all read it.
+ * `down`, `exec`, `stats` and `rescan lab env` read it, and the container's
+ * scripts ask `rescan lab env` instead of knowing any of it.
  *
  *   scanner side (netns <name>-scan, or the caller's own with --here)
  *     lab0 100.64.0.2/24, default route via 100.64.0.1 (permanent neighbour)
  *       | veth
  *   internet side (netns <name>-inet)
  *     inet0 100.64.0.1/24 + XDP responder (native mode)
+ *
+ * The rest of the /24 serves the appliance's class: student k (1 to
+ * LAB_STUDENTS_MAX) scans from .(128 + k), the health check probes from
+ * .254, and the appliance makes .128/25 local to its namespace.
  *
  * The scanner side holds nothing but lab0 and lo, so it has no route to any
  * real interface of the machine.
@@ -23,9 +28,11 @@
 #include "world.h"
 
 #define LAB_DEFAULT_NAME "rescan"
+#define LAB_BPFFS_ROOT "/sys/fs/bpf"
 #define LAB_SCAN_IFACE "lab0"	/* the scanner's interface */
 #define LAB_INET_IFACE "inet0"	/* the responder's interface, the gateway */
 #define LAB_NAME_MAX 11	/* keeps "<name>-scan" and "<name>-inet" short */
+#define LAB_STUDENTS_MAX 125	/* .129 to .253: below the health address */
 
 struct lab {
 	char name[LAB_NAME_MAX + 1];
@@ -39,14 +46,17 @@ struct lab {
 	int prefix;
 	uint32_t scan_addr, gw_addr;	/* host order */
 	uint8_t scan_mac[6], gw_mac[6];
+	uint32_t student_net;		/* student addresses and health_addr */
+	int student_prefix;
+	uint32_t health_addr;		/* source of the appliance's health probes */
 	char pin_dir[128];		/* bpffs dir for the lab's maps */
 	char run_dir[128];		/* state file, world summary */
 };
 
-/* Can this process build a lab? One clear error naming what is missing. */
-int lab_preflight(void);
 /* Fill l for lab name (NULL: the default); checks the name. */
 int lab_describe(struct lab *l, const char *name);
+/* The source address of student k, 1 <= k <= LAB_STUDENTS_MAX. */
+uint32_t lab_student_addr(const struct lab *l, unsigned k);
 /* Read the mode (here, iface) a running lab was started with into l. */
 int lab_read_state(struct lab *l);
 bool lab_is_up(const struct lab *l);
@@ -59,6 +69,8 @@ int lab_exec(const struct lab *l, char **argv);
 
 /* Path of a pinned map of the lab ("counters", ...). */
 void lab_pin_path(const struct lab *l, const char *map, char *buf, size_t len);
+/* "02:52:53:00:00:01" */
+void lab_format_mac(const uint8_t m[6], char buf[18]);
 /* The state file's "world=" line etc.: prints the state file to stdout. */
 int lab_print_state(const struct lab *l);
 

@@ -98,10 +98,7 @@ void options_help(const struct command *cmd, FILE *f)
 		fprintf(f, "\n%s\n", cmd->example);
 }
 
-/* One line on stderr naming the command and pointing at its help; exit 2. */
-static int usage_error(const struct command *cmd, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static int usage_error(const struct command *cmd, const char *fmt, ...)
+int options_usage_error(const struct command *cmd, const char *fmt, ...)
 {
 	const char *sub = strchr(cmd->name, ' ');	/* "world compile" of "rescan world compile" */
 	char msg[512];
@@ -142,18 +139,19 @@ static int store(const struct command *cmd, const struct opt *o, void *values, c
 		return 0;
 	case OPT_KIND_STRING:
 		if (!*arg)
-			return usage_error(cmd, "%s needs a non-empty %s", label, o->arg);
+			return options_usage_error(cmd, "%s needs a non-empty %s", label, o->arg);
 		if (o->max_len && strlen(arg) > o->max_len)
-			return usage_error(cmd, "%s '%s' is longer than %zu characters", label, arg,
-					   o->max_len);
+			return options_usage_error(cmd, "%s '%s' is longer than %zu characters",
+						   label, arg, o->max_len);
 		*(const char **)field = arg;
 		return 0;
 	case OPT_KIND_U64:
 		if (parse_u64(arg, (uint64_t *)field))
-			return usage_error(cmd, "%s '%s' is not a whole decimal number", label, arg);
+			return options_usage_error(cmd, "%s '%s' is not a whole decimal number",
+						   label, arg);
 		return 0;
 	}
-	return usage_error(cmd, "%s: unknown option kind", label);
+	return options_usage_error(cmd, "%s: unknown option kind", label);
 }
 
 int options_parse(const struct command *cmd, void *values, int argc, char **argv,
@@ -166,7 +164,7 @@ int options_parse(const struct command *cmd, void *values, int argc, char **argv
 	int c, err;
 
 	if (n > MAX_OPTS)
-		return usage_error(cmd, "too many options declared");
+		return options_usage_error(cmd, "too many options declared");
 	if (cmd->stop_at_args)
 		*sp++ = '+';
 	*sp++ = ':';	/* a missing value returns ':', not '?' */
@@ -198,19 +196,20 @@ int options_parse(const struct command *cmd, void *values, int argc, char **argv
 		}
 		if (c == '?') {
 			if (optopt && optopt < LONG_ONLY_VAL)
-				return usage_error(cmd, "unknown option '-%c'", optopt);
-			return usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+				return options_usage_error(cmd, "unknown option '-%c'", optopt);
+			return options_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 		}
 		if (c == ':') {
 			o = find_opt(cmd->opts, n, optopt);
 			if (!o)
-				return usage_error(cmd, "'%s' needs a value", argv[optind - 1]);
+				return options_usage_error(cmd, "'%s' needs a value",
+							   argv[optind - 1]);
 			opt_label(o, label, sizeof(label));
-			return usage_error(cmd, "%s needs a value (%s)", label, o->arg);
+			return options_usage_error(cmd, "%s needs a value (%s)", label, o->arg);
 		}
 		o = find_opt(cmd->opts, n, c);
 		if (!o)
-			return usage_error(cmd, "unexpected option parser state %d", c);
+			return options_usage_error(cmd, "unexpected option parser state %d", c);
 		err = store(cmd, o, values, optarg);
 		if (err)
 			return err;
@@ -219,14 +218,15 @@ int options_parse(const struct command *cmd, void *values, int argc, char **argv
 	for (i = 0; i < n; i++) {
 		if (cmd->opts[i].required && !seen[i]) {
 			opt_label(&cmd->opts[i], label, sizeof(label));
-			return usage_error(cmd, "%s %s is required", label, cmd->opts[i].arg);
+			return options_usage_error(cmd, "%s %s is required", label,
+						   cmd->opts[i].arg);
 		}
 	}
 	*args = argv + optind;
 	*nargs = argc - optind;
 	if (*nargs < cmd->min_args)
-		return usage_error(cmd, "expected %s", cmd->args);
+		return options_usage_error(cmd, "expected %s", cmd->args);
 	if (cmd->max_args != ARGS_ANY && *nargs > cmd->max_args)
-		return usage_error(cmd, "unexpected argument '%s'", (*args)[cmd->max_args]);
+		return options_usage_error(cmd, "unexpected argument '%s'", (*args)[cmd->max_args]);
 	return OPTS_RUN;
 }

@@ -81,4 +81,12 @@ int options_parse(const struct command *cmd, void *values, int argc, char **argv
 /* The full help of cmd. */
 void options_help(const struct command *cmd, FILE *f);
 
+/*
+ * A bad command line that only the command itself can see (a value out of
+ * range, options that exclude each other): one line on stderr naming the
+ * command and pointing at its help. Returns RS_EXIT_USAGE.
+ */
+int options_usage_error(const struct command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 #endif

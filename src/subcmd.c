@@ -9,14 +9,18 @@
 static void usage(FILE *f, const char *prog, const char *intro, const char *outro,
 		  const struct subcmd *table, size_t n)
 {
+	int width = 8;
 	size_t i;
 
+	for (i = 0; i < n; i++)
+		if ((int)strlen(table[i].name) > width)
+			width = (int)strlen(table[i].name);
 	fprintf(f, "usage: %s COMMAND [ARGS]\n\n", prog);
 	if (intro)
 		fprintf(f, "%s\n\n", intro);
 	fprintf(f, "commands:\n");
 	for (i = 0; i < n; i++)
-		fprintf(f, "  %-8s %s\n", table[i].name, table[i].summary);
+		fprintf(f, "  %-*s %s\n", width, table[i].name, table[i].summary);
 	fprintf(f, "\n'%s COMMAND --help' tells more.\n", prog);
 	if (outro)
 		fprintf(f, "%s\n", outro);

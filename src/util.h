@@ -59,4 +59,7 @@ int run_cmd(char *const argv[], char *errbuf, size_t errlen);
 
 double now_seconds(void);
 
+/* mkdir -p with mode 0755; 0 or -errno. */
+int mkdir_p(const char *path);
+
 #endif /* RESCAN_UTIL_H */

@@ -12,7 +12,7 @@ RESCAN="$REPO/rescan"
 RSBENCH="$REPO/.output/rsbench"
 PIN=/sys/fs/bpf/rescan-bench-$RUN
 SCRATCH=/dev/shm/rescan-bench-$RUN
-GW_MAC=02:52:53:00:00:01	# the lab's gateway (src/lab.c)
+GW_MAC=$("$RESCAN" lab env gateway_mac)	# masscan's --router-mac
 LABS=()
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }

@@ -22,12 +22,10 @@ REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 DOCKER=${DOCKER:-docker}
 IMAGE=${RESCAN_IMAGE:-rescan:lab}
 # The least the appliance needs (see the README): no --privileged, no
-# seccomp or AppArmor changes. (CAPS and GW_MAC are used by the suites.)
+# seccomp or AppArmor changes. (CAPS is used by the suites.)
 # shellcheck disable=SC2034
 CAPS=(--cap-add NET_ADMIN --cap-add SYS_ADMIN)
 LABEL=rescan-test
-# shellcheck disable=SC2034
-GW_MAC=02:52:53:00:00:01
 
 dk() { timeout "${DK_TIMEOUT:-120}" "$DOCKER" "$@"; }
 
@@ -206,11 +204,13 @@ bpf_ids_gone() {
 # lab must leave it as it found it (take the snapshot right before).
 host_state() {
 	echo "## netns"
-	ip netns list | awk '{ print $1 }' | sort
+	# Only those named after the appliance's lab: the other suites and the
+	# bench, which may run meanwhile, make labs of their own names.
+	ip netns list | awk '{ print $1 }' | grep "^$("$REPO/rescan" lab env name)-" | sort
 	echo "## links"
 	ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | grep -v '^veth' | sort
 	echo "## lab links"
-	ip -o link show | grep -c '02:52:53:00:00:0' || true
+	ip -o link show | grep -cE "$("$REPO/rescan" lab env scanner_mac gateway_mac | paste -sd'|')" || true
 	echo "## xdp"
 	ip -d -o link show | grep -c 'prog/xdp' || true
 	echo "## routes"

@@ -34,6 +34,13 @@ teardown_file() {
 	docker_teardown_file
 }
 
+# The MAC of inet0, rescan0's peer in the appliance's internet namespace:
+# the gateway MAC host tools must name.
+peer_mac() {
+	dk exec "$LAB" sh -c 'ip -n "$(ip netns list | cut -d" " -f1 | grep -- -inet)" -br link show inet0' |
+		awk '{ print $3 }'
+}
+
 # scan_exact.bash's hooks for host mode: ZMap runs in the host's namespace,
 # as installed on the host, else the image's (with --network host it is in
 # the host's namespace all the same), and its files are where it runs. The
@@ -50,9 +57,12 @@ else
 	scan_dir() { echo /tmp; }
 fi
 
-@test "host: the ready line gives the exact zmap flags" {
+@test "host: the ready line gives the exact zmap flags: rescan0, its address, its peer's MAC" {
+	local mac
+	mac=$(peer_mac)
+	[ -n "$mac" ] || fail "no inet0 in the appliance"
 	run dk logs "$LAB"
-	grep -q "^rescan-lab: ready in .*host interface rescan0 100.64.0.2: zmap -i rescan0 -G $GW_MAC -S 100.64.0.2\$" <<<"$output" ||
+	grep -q "^rescan-lab: ready in .*host interface rescan0 100.64.0.2: zmap -i rescan0 -G $mac -S 100.64.0.2\$" <<<"$output" ||
 		fail "$output"
 }
 
@@ -71,7 +81,7 @@ fi
 @test "host: zmap -i rescan0 -G MAC -S 100.64.0.2 on the host finds exactly the world's tcp/80 hosts" {
 	dk exec "$LAB" rescan world export synth:1 tcp/80 "$RANGE" | sort >"$BATS_TEST_TMPDIR/expected"
 	zmap_exact "$LAB" "$BATS_TEST_TMPDIR/expected" "$(scan_dir)/host.csv" tx_synack "$RANGE" \
-		-i rescan0 -G "$GW_MAC" -S 100.64.0.2 -p 80 -r 25000 --cooldown-time=2 -q
+		-i rescan0 -G "$(peer_mac)" -S 100.64.0.2 -p 80 -r 25000 --cooldown-time=2 -q
 }
 
 @test "host: the health check probes through rescan0" {

@@ -58,17 +58,38 @@ one_error_line() {
 	[[ $output == "rescan "* ]]
 }
 
-@test "entrypoint: --help exits 0, an unknown option exits 2 with one line" {
+@test "entrypoint: --help exits 0 and names the capabilities to add" {
 	run_lab --network none -- --help
 	[ "$status" -eq 0 ]
 	[[ $output == *"--cap-add NET_ADMIN --cap-add SYS_ADMIN"* ]]
+}
+
+@test "entrypoint: --help gives the lab's default name and the most students, as rescan knows them" {
+	run_lab --network none -- --help
+	[ "$status" -eq 0 ]
+	[[ $output == *"-n, --name NAME     lab name (default rescan;"* ]]
+	[[ $output == *"(default 32, at most 125)"* ]]
+}
+
+@test "entrypoint: an unknown option exits 2 with one line naming it" {
 	run_lab --network none -- --no-such-option
 	[ "$status" -eq 2 ]
 	one_error_line
 	[[ $output == *"unknown option '--no-such-option'"* ]]
+}
+
+@test "entrypoint: a mode that is neither self nor host exits 2 with one line" {
 	run_lab --network none -- --mode sideways
 	[ "$status" -eq 2 ]
 	one_error_line
+	[[ $output == *"--mode 'sideways'"* ]]
+}
+
+@test "entrypoint: more students than a lab has addresses for exits 2 with one line" {
+	run_lab --network none -- --students 126
+	[ "$status" -eq 2 ]
+	one_error_line
+	[[ $output == *"--students '126': give a number from 0 to 125"* ]]
 }
 
 @test "preflight: no capabilities -> one line naming both --cap-add flags" {
@@ -132,7 +153,7 @@ one_error_line() {
 	run_lab --network none "${CAPS[@]}" --memory 300m --
 	[ "$status" -eq 1 ]
 	one_error_line
-	[[ $output == *"300 MiB"*"raise --memory"* ]]
+	[[ $output == *"300 MiB limit"*"raise the limit (docker run --memory"* ]]
 	host_unchanged "$BATS_TEST_TMPDIR/host.before"
 }
 
@@ -166,6 +187,13 @@ one_error_line() {
 	[[ ${lines[0]} == "rescan-lab: ready in "* ]]
 	[ "${lines[1]}" -gt 0 ]
 	[[ ${lines[2]} == "rescan-lab: stopped: "* ]]
+}
+
+@test "student: without NET_RAW -> one line naming it, exit 1" {
+	run_lab --network none --cap-drop NET_RAW -- student
+	[ "$status" -eq 1 ]
+	one_error_line
+	[[ $output == *"missing capability CAP_NET_RAW"*"--cap-add NET_RAW"* ]]
 }
 
 @test "student: without an appliance in its namespace -> one line, exit 1" {

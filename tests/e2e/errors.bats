@@ -9,7 +9,8 @@ load lab_helper
 
 # Every subcommand, as a user types it.
 COMMANDS=("world compile" "world synth" "world info" "world export"
-	"lab up" "lab down" "lab exec" "lab status" "stats")
+	"lab up" "lab down" "lab exec" "lab status" "lab preflight" "lab env"
+	"lab scanner-config" "stats")
 
 setup_file() {
 	require_root_and_tools ip
@@ -121,9 +122,12 @@ one_usage_line() {
 	[ ! -e "$D/x.world" ]
 }
 
-@test "world info takes exactly one WORLD, exit 2 otherwise" {
+@test "world info without a WORLD exits 2" {
 	run -2 "$RESCAN" world info
 	one_usage_line "world info: expected WORLD"
+}
+
+@test "world info with a second argument names it, exit 2" {
 	run -2 "$RESCAN" world info "$D/ok.world" extra
 	one_usage_line "world info: unexpected argument 'extra'"
 }
@@ -232,7 +236,7 @@ one_usage_line() {
 	run -1 setpriv --bounding-set -sys_admin,-bpf,-perfmon --inh-caps=-all \
 		"$RESCAN" lab up --name "$LAB" --world synth:1
 	[ "${#lines[@]}" -eq 1 ]
-	[[ "$output" == *"missing capability CAP_SYS_ADMIN (or CAP_BPF)"*"--cap-add SYS_ADMIN"* ]]
+	[[ "$output" == *"missing capability CAP_SYS_ADMIN (SYS_ADMIN: "*"--cap-add SYS_ADMIN"* ]]
 	nothing_left
 }
 

@@ -56,7 +56,7 @@ load scan_exact
 # A ZMap blocklist that allows everything but the lab network: tests scan
 # the benchmarking range, which ZMap's default blocklist excludes.
 write_blocklist() {
-	printf '100.64.0.0/10\n' >"$1"
+	"$RESCAN" lab env lab_net >"$1"
 }
 
 # On a failed comparison: where did packets go? Responder and scanner-side
