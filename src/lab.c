@@ -393,17 +393,21 @@ static void remove_state(const struct lab *l)
 	rmdir(l->run_dir);
 }
 
+void lab_responder_cfg(const struct lab *l, const struct world *w, struct responder_cfg *cfg)
+{
+	cfg->lab_net = htonl(l->net);
+	cfg->lab_mask = htonl(l->mask);
+	cfg->isn_key = (uint32_t)(w->seed * 0x9e3779b97f4a7c15ull >> 32);
+}
+
 int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 {
-	struct responder_cfg cfg = {
-		.lab_net = htonl(l->net),
-		.lab_mask = htonl(l->mask),
-		.isn_key = (uint32_t)(w->seed * 0x9e3779b97f4a7c15ull >> 32),
-	};
+	struct responder_cfg cfg;
 	struct responder_bpf *resp = NULL;
 	struct lab_side_bpf *side = NULL;
 	int err;
 
+	lab_responder_cfg(l, w, &cfg);
 	if (lab_is_up(l)) {
 		rs_error("lab '%s' is already up (rescan lab down%s%s first)", l->name,
 			 strcmp(l->name, LAB_DEFAULT_NAME) ? " --name " : "",

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "loader.h"
 #include "world.h"
 
 #define LAB_DEFAULT_NAME "rescan"
@@ -61,6 +62,9 @@ uint32_t lab_student_addr(const struct lab *l, unsigned k);
 int lab_read_state(struct lab *l);
 bool lab_is_up(const struct lab *l);
 
+/* How the responder of lab l answers world w: the lab network it never
+ * answers as internet, the key of its SYN-ACKs' sequence numbers. */
+void lab_responder_cfg(const struct lab *l, const struct world *w, struct responder_cfg *cfg);
 /* Bring the lab up with w loaded; on error everything is torn down. */
 int lab_up(struct lab *l, const struct world *w, const char *world_desc);
 int lab_down(const struct lab *l);

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lab.h"
 #include "options.h"
 #include "rescan_abi.h"
 #include "rsbench.h"
@@ -48,6 +49,8 @@ struct out {
 	char buf[1 << 20];
 	size_t len;
 	enum fmt fmt;
+	char row_end[32];	/* CSV: ",DADDR,1" after saddr, DADDR the lab's scanner */
+	size_t row_end_len;
 };
 
 static void out_flush(struct out *o)
@@ -81,11 +84,8 @@ static void out_addr(struct out *o, uint32_t a)
 	p = put_dec(p, a >> 8 & 255);
 	*p++ = '.';
 	p = put_dec(p, a & 255);
-	if (o->fmt == F_CSV) {
-		/* daddr is the lab's scanner side */
-		memcpy(p, ",100.64.0.2,1", 13);
-		p += 13;
-	}
+	memcpy(p, o->row_end, o->row_end_len);
+	p += o->row_end_len;
 	*p++ = '\n';
 	o->len = (size_t)(p - o->buf);
 }
@@ -117,6 +117,14 @@ static int gen_parse(const struct command *cmd, int argc, char **argv, uint32_t 
 		return usage_error("%s: --format is addr or csv, not '%s'", argv[0], opt.format);
 	*seed = (uint32_t)opt.seed;
 	o->fmt = strcmp(opt.format, "csv") ? F_ADDR : F_CSV;
+	if (o->fmt == F_CSV) {
+		struct lab l;
+		char scanner[16];
+
+		lab_describe(&l, NULL);
+		format_ipv4(l.scan_addr, scanner);
+		o->row_end_len = (size_t)snprintf(o->row_end, sizeof(o->row_end), ",%s,1", scanner);
+	}
 	return OPTS_RUN;
 }
 

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "lab.h"
 #include "loader.h"
 #include "options.h"
 #include "responder.skel.h"
@@ -55,8 +56,8 @@ static const struct command load_cmd = {
 int cmd_load(int argc, char **argv)
 {
 	struct load_opts opt = { 0 };
-	/* the lab's network, 100.64.0.0/24, as src/lab.c sets it up */
-	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00) };
+	struct responder_cfg cfg;
+	struct lab l;
 	struct responder_bpf *skel = NULL, *empty_skel = NULL;
 	struct json_object *js = NULL, *maps = NULL;
 	struct world w, empty;
@@ -70,6 +71,8 @@ int cmd_load(int argc, char **argv)
 		return rc;
 	/* The program alone (an empty world): what any world pays to load. */
 	world_init(&empty, 1);
+	lab_describe(&l, NULL);
+	lab_responder_cfg(&l, &empty, &cfg);
 	t0 = now_seconds();
 	if (loader_load_responder(&empty, &cfg, &empty_skel))
 		die("%s", rs_last_error());
@@ -80,6 +83,7 @@ int cmd_load(int argc, char **argv)
 	if (world_open(&w, args[0]))
 		die("%s", rs_last_error());
 	t3 = now_seconds();
+	lab_responder_cfg(&l, &w, &cfg);
 	if (loader_load_responder(&w, &cfg, &skel))
 		die("%s", rs_last_error());
 	t4 = now_seconds();

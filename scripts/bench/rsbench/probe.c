@@ -7,6 +7,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "lab.h"
 #include "rsbench.h"
 
 static uint16_t csum16(const uint8_t *p, int len)
@@ -23,15 +24,29 @@ static uint16_t csum16(const uint8_t *p, int len)
 	return (uint16_t)~s;
 }
 
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
 void build_probe(struct pkt *k, int proto, uint8_t tcp_flags, uint32_t daddr, uint16_t dport)
 {
+	static struct lab l;	/* the default lab's addresses and MACs */
 	uint8_t *e = k->b, *ip = e + 14, *l4 = ip + 20;
 	int l4len = proto == IPPROTO_TCP ? 20 : 8;
 	uint16_t c;
 
+	if (!l.net)
+		lab_describe(&l, NULL);
 	memset(k, 0, sizeof(*k));
-	/* the lab's gateway and scanner-side MACs, then IPv4 */
-	memcpy(e, "\x02\x52\x53\x00\x00\x01\x02\x52\x53\x00\x00\x02\x08\x00", 14);
+	/* to the lab's gateway from its scanner side, then IPv4 */
+	memcpy(e, l.gw_mac, 6);
+	memcpy(e + 6, l.scan_mac, 6);
+	e[12] = 0x08;
+	e[13] = 0x00;
 	ip[0] = 0x45;
 	ip[2] = 0;
 	ip[3] = (uint8_t)(20 + l4len);
@@ -39,11 +54,8 @@ void build_probe(struct pkt *k, int proto, uint8_t tcp_flags, uint32_t daddr, ui
 	ip[5] = 54321 & 255;
 	ip[8] = 255;
 	ip[9] = (uint8_t)proto;
-	memcpy(ip + 12, "\x64\x40\x00\x02", 4);	/* 100.64.0.2, lab0 */
-	ip[16] = daddr >> 24;
-	ip[17] = daddr >> 16;
-	ip[18] = daddr >> 8;
-	ip[19] = daddr;
+	put_be32(ip + 12, l.scan_addr);
+	put_be32(ip + 16, daddr);
 	c = csum16(ip, 20);
 	ip[10] = c >> 8;
 	ip[11] = c & 255;

@@ -33,6 +33,7 @@
 #include <json-c/json.h>
 
 #include "baselines.skel.h"
+#include "lab.h"
 #include "loader.h"
 #include "options.h"
 #include "rescan_abi.h"
@@ -340,9 +341,8 @@ static const struct command xdpcost_cmd = {
 int cmd_xdpcost(int argc, char **argv)
 {
 	struct xdpcost_opts opt = { .runs = XDPCOST_DEFAULT_RUNS };
-	/* the lab's network, 100.64.0.0/24, as src/lab.c sets it up */
-	struct responder_cfg cfg = { .lab_net = htonl(0x64400000), .lab_mask = htonl(0xffffff00),
-				     .isn_key = 1 };
+	struct responder_cfg cfg;
+	struct lab l;
 	struct responder_bpf *skel = NULL;
 	struct baselines_bpf *base;
 	const struct world_service *ws;
@@ -390,6 +390,8 @@ int cmd_xdpcost(int argc, char **argv)
 		c->pool_bytes +=
 			8 * world_container_words(&w.dir[(uint64_t)ws->set * RS_BLOCKS + a]);
 
+	lab_describe(&l, NULL);
+	lab_responder_cfg(&l, &w, &cfg);
 	if (loader_load_responder(&w, &cfg, &skel))
 		die("%s", rs_last_error());
 	base = baselines_bpf__open_and_load();
