@@ -2,7 +2,8 @@
 /*
  * frame.c - the BPF tests' frames: the probe builder, the independent
  * checksum oracle (RFC 1071, whole headers), the reply a host would send,
- * and the bytes of a difference. Nothing here uses the data path's code.
+ * and the explanation of a difference field by field. Nothing here uses
+ * the data path's code.
  */
 #include <stdio.h>
 #include <string.h>
@@ -351,6 +352,105 @@ const char *frame_checksums_wrong(const uint8_t *got, uint32_t len)
 
 /* ---- explaining a difference ---------------------------------------------- */
 
+struct field {
+	uint8_t at, len;
+	const char *name;
+};
+
+static const struct field eth_fields[] = {
+	{ 0, 6, "Ethernet destination" }, { 6, 6, "Ethernet source" }, { 12, 2, "ethertype" },
+};
+static const struct field ip_fields[] = {
+	{ 0, 1, "IP version/ihl" }, { 1, 1, "IP TOS" }, { 2, 2, "IP tot_len" },
+	{ 4, 2, "IP id" }, { 6, 2, "IP flags/fragment offset" }, { 8, 1, "IP TTL" },
+	{ 9, 1, "IP protocol" }, { 10, 2, "IP header checksum" }, { 12, 4, "IP source" },
+	{ 16, 4, "IP destination" },
+};
+static const struct field tcp_fields[] = {
+	{ 0, 2, "TCP source port" }, { 2, 2, "TCP destination port" }, { 4, 4, "TCP seq" },
+	{ 8, 4, "TCP ack" }, { 12, 1, "TCP data offset" }, { 13, 1, "TCP flags" },
+	{ 14, 2, "TCP window" }, { 16, 2, "TCP checksum" }, { 18, 2, "TCP urgent pointer" },
+};
+static const struct field icmp_fields[] = {
+	{ 0, 1, "ICMP type" }, { 1, 1, "ICMP code" }, { 2, 2, "ICMP checksum" },
+	{ 4, 2, "ICMP id" }, { 6, 2, "ICMP seq" },
+};
+
+/* The field of fs that holds byte rel of its header, or NULL. */
+static const struct field *field_in(const struct field *fs, size_t n, uint32_t rel)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (rel >= fs[i].at && rel < (uint32_t)fs[i].at + fs[i].len)
+			return &fs[i];
+	return NULL;
+}
+
+/*
+ * Name the field of frame f (len bytes, laid out as its own headers say)
+ * that holds byte off; *first and *n get the field's extent. Bytes of a
+ * region (options, payload, padding) are named one by one.
+ */
+static void name_field(const uint8_t *f, uint32_t len, uint32_t off, char *name, size_t size,
+		       uint32_t *first, uint32_t *n)
+{
+	const struct field *fd = NULL;
+	const char *region = "frame";
+	uint32_t base = 0;
+
+	if (off < ETH_LEN) {
+		fd = field_in(eth_fields, N_ROWS(eth_fields), off);
+	} else if (len >= ETH_LEN + 20 && get16(f + 12) == 0x0800) {
+		const uint8_t *ip = f + ETH_LEN;
+		uint32_t ihl = (ip[0] & 15) * 4u < 20 ? 20 : (ip[0] & 15) * 4u;
+		uint32_t end = ETH_LEN + get16(ip + 2), l4 = ETH_LEN + ihl, l4_hdr;
+
+		if (off >= end && off >= l4) {
+			region = "Ethernet padding", base = end;
+		} else if (off < ETH_LEN + 20) {
+			base = ETH_LEN, fd = field_in(ip_fields, N_ROWS(ip_fields), off - base);
+		} else if (off < l4) {
+			region = "IP options", base = ETH_LEN + 20;
+		} else if (ip[9] == 6) {
+			l4_hdr = l4 + 12 < len ? (f[l4 + 12] >> 4) * 4u : 20;
+			base = l4, fd = field_in(tcp_fields, N_ROWS(tcp_fields), off - l4);
+			if (!fd && off - l4 < l4_hdr)
+				region = "TCP options", base = l4 + 20;
+			else if (!fd)
+				region = "TCP payload", base = l4 + l4_hdr;
+		} else if (ip[9] == 1) {
+			base = l4, fd = field_in(icmp_fields, N_ROWS(icmp_fields), off - l4);
+			if (!fd)
+				region = "ICMP payload", base = l4 + 8;
+		} else {
+			region = "IP payload", base = l4;
+		}
+	}
+	if (fd) {
+		*first = base + fd->at;
+		*n = fd->len;
+		snprintf(name, size, "%s", fd->name);
+	} else {
+		*first = off;
+		*n = 1;
+		snprintf(name, size, "%s byte %u", region, off - base);
+	}
+}
+
+static void print_bytes(const char *label, const uint8_t *p, uint32_t from, uint32_t n,
+			uint32_t len)
+{
+	uint32_t i;
+
+	printf("%s", label);
+	for (i = from; i < from + n; i++)
+		if (i < len)
+			printf("%02x", p[i]);
+		else
+			printf("--");
+}
+
 /* Both frames, 16 bytes a line, differing bytes of got marked with '*'. */
 static void dump_diff(const uint8_t *exp, uint32_t elen, const uint8_t *got, uint32_t glen)
 {
@@ -379,7 +479,100 @@ static void dump_diff(const uint8_t *exp, uint32_t elen, const uint8_t *got, uin
 void frame_explain_diff(const char *what, const uint8_t *exp, uint32_t elen, const uint8_t *got,
 			uint32_t glen)
 {
+	uint32_t n = elen > glen ? elen : glen, off = 0, first, len, shown = 0, i;
+	char name[48];
+
 	if (elen != glen)
 		printf("#   %s is %u bytes, expected %u\n", what, glen, elen);
+	while (off < n) {
+		bool differs = false;
+
+		name_field(exp, elen, off, name, sizeof(name), &first, &len);
+		for (i = first; i < first + len; i++)
+			differs |= i >= elen || i >= glen || exp[i] != got[i];
+		if (differs && shown++ < 12) {
+			printf("#   %s differs in %s (byte%s %u", what, name, len > 1 ? "s" : "",
+			       first);
+			if (len > 1)
+				printf("-%u", first + len - 1);
+			print_bytes("): expected ", exp, first, len, elen);
+			print_bytes(", got ", got, first, len, glen);
+			printf("\n");
+		}
+		off = first + len;
+	}
+	if (shown > 12)
+		printf("#   ... and %u more fields\n", shown - 12);
 	dump_diff(exp, elen, got, glen);
+}
+
+/* ---- describing a row ------------------------------------------------------ */
+
+static const char *ipv4_str(uint32_t a, char buf[16])
+{
+	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff);
+	return buf;
+}
+
+/* "SYN|ECE|CWR", or "no flags". */
+static const char *tcp_flags_str(uint8_t flags, char buf[48])
+{
+	static const char *const name[8] = { "FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR" };
+	size_t n = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < 8; i++)
+		if (flags & 1 << i)
+			n += snprintf(buf + n, 48 - n, "%s%s", n ? "|" : "", name[i]);
+	return n ? buf : "no flags";
+}
+
+void frame_describe(const struct tcase *t, char *buf, size_t len)
+{
+	static const char *const dmg[] = {
+		[DMG_IP_VERSION] = "IP version", [DMG_IHL] = "ihl", [DMG_DOFF] = "doff",
+		[DMG_TOT_LEN_ADD] = "tot_len +", [DMG_L4_CUT] = "L4 cut to",
+		[DMG_FRAME_CUT] = "frame cut to", [DMG_VLAN_TAG] = "VLAN tag, VID",
+	};
+	static const char *const opts[] = {
+		[TOPT_NONE] = "none", [TOPT_MSS] = "MSS", [TOPT_LINUX] = "Linux SYN",
+		[TOPT_40] = "40 bytes",
+	};
+	char s[16], d[16], fl[48];
+	int n = 0;
+
+	ipv4_str(t->saddr ? t->saddr : SCANNER_IP, s);
+	ipv4_str(t->daddr, d);
+	switch (t->kind) {
+	case F_TCP:
+		n = snprintf(buf, len, "TCP %s %s:%u > %s:%u seq 0x%08x ack 0x%08x, options %s",
+			     tcp_flags_str(t->tcp_flags, fl), s, t->sport ? t->sport : DEFAULT_SPORT, d, t->dport,
+			     t->seq, t->ack, opts[t->tcp_opts]);
+		break;
+	case F_ICMP:
+		n = snprintf(buf, len, "ICMP type %u code %u %s > %s id 0x%04x seq 0x%04x",
+			     t->icmp_type, t->icmp_code, s, d, t->icmp_id, t->icmp_seq);
+		break;
+	case F_UDP:
+		n = snprintf(buf, len, "UDP %s > %s:%u", s, d, t->dport);
+		break;
+	case F_IP_PROTO:
+		n = snprintf(buf, len, "IP protocol %u %s > %s", t->ip_proto, s, d);
+		break;
+	case F_ARP:
+		n = snprintf(buf, len, "ARP who-has %s", d);
+		break;
+	case F_IPV6:
+		n = snprintf(buf, len, "IPv6 ICMPv6 echo request");
+		break;
+	case F_ETH_ONLY:
+		n = snprintf(buf, len, "Ethernet header, ethertype 0x%04x", t->ethertype);
+		break;
+	}
+	if (n >= 0 && (size_t)n < len && (t->payload || t->pad || t->ip_opts || t->frag))
+		n += snprintf(buf + n, len - n, ", payload %d, padding %d, IP options %d, frag 0x%04x",
+			      t->payload, t->pad, t->ip_opts, t->frag);
+	if (n >= 0 && (size_t)n < len && t->damage.what != DMG_NONE)
+		snprintf(buf + n, len - n, ", damage: %s %d", dmg[t->damage.what], t->damage.n);
 }

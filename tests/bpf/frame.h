@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * frame.h - the bytes of the BPF tests: a frame built from a row, the
- * reply a host would send to it, and a dump of a difference. Checksums here are plain RFC
+ * reply a host would send to it, and the words to explain a difference
+ * (which header field a byte belongs to). Checksums here are plain RFC
  * 1071 sums over whole headers, never the incremental helpers the data
  * path uses, so an error in those cannot hide in both the program and
  * its test.
@@ -41,8 +42,15 @@ void frame_expected_reply(const struct frame *in, const uint8_t *got, uint8_t *e
 /* NULL if got's IP and L4 checksums verify on their own, else why not. */
 const char *frame_checksums_wrong(const uint8_t *got, uint32_t len);
 
-/* Print both frames in hex, the differing bytes of got marked '*'. */
+/*
+ * Print, one line per header field, every field in which got differs
+ * from exp (field names from exp's headers), then both frames in hex
+ * with the differing bytes of got marked '*'.
+ */
 void frame_explain_diff(const char *what, const uint8_t *exp, uint32_t elen, const uint8_t *got,
 			uint32_t glen);
+
+/* A one-line description of the frame t builds, for failure messages. */
+void frame_describe(const struct tcase *t, char *buf, size_t len);
 
 #endif

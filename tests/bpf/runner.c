@@ -5,7 +5,7 @@
  * its counter stands for, exactly that counter must move by one, a frame
  * that is not answered must come back untouched, a reply must equal the
  * one frame.c builds from scratch, and the same probe twice must get the
- * same reply.
+ * same reply. What fails is said field by field.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -139,13 +139,19 @@ int run_frame(enum responder on, const struct frame *f, struct run *r)
 static const struct tcase *row;
 static bool row_failed;
 
-/* Say what failed, naming the row. */
+/* Say what failed; the first failure of a row first says what the row sent. */
 static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
 {
+	char what[256];
 	va_list ap;
 
+	if (!row_failed) {
+		frame_describe(row, what, sizeof(what));
+		printf("#   '%s' sent to responder '%s': %s\n", row->name, responder_name[row->on],
+		       what);
+	}
 	row_failed = true;
-	printf("#   '%s' on responder '%s': ", row->name, responder_name[row->on]);
+	printf("#   ");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);

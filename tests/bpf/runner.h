@@ -3,7 +3,8 @@
  * runner.h - feeding frames to a loaded responder with BPF_PROG_TEST_RUN
  * and checking one row: the verdict, that exactly the expected counter
  * moved by one, and the bytes that come back. A failure prints why, on
- * TAP comment lines that name the row.
+ * TAP comment lines, naming the row, its frame and the header fields
+ * that differ.
  */
 #ifndef RESCAN_TEST_RUNNER_H
 #define RESCAN_TEST_RUNNER_H
