@@ -142,6 +142,15 @@ struct tcase {
 #define ARP_WHO_HAS(a) .kind = F_ARP, .daddr = (a)
 #define ETH_ONLY(type) .kind = F_ETH_ONLY, .ethertype = (type)
 
+/*
+ * A SYN with TTL 63 whose IP header sums to 0xffff (its checksum is
+ * 0x0000): the data path's update of that checksum for RS_REPLY_TTL 64
+ * (RFC 1624, over 16-bit words as a little-endian CPU loads them) sums to
+ * 0x1ffff, which only a second fold gets right. The address makes the
+ * sum; test_responder.c checks that it still does.
+ */
+#define SYN_CARRYING_TWICE SYN_TO(IP(10, 5, 57, 88), 80), .ttl = 63
+
 /* A counter by the end of its name: C(TX_SYNACK). */
 #define C(x) RS_CNT_##x
 

@@ -46,6 +46,7 @@ static const struct tcase answered[] = {
 	{ "syn TTL 64 already", SYN_TO(IP(10, 5, 9, 10), 80), .sport = 50009, .seq = 0x40404040,
 	  .ttl = 64 },
 	{ "syn TTL 1", SYN_TO(IP(10, 5, 9, 11), 80), .sport = 50010, .seq = 0x01010101, .ttl = 1 },
+	{ "syn whose TTL update carries twice", SYN_CARRYING_TWICE, .seq = 0x7e577e57 },
 	/* For the ISN checks across rows (test_responder.c): same 4-tuple as
 	 * "syn array4 first entry" with another seq, with another key, and
 	 * one host from two scanner addresses. */

@@ -151,6 +151,18 @@ static void world_has_every_container_kind(void)
 	}
 }
 
+/* SYN_CARRYING_TWICE's probe really has an IP checksum of 0x0000. */
+static void carrying_row_carries(void)
+{
+	struct tcase t = { SYN_CARRYING_TWICE };
+	struct frame f;
+
+	frame_build(&t, &f);
+	CHECK(get16(f.b + ETH_LEN + 10) == 0,
+	      "SYN_CARRYING_TWICE's IP checksum is 0x%04x, not 0: find another address",
+	      get16(f.b + ETH_LEN + 10));
+}
+
 /* ---- checks across rows --------------------------------------------------- */
 
 static bool same_tuple(const struct isn_seen *a, const struct isn_seen *b)
@@ -385,6 +397,7 @@ int main(void)
 	RUN_TEST(world_has_every_container_kind);
 	RUN_TEST(every_counter_covered);
 	RUN_TEST(row_names_unique);
+	RUN_TEST(carrying_row_carries);
 	for_each_row(run_one);
 	RUN_TEST(isn_keyed_by_tuple);
 	RUN_TEST(every_address_of_search_blocks);
