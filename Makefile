@@ -44,6 +44,9 @@ LIB_OBJS := $(filter-out $(OUTPUT)/main.o,$(OBJS))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
 BPF_TESTS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%,$(wildcard tests/bpf/test_*.c))
+# Every other tests/bpf/*.c is shared code, linked into each BPF test.
+BPF_TEST_OBJS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/bpf/%.o,\
+	$(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c)))
 
 # ThreadSanitizer build of the library, for the threaded dataset readers.
 TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRCS)))
@@ -63,7 +66,7 @@ BENCH_SKELS := $(BENCH_BPF_TMP:.tmp.bpf.o=.skel.h)
 .PHONY: all deps run test test-build bench clean install image
 all: rescan
 
-$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tsan $(OUTPUT)/bench:
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/bpf $(OUTPUT)/tsan $(OUTPUT)/bench:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c | $(OUTPUT)
@@ -96,9 +99,14 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
 
-$(OUTPUT)/tests/%: tests/bpf/%.c $(LIB_OBJS) | $(OUTPUT)/tests
+$(OUTPUT)/tests/bpf/%.o: tests/bpf/%.c | $(SKELS) $(OUTPUT)/tests/bpf
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OUTPUT)/tests/%: tests/bpf/%.c $(BPF_TEST_OBJS) $(LIB_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
-	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(LIB_OBJS) $(LDLIBS) -o $@
+	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(BPF_TEST_OBJS) $(LIB_OBJS) \
+		$(LDLIBS) -o $@
 
 # The dataset readers run threads (a decoder, two halves, adders): their
 # tests run once more built with ThreadSanitizer, which names every
@@ -157,4 +165,5 @@ install: rescan
 clean:
 	rm -rf $(OUTPUT) rescan
 
--include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tsan/*.d $(OUTPUT)/bench/*.d)
+-include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tests/bpf/*.d $(OUTPUT)/tsan/*.d \
+	$(OUTPUT)/bench/*.d)

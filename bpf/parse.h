@@ -83,7 +83,7 @@ static __always_inline int parse_ipv4(struct xdp_md *ctx, struct pkt *p)
 static __always_inline void reverse_l2_l3(struct pkt *p)
 {
 	/* Three 16-bit words each: memcpy() of 6 bytes of unknown alignment
-	 * became 24 byte loads and stores. */
+	 * compiles to 24 byte loads and stores. */
 	__u16 *dst = (__u16 *)p->eth->h_dest, *src = (__u16 *)p->eth->h_source;
 	struct iphdr *ip = p->ip;
 	__u16 old_ttl_word, new_ttl_word, w0 = dst[0], w1 = dst[1], w2 = dst[2];

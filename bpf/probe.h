@@ -8,8 +8,9 @@
  *       otherwise the counter that says why not;
  *   int <kind>_reply(struct pkt *p, const struct probe *pr)
  *       rewrites p in place into the reply and returns its tx counter.
- * Adding a probe kind is a new header plus one line in each table in
- * responder.bpf.c.
+ * Adding a probe kind is a new header, its tx counter in rescan_abi.h,
+ * and a case in each switch of responder.h: classify() (by IP protocol),
+ * reply() (by kind) and verdict_of() (its tx counter means XDP_TX).
  */
 #ifndef RESCAN_PROBE_H
 #define RESCAN_PROBE_H

@@ -102,13 +102,12 @@ static __inline__ __attribute__((always_inline)) __u32 rs_container_words(__u32 
  * In the kernel, the pool is cut into chunks of RS_POOL_CHUNK_WORDS words,
  * the elements of the "world_pool" array map, and no container straddles
  * two of them. The XDP program then looks up a container's chunk once and
- * reads its words by index, where one map lookup per word put a store, a
- * reload and a bound check on the path of every dependent read (7-8 ns
- * less per sparse lookup, bench/data/xdpcost_ab_chunks.txt). A world file
- * has no such rule: the loader lays its containers out anew, in the same
- * order, with less than one largest container (10 KiB) of padding per
- * 256 KiB chunk. Chunks stay far below the 4 MiB that older kernels allow
- * for one array value.
+ * reads its words by index: a map lookup per word would put a store, a
+ * reload and a bound check on the path of every dependent read. A world
+ * file has no such rule: the loader lays its containers out anew, in the
+ * same order, with less than one largest container (10 KiB) of padding
+ * per 256 KiB chunk. Chunks stay far below the 4 MiB that older kernels
+ * allow for one array value.
  */
 #define RS_POOL_CHUNK_SHIFT 15
 #define RS_POOL_CHUNK_WORDS (1u << RS_POOL_CHUNK_SHIFT)

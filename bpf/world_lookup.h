@@ -129,7 +129,7 @@ static __always_inline int sorted_search(const struct container *c, __u32 off, _
  * once, as the lanes of a 64-bit word, instead of searched. Its words are
  * loaded together (they do not depend on each other) and no branch
  * depends on the data: a /24 of a 1.4 % world holds 1 to 8 hosts, a guided
- * array's bucket 4 to 8 on average, and a search over them took 1 to 3
+ * array's bucket 4 to 8 on average, and a search over them takes 1 to 3
  * data-dependent steps, each a coin toss for the branch predictor in a
  * scan.
  */

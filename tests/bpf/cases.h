@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * cases.h - how a BPF test case is written down: one row of a table says
+ * which responder gets which frame; the table says which counter every
+ * row's verdict must move. Lookup rows are shorter still (a name, a
+ * probe, an address, what the world says) for the rows that only probe
+ * the world.
+ *
+ * A row names only what differs from a plain probe: fields left out are
+ * the probe a scanner sends from SCANNER_IP:DEFAULT_SPORT with TTL
+ * DEFAULT_TTL and window DEFAULT_WIN, no options, no payload, no padding,
+ * nothing damaged, on the lab responder (ON_LAB).
+ */
+#ifndef RESCAN_TEST_CASES_H
+#define RESCAN_TEST_CASES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "rescan_abi.h"
+
+/* An IPv4 address in host order. */
+#define IP(a, b, c, d) ((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | (d))
+#define N_ROWS(a) (sizeof(a) / sizeof((a)[0]))
+#define ETH_LEN 14	/* an Ethernet header without VLAN tag */
+
+/* The scanner, its lab network, and what its probes carry unless a row says otherwise. */
+#define SCANNER_IP IP(100, 64, 0, 2)
+#define LAB_NET IP(100, 64, 0, 0)
+#define LAB_MASK IP(255, 255, 255, 0)
+#define DEFAULT_SPORT 40001
+#define DEFAULT_TTL 255		/* ZMap sends TTL 255 */
+#define DEFAULT_IP_ID 54321	/* ZMap's fixed IP id */
+#define DEFAULT_WIN 1024	/* masscan's window */
+
+/* The responders under test: one world, several configurations (fixture.c). */
+enum responder {
+	ON_LAB,		/* main world, lab 100.64.0.0/24 excluded, ISN key A */
+	ON_OPEN,	/* main world, lab check off (mask 0), ISN key B */
+	ON_EMPTY,	/* a world without any service, lab check on, key A */
+	ON_CORRUPT,	/* main world with maps damaged after loading (corrupt.c), key A */
+	NR_RESPONDERS,
+};
+
+/* What a row builds. */
+enum frame_kind {
+	F_TCP,
+	F_ICMP,
+	F_UDP,
+	F_IP_PROTO,	/* IPv4 of .ip_proto with .payload bytes and no L4 header */
+	F_ARP,		/* an ARP request for .daddr */
+	F_IPV6,		/* an ICMPv6 echo request */
+	F_ETH_ONLY,	/* an Ethernet header of .ethertype and .payload bytes */
+};
+
+enum tcp_opts {
+	TOPT_NONE,
+	TOPT_MSS,	/* nmap's SYN: MSS 1460 */
+	TOPT_LINUX,	/* MSS, SACK-permitted, timestamps, wscale: doff 10 */
+	TOPT_40,	/* 40 bytes of options: doff 15, the maximum */
+};
+
+/* One thing wrong with an otherwise well-formed frame. */
+enum damage_kind {
+	DMG_NONE,
+	DMG_IP_VERSION,	/* write n into the IP version field */
+	DMG_IHL,	/* write n into the IP header length field */
+	DMG_DOFF,	/* write n into the TCP data offset field */
+	DMG_TOT_LEN_ADD,/* add n to IP tot_len; the frame keeps its length */
+	DMG_L4_CUT,	/* keep n bytes of the L4 part, and tot_len says so */
+	DMG_FRAME_CUT,	/* the frame ends after n bytes; the headers do not know */
+	DMG_VLAN_TAG,	/* an 802.1Q tag of VID n after the MAC addresses */
+};
+
+struct damage {
+	enum damage_kind what;
+	int n;
+};
+
+#define SET_IP_VERSION(v) { DMG_IP_VERSION, (v) }
+#define SET_IHL(n) { DMG_IHL, (n) }
+#define SET_DOFF(n) { DMG_DOFF, (n) }
+#define TOT_LEN_PLUS(n) { DMG_TOT_LEN_ADD, (n) }
+#define L4_CUT_TO(n) { DMG_L4_CUT, (n) }
+#define FRAME_CUT_TO(n) { DMG_FRAME_CUT, (n) }
+#define VLAN_TAGGED { DMG_VLAN_TAG, 7 }
+
+/* One row: a frame for one responder. Zero fields are the plain probe. */
+struct tcase {
+	const char *name;
+	enum responder on;
+	enum frame_kind kind;
+	/* IPv4 (host order) */
+	uint32_t saddr;		/* 0: SCANNER_IP */
+	uint32_t daddr;		/* F_ARP: the address asked for */
+	uint8_t ttl;		/* 0: DEFAULT_TTL */
+	uint16_t frag;		/* IP flags and fragment offset */
+	int ip_opts;		/* bytes of IP options: 0, 4 or 40 */
+	uint8_t ip_proto;	/* F_IP_PROTO */
+	/* TCP and UDP */
+	uint16_t sport;		/* 0: DEFAULT_SPORT */
+	uint16_t dport;
+	uint8_t tcp_flags;
+	uint32_t seq, ack;
+	uint16_t win;		/* 0: DEFAULT_WIN */
+	uint16_t urg;
+	enum tcp_opts tcp_opts;
+	/* ICMP */
+	uint8_t icmp_type, icmp_code;
+	uint16_t icmp_id, icmp_seq;
+	/* F_ETH_ONLY */
+	uint16_t ethertype;
+	/* Sizes */
+	int payload;		/* bytes after the L4 header (F_ETH_ONLY: after Ethernet) */
+	int pad;		/* Ethernet padding after the IP packet... */
+	uint8_t pad_fill;	/* ...made of this byte */
+	struct damage damage;
+};
+
+#define SYN 0x02
+#define ACK 0x10
+#define RST 0x04
+#define FIN 0x01
+#define PSH 0x08
+#define URG 0x20
+#define ECE 0x40
+#define CWR 0x80
+
+#define ICMP_ECHO_REPLY 0
+#define ICMP_UNREACH 3
+#define ICMP_ECHO_REQUEST 8
+#define ICMP_TIMESTAMP 13
+
+/* What a row starts from: the kind of frame and where it goes. */
+#define SYN_TO(d, port) .kind = F_TCP, .daddr = (d), .dport = (port), .tcp_flags = SYN
+#define TCP_TO(d, port, flags) .kind = F_TCP, .daddr = (d), .dport = (port), .tcp_flags = (flags)
+#define ECHO_TO(d) .kind = F_ICMP, .daddr = (d), .icmp_type = ICMP_ECHO_REQUEST
+#define ICMP_TO(d, type, code) \
+	.kind = F_ICMP, .daddr = (d), .icmp_type = (type), .icmp_code = (code)
+#define UDP_TO(d, port) .kind = F_UDP, .daddr = (d), .dport = (port)
+#define IP_PROTO_TO(d, proto) .kind = F_IP_PROTO, .daddr = (d), .ip_proto = (proto)
+#define ARP_WHO_HAS(a) .kind = F_ARP, .daddr = (a)
+#define ETH_ONLY(type) .kind = F_ETH_ONLY, .ethertype = (type)
+
+/*
+ * A SYN with TTL 63 whose IP header sums to 0xffff (its checksum is
+ * 0x0000): the data path's update of that checksum for RS_REPLY_TTL 64
+ * (RFC 1624, over 16-bit words as a little-endian CPU loads them) sums to
+ * 0x1ffff, which only a second fold gets right. The address makes the
+ * sum; test_responder.c checks that it still does.
+ */
+#define SYN_CARRYING_TWICE SYN_TO(IP(10, 5, 57, 88), 80), .ttl = 63
+
+/* A counter by the end of its name: C(TX_SYNACK). */
+#define C(x) RS_CNT_##x
+
+/* Rows that all move the counter `expect`. */
+struct case_table {
+	const char *title;
+	int expect;
+	const struct tcase *rows;
+	size_t n;
+};
+#define CASE_TABLE(title, cnt, rows) { title, C(cnt), rows, N_ROWS(rows) }
+
+/*
+ * Rows that only probe the world: what world_lookup() must answer for a
+ * probe of the address. A hit is answered (XDP_TX), a miss dropped as
+ * not in the world, a lookup into damaged maps aborted.
+ */
+enum world_says { HIT, MISS, CORRUPT };
+
+struct lookup_probe {
+	enum frame_kind kind;	/* F_TCP: a SYN to port; F_ICMP: an echo request */
+	uint16_t port;
+	enum tcp_opts tcp_opts;
+};
+#define SYN_PORT(port) { F_TCP, (port), TOPT_NONE }
+#define NMAP_SYN_PORT(port) { F_TCP, (port), TOPT_MSS }	/* nmap's SYN: MSS 1460 */
+#define ECHO_REQ { F_ICMP, 0, TOPT_NONE }
+
+struct lookup_row {
+	const char *name;
+	struct lookup_probe probe;
+	uint32_t addr;
+	enum world_says says;
+};
+
+struct lookup_table {
+	const char *title;
+	enum responder on;
+	const struct lookup_row *rows;
+	size_t n;
+};
+#define LOOKUP_TABLE(title, on, rows) { title, on, rows, N_ROWS(rows) }
+
+/* The tables of one file. */
+struct case_file {
+	const struct case_table *tables;
+	size_t ntables;
+	const struct lookup_table *lookups;
+	size_t nlookups;
+};
+
+extern const struct case_file frame_cases;	/* cases_frames.c */
+extern const struct case_file tcp_syn_cases;	/* cases_tcp_syn.c */
+extern const struct case_file icmp_echo_cases;	/* cases_icmp_echo.c */
+extern const struct case_file lookup_cases;	/* cases_lookup.c */
+extern const struct case_file corrupt_cases;	/* corrupt.c */
+
+/* The row a lookup row stands for, and the counter it must move. */
+struct tcase lookup_case(const struct lookup_table *lt, const struct lookup_row *r, int *expect);
+
+#endif

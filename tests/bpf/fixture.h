@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * fixture.h - the world the BPF tests probe and the responders loaded
+ * with it. The host sets are written so that every container kind of
+ * rescan_abi.h appears with hits right next to misses; the predicates
+ * below say which addresses are hosts, computed from how the sets were
+ * filled, never from the world's encoding.
+ */
+#ifndef RESCAN_TEST_FIXTURE_H
+#define RESCAN_TEST_FIXTURE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cases.h"
+#include "responder.skel.h"
+#include "world.h"
+
+#define KEY_A 0x5eed0001u
+#define KEY_B 0x5eed0002u
+
+extern struct world world;	/* tcp/80, tcp/443, tcp/65535, tcp/3389, icmp */
+extern const char *const responder_name[NR_RESPONDERS];
+extern const uint32_t responder_isn_key[NR_RESPONDERS];
+
+/*
+ * Build the worlds and load every responder (ON_CORRUPT damaged, see
+ * corrupt.c). On failure prints a TAP "not ok" line that says why.
+ */
+int fixture_load(void);
+void fixture_free(void);
+struct responder_bpf *responder(enum responder on);
+
+/* Host i of the search blocks 10.15, 10.16 and 10.17/16 (see fixture.c). */
+uint32_t guided_ref_addr(uint32_t block, uint32_t i);
+/* Is a a host of 10.20/16 (split, 1 to 8 bytes per /24)? */
+bool window_host(uint32_t a);
+/* Is a a host of 10.21/16 (guided, buckets of 1 to 8)? */
+bool guided_window_host(uint32_t a);
+/* Is a a host of tcp/3389's blocks 20.0 to 20.(EDGE_BLOCKS - 1)/16? */
+#define EDGE_BLOCKS 40
+bool edge_host(uint32_t a);
+
+/* The world's host set of a service ("tcp/80"), UINT32_MAX if none. */
+uint32_t set_of(const char *spec);
+/* The world file's directory entry of spec's container for addr. */
+const struct rs_dir_entry *dir_of(const char *spec, uint32_t addr);
+
+/* Damage ON_CORRUPT's maps after loading (corrupt.c). */
+int corrupt_world(void);
+
+#endif

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * frame.h - the bytes of the BPF tests: a frame built from a row, the
+ * reply a host would send to it, and the words to explain a difference
+ * (which header field a byte belongs to). Checksums here are plain RFC
+ * 1071 sums over whole headers, never the incremental helpers the data
+ * path uses, so an error in those cannot hide in both the program and
+ * its test.
+ */
+#ifndef RESCAN_TEST_FRAME_H
+#define RESCAN_TEST_FRAME_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cases.h"
+
+#define FRAME_MAX 256
+
+struct frame {
+	uint8_t b[FRAME_MAX];
+	uint32_t len;		/* bytes the program sees */
+};
+
+uint16_t get16(const uint8_t *p);
+uint32_t get32(const uint8_t *p);
+
+/* The frame a row describes: a well-formed packet, then its damage. */
+void frame_build(const struct tcase *t, struct frame *f);
+
+/*
+ * The reply a host would send to probe in, which the program answered
+ * with got: MACs and addresses swapped, TTL RS_REPLY_TTL, and for TCP
+ * ports swapped, got's ISN (a keyed hash the test cannot know; checked
+ * across rows instead), ack = seq + 1, flags exactly SYN|ACK; for ICMP
+ * type echo reply. Everything else (options, window, urgent pointer, IP
+ * id, DF, IP options, payload, Ethernet padding) as it was. Checksums
+ * computed from scratch.
+ */
+void frame_expected_reply(const struct frame *in, const uint8_t *got, uint8_t *exp);
+
+/* NULL if got's IP and L4 checksums verify on their own, else why not. */
+const char *frame_checksums_wrong(const uint8_t *got, uint32_t len);
+
+/*
+ * Print, one line per header field, every field in which got differs
+ * from exp (field names from exp's headers), then both frames in hex
+ * with the differing bytes of got marked '*'.
+ */
+void frame_explain_diff(const char *what, const uint8_t *exp, uint32_t elen, const uint8_t *got,
+			uint32_t glen);
+
+/* A one-line description of the frame t builds, for failure messages. */
+void frame_describe(const struct tcase *t, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,257 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * runner.c - one row of the BPF tests, run and judged: its frame goes
+ * through BPF_PROG_TEST_RUN on its responder; the verdict must be the one
+ * its counter stands for, exactly that counter must move by one, a frame
+ * that is not answered must come back untouched, a reply must equal the
+ * one frame.c builds from scratch, and the same probe twice must get the
+ * same reply. What fails is said field by field.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "fixture.h"
+#include "loader.h"
+#include "runner.h"
+
+const char *const counter_name[RS_NR_COUNTERS] = {
+#define RS_NAME_ENTRY(id, name, help) [RS_CNT_##id] = name,
+	RS_RESPONDER_COUNTERS(RS_NAME_ENTRY)
+#undef RS_NAME_ENTRY
+};
+
+static const char *const verdict_name[] = {
+	[V_ABORTED] = "XDP_ABORTED", [V_DROP] = "XDP_DROP", [V_PASS] = "XDP_PASS", [V_TX] = "XDP_TX",
+};
+
+#define ISN_SEEN_MAX 256
+struct isn_seen isn_seen[ISN_SEEN_MAX];
+size_t n_isn_seen;
+
+static uint64_t runs[NR_RESPONDERS];
+
+uint64_t runs_on(enum responder on)
+{
+	return runs[on];
+}
+
+/* The verdict each counter stands for, written out independently of the BPF code. */
+static uint32_t verdict_of_counter(int cnt)
+{
+	switch (cnt) {
+	case RS_CNT_TX_SYNACK:
+	case RS_CNT_TX_ECHO_REPLY:
+		return V_TX;
+	case RS_CNT_PASS_ARP:
+		return V_PASS;
+	case RS_CNT_ABORT_INTERNAL:
+		return V_ABORTED;
+	}
+	return V_DROP;
+}
+
+static const char *verdict_str(uint32_t v)
+{
+	return v < sizeof(verdict_name) / sizeof(verdict_name[0]) ? verdict_name[v] : "not a verdict";
+}
+
+/*
+ * The kernel takes no test input of less than an Ethernet header, so a
+ * shorter frame needs a detour. Recent kernels let ctx->data_end end the
+ * linear part early (the rest of the input becomes a fragment the program
+ * cannot read) but refuse metadata that leaves under ETH_HLEN of packet;
+ * older ones insist on data_end == data_size_in but take metadata in front
+ * of the frame, which ctx->data skips. Either way the program sees exactly
+ * the short frame: the first form is tried, the second if it is refused.
+ */
+static int test_run(int prog_fd, const struct frame *f, struct run *r, bool meta_form)
+{
+	struct xdp_md ctx = { 0 };
+	LIBBPF_OPTS(bpf_test_run_opts, opts);
+
+	memset(r->in, 0, sizeof(r->in));
+	r->meta = 0;
+	r->in_len = f->len;
+	if (f->len < ETH_LEN) {
+		if (meta_form)
+			r->meta = (ETH_LEN - f->len + 3) & ~3u;
+		else
+			r->in_len = ETH_LEN;	/* the unreadable rest */
+		ctx.data = r->meta;
+		ctx.data_end = r->meta + f->len;
+		opts.ctx_in = &ctx;
+		opts.ctx_size_in = sizeof(ctx);
+		r->in_len += r->meta;
+	}
+	memcpy(r->in + r->meta, f->b, r->in_len - r->meta);
+
+	opts.data_in = r->in;
+	opts.data_size_in = r->in_len;
+	opts.data_out = r->out;
+	opts.data_size_out = sizeof(r->out);
+	opts.repeat = 1;
+	if (bpf_prog_test_run_opts(prog_fd, &opts))
+		return -errno;
+	r->out_len = opts.data_size_out;
+	r->retval = opts.retval;
+	return 0;
+}
+
+int run_fast(enum responder on, const struct frame *f, struct run *r)
+{
+	int prog_fd = bpf_program__fd(responder(on)->progs.rescan_responder);
+	int err = test_run(prog_fd, f, r, false);
+
+	if (err == -EINVAL && f->len < ETH_LEN)
+		err = test_run(prog_fd, f, r, true);
+	if (!err)
+		runs[on]++;
+	return err;
+}
+
+int run_frame(enum responder on, const struct frame *f, struct run *r)
+{
+	int map_fd = bpf_map__fd(responder(on)->maps.counters);
+	uint64_t before[RS_NR_COUNTERS], after[RS_NR_COUNTERS];
+	int err, k;
+
+	memset(r, 0, sizeof(*r));
+	err = loader_read_percpu(map_fd, before, RS_NR_COUNTERS);
+	if (!err)
+		err = run_fast(on, f, r);
+	if (!err)
+		err = loader_read_percpu(map_fd, after, RS_NR_COUNTERS);
+	if (err)
+		return err;
+	for (k = 0; k < RS_NR_COUNTERS; k++)
+		r->delta[k] = after[k] - before[k];
+	return 0;
+}
+
+/* ---- judging one row ---------------------------------------------------- */
+
+static const struct tcase *row;
+static bool row_failed;
+
+/* Say what failed; the first failure of a row first says what the row sent. */
+static void __attribute__((format(printf, 1, 2))) fail(const char *fmt, ...)
+{
+	char what[256];
+	va_list ap;
+
+	if (!row_failed) {
+		frame_describe(row, what, sizeof(what));
+		printf("#   '%s' sent to responder '%s': %s\n", row->name, responder_name[row->on],
+		       what);
+	}
+	row_failed = true;
+	printf("#   ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+}
+
+/* Exactly counter expect moved, by one. */
+static void check_counters(const struct run *r, int expect, const char *when)
+{
+	char moved[512] = "";
+	size_t n = 0;
+	bool ok = true;
+	int k;
+
+	for (k = 0; k < RS_NR_COUNTERS; k++) {
+		ok &= r->delta[k] == (k == expect ? 1u : 0u);
+		if (r->delta[k] && n < sizeof(moved))
+			n += snprintf(moved + n, sizeof(moved) - n, " %s +%llu", counter_name[k],
+				      (unsigned long long)r->delta[k]);
+	}
+	if (!ok)
+		fail("%scounters moved:%s; expected only %s +1", when, n ? moved : " none",
+		     counter_name[expect]);
+}
+
+static void note_isn(const struct tcase *t, const uint8_t *out)
+{
+	uint32_t l4 = ETH_LEN + (out[ETH_LEN] & 15) * 4u;
+
+	if (n_isn_seen == ISN_SEEN_MAX) {
+		fail("more SYN-ACK rows than ISN_SEEN_MAX");
+		return;
+	}
+	isn_seen[n_isn_seen++] = (struct isn_seen){
+		.name = t->name,
+		.key = responder_isn_key[t->on],
+		.saddr = t->saddr ? t->saddr : SCANNER_IP,
+		.daddr = t->daddr,
+		.sport = t->sport ? t->sport : DEFAULT_SPORT,
+		.dport = t->dport,
+		.isn = get32(out + l4 + 4),
+	};
+}
+
+bool check_row(const struct tcase *t, int expect)
+{
+	uint32_t want = verdict_of_counter(expect);
+	const char *why;
+	uint8_t exp[FRAME_MAX];
+	struct run r, again;
+	struct frame f;
+	int err;
+
+	row = t;
+	row_failed = false;
+	frame_build(t, &f);
+	err = run_frame(t->on, &f, &r);
+	if (err) {
+		fail("BPF_PROG_TEST_RUN or reading the counters failed: %s", strerror(-err));
+		return false;
+	}
+	if (r.retval != want)
+		fail("verdict %s, expected %s", verdict_str(r.retval), verdict_str(want));
+	check_counters(&r, expect, "");
+	if (r.retval != want)
+		return false;	/* the bytes of another verdict say nothing more */
+
+	if (want != V_TX) {
+		/* Nothing may be written into a frame that is not answered. */
+		if (r.out_len != r.in_len || memcmp(r.out, r.in, r.in_len)) {
+			fail("a frame that was not answered was changed:");
+			frame_explain_diff("the frame", r.in, r.in_len, r.out, r.out_len);
+		}
+		return !row_failed;
+	}
+
+	frame_expected_reply(&f, r.out, exp);
+	if (r.out_len != f.len || memcmp(r.out, exp, f.len)) {
+		fail("the reply is not the one a host would send:");
+		frame_explain_diff("the reply", exp, f.len, r.out, r.out_len);
+	}
+	why = frame_checksums_wrong(r.out, r.out_len);
+	if (why)
+		fail("%s", why);
+	if (t->kind == F_TCP && r.out_len >= f.len)
+		note_isn(t, r.out);
+
+	/* The same probe again must get the very same reply. */
+	err = run_frame(t->on, &f, &again);
+	if (err) {
+		fail("second run failed: %s", strerror(-err));
+		return false;
+	}
+	if (again.retval != want)
+		fail("second run: verdict %s, expected %s", verdict_str(again.retval),
+		     verdict_str(want));
+	check_counters(&again, expect, "second run: ");
+	if (again.out_len != r.out_len || memcmp(again.out, r.out, r.out_len)) {
+		fail("the same probe twice gave different replies:");
+		frame_explain_diff("the second reply", r.out, r.out_len, again.out, again.out_len);
+	}
+	return !row_failed;
+}
