@@ -13,7 +13,6 @@
 #include "parse.h"
 #include "probe.h"
 
-#define TCP_FLAGS_MASK 0x3f	/* FIN SYN RST PSH ACK URG */
 #define TCP_FLAG_SYN_ 0x02
 #define TCP_FLAG_ACK_ 0x10
 #define TCP_FLAG_RST_ 0x04
