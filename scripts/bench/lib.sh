@@ -13,6 +13,11 @@ RSBENCH="$REPO/.output/rsbench"
 PIN=/sys/fs/bpf/rescan-bench-$RUN
 SCRATCH=/dev/shm/rescan-bench-$RUN
 GW_MAC=$("$RESCAN" lab env gateway_mac)	# masscan's --router-mac
+# The lab's interfaces (the same in every lab) and each lab's namespaces,
+# as rescan names them.
+SCAN_IF=$("$RESCAN" lab env scanner_iface)
+INET_IF=$("$RESCAN" lab env internet_iface)
+declare -A SCAN_NS INET_NS
 LABS=()
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
@@ -45,9 +50,11 @@ lab_create() {
 	local name=$1 world=$2 ppm=$3 rid
 	"$RESCAN" lab up --name "$name" --world "$world" >/dev/null || die "lab up $name failed"
 	LABS+=("$name")
+	SCAN_NS[$name]=$("$RESCAN" lab env --name "$name" scanner_netns)
+	INET_NS[$name]=$("$RESCAN" lab env --name "$name" internet_netns)
 	mkdir -p "$PIN"
-	rid=$(ip netns exec "$name-inet" bpftool -j net show dev inet0 | jq '.[0].xdp[0].id')
-	[ -n "$rid" ] && [ "$rid" != null ] || die "no responder on $name inet0"
+	rid=$(ip netns exec "${INET_NS[$name]}" bpftool -j net show dev "$INET_IF" | jq '.[0].xdp[0].id')
+	[ -n "$rid" ] && [ "$rid" != null ] || die "no responder on $name $INET_IF"
 	bpftool prog pin id "$rid" "$PIN/resp-$name" || die "cannot pin responder of $name"
 	"$RSBENCH" baselines -s "$GEN_SEED" -p 80 "$ppm" "$PIN/base-$name" ||
 		die "cannot load the baselines for $name"
@@ -64,13 +71,14 @@ prog_pin() {
 	esac
 }
 
-# lab_attach NAME drop|refl|resp: swap the program on inet0, the scanner-side
-# pass program on lab0 stays as it is, so every run sees the same veth.
+# lab_attach NAME drop|refl|resp: swap the program on the internet side
+# (inet0); the scanner side's pass program (lab0) stays as it is, so every
+# run sees the same veth.
 lab_attach() { lab_attach_id "$1" "$(prog_id "$(prog_pin "$1" "$2")")" "$2"; }
 
 # lab_attach_id NAME ID WHAT: the same, by program id (swapping often).
 lab_attach_id() {
-	ip netns exec "$1-inet" bpftool net attach xdpdrv id "$2" dev inet0 overwrite ||
+	ip netns exec "${INET_NS[$1]}" bpftool net attach xdpdrv id "$2" dev "$INET_IF" overwrite ||
 		die "cannot attach $3 to $1"
 }
 
@@ -89,11 +97,11 @@ WATCH_PRIO=$((NAPI_PRIO + 1))
 # (read -t on a silent pipe). Run it with & : it execs, so $! is the
 # poller itself, for kill.
 lab0_poll() {
-	exec taskset -c "$NET_CPU" chrt -f "$WATCH_PRIO" ip netns exec "$1-scan" bash -c 'exec {s}<> <(:)
-		while :; do read -r n </sys/class/net/lab0/statistics/tx_packets
+	exec taskset -c "$NET_CPU" chrt -f "$WATCH_PRIO" ip netns exec "${SCAN_NS[$1]}" bash -c 'exec {s}<> <(:)
+		while :; do read -r n <"/sys/class/net/$1/statistics/tx_packets"
 			while read -r k a b c e f g h i j l o p q r x; do
 				[ "$k" = Tcp: ] && [ "$a" != RtoAlgorithm ] && rst=$r; done </proc/net/snmp
-			echo "$EPOCHREALTIME $n $rst"; read -rt "$0" -u $s; done' "$2" 2>/dev/null
+			echo "$EPOCHREALTIME $n $rst"; read -rt "$0" -u $s; done' "$2" "$SCAN_IF" 2>/dev/null
 }
 
 # lab_tune NAME: the "tuned" profile. The internet side's NAPI runs as a
@@ -104,12 +112,13 @@ lab0_poll() {
 lab_tune() {
 	local name=$1 before after p
 	before=$(pgrep -d' ' '^napi/' || true)
-	ip netns exec "$name-inet" sh -c '
-		echo 1 > /sys/class/net/inet0/threaded &&
-		echo 100 > /sys/class/net/inet0/napi_defer_hard_irqs &&
-		echo 20000 > /sys/class/net/inet0/gro_flush_timeout' || die "cannot tune $name inet0"
-	ip netns exec "$name-scan" tc qdisc replace dev lab0 root pfifo limit 10000 ||
-		die "cannot add a qdisc to $name lab0"
+	ip netns exec "${INET_NS[$name]}" sh -c '
+		echo 1 > "/sys/class/net/$0/threaded" &&
+		echo 100 > "/sys/class/net/$0/napi_defer_hard_irqs" &&
+		echo 20000 > "/sys/class/net/$0/gro_flush_timeout"' "$INET_IF" ||
+		die "cannot tune $name $INET_IF"
+	ip netns exec "${SCAN_NS[$name]}" tc qdisc replace dev "$SCAN_IF" root pfifo limit 10000 ||
+		die "cannot add a qdisc to $name $SCAN_IF"
 	sleep 0.2
 	after=$(pgrep '^napi/' || true)
 	for p in $after; do
@@ -125,9 +134,9 @@ lab_tune() {
 veth_counters() {
 	local name=$1
 	{
-		ip netns exec "$name-inet" ethtool -S inet0 | awk '/xdp_tx_errors|rx_queue_0_drops/ { gsub(":", ""); print "inet0_" $1 "=" $2 }'
-		ip netns exec "$name-scan" ip -s -j link show lab0 | jq -r '.[0].stats64 | "lab0_tx_dropped=\(.tx.dropped)", "lab0_rx_dropped=\(.rx.dropped)"'
-		ip netns exec "$name-scan" tc -s -j qdisc show dev lab0 | jq -r '"lab0_qdisc_drops=\(.[0].drops // 0)"'
+		ip netns exec "${INET_NS[$name]}" ethtool -S "$INET_IF" | awk '/xdp_tx_errors|rx_queue_0_drops/ { gsub(":", ""); print "inet0_" $1 "=" $2 }'
+		ip netns exec "${SCAN_NS[$name]}" ip -s -j link show "$SCAN_IF" | jq -r '.[0].stats64 | "lab0_tx_dropped=\(.tx.dropped)", "lab0_rx_dropped=\(.rx.dropped)"'
+		ip netns exec "${SCAN_NS[$name]}" tc -s -j qdisc show dev "$SCAN_IF" | jq -r '"lab0_qdisc_drops=\(.[0].drops // 0)"'
 	} | tr '\n' ' '
 }
 

@@ -11,7 +11,8 @@ THR_HEADER="profile,world,hit_ppm,tool,mode,rate,senders,cores,rep,exit,sent,sen
 
 thr_init() {
 	[ -s "$THR_CSV" ] || echo "$THR_HEADER" >"$THR_CSV"
-	printf '100.64.0.0/10\n' >"$SCRATCH/blocklist"	# the lab network; 64/10 is scanned
+	# Scans block the lab network and nothing else, whatever range BENCH_RANGE names.
+	"$RESCAN" lab env lab_net >"$SCRATCH/blocklist"
 }
 
 # One scan. thr_point PROFILE LAB WORLDTAG PPM EXPECTED TOOL MODE RATE SENDERS CORES REP
