@@ -2,13 +2,9 @@
 /*
  * dataset.c - stream a scanner's output file into an ipset.
  *
- * Three layers, bottom up:
- *   src    the file's bytes, through zlib or zstd when its magic says so;
- *          a compressed file is decoded on a thread of its own (ahead)
- *   rbuf   a 4 MiB window over src that hands out lines (or raw bytes to
- *          the JSON reader)
- *   ds     the format handlers: one function per line for the line
- *          formats, one per record for masscan JSON
+ * The file's bytes and the window that hands them out as lines are
+ * dataset_io.c's; here are the format handlers (ds): one function per
+ * line for the line formats, one per record for masscan JSON.
  * A 61 M-line address list must load in a few seconds, so the hot path
  * allocates nothing and uses no stdio: SSE2 compares find newlines and
  * commas 16 bytes at a time, a hand parser reads the address, and
@@ -33,14 +29,11 @@
 #include "dataset.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __SSE2__
@@ -48,15 +41,11 @@
 #endif
 
 #include <json-c/json.h>
-#include <zlib.h>
-#include <zstd.h>
 
+#include "dataset_io.h"
 #include "rescan_abi.h"
 #include "util.h"
 
-#define RAW_BUF_SIZE (1u << 20)		/* compressed bytes per read() */
-#define WINDOW_SIZE (4u << 20)		/* decompressed window: also the longest line */
-#define PROGRESS_MIN_BYTES (64ull << 20)	/* smaller files load too fast to need it */
 #define ADD_BATCH (1u << 24)		/* addresses per sorted batch (3 such buffers: 192 MiB) */
 #define QUOTE_MAX 60			/* bytes of a bad record quoted in a message */
 
@@ -74,555 +63,6 @@ const char *dataset_format_name(enum dataset_format f)
 	default:
 		return "unknown";
 	}
-}
-
-/* ---- src: a file's bytes, decompressed when needed ---------------------- */
-
-enum codec { CODEC_NONE, CODEC_GZIP, CODEC_ZSTD };
-
-struct src {
-	const char *path;
-	int fd;
-	enum codec codec;
-	unsigned char *raw;	/* bytes read from fd and not yet decoded */
-	size_t raw_len, raw_pos;
-	bool raw_eof;
-	bool frame_done;	/* the decoder sits between gzip members / zstd frames */
-	z_stream z;
-	bool z_live;
-	ZSTD_DCtx *zd;
-	uint64_t raw_total;
-	struct progress prog;
-	void *map;		/* a plain regular file, mapped (see rbuf_map) */
-	size_t map_len;
-	struct ahead *ahead;	/* a compressed file, decoded on a thread (see below) */
-};
-
-static const char *codec_name(enum codec c)
-{
-	return c == CODEC_GZIP ? "gzip" : c == CODEC_ZSTD ? "zstd" : "plain";
-}
-
-static ssize_t read_fd(struct src *s, void *buf, size_t len)
-{
-	ssize_t n;
-
-	do
-		n = read(s->fd, buf, len);
-	while (n < 0 && errno == EINTR);
-	if (n < 0) {
-		n = -errno;
-		rs_error("%s: %s", s->path, strerror(errno));
-		return n;
-	}
-	if (n == 0)
-		s->raw_eof = true;
-	s->raw_total += (uint64_t)n;
-	progress_update(&s->prog, s->raw_total);
-	return n;
-}
-
-/* Refill the compressed-input buffer once its bytes are all decoded. */
-static int raw_fill(struct src *s)
-{
-	ssize_t n = read_fd(s, s->raw, RAW_BUF_SIZE);
-
-	if (n < 0)
-		return (int)n;
-	s->raw_pos = 0;
-	s->raw_len = (size_t)n;
-	return 0;
-}
-
-/* The first bytes decide the codec, so read until there are enough of them. */
-static int raw_sniff(struct src *s, size_t want)
-{
-	while (s->raw_len < want && !s->raw_eof) {
-		ssize_t n = read_fd(s, s->raw + s->raw_len, RAW_BUF_SIZE - s->raw_len);
-
-		if (n < 0)
-			return (int)n;
-		s->raw_len += (size_t)n;
-	}
-	return 0;
-}
-
-static bool has_magic(const struct src *s, const char *magic, size_t len)
-{
-	return s->raw_len >= len && !memcmp(s->raw, magic, len);
-}
-
-static int detect_codec(struct src *s)
-{
-	if (has_magic(s, "\x1f\x8b", 2)) {
-		s->codec = CODEC_GZIP;
-	} else if (has_magic(s, "\x28\xb5\x2f\xfd", 4)) {
-		s->codec = CODEC_ZSTD;
-	} else if (has_magic(s, "\xfd" "7zXZ", 5) ||
-		   (has_magic(s, "BZh", 3) && s->raw_len > 3 &&
-		    s->raw[3] >= '1' && s->raw[3] <= '9')) {
-		/* Name the problem instead of calling the file garbage. */
-		rs_error("%s: %s-compressed files are not supported (use gzip or zstd)",
-			 s->path, s->raw[0] == 'B' ? "bzip2" : "xz");
-		return -EINVAL;
-	} else {
-		s->codec = CODEC_NONE;
-	}
-	return 0;
-}
-
-static int codec_init(struct src *s)
-{
-	if (s->codec == CODEC_GZIP) {
-		/* 15 + 16: a gzip wrapper, any window size. */
-		if (inflateInit2(&s->z, 15 + 16) != Z_OK) {
-			rs_error("%s: cannot start gzip decoder", s->path);
-			return -ENOMEM;
-		}
-		s->z_live = true;
-	} else if (s->codec == CODEC_ZSTD) {
-		s->zd = ZSTD_createDCtx();
-		if (!s->zd) {
-			rs_error("%s: cannot start zstd decoder", s->path);
-			return -ENOMEM;
-		}
-	}
-	return 0;
-}
-
-static void ahead_start(struct src *s);
-static void ahead_stop(struct src *s);
-
-static void src_close(struct src *s)
-{
-	ahead_stop(s);	/* before the decoder state it uses goes */
-	progress_end(&s->prog);
-	if (s->map)
-		munmap(s->map, s->map_len);
-	if (s->z_live)
-		inflateEnd(&s->z);
-	ZSTD_freeDCtx(s->zd);
-	free(s->raw);
-	if (s->fd >= 0)
-		close(s->fd);
-}
-
-static int src_open(struct src *s, const char *path)
-{
-	struct stat sb;
-	int err;
-
-	memset(s, 0, sizeof(*s));
-	s->path = path;
-	s->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (s->fd < 0) {
-		err = -errno;
-		rs_error("%s: %s", path, strerror(errno));
-		return err;
-	}
-	/* Progress counts file bytes, so it works for compressed files too. */
-	if (fstat(s->fd, &sb))
-		sb.st_mode = 0;
-	if (S_ISREG(sb.st_mode) && (uint64_t)sb.st_size >= PROGRESS_MIN_BYTES)
-		progress_start(&s->prog, path, (uint64_t)sb.st_size);
-	s->raw = malloc(RAW_BUF_SIZE);
-	if (!s->raw) {
-		rs_error("out of memory");
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = raw_sniff(s, 6);
-	if (!err)
-		err = detect_codec(s);
-	if (!err)
-		err = codec_init(s);
-	/* Not for a pipe: the parser would see nothing until 4 MiB came. */
-	if (!err && s->codec != CODEC_NONE && S_ISREG(sb.st_mode))
-		ahead_start(s);
-	if (!err)
-		return 0;
-fail:
-	src_close(s);
-	return err;
-}
-
-/* One decoder step on the buffered input; returns bytes written to out. */
-static ssize_t gzip_step(struct src *s, char *out, size_t cap)
-{
-	int ret;
-
-	if (s->frame_done) {
-		/* Another member follows (gzip -c a b > c, or a resumed scan). */
-		inflateReset(&s->z);
-		s->frame_done = false;
-	}
-	s->z.next_in = s->raw + s->raw_pos;
-	s->z.avail_in = (uInt)(s->raw_len - s->raw_pos);
-	s->z.next_out = (Bytef *)out;
-	s->z.avail_out = (uInt)cap;
-	ret = inflate(&s->z, Z_NO_FLUSH);
-	s->raw_pos = s->raw_len - s->z.avail_in;
-	if (ret == Z_STREAM_END)
-		s->frame_done = true;
-	else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-		rs_error("%s: corrupt gzip data (%s)", s->path, s->z.msg ? s->z.msg : "inflate failed");
-		return -EINVAL;
-	}
-	return (ssize_t)(cap - s->z.avail_out);
-}
-
-static ssize_t zstd_step(struct src *s, char *out, size_t cap)
-{
-	ZSTD_inBuffer in = { s->raw, s->raw_len, s->raw_pos };
-	ZSTD_outBuffer ob = { out, cap, 0 };
-	size_t ret;
-
-	ret = ZSTD_decompressStream(s->zd, &ob, &in);
-	s->raw_pos = in.pos;
-	if (ZSTD_isError(ret)) {
-		rs_error("%s: corrupt zstd data (%s)", s->path, ZSTD_getErrorName(ret));
-		return -EINVAL;
-	}
-	/* 0 means a frame just ended; the context starts the next by itself. */
-	s->frame_done = ret == 0;
-	return (ssize_t)ob.pos;
-}
-
-static ssize_t src_read_plain(struct src *s, char *out, size_t cap)
-{
-	size_t n;
-
-	if (s->raw_pos < s->raw_len) {	/* the sniffed head first */
-		n = s->raw_len - s->raw_pos < cap ? s->raw_len - s->raw_pos : cap;
-		memcpy(out, s->raw + s->raw_pos, n);
-		s->raw_pos += n;
-		return (ssize_t)n;
-	}
-	if (s->raw_eof)
-		return 0;
-	return read_fd(s, out, cap);
-}
-
-/* Decoded bytes into out: >0 bytes, 0 at a clean end, <0 on error. */
-static ssize_t src_read(struct src *s, char *out, size_t cap)
-{
-	ssize_t n;
-	int err;
-
-	if (s->codec == CODEC_NONE)
-		return src_read_plain(s, out, cap);
-	for (;;) {
-		if (s->frame_done && s->raw_pos == s->raw_len) {
-			if (s->raw_eof)
-				return 0;
-			err = raw_fill(s);
-			if (err)
-				return err;
-			continue;
-		}
-		/*
-		 * Step even with no input left: the decoder may still hold
-		 * output that did not fit last time.
-		 */
-		n = s->codec == CODEC_GZIP ? gzip_step(s, out, cap) : zstd_step(s, out, cap);
-		if (n)
-			return n;
-		if (s->raw_pos < s->raw_len || s->frame_done)
-			continue;
-		if (s->raw_eof) {
-			rs_error("%s: truncated %s data", s->path, codec_name(s->codec));
-			return -EINVAL;
-		}
-		err = raw_fill(s);
-		if (err)
-			return err;
-	}
-}
-
-/*
- * ---- ahead: a compressed file decoded on its own thread ----------------
- *
- * Decoding is half the work of reading a compressed file (zstd: 2.3 s of a
- * 61 M-line CSV's 5.6 s here), and the parser waited for every window. A
- * decoder thread now fills chunks of WINDOW_SIZE bytes while the parser
- * reads the previous one. Each chunk has WINDOW_SIZE bytes of headroom in
- * front of its data, so the parser moves to the next chunk by copying only
- * the unfinished line it holds (see rbuf_next_chunk): no byte is copied
- * twice. Chunks are handed over in order through a ring of AHEAD_CHUNKS.
- *
- * A decoder error travels in the chunk where it happened, so the parser
- * reports it only after the data before it, just as a single thread would
- * (a bad record early in a file is the error, not corrupt data behind it).
- */
-#define AHEAD_CHUNKS 3		/* one parsed, one ready, one being decoded */
-
-struct chunk {
-	char *mem;		/* 2 * WINDOW_SIZE: headroom, then data */
-	size_t len;		/* data bytes at mem + WINDOW_SIZE; 0: the last chunk */
-	int err;		/* the decoder failed after len bytes (else 0) */
-	char msg[1024];		/* its message */
-};
-
-struct ahead {
-	struct src *src;
-	pthread_t thread;
-	pthread_mutex_t lock;
-	pthread_cond_t cond;
-	struct chunk chunk[AHEAD_CHUNKS];
-	uint64_t decoded;	/* chunks published by the decoder */
-	uint64_t taken;		/* chunks the parser has taken */
-	uint64_t released;	/* chunks the parser is done with */
-	bool stop;		/* the parser gives up: the decoder ends */
-};
-
-static void *ahead_worker(void *arg)
-{
-	struct ahead *a = arg;
-	struct chunk *c;
-	ssize_t n;
-	size_t len;
-	bool stop;
-
-	for (;;) {
-		pthread_mutex_lock(&a->lock);
-		while (!a->stop && a->decoded - a->released == AHEAD_CHUNKS)
-			pthread_cond_wait(&a->cond, &a->lock);
-		stop = a->stop;
-		pthread_mutex_unlock(&a->lock);
-		if (stop)
-			return NULL;
-		c = &a->chunk[a->decoded % AHEAD_CHUNKS];
-		len = 0;
-		do {
-			n = src_read(a->src, c->mem + WINDOW_SIZE + len, WINDOW_SIZE - len);
-			if (n > 0)
-				len += (size_t)n;
-		} while (n > 0 && len < WINDOW_SIZE);
-		c->len = len;
-		c->err = n < 0 ? (int)n : 0;
-		if (c->err)	/* rs_error's buffer is this thread's own */
-			snprintf(c->msg, sizeof(c->msg), "%s", rs_last_error());
-		pthread_mutex_lock(&a->lock);
-		a->decoded++;
-		pthread_cond_broadcast(&a->cond);
-		pthread_mutex_unlock(&a->lock);
-		/* A short chunk is followed by an empty one: the end. */
-		if (!len || c->err)
-			return NULL;
-	}
-}
-
-/* Decode s on a thread from now on; without one, s is read in line as before. */
-static void ahead_start(struct src *s)
-{
-	struct ahead *a = calloc(1, sizeof(*a));
-	int i;
-
-	if (!a)
-		return;
-	for (i = 0; i < AHEAD_CHUNKS; i++) {
-		a->chunk[i].mem = malloc(2 * (size_t)WINDOW_SIZE);
-		if (!a->chunk[i].mem)
-			goto fail;
-	}
-	a->src = s;
-	pthread_mutex_init(&a->lock, NULL);
-	pthread_cond_init(&a->cond, NULL);
-	if (pthread_create(&a->thread, NULL, ahead_worker, a)) {
-		pthread_cond_destroy(&a->cond);
-		pthread_mutex_destroy(&a->lock);
-		goto fail;
-	}
-	s->ahead = a;
-	return;
-fail:
-	for (i = 0; i < AHEAD_CHUNKS; i++)
-		free(a->chunk[i].mem);
-	free(a);
-}
-
-/* The next chunk, in order; the caller releases the one before it after. */
-static struct chunk *ahead_take(struct ahead *a)
-{
-	struct chunk *c;
-
-	pthread_mutex_lock(&a->lock);
-	while (a->decoded == a->taken)
-		pthread_cond_wait(&a->cond, &a->lock);
-	c = &a->chunk[a->taken++ % AHEAD_CHUNKS];
-	pthread_mutex_unlock(&a->lock);
-	return c;
-}
-
-static void ahead_release(struct ahead *a)
-{
-	pthread_mutex_lock(&a->lock);
-	a->released++;
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
-}
-
-static void ahead_stop(struct src *s)
-{
-	struct ahead *a = s->ahead;
-	int i;
-
-	if (!a)
-		return;
-	pthread_mutex_lock(&a->lock);
-	a->stop = true;
-	pthread_cond_broadcast(&a->cond);
-	pthread_mutex_unlock(&a->lock);
-	pthread_join(a->thread, NULL);
-	pthread_cond_destroy(&a->cond);
-	pthread_mutex_destroy(&a->lock);
-	for (i = 0; i < AHEAD_CHUNKS; i++)
-		free(a->chunk[i].mem);
-	free(a);
-	s->ahead = NULL;
-}
-
-/* ---- rbuf: a window of decoded bytes, split into lines ------------------ */
-
-struct rbuf {
-	struct src *src;
-	char *buf;
-	size_t start, end;	/* unread bytes: buf[start, end) */
-	bool eof;
-	uint64_t lineno;	/* lines handed out so far */
-	struct chunk *chunk;	/* the decoded chunk buf points into, if any */
-	int err;		/* the decoder's error, once reported */
-};
-
-/* Line number lineno of path is longer than a line may be: -EINVAL. */
-static int line_too_long(const char *path, uint64_t lineno)
-{
-	rs_error("%s:%llu: line longer than %u bytes", path, (unsigned long long)lineno,
-		 WINDOW_SIZE);
-	return -EINVAL;
-}
-
-/*
- * Move to the source's next decoded chunk, with the unread tail copied into
- * its headroom: >0, 0 at the end, <0 (the decoder's error, after the data
- * it decoded before it).
- */
-static ssize_t rbuf_next_chunk(struct rbuf *b)
-{
-	struct ahead *a = b->src->ahead;
-	size_t tail = b->end - b->start;
-	struct chunk *c;
-
-	if (b->eof)	/* the decoder has ended: nothing more will come */
-		return 0;
-	if (b->err)
-		return b->err;
-	if (b->chunk && b->chunk->err) {	/* after the data decoded before it */
-		rs_error("%s", b->chunk->msg);
-		return b->err = b->chunk->err;
-	}
-	if (tail >= WINDOW_SIZE)
-		return line_too_long(b->src->path, b->lineno + 1);
-	c = ahead_take(a);
-	if (!c->len) {
-		if (!c->err)
-			return 0;
-		rs_error("%s", c->msg);
-		return b->err = c->err;
-	}
-	memcpy(c->mem + WINDOW_SIZE - tail, b->buf + b->start, tail);
-	if (b->chunk)
-		ahead_release(a);
-	b->chunk = c;
-	b->buf = c->mem;
-	b->start = WINDOW_SIZE - tail;
-	b->end = WINDOW_SIZE + c->len;
-	return (ssize_t)c->len;
-}
-
-/* Keep the unread tail, append what the source has: >0, 0 at end, <0. */
-static ssize_t rbuf_fill(struct rbuf *b)
-{
-	ssize_t n;
-
-	if (b->src->ahead) {
-		n = rbuf_next_chunk(b);
-		if (n == 0)
-			b->eof = true;
-		return n;
-	}
-	if (b->start) {
-		memmove(b->buf, b->buf + b->start, b->end - b->start);
-		b->end -= b->start;
-		b->start = 0;
-	}
-	if (b->end == WINDOW_SIZE)
-		return line_too_long(b->src->path, b->lineno + 1);
-	n = src_read(b->src, b->buf + b->end, WINDOW_SIZE - b->end);
-	if (n < 0)
-		return n;
-	if (n == 0)
-		b->eof = true;
-	b->end += (size_t)n;
-	return n;
-}
-
-/*
- * The first newline of the n bytes at p, or NULL. Lines are short (a ZMap
- * row is about 27 bytes), and for them memchr's call and set-up were most
- * of its cost; 16 bytes at a time inline, as long as 16 are left.
- */
-static inline char *find_newline(char *p, size_t n)
-{
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-	uint32_t m;
-
-	for (; n >= 16; p += 16, n -= 16) {
-		m = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128((const __m128i *)p), nl));
-		if (m)
-			return p + __builtin_ctz(m);
-	}
-#endif
-	return memchr(p, '\n', n);
-}
-
-/*
- * The next line without its "\n" or "\r\n": 1 with line and end set, 0 after
- * the last one (which needs no newline), <0 on error.
- */
-static inline int rbuf_line(struct rbuf *b, const char **line, const char **end)
-{
-	char *p, *nl;
-	ssize_t n;
-
-	for (;;) {
-		p = b->buf + b->start;
-		nl = find_newline(p, b->end - b->start);
-		if (nl) {
-			b->start = (size_t)(nl + 1 - b->buf);
-			break;
-		}
-		if (b->eof) {
-			if (b->start == b->end)
-				return 0;
-			nl = b->buf + b->end;
-			b->start = b->end;
-			break;
-		}
-		n = rbuf_fill(b);
-		if (n < 0)
-			return (int)n;
-	}
-	/* A mapped file has no window to overflow: same limit, same message. */
-	if ((size_t)(nl - p) >= WINDOW_SIZE)
-		return line_too_long(b->src->path, b->lineno + 1);
-	if (nl > p && nl[-1] == '\r')
-		nl--;
-	b->lineno++;
-	*line = p;
-	*end = nl;
-	return 1;
 }
 
 /* ---- ds: format handlers ------------------------------------------------- */
@@ -1278,35 +718,6 @@ static int detect_line(struct ds *d, const char *p, const char *end)
 }
 
 /*
- * Switch a plain regular file's reader from read() into the window to the
- * page cache itself: the copy was a tenth of the time of a big build, on
- * the thread everything else waits for. The bytes not yet consumed start
- * at file offset raw_total - (end - start).
- */
-static void rbuf_map(struct rbuf *b)
-{
-	struct src *s = b->src;
-	struct stat sb;
-	uint64_t at;
-	void *m;
-
-	if (s->codec != CODEC_NONE || fstat(s->fd, &sb) || !S_ISREG(sb.st_mode) ||
-	    (uint64_t)sb.st_size <= WINDOW_SIZE)
-		return;
-	at = s->raw_total - (b->end - b->start);
-	m = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_PRIVATE, s->fd, 0);
-	if (m == MAP_FAILED)
-		return;		/* read() still works */
-	madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
-	s->map = m;
-	s->map_len = (size_t)sb.st_size;
-	b->buf = m;
-	b->start = at;
-	b->end = s->map_len;
-	b->eof = true;
-}
-
-/*
  * A big mapped file is parsed in two halves at once, the second on its own
  * thread with its own adder; the two adders take turns writing the set.
  * Parsing is most of a build, and scanners write one record per line, so
@@ -1812,8 +1223,7 @@ int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
 	struct dataset_stats scratch;
 	uint64_t before;
 	struct src src;
-	struct rbuf b = { .src = &src };
-	char *window;
+	struct rbuf b;
 	struct ds d = {
 		.path = path,
 		.svc = svc,
@@ -1829,22 +1239,15 @@ int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
 	if (err)
 		return err;
 	before = set_population(set);
-	err = src_open(&src, path);
+	err = rbuf_open(&b, &src, path);
 	if (err)
 		return err;
-	b.buf = window = malloc(WINDOW_SIZE);
-	if (!b.buf) {
-		rs_error("out of memory");
-		err = -ENOMEM;
-	} else {
-		err = adder_init(&d.add, set, ADD_BATCH);
-		if (!err)
-			err = read_stream(&d, &b);
-	}
+	err = adder_init(&d.add, set, ADD_BATCH);
+	if (!err)
+		err = read_stream(&d, &b);
 	adder_flush(&d.add);
 	adder_free(&d.add);
 	st->added = set_population(set) - before;
-	free(window);
-	src_close(&src);
+	rbuf_close(&b);
 	return err;
 }
