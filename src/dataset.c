@@ -42,11 +42,11 @@
 
 #include <json-c/json.h>
 
+#include "dataset_adder.h"
 #include "dataset_io.h"
 #include "rescan_abi.h"
 #include "util.h"
 
-#define ADD_BATCH (1u << 24)		/* addresses per sorted batch (3 such buffers: 192 MiB) */
 #define QUOTE_MAX 60			/* bytes of a bad record quoted in a message */
 
 const char *dataset_format_name(enum dataset_format f)
@@ -66,125 +66,6 @@ const char *dataset_format_name(enum dataset_format f)
 }
 
 /* ---- ds: format handlers ------------------------------------------------- */
-
-/*
- * Addresses go into the set in batches sorted by /16 block, on a second
- * thread while the reader parses the next batch. ZMap writes its results in
- * random order, and a random store into the 512 MiB bitmap misses the cache
- * and the TLB every time (on a VM, a two-dimensional page walk): 61 M
- * addresses spent about 2.5 s of a 5.2 s build there, even with stores
- * trailing prefetches. Sorted by block, the stores of a block land on its
- * own 8 KiB while they are in the cache. The sort is a radix sort over the
- * top 16 bits, two passes of 8 bits. Measured with `make bench`.
- */
-struct adder {
-	struct ipset *set;
-	uint32_t *buf;		/* the batch being filled */
-	uint32_t n;
-	uint32_t *mem;		/* 3 * ADD_BATCH: two batches and the sort's scratch */
-	uint32_t *wbuf;		/* the batch the worker inserts */
-	uint32_t wn;
-	uint32_t batch;		/* addresses per batch, at most ADD_BATCH */
-	pthread_t worker;
-	bool busy;		/* worker running: nobody else may touch the set */
-	pthread_mutex_t *lock;	/* set when another adder writes the same set */
-};
-
-static void sort_insert(struct adder *a, uint32_t *src, uint32_t *dst, uint32_t n)
-{
-	uint32_t count[256], i, shift, sum, c, *t;
-
-	for (shift = 16; shift <= 24 && n > 4096; shift += 8) {
-		memset(count, 0, sizeof(count));
-		for (i = 0; i < n; i++)
-			count[src[i] >> shift & 255]++;
-		for (sum = 0, i = 0; i < 256; i++) {
-			c = count[i];
-			count[i] = sum;
-			sum += c;
-		}
-		for (i = 0; i < n; i++)
-			dst[count[src[i] >> shift & 255]++] = src[i];
-		t = src;
-		src = dst;
-		dst = t;
-	}
-	if (a->lock)
-		pthread_mutex_lock(a->lock);
-	for (i = 0; i < n; i++)
-		ipset_add(a->set, src[i]);
-	if (a->lock)
-		pthread_mutex_unlock(a->lock);
-}
-
-static void *adder_worker(void *arg)
-{
-	struct adder *a = arg;
-
-	sort_insert(a, a->wbuf, a->mem + 2 * (size_t)a->batch, a->wn);
-	return NULL;
-}
-
-static int adder_init(struct adder *a, struct ipset *set, uint32_t batch)
-{
-	memset(a, 0, sizeof(*a));
-	a->set = set;
-	a->batch = batch;
-	a->mem = malloc(3 * (size_t)batch * sizeof(*a->mem));
-	if (!a->mem) {
-		rs_error("out of memory");
-		return -ENOMEM;
-	}
-	a->buf = a->mem;
-	return 0;
-}
-
-/* Wait for the worker: afterwards the set may be read or written. */
-static void adder_sync(struct adder *a)
-{
-	if (a->busy) {
-		pthread_join(a->worker, NULL);
-		a->busy = false;
-	}
-}
-
-/* The batch is full: the worker inserts it, the reader fills the other one. */
-static void adder_handoff(struct adder *a)
-{
-	adder_sync(a);
-	a->wbuf = a->buf;
-	a->wn = a->n;
-	a->buf = a->buf == a->mem ? a->mem + a->batch : a->mem;
-	a->n = 0;
-	if (pthread_create(&a->worker, NULL, adder_worker, a) == 0)
-		a->busy = true;
-	else	/* no thread: insert it here */
-		adder_worker(a);
-}
-
-/* Everything pushed so far is in the set when this returns. */
-static void adder_flush(struct adder *a)
-{
-	if (!a->mem)
-		return;
-	adder_sync(a);
-	sort_insert(a, a->buf, a->mem + 2 * (size_t)a->batch, a->n);
-	a->n = 0;
-}
-
-static inline void adder_push(struct adder *a, uint32_t addr)
-{
-	a->buf[a->n++] = addr;
-	if (a->n == a->batch)
-		adder_handoff(a);
-}
-
-static void adder_free(struct adder *a)
-{
-	adder_sync(a);
-	free(a->mem);
-	a->mem = NULL;
-}
 
 /*
  * Addresses in the set. "added" is the difference across a load: counting
@@ -403,12 +284,7 @@ static int addr_line_slow(struct ds *d, const char *p, const char *end)
 	}
 	/* Host bits are ignored, as in parse_cidr(): 192.0.2.7/24 is 192.0.2.0/24. */
 	mask = len ? ~0u << (32 - len) : 0;
-	adder_sync(&d->add);	/* the worker may be writing the set */
-	if (d->add.lock)	/* and so may the other half's */
-		pthread_mutex_lock(d->add.lock);
-	ipset_add_range(d->add.set, addr & mask, (addr & mask) | ~mask);
-	if (d->add.lock)
-		pthread_mutex_unlock(d->add.lock);
+	adder_add_range(&d->add, addr & mask, (addr & mask) | ~mask);
 	return 0;
 }
 
