@@ -53,9 +53,9 @@ static void compile_usage(FILE *f)
 		"usage: rescan world compile -o OUT [--seed N] SERVICE=FILE [SERVICE=FILE ...]\n\n"
 		"Compile scan results into a world file: each FILE lists the hosts that\n"
 		"answer SERVICE (tcp/PORT or icmp). Several files may feed one service.\n"
-		"Formats are detected from the content: ZMap CSV (header with saddr),\n"
-		"bare addresses or CIDR blocks one per line, masscan -oL, masscan -oJ;\n"
-		"any of them gzip- or zstd-compressed.\n\n"
+		"Formats, detected from the content (any of them gzip- or zstd-compressed):\n");
+	dataset_formats_help(f);
+	fprintf(f, "\n"
 		"  -o, --output FILE  world file to write (written atomically)\n"
 		"  -s, --seed N       seed recorded in the world (keys reply fields); default 1\n"
 		"  -h, --help         this help\n\n"
@@ -155,11 +155,11 @@ static int compile(int argc, char **argv)
 			if (err)
 				break;
 			fprintf(stderr, "%s <- %s: %s, %llu records, %llu addresses, %llu skipped\n",
-				src[j].spec, src[j].path, dataset_format_name(st.format),
+				src[j].spec, src[j].path, st.format,
 				(unsigned long long)st.lines, (unsigned long long)st.added,
 				(unsigned long long)st.skipped);
 			world_note(&w, "%s <- %s (%s, %llu records, %llu addresses, %llu skipped)",
-				   src[j].spec, src[j].path, dataset_format_name(st.format),
+				   src[j].spec, src[j].path, st.format,
 				   (unsigned long long)st.lines, (unsigned long long)st.added,
 				   (unsigned long long)st.skipped);
 		}

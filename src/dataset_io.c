@@ -528,3 +528,41 @@ void rbuf_close(struct rbuf *b)
 	b->window = NULL;
 	src_close(b->src);
 }
+
+int rbuf_skip_bom(struct rbuf *b)
+{
+	ssize_t n;
+
+	while (b->end - b->start < 3 && !b->eof) {
+		n = rbuf_fill(b);
+		if (n < 0)
+			return (int)n;
+	}
+	if (b->end - b->start >= 3 && !memcmp(b->buf + b->start, "\xef\xbb\xbf", 3))
+		b->start += 3;
+	return 0;
+}
+
+int rbuf_peek_line(struct rbuf *b, const char **line, const char **end)
+{
+	const char *p, *nl;
+	size_t n;
+	ssize_t got;
+
+	for (;;) {
+		p = b->buf + b->start;
+		n = b->end - b->start;
+		nl = memchr(p, '\n', n);
+		/* A full window is as much of a line as there is room for. */
+		if (nl || b->eof || n >= WINDOW_SIZE)
+			break;
+		got = rbuf_fill(b);
+		if (got < 0)
+			return (int)got;
+	}
+	if (!nl && !n)
+		return 0;
+	*line = p;
+	*end = nl ? nl : p + n;
+	return 1;
+}

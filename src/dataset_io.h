@@ -67,6 +67,16 @@ void rbuf_close(struct rbuf *b);
 /* Keep the unread tail, append what the source has: >0, 0 at end, <0. */
 ssize_t rbuf_fill(struct rbuf *b);
 
+/* Step over a UTF-8 byte-order mark at the start of the stream. */
+int rbuf_skip_bom(struct rbuf *b);
+
+/*
+ * The next line without its newline, left unread: 1, 0 at the end, <0 on
+ * a read error. A line longer than the window is cut at the window's end
+ * (rbuf_line reports it when it is taken).
+ */
+int rbuf_peek_line(struct rbuf *b, const char **line, const char **end);
+
 /*
  * Read the rest of a plain regular file bigger than the window from its
  * mapping instead of through the window (a no-op for anything else).
