@@ -65,16 +65,20 @@ struct source {
 	const char *spec;
 };
 
+static void compile_formats(FILE *f)
+{
+	fprintf(f, "\nFormats, detected from the content (any of them gzip- or zstd-compressed):\n");
+	dataset_formats_help(f);
+}
+
 static const struct command compile_cmd = {
 	.name = "rescan world compile",
 	.args = "SERVICE=FILE...",
 	.min_args = 1,
 	.max_args = ARGS_ANY,
 	.about = "Compile scan results into a world file: each FILE lists the hosts that\n"
-		 "answer SERVICE (tcp/PORT or icmp). Several files may feed one service.\n"
-		 "Formats are detected from the content: ZMap CSV (header with saddr),\n"
-		 "bare addresses or CIDR blocks one per line, masscan -oL, masscan -oJ;\n"
-		 "any of them gzip- or zstd-compressed.",
+		 "answer SERVICE (tcp/PORT or icmp). Several files may feed one service.",
+	.more_help = compile_formats,
 	.opts = write_opts,
 	.example = "example: rescan world compile -o my.world tcp/80=http.csv icmp=ping.csv.gz",
 };
@@ -127,7 +131,7 @@ static int compile_service(struct world *w, struct ipset *set, const struct sour
 		if (err)
 			return err;
 		snprintf(line, sizeof(line), "%s <- %s (%s, %llu records, %llu addresses, %llu skipped)",
-			 src[j].spec, src[j].path, dataset_format_name(st.format),
+			 src[j].spec, src[j].path, st.format,
 			 (unsigned long long)st.lines, (unsigned long long)st.added,
 			 (unsigned long long)st.skipped);
 		fprintf(stderr, "%s\n", line);
