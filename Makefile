@@ -48,7 +48,10 @@ BPF_TESTS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%,$(wildcard tests/bpf/tes
 BPF_TEST_OBJS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/bpf/%.o,\
 	$(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c)))
 
-# ThreadSanitizer build of the library, for the threaded dataset readers.
+# ThreadSanitizer build of the library, and a twin of every dataset test
+# built with it: the readers run threads (a decoder, two halves, adders).
+TSAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%_tsan,\
+	$(wildcard tests/unit/test_dataset.c tests/unit/test_format_*.c))
 TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRCS)))
 TSAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 -fsanitize=thread
 
@@ -108,10 +111,8 @@ $(OUTPUT)/tests/%: tests/bpf/%.c $(BPF_TEST_OBJS) $(LIB_OBJS) | $(OUTPUT)/tests
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(BPF_TEST_OBJS) $(LIB_OBJS) \
 		$(LDLIBS) -o $@
 
-# The dataset readers run threads (a decoder, two halves, adders): their
-# tests run once more built with ThreadSanitizer, which names every
-# unsynchronised access it sees and then fails the run.
-$(OUTPUT)/tests/test_dataset_tsan: tests/unit/test_dataset.c $(TSAN_OBJS) | $(OUTPUT)/tests
+# ThreadSanitizer names every unsynchronised access it sees, then fails the run.
+$(OUTPUT)/tests/%_tsan: tests/unit/%.c $(TSAN_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
 	$(Q)$(CLANG) $(CPPFLAGS) -Itests/unit $(TSAN_CFLAGS) $(DEPFLAGS) $< $(TSAN_OBJS) $(LDLIBS) -o $@
 
@@ -130,7 +131,7 @@ $(OUTPUT)/rsbench: $(BENCH_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-test-build: rescan $(UNIT_TESTS) $(OUTPUT)/tests/test_dataset_tsan $(BPF_TESTS)
+test-build: rescan $(UNIT_TESTS) $(TSAN_TESTS) $(BPF_TESTS)
 
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.
 # `run` and `test` first install the Debian packages a fresh machine lacks.
