@@ -15,7 +15,7 @@
 # upstream in 3.0; see bench/ANALYSIS.md). On one CPU the race remains
 # where the scheduler switches threads in the middle of it: a probe leaves
 # with a garbled validation field, the world answers it, and ZMap rejects
-# the answer (about 1 in 10^4 replies at 50 kpps in CI). masscan 1.3.2
+# the answer (rarely: bench/ANALYSIS.md §1 has the rates). masscan 1.3.2
 # loses a delivered SYN-ACK now and then in its own receive path
 # (bench/ANALYSIS.md §1). The rule below tells both apart from a loss of
 # ours.
@@ -36,8 +36,8 @@ zmap_exact() {
 # masscan_exact LAB EXPECTED OUT PORT RANGE MASSCAN-ARGS...: the same
 # contract for masscan's list output (-oL) of one TCP port, except that
 # masscan may miss up to 2 % of the hosts (at least 3): its capture ring
-# overflows in bursts while its receive thread is off the CPU (4 of 753
-# delivered SYN-ACKs at 20 kpps in one CI run; bench/ANALYSIS.md §1).
+# overflows in bursts while its receive thread is off the CPU
+# (bench/ANALYSIS.md §1).
 masscan_exact() {
 	local lab=$1 expected=$2 out=$3 port=$4 range=$5
 	shift 5
