@@ -2,10 +2,11 @@
 /*
  * world.c - the world's container encoding, from both ends: choosing and
  * encoding each /16's container, writing the file, opening and validating
- * it (every container checked before anything reaches the kernel), and the
- * queries the CLI and tests ask of it. Writer, validator and reader of one
- * format stay in one file so a change to a container kind is made in one
- * place; the format itself is in world.h and bpf/rescan_abi.h.
+ * it (every container's kind, place in the pool and guide checked before
+ * anything reaches the kernel), and the queries the CLI and tests ask of
+ * it. Writer, validator and reader of one format stay in one file so a
+ * change to a container kind is made in one place; the format itself is
+ * in world.h and bpf/rescan_abi.h.
  */
 #include "world.h"
 
