@@ -92,8 +92,7 @@ static int parse_sources(char **args, int nargs, struct source *src)
 		char *eq = strchr(args[i], '=');
 
 		if (!eq || eq == args[i] || !eq[1]) {
-			rs_print_error("world compile: '%s' is not SERVICE=FILE", args[i]);
-			return RS_EXIT_USAGE;
+			return options_usage_error(&compile_cmd, "'%s' is not SERVICE=FILE", args[i]);
 		}
 		*eq = 0;
 		src[i].spec = args[i];
@@ -416,8 +415,8 @@ static int export(int argc, char **argv)
 	}
 	for (i = 2; i < nargs; i++) {
 		if (parse_cidr(args[i], &first, &last)) {
-			rs_print_error("world export: '%s' is not an IPv4 address or CIDR block", args[i]);
-			return RS_EXIT_USAGE;
+			return options_usage_error(&export_cmd, "'%s' is not an IPv4 address or CIDR block",
+						   args[i]);
 		}
 	}
 	if (world_open_spec(&w, args[0], desc, sizeof(desc))) {
