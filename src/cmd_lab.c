@@ -234,9 +234,6 @@ static int status(int argc, char **argv)
 	return RS_EXIT_OK;
 }
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 /* ---- preflight ----------------------------------------------------------- */
 
 struct preflight_opts {
@@ -380,7 +377,8 @@ static void env_keys_help(FILE *out)
 
 /* --name and --student, of the commands about one seat of a lab. */
 struct seat_opts {
-	const char *name, *student;
+	const char *name;
+	uint64_t student;	/* 0: the lab's own scanner */
 };
 
 struct env_opts {
@@ -398,46 +396,27 @@ static const struct command env_cmd = {
 	.more_help = env_keys_help,
 	.opts = (const struct opt[]){
 		OPT_LAB_NAME(struct env_opts, seat.name),
-		OPT_STRING('s', "student", struct env_opts, seat.student, "K",
-			"add student_addr, the address student K scans from\n"
-			"(1 to " STR(LAB_STUDENTS_MAX) ")"),
+		OPT_U64_RANGE('s', "student", struct env_opts, seat.student, "K", 1, LAB_STUDENTS_MAX,
+			      "add student_addr, the address student K scans from\n"
+			      "(1 to " RS_STR(LAB_STUDENTS_MAX) ")"),
 		OPT_FLAG('j', "json", struct env_opts, json, "one JSON object"),
 		{} },
 	.example = "example:\n"
 		   "  zmap -i \"$(rescan lab env scanner_iface)\" -G \"$(rescan lab env gateway_mac)\" ...",
 };
 
-/* *k from --student s (NULL: 0, none given); a usage error unless 1 to LAB_STUDENTS_MAX. */
-static int parse_student(const struct command *cmd, const char *s, unsigned *k)
-{
-	uint64_t v = 0;
-
-	*k = 0;
-	if (!s)
-		return 0;
-	if (parse_u64(s, &v) || v < 1 || v > LAB_STUDENTS_MAX)
-		return options_usage_error(cmd, "-s/--student '%s': give a student from 1 to %d", s,
-					   LAB_STUDENTS_MAX);
-	*k = (unsigned)v;
-	return 0;
-}
-
 /*
- * options_parse() into values, then the lab and student K (0: none) that
- * seat, a part of values, names. OPTS_RUN: the command runs; anything else
- * is its exit code.
+ * options_parse() into values, then the lab that seat, a part of values,
+ * names. OPTS_RUN: the command runs; anything else is its exit code.
  */
 static int parse_seat_command(const struct command *cmd, void *values, const struct seat_opts *seat,
-			      int argc, char **argv, char ***args, int *nargs, unsigned *student,
-			      struct lab *l)
+			      int argc, char **argv, char ***args, int *nargs, struct lab *l)
 {
 	int rc = options_parse(cmd, values, argc, argv, args, nargs);
 
 	if (rc != OPTS_RUN)
 		return rc;
-	rc = parse_student(cmd, seat->student, student);
-	if (!rc)
-		rc = lab_for_command(seat->name, false, l);
+	rc = lab_for_command(seat->name, false, l);
 	return rc ? rc : OPTS_RUN;
 }
 
@@ -459,15 +438,14 @@ static int env(int argc, char **argv)
 	struct json_object *jo;
 	const struct fact *p;
 	int nargs, a, rc;
-	unsigned student;
 	char **args;
 	struct lab l;
 	size_t i, n;
 
-	rc = parse_seat_command(&env_cmd, &o, &o.seat, argc, argv, &args, &nargs, &student, &l);
+	rc = parse_seat_command(&env_cmd, &o, &o.seat, argc, argv, &args, &nargs, &l);
 	if (rc != OPTS_RUN)
 		return rc;
-	n = lab_facts(&l, student, f);
+	n = lab_facts(&l, (unsigned)o.seat.student, f);
 	/* Every key first: a typo prints nothing but the error. */
 	for (a = 0; a < nargs; a++)
 		if (!find_fact(f, n, args[a]))
@@ -513,10 +491,11 @@ static const struct command scanner_config_cmd = {
 		OPT_LAB_IFACE(struct scanner_config_opts, iface,
 			      "the scanner-side interface (default: the running\n"
 			      "lab's, else " LAB_SCAN_IFACE ")"),
-		OPT_STRING('s', "student", struct scanner_config_opts, seat.student, "K",
-			"scan from the address of student K (1 to " STR(LAB_STUDENTS_MAX) "),\n"
-			"on the K-th CPU (default: the lab's scanner address,\n"
-			"the first CPU)"),
+		OPT_U64_RANGE('s', "student", struct scanner_config_opts, seat.student, "K", 1,
+			      LAB_STUDENTS_MAX,
+			      "scan from the address of student K (1 to " RS_STR(LAB_STUDENTS_MAX) "),\n"
+			      "on the K-th CPU (default: the lab's scanner address,\n"
+			      "the first CPU)"),
 		OPT_STRING(0, "etc", struct scanner_config_opts, etc, "DIR",
 			   "write DIR/zmap/zmap.conf and DIR/masscan/masscan.conf\n"
 			   "(default /etc)"),
@@ -527,15 +506,15 @@ static int scanner_config(int argc, char **argv)
 {
 	struct scanner_config_opts o = { .etc = "/etc" };
 	struct scanner_seat seat;
-	char **args, a[16];
 	unsigned student;
+	char **args, a[16];
 	struct lab l;
 	int nargs, rc;
 
-	rc = parse_seat_command(&scanner_config_cmd, &o, &o.seat, argc, argv, &args, &nargs,
-				&student, &l);
+	rc = parse_seat_command(&scanner_config_cmd, &o, &o.seat, argc, argv, &args, &nargs, &l);
 	if (rc != OPTS_RUN)
 		return rc;
+	student = (unsigned)o.seat.student;
 	/* A student container cannot see the appliance's state: it names IF. */
 	if (lab_is_up(&l) && !lab_read_state(&l) && !l.here) {
 		rs_print_error("lab '%s' has a scanner namespace of its own, configured by lab up: "

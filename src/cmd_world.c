@@ -46,15 +46,12 @@ struct write_opts {
 	uint64_t seed;
 };
 
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
 static const struct opt write_opts[] = {
 	{ .name = "output", .short_name = 'o', .kind = OPT_KIND_STRING,
 	  .offset = offsetof(struct write_opts, out), .arg = "FILE", .required = true,
 	  .help = "world file to write (written atomically)" },
 	OPT_U64('s', "seed", struct write_opts, seed, "N",
-		"the world's seed (default " STR(SYNTH_DEFAULT_SEED) "): it keys reply\n"
+		"the world's seed (default " RS_STR(SYNTH_DEFAULT_SEED) "): it keys reply\n"
 		"fields, and draws synth's hosts"),
 	{}
 };

@@ -149,6 +149,10 @@ static int store(const struct command *cmd, const struct opt *o, void *values, c
 		if (parse_u64(arg, (uint64_t *)field))
 			return options_usage_error(cmd, "%s '%s' is not a whole decimal number",
 						   label, arg);
+		if (o->max && (*(uint64_t *)field < o->min || *(uint64_t *)field > o->max))
+			return options_usage_error(cmd, "%s takes %llu to %llu, not %s", label,
+						   (unsigned long long)o->min,
+						   (unsigned long long)o->max, arg);
 		return 0;
 	}
 	return options_usage_error(cmd, "%s: unknown option kind", label);

@@ -21,6 +21,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum opt_kind {
@@ -38,6 +39,7 @@ struct opt {
 	const char *help;	/* one line; a '\n' continues it, indented */
 	bool required;
 	size_t max_len;		/* strings: longest value accepted (0: any) */
+	uint64_t min, max;	/* numbers: the range accepted (max 0: any number) */
 };
 
 #define OPT_FLAG(s, n, type, field, h) \
@@ -48,6 +50,14 @@ struct opt {
 #define OPT_U64(s, n, type, field, a, h) \
 	{ .name = (n), .short_name = (s), .kind = OPT_KIND_U64, .offset = offsetof(type, field), \
 	  .arg = (a), .help = (h) }
+/* A number from lo to hi; anything else is a usage error naming the range. */
+#define OPT_U64_RANGE(s, n, type, field, a, lo, hi, h) \
+	{ .name = (n), .short_name = (s), .kind = OPT_KIND_U64, .offset = offsetof(type, field), \
+	  .arg = (a), .help = (h), .min = (lo), .max = (hi) }
+
+/* A macro's value as text, for a default or a range in an option's help. */
+#define RS_STR_(x) #x
+#define RS_STR(x) RS_STR_(x)
 
 /* Positional arguments: any number from min to max (ARGS_ANY: no bound). */
 #define ARGS_ANY (-1)

@@ -14,6 +14,8 @@
 
 extern char **environ;
 
+const char *rs_program = "rescan";
+
 /* Each thread's own: a worker's message cannot garble the caller's. */
 static __thread char last_error[1024];
 
@@ -33,14 +35,14 @@ const char *rs_last_error(void)
 
 void rs_print_last_error(void)
 {
-	fprintf(stderr, "rescan: %s\n", rs_last_error());
+	fprintf(stderr, "%s: %s\n", rs_program, rs_last_error());
 }
 
 void rs_print_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("rescan: ", stderr);
+	fprintf(stderr, "%s: ", rs_program);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);

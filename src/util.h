@@ -25,6 +25,8 @@ int exit_code_for(int err);
  */
 void rs_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *rs_last_error(void);
+/* The name error lines start with: "rescan", or a tool built on this code. */
+extern const char *rs_program;
 /* Print "rescan: <last error>" to stderr. */
 void rs_print_last_error(void);
 /* Print "rescan: <fmt>" to stderr: a command's own one-line error. */

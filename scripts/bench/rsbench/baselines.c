@@ -26,11 +26,11 @@ struct baselines_opts {
 };
 
 static const struct opt baselines_opts[] = {
-	OPT_U64('s', "seed", struct baselines_opts, seed, "SEED",
-		"the key the world's hosts were drawn with, gen -s (default "
-		RSB_STR(BASELINES_DEFAULT_SEED) ")"),
-	OPT_U64('p', "port", struct baselines_opts, port, "PORT",
-		"the world's one TCP service (default " RSB_STR(BASELINES_DEFAULT_PORT) ")"),
+	OPT_U64_RANGE('s', "seed", struct baselines_opts, seed, "SEED", 0, UINT32_MAX,
+		      "the key the world's hosts were drawn with, gen -s (default "
+		      RS_STR(BASELINES_DEFAULT_SEED) ")"),
+	OPT_U64_RANGE('p', "port", struct baselines_opts, port, "PORT", 1, 65535,
+		      "the world's one TCP service (default " RS_STR(BASELINES_DEFAULT_PORT) ")"),
 	{}
 };
 
@@ -56,15 +56,9 @@ int cmd_baselines(int argc, char **argv)
 
 	if (rc != OPTS_RUN)
 		return rc;
-	if (opt.seed > UINT32_MAX)
-		return usage_error("baselines: --seed takes 0 to 2^32-1, not %llu",
-				   (unsigned long long)opt.seed);
-	if (!opt.port || opt.port > 65535)
-		return usage_error("baselines: --port takes 1 to 65535, not %llu",
-				   (unsigned long long)opt.port);
 	if (parse_u64(args[0], &ppm) || ppm > 1000000)
-		return usage_error("baselines: PPM is a whole number from 0 to 1000000, not '%s'",
-				   args[0]);
+		return options_usage_error(&baselines_cmd,
+					   "PPM is a whole number from 0 to 1000000, not '%s'", args[0]);
 	base = baselines_bpf__open();
 	if (!base)
 		die("cannot open the baselines: %s", strerror(errno));

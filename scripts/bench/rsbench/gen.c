@@ -36,8 +36,8 @@ struct gen_opts {
 };
 
 static const struct opt gen_opts[] = {
-	OPT_U64('s', "seed", struct gen_opts, seed, "SEED",
-		"the key of the hash that draws the hosts (default " RSB_STR(GEN_DEFAULT_SEED) ")"),
+	OPT_U64_RANGE('s', "seed", struct gen_opts, seed, "SEED", 0, UINT32_MAX,
+		      "the key of the hash that draws the hosts (default " RS_STR(GEN_DEFAULT_SEED) ")"),
 	OPT_STRING('F', "format", struct gen_opts, format, "addr|csv",
 		   "a bare address list (default), or ZMap's CSV (saddr,daddr,success)"),
 	{}
@@ -110,11 +110,8 @@ static int gen_parse(const struct command *cmd, int argc, char **argv, uint32_t 
 
 	if (rc != OPTS_RUN)
 		return rc;
-	if (opt.seed > UINT32_MAX)
-		return usage_error("%s: --seed takes 0 to 2^32-1, not %llu", argv[0],
-				   (unsigned long long)opt.seed);
 	if (strcmp(opt.format, "addr") && strcmp(opt.format, "csv"))
-		return usage_error("%s: --format is addr or csv, not '%s'", argv[0], opt.format);
+		return options_usage_error(cmd, "--format is addr or csv, not '%s'", opt.format);
 	*seed = (uint32_t)opt.seed;
 	o->fmt = strcmp(opt.format, "csv") ? F_ADDR : F_CSV;
 	if (o->fmt == F_CSV) {
@@ -150,9 +147,10 @@ int cmd_gen(int argc, char **argv)
 	if (rc != OPTS_RUN)
 		return rc;
 	if (parse_u64(args[0], &ppm) || ppm > 1000000)
-		return usage_error("gen: PPM is a whole number from 0 to 1000000, not '%s'", args[0]);
+		return options_usage_error(&gen_cmd, "PPM is a whole number from 0 to 1000000, not '%s'",
+					   args[0]);
 	if (parse_cidr(args[1], &first, &last))
-		return usage_error("gen: '%s' is not an IPv4 CIDR", args[1]);
+		return options_usage_error(&gen_cmd, "'%s' is not an IPv4 CIDR", args[1]);
 	bound = bench_rule_bound((uint32_t)ppm);
 	out_header(&o);
 	for (a = first; a <= last; a++) {
@@ -189,8 +187,8 @@ int cmd_gen_inet(int argc, char **argv)
 	if (rc != OPTS_RUN)
 		return rc;
 	if (parse_u64(args[0], &want) || !want || want > 1ull << 31)
-		return usage_error("gen-inet: COUNT is a whole number from 1 to 2^31, not '%s'",
-				   args[0]);
+		return options_usage_error(&gen_inet_cmd,
+					   "COUNT is a whole number from 1 to 2^31, not '%s'", args[0]);
 	dens = calloc(RS_BLOCKS, sizeof(*dens));
 	if (!dens)
 		die("out of memory");

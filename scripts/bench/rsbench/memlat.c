@@ -62,8 +62,8 @@ struct memlat_opts {
 };
 
 static const struct opt memlat_opts[] = {
-	OPT_U64('n', "reads", struct memlat_opts, reads, "READS",
-		"timed reads (default " RSB_STR(MEMLAT_DEFAULT_READS) ")"),
+	OPT_U64_RANGE('n', "reads", struct memlat_opts, reads, "READS", 1, 1000000000,
+		      "timed reads (default " RS_STR(MEMLAT_DEFAULT_READS) ")"),
 	OPT_FLAG('j', "json", struct memlat_opts, json, "one JSON object on stdout"),
 	{}
 };
@@ -89,15 +89,13 @@ int cmd_memlat(int argc, char **argv)
 	if (rc != OPTS_RUN)
 		return rc;
 	reads = opt.reads;
-	if (!reads || reads > 1000000000)
-		return usage_error("memlat: --reads takes 1 to 1000000000, not %llu",
-				   (unsigned long long)reads);
 	gap_us = strtod(args[1], &rest);
 	if (parse_u64(args[0], &kib) || kib < 1 || kib >= 1ull << 28)
-		return usage_error("memlat: SIZE_KIB is a whole number from 1 to 2^28, not '%s'",
-				   args[0]);
+		return options_usage_error(&memlat_cmd,
+					   "SIZE_KIB is a whole number from 1 to 2^28, not '%s'", args[0]);
 	if (rest == args[1] || *rest || gap_us < 0)
-		return usage_error("memlat: GAP_US is a number of microseconds, not '%s'", args[1]);
+		return options_usage_error(&memlat_cmd, "GAP_US is a number of microseconds, not '%s'",
+					   args[1]);
 	size = kib * 1024;
 	n = size / 64;
 	buf = make_chain(size, n);

@@ -28,32 +28,16 @@ static const struct subcmd commands[] = {
 	{ "report", cmd_report, "a bench run's raw data into RESULTS.md" },
 };
 
-static void vmessage(const char *fmt, va_list ap)
-{
-	char msg[1024];
-
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	rs_print_error("%s", msg);
-}
-
 void die(const char *fmt, ...)
 {
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	rs_print_error("%s", msg);
 	exit(RS_EXIT_FAIL);
-}
-
-int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vmessage(fmt, ap);
-	va_end(ap);
-	return RS_EXIT_USAGE;
 }
 
 void *xmalloc(size_t n)
@@ -93,6 +77,7 @@ struct json_object *json_fmt(const char *fmt, double v)
 int main(int argc, char **argv)
 {
 	libbpf_set_print(NULL);
+	rs_program = "rsbench";
 	return subcmd_dispatch("rsbench", "The C half of `make bench` (scripts/bench.sh).",
 			       "Exit codes: 0 ok, 1 failure, 2 usage error.", SUBCMDS(commands), argc,
 			       argv);

@@ -26,16 +26,11 @@ int cmd_load(int argc, char **argv);
 int cmd_baselines(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 
-#define RSB_STR_(x) #x
-#define RSB_STR(x) RSB_STR_(x)	/* a default's value in an option's help */
-
 /* Exit codes: 0 ok, 1 failure, 2 usage (util.h's RS_EXIT_*). Messages are one
  * line on stderr, printed as the CLI prints its own (rs_print_error). */
 
-/* The message, then exit 1. */
+/* The message, then exit 1. (A bad command line: options_usage_error.) */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
-/* The message; returns the usage exit code, 2. */
-int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* malloc that dies when memory runs out. */
 void *xmalloc(size_t n);
 

@@ -320,9 +320,9 @@ struct xdpcost_opts {
 };
 
 static const struct opt xdpcost_opts[] = {
-	OPT_U64('n', "runs", struct xdpcost_opts, runs, "RUNS",
-		"timed runs of every case and temperature (default "
-		RSB_STR(XDPCOST_DEFAULT_RUNS) ")"),
+	OPT_U64_RANGE('n', "runs", struct xdpcost_opts, runs, "RUNS", 1, 100000000,
+		      "timed runs of every case and temperature (default "
+		      RS_STR(XDPCOST_DEFAULT_RUNS) ")"),
 	OPT_FLAG('j', "json", struct xdpcost_opts, json, "one JSON object on stdout"),
 	{}
 };
@@ -357,15 +357,13 @@ int cmd_xdpcost(int argc, char **argv)
 	rc = options_parse(&xdpcost_cmd, &opt, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
 		return rc;
-	if (!opt.runs || opt.runs > 100000000)
-		return usage_error("xdpcost: --runs takes 1 to 100000000, not %llu",
-				   (unsigned long long)opt.runs);
 	if (svc_parse(args[1], &svc))
-		return usage_error("xdpcost: '%s' is not a service (tcp/PORT, icmp)", args[1]);
+		return options_usage_error(&xdpcost_cmd, "'%s' is not a service (tcp/PORT, icmp)",
+					   args[1]);
 	if (svc.slot != RS_SLOT_TCP && svc.slot != RS_SLOT_ICMP)
-		return usage_error("xdpcost: only tcp/PORT and icmp are probes rescan answers");
+		return options_usage_error(&xdpcost_cmd, "only tcp/PORT and icmp are probes rescan answers");
 	if (parse_cidr(args[2], &rs.first, &rs.last))
-		return usage_error("xdpcost: '%s' is not an IPv4 CIDR", args[2]);
+		return options_usage_error(&xdpcost_cmd, "'%s' is not an IPv4 CIDR", args[2]);
 	if (world_open(&w, args[0]))
 		die("%s", rs_last_error());
 	c = xmalloc(sizeof(*c));
