@@ -18,7 +18,6 @@
 #include "rule.h"
 #include "util.h"
 
-#define BASELINES_DEFAULT_SEED 1
 #define BASELINES_DEFAULT_PORT 80
 
 struct baselines_opts {
@@ -28,7 +27,7 @@ struct baselines_opts {
 static const struct opt baselines_opts[] = {
 	OPT_U64_RANGE('s', "seed", struct baselines_opts, seed, "SEED", 0, UINT32_MAX,
 		      "the key the world's hosts were drawn with, gen -s (default "
-		      RS_STR(BASELINES_DEFAULT_SEED) ")"),
+		      RS_STR(BENCH_RULE_DEFAULT_SEED) ")"),
 	OPT_U64_RANGE('p', "port", struct baselines_opts, port, "PORT", 1, 65535,
 		      "the world's one TCP service (default " RS_STR(BASELINES_DEFAULT_PORT) ")"),
 	{}
@@ -46,23 +45,22 @@ static const struct command baselines_cmd = {
 
 int cmd_baselines(int argc, char **argv)
 {
-	struct baselines_opts opt = { .seed = BASELINES_DEFAULT_SEED,
+	struct baselines_opts opt = { .seed = BENCH_RULE_DEFAULT_SEED,
 				      .port = BASELINES_DEFAULT_PORT };
 	struct baselines_bpf *base;
-	uint64_t ppm;
+	uint32_t ppm;
 	char path[4096];
 	char **args;
 	int err, nargs, rc = options_parse(&baselines_cmd, &opt, argc, argv, &args, &nargs);
 
 	if (rc != OPTS_RUN)
 		return rc;
-	if (parse_u64(args[0], &ppm) || ppm > 1000000)
-		return options_usage_error(&baselines_cmd,
-					   "PPM is a whole number from 0 to 1000000, not '%s'", args[0]);
+	if (parse_ppm(&baselines_cmd, args[0], &ppm))
+		return RS_EXIT_USAGE;
 	base = baselines_bpf__open();
 	if (!base)
 		die("cannot open the baselines: %s", strerror(errno));
-	base->rodata->rule_bound = bench_rule_bound((uint32_t)ppm);
+	base->rodata->rule_bound = bench_rule_bound(ppm);
 	base->rodata->rule_seed = (uint32_t)opt.seed;
 	base->rodata->reflect_port = (uint32_t)opt.port;
 	base->rodata->isn_key = 0x5eed;	/* any: scanners check only the ack */

@@ -28,8 +28,6 @@
 
 enum fmt { F_ADDR, F_CSV };
 
-#define GEN_DEFAULT_SEED 1
-
 struct gen_opts {
 	uint64_t seed;
 	const char *format;
@@ -37,7 +35,7 @@ struct gen_opts {
 
 static const struct opt gen_opts[] = {
 	OPT_U64_RANGE('s', "seed", struct gen_opts, seed, "SEED", 0, UINT32_MAX,
-		      "the key of the hash that draws the hosts (default " RS_STR(GEN_DEFAULT_SEED) ")"),
+		      "the key of the hash that draws the hosts (default " RS_STR(BENCH_RULE_DEFAULT_SEED) ")"),
 	OPT_STRING('F', "format", struct gen_opts, format, "addr|csv",
 		   "a bare address list (default), or ZMap's CSV (saddr,daddr,success)"),
 	{}
@@ -105,7 +103,7 @@ static void out_header(struct out *o)
 static int gen_parse(const struct command *cmd, int argc, char **argv, uint32_t *seed,
 		     struct out *o, char ***args)
 {
-	struct gen_opts opt = { .seed = GEN_DEFAULT_SEED, .format = "addr" };
+	struct gen_opts opt = { .seed = BENCH_RULE_DEFAULT_SEED, .format = "addr" };
 	int nargs, rc = options_parse(cmd, &opt, argc, argv, args, &nargs);
 
 	if (rc != OPTS_RUN)
@@ -140,18 +138,18 @@ int cmd_gen(int argc, char **argv)
 {
 	static struct out o;
 	uint32_t seed, first, last;
-	uint64_t ppm, a, n = 0, bound;
+	uint64_t a, n = 0, bound;
+	uint32_t ppm;
 	char **args;
 	int rc = gen_parse(&gen_cmd, argc, argv, &seed, &o, &args);
 
 	if (rc != OPTS_RUN)
 		return rc;
-	if (parse_u64(args[0], &ppm) || ppm > 1000000)
-		return options_usage_error(&gen_cmd, "PPM is a whole number from 0 to 1000000, not '%s'",
-					   args[0]);
+	if (parse_ppm(&gen_cmd, args[0], &ppm))
+		return RS_EXIT_USAGE;
 	if (parse_cidr(args[1], &first, &last))
 		return options_usage_error(&gen_cmd, "'%s' is not an IPv4 CIDR", args[1]);
-	bound = bench_rule_bound((uint32_t)ppm);
+	bound = bench_rule_bound(ppm);
 	out_header(&o);
 	for (a = first; a <= last; a++) {
 		if (bench_rule_has((uint32_t)a, seed, bound)) {
@@ -224,13 +222,7 @@ int cmd_gen_inet(int argc, char **argv)
 	}
 	/* Random order, as ZMap's cyclic-group walk writes results. */
 	rng_state ^= seed;
-	for (i = n; i > 1; i--) {
-		uint64_t j = rng() % i;
-		uint32_t t = addrs[i - 1];
-
-		addrs[i - 1] = addrs[j];
-		addrs[j] = t;
-	}
+	shuffle_u32(addrs, n);
 	out_header(&o);
 	for (i = 0; i < n; i++)
 		out_addr(&o, addrs[i]);

@@ -33,21 +33,14 @@ static uint64_t *make_chain(uint64_t size, uint64_t n)
 {
 	uint64_t *buf = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	uint32_t *order = xmalloc(n * sizeof(*order));
-	uint64_t i, j;
+	uint64_t i;
 
 	if (buf == MAP_FAILED)
 		die("memlat: cannot map %llu bytes", (unsigned long long)size);
 	madvise(buf, size, MADV_NOHUGEPAGE);
 	for (i = 0; i < n; i++)
 		order[i] = (uint32_t)i;
-	for (i = n - 1; i > 0; i--) {
-		uint32_t t;
-
-		j = rng() % (i + 1);
-		t = order[i];
-		order[i] = order[j];
-		order[j] = t;
-	}
+	shuffle_u32(order, n);
 	for (i = 0; i < n; i++)
 		buf[(uint64_t)order[i] * 8] = (uint64_t)order[(i + 1) % n] * 8;
 	free(order);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * probe.c - the frames `rsbench xdpcost` runs through the responder: what
- * ZMap 2.1.1 sends from the lab's scanner side (54-byte frames, IP id
- * 54321, TTL 255, no TCP options), with checksums of their own.
+ * ZMap 2.1.1 sends from the lab's scanner side (IP id 54321, TTL 255, a
+ * TCP SYN without options or an ICMP echo request). The IPv4 header
+ * checksum is right; the TCP and ICMP checksums are left 0, since the
+ * responder neither checks them nor reads them to update its reply's.
  */
 #include <netinet/in.h>
 #include <string.h>

@@ -261,7 +261,7 @@ static void plot(struct report *r, const char *script)
 		return;
 	snprintf(png, sizeof(png), "%s/throughput.png", r->out);
 	snprintf(expr, sizeof(expr), "datafile='%s'; outfile='%s'; nworlds=%d; titles='%s'; "
-		 "scanrange='%s'", dat, png, nworlds, titles, env_get(r, "scan_range", "64.0.0.0/10"));
+		 "scanrange='%s'", dat, png, nworlds, titles, scan_range(r));
 	rc = run_cmd((char *[]){ "gnuplot", "-e", expr, (char *)script, NULL }, err, sizeof(err));
 	if (rc)
 		die("report: gnuplot %s failed (%d): %s", script, rc, err);

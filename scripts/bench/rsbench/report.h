@@ -39,7 +39,7 @@ struct quart {
 	int n;
 };
 
-/* The columns of data/throughput.csv the report reads (thr_cols()). */
+/* The columns of data/throughput.csv the report reads (thr_columns()). */
 struct thr_cols {
 	int profile, world, tool, mode, rate, senders, cores, rep, exit, sent_pps, expected,
 		received, false_pos, lost, pcap_recv, pcap_drop, rx_synack, xdp_tx_errors,
@@ -71,10 +71,13 @@ void jsonl_load(const char *path, struct json_object ***objs, int *n);
 void env_load(struct report *r, const char *path);
 /* The value of KEY in env.txt, or def for a run that did not record it. */
 const char *env_get(const struct report *r, const char *key, const char *def);
+/* The range every scan covered (env.txt's scan_range), and its addresses. */
+const char *scan_range(const struct report *r);
+const char *scan_size(const struct report *r);
 
-/* A number as awk reads one: its leading numeric part, 0 for none. */
+/* A field as a number: its leading numeric part, 0 for none. */
 double num(const char *s);
-/* a != b as awk compares two fields: as numbers if both look like one. */
+/* Two fields differ: as numbers if both look like one, else as text. */
 bool field_ne(const char *a, const char *b);
 
 struct val val_none(void);
@@ -95,7 +98,7 @@ const char *yes_no(bool b);
 
 /* A JSON value's member by path ("cases.hit.median_ns"); NULL if absent or null. */
 struct json_object *jget(struct json_object *o, const char *path);
-/* A JSON number as jq writes it (shortest form that reads back the same). */
+/* A JSON number in its shortest form that reads back the same. */
 const char *jq_num(double v, char buf[32]);
 
 /* ---- the sections ---------------------------------------------------------------- */
@@ -106,13 +109,6 @@ void report_cost_summary(struct report *r);	/* report_cost.c */
 void report_cost(struct report *r);
 void write_plot_data(struct report *r, const char *path, int *nworlds, char *titles, size_t len);
 
-/* The cycles of data/interleaved.csv that give ratio numer / denom (report_scans.c). */
-struct il_cycle {
-	const char *scan, *cycle;
-	double ratio;
-};
-int il_cycles(struct report *r, const char *world, const char *senders, const char *numer,
-	      const char *denom, struct il_cycle **out);
 void write_il_used(struct report *r, const char *path);
 
 #endif /* RSBENCH_REPORT_H */

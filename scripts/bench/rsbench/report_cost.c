@@ -25,7 +25,7 @@ static bool jmax(struct json_object **objs, int n, const char *const *paths, int
 		for (k = 0; k < npaths; k++) {
 			struct json_object *v = jget(objs[i], paths[k]);
 
-			/* ties: the later record, as jq's max_by */
+			/* ties: the later record */
 			if (v && (!any || json_object_get_double(v) >= *max)) {
 				*max = json_object_get_double(v);
 				if (at)
@@ -37,7 +37,7 @@ static bool jmax(struct json_object **objs, int n, const char *const *paths, int
 	return any;
 }
 
-/* A member as jq prints it, or def if it is absent. */
+/* A member in its shortest form (jq_num), or def if it is absent. */
 static const char *jtext(struct json_object *o, const char *path, const char *def, char buf[32])
 {
 	struct json_object *v = jget(o, path);
@@ -294,7 +294,7 @@ static void xdpcost_section(struct report *r)
 		snprintf(pace, sizeof(pace), "at a pace this run did not record");
 	fprintf(r->f, "\nThe empty program itself: cold median %s ns; xdpcost read the world at a "
 		"fresh address %s. Command: `taskset -c CPU .output/rsbench xdpcost -n RUNS WORLD "
-		"tcp/80 %s`\n\n", emp, pace, env_get(r, "scan_range", "64.0.0.0/10"));
+		"tcp/80 %s`\n\n", emp, pace, scan_range(r));
 	if (!all_batch)
 		return;
 	fprintf(r->f, "**Back to back** (scripts/bench/rsbench/batch.bpf.c): the responder's code "
@@ -332,7 +332,7 @@ static void memlat_section(struct report *r)
 		"64 MiB; a figure below 0 is the timer's noise around a read that hit the cache):\n\n"
 		"| buffer KiB | a read every 2 µs (a scan at 500 kpps): ns per read | a read every "
 		"%s µs: ns per read |\n|---|---|---|\n",
-		env_get(r, "scan_range", "64.0.0.0/10"), memlat_gap(r, b[0]));
+		scan_range(r), memlat_gap(r, b[0]));
 	memcpy(sorted, r->memlat, r->nmemlat * sizeof(*sorted));
 	qsort(sorted, r->nmemlat, sizeof(*sorted), cmp_kib);
 	for (i = 0; i < r->nmemlat; i++) {

@@ -195,6 +195,17 @@ const char *env_get(const struct report *r, const char *key, const char *def)
 	return def;
 }
 
+/* Runs that did not record their range all scanned this /10. */
+const char *scan_range(const struct report *r)
+{
+	return env_get(r, "scan_range", "64.0.0.0/10");
+}
+
+const char *scan_size(const struct report *r)
+{
+	return env_get(r, "scan_size", "4194304");
+}
+
 /* ---- numbers ---------------------------------------------------------------------- */
 
 double num(const char *s)

@@ -142,13 +142,19 @@ static int il_window(const struct report *r, const char *world, const char *send
 	return w;
 }
 
+/* A cycle of data/interleaved.csv: one window of each program, in one scan. */
+struct il_cycle {
+	const char *scan, *cycle;
+	double ratio;
+};
+
 /*
- * The cycles (one window of each program, in one scan) of world and senders
- * that give the ratio numer / denom: those with a window of both programs, the
- * denom one with probes. In the order of their first window.
+ * The cycles of world and senders that give the ratio numer / denom: those
+ * with a window of both programs, the denom one with probes. In the order
+ * of their first window.
  */
-int il_cycles(struct report *r, const char *world, const char *senders, const char *numer,
-	      const char *denom, struct il_cycle **out)
+static int il_cycles(struct report *r, const char *world, const char *senders, const char *numer,
+		     const char *denom, struct il_cycle **out)
 {
 	const struct table *t = &r->il;
 	int wc = table_col(t, "world"), sc = table_col(t, "senders"), scan = table_col(t, "scan");
@@ -561,7 +567,7 @@ void report_scans(struct report *r)
 	int k, n = point_keys(r, NULL, &pts);
 	char size[32];
 
-	thousands(env_get(r, "scan_size", "4194304"), size, sizeof(size));
+	thousands(scan_size(r), size, sizeof(size));
 	fprintf(r->f, "## 1. Send rate, ratio, loss (scan of %s = %s probes)\n\n"
 		"ratio = median responder rate / median XDP_DROP rate (min–max over the paired "
 		"repetitions).\n"
@@ -573,7 +579,7 @@ void report_scans(struct report *r)
 		"| profile | world | tool | rate limit | threads | XDP_DROP pps min/med/max | "
 		"responder pps min/med/max | ratio | expected | lost (max) | loss | FP | pcap drops "
 		"| notes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
-		env_get(r, "scan_range", "64.0.0.0/10"), size, r->noisy_left_out);
+		scan_range(r), size, r->noisy_left_out);
 	for (k = 0; k < n; k++)
 		point_row(r, &pts[k]);
 	fprintf(r->f, "\n");

@@ -7,6 +7,7 @@
  * the CLI's parser (src/options.h), so rsbench fails on a bad command line
  * the way rescan does.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <bpf/libbpf.h>
 #include <json-c/json.h>
 
+#include "options.h"
 #include "rsbench.h"
 #include "subcmd.h"
 #include "util.h"
@@ -49,6 +51,18 @@ void *xmalloc(size_t n)
 	return p;
 }
 
+int parse_ppm(const struct command *cmd, const char *s, uint32_t *ppm)
+{
+	uint64_t v;
+
+	if (parse_u64(s, &v) || v > 1000000) {
+		options_usage_error(cmd, "PPM is a whole number from 0 to 1000000, not '%s'", s);
+		return -EINVAL;
+	}
+	*ppm = (uint32_t)v;
+	return 0;
+}
+
 uint64_t rng_state = 0x9e3779b97f4a7c15ull;
 
 uint64_t rng(void)
@@ -57,6 +71,19 @@ uint64_t rng(void)
 	rng_state ^= rng_state << 25;
 	rng_state ^= rng_state >> 27;
 	return rng_state * 0x2545f4914f6cdd1dull;
+}
+
+void shuffle_u32(uint32_t *v, uint64_t n)
+{
+	uint64_t i, j;
+	uint32_t t;
+
+	for (i = n; i > 1; i--) {
+		j = rng() % i;
+		t = v[i - 1];
+		v[i - 1] = v[j];
+		v[j] = t;
+	}
 }
 
 void json_print(struct json_object *obj)

@@ -31,6 +31,13 @@ int cmd_report(int argc, char **argv);
 
 /* The message, then exit 1. (A bad command line: options_usage_error.) */
 void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+struct command;
+
+/* PPM, a share in parts per million (0 to 1000000), of a command's arguments;
+ * else one usage line (options_usage_error) and -EINVAL. */
+int parse_ppm(const struct command *cmd, const char *s, uint32_t *ppm);
+/* Shuffle v[0..n) with rng(), every order equally likely. */
+void shuffle_u32(uint32_t *v, uint64_t n);
 /* malloc that dies when memory runs out. */
 void *xmalloc(size_t n);
 

@@ -22,6 +22,9 @@ static inline __u32 bench_mix32(__u32 h)
 	return h;
 }
 
+/* The key gen and baselines use unless told (-s): the same hosts. */
+#define BENCH_RULE_DEFAULT_SEED 1
+
 /* PPM (0..1e6) as a bound on the hash: 2^32 * PPM / 1e6, so 1e6 takes all. */
 static inline __u64 bench_rule_bound(__u32 ppm)
 {

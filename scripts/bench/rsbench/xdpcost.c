@@ -190,8 +190,10 @@ static void measure_repeat(const int fd[NR_T], int proto, uint16_t port,
 			struct pkt k;
 
 			build_case(&k, t, proto, port, rs);
-			if (run_once(fd[t], &k, REPEAT_N, &d, &ret))
-				die("BPF_PROG_TEST_RUN repeat: %s", strerror(errno));
+			int err = run_once(fd[t], &k, REPEAT_N, &d, &ret);
+
+			if (err)
+				die("BPF_PROG_TEST_RUN repeat: %s", strerror(-err));
 			samples[s] = d;
 		}
 		qsort(samples, REPEAT_SAMPLES, sizeof(uint32_t), cmp_u32);
