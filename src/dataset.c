@@ -82,10 +82,10 @@ static int unknown_format(struct ds *d, const char *p, const char *end)
 
 /*
  * d->fmt: the first format that claims the first line that is not blank.
- * A '#' line that none claims is a comment, and after one only the line
- * formats are asked (JSON has no comments). The lines read here (blank,
- * comments, a header) are lines of the file; a line claimed as a record is
- * left unread for the format. No format at the end: d->fmt stays NULL.
+ * A '#' line that none claims is a comment; after one, formats that take
+ * no comments are not asked. The lines read here (blank, comments, a
+ * header) stay counted in b->lineno; a line claimed as a record is left
+ * unread for the format. No format at the end: d->fmt stays NULL.
  */
 static int detect(struct ds *d, struct rbuf *b)
 {
@@ -102,7 +102,7 @@ static int detect(struct ds *d, struct rbuf *b)
 		q = skip_blanks(p, end);
 		e = trim_blanks(q, end);
 		for (i = 0; q < e && i < NFORMATS && !v; i++) {
-			if (comments && formats[i]->parse)
+			if (comments && formats[i]->no_comments)
 				continue;
 			v = formats[i]->sniff(d, q, e);
 			if (v)
@@ -114,7 +114,6 @@ static int detect(struct ds *d, struct rbuf *b)
 		if (ret < 0)
 			return ret;
 		d->lineno = b->lineno;
-		d->st->lines++;
 		if (v == DS_HEADER)
 			return 0;
 		if (q < e && *q != '#')
@@ -150,7 +149,6 @@ static int read_stream(struct ds *d, struct rbuf *b)
 	if (d->fmt->line)
 		return ds_read_lines(d, b);
 	/* A stream format counts its records, from the line it claimed. */
-	d->st->lines = 0;
 	d->lineno = b->lineno + 1;
 	return d->fmt->parse(d, b);
 }
@@ -175,7 +173,8 @@ int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
 		 struct dataset_stats *st)
 {
 	struct dataset_stats scratch;
-	struct ds d = { .path = path, .svc = svc };
+	_Alignas(8) unsigned char state[DS_STATE_SIZE] = { 0 };
+	struct ds d = { .path = path, .svc = svc, .state = state };
 	struct src src;
 	struct rbuf b;
 	uint64_t before;
@@ -193,19 +192,12 @@ int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
 	err = rbuf_open(&b, &src, path);
 	if (err)
 		return err;
-	d.state = calloc(1, DS_STATE_SIZE);
-	if (!d.state) {
-		rs_error("out of memory");
-		err = -ENOMEM;
-	} else {
-		err = adder_init(&d.add, set, ADD_BATCH);
-		if (!err)
-			err = read_stream(&d, &b);
-	}
+	err = adder_init(&d.add, set, ADD_BATCH);
+	if (!err)
+		err = read_stream(&d, &b);
 	adder_flush(&d.add);
 	adder_free(&d.add);
 	st->added = set_population(set) - before;
-	free(d.state);
 	rbuf_close(&b);
 	return err;
 }

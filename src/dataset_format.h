@@ -45,12 +45,15 @@ struct ds_format {
 	 * answer is yes.
 	 */
 	enum ds_sniff (*sniff)(struct ds *d, const char *p, const char *end);
+	/* '#' comment lines before the first record make a file not mine. */
+	bool no_comments;
 	/*
 	 * One of the two. line: a format of one record per line, handed each
 	 * line after the claimed one (and the claimed one itself if it is a
 	 * record), without its newline; a big file's second half runs on a
-	 * thread of its own with a copy of d. parse: a format read as a
-	 * stream, from the claimed line on; it counts st->lines itself.
+	 * thread of its own with a copy of d; the reader counts the lines.
+	 * parse: a format read as a stream, from the claimed line on; it
+	 * counts its records in st->lines itself.
 	 * Both return 0, or -errno with the message set (bad_record()).
 	 */
 	int (*line)(struct ds *d, const char *p, const char *end);
@@ -65,9 +68,9 @@ struct ds {
 	uint64_t lineno;	/* of the record at hand, for messages */
 	const struct ds_format *fmt;
 	/*
-	 * DS_STATE_SIZE zeroed bytes for the format's own use, filled by its
-	 * sniff. Both halves of a big file share them: read-only once records
-	 * are read.
+	 * DS_STATE_SIZE zeroed bytes, 8-byte aligned, for the format's own
+	 * use, filled by its sniff. Both halves of a big file share them:
+	 * read-only once records are read.
 	 */
 	void *state;
 };

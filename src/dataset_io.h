@@ -6,7 +6,7 @@
  *   rbuf   a window of WINDOW_SIZE decoded bytes that hands out lines
  *          (rbuf_line) or raw bytes (buf[start, end), rbuf_fill)
  * A plain regular file bigger than the window is read from the page cache
- * itself once its format is known (rbuf_map). rbuf_line and the newline
+ * itself once a line format has claimed it (rbuf_map). rbuf_line and the newline
  * search are inline: they run once per record.
  */
 #ifndef RESCAN_DATASET_IO_H

@@ -38,7 +38,6 @@ static void *half_worker(void *arg)
 
 	while ((ret = rbuf_line(&h->b, &p, &end)) > 0) {
 		h->d.lineno = h->b.lineno;
-		h->st.lines++;
 		h->err = line(&h->d, p, end);
 		if (h->err) {
 			h->bad = p;
@@ -101,7 +100,6 @@ static int half_finish(struct ds *d, struct rbuf *b, struct half *h, int err)
 		__atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
 	pthread_join(h->thread, NULL);
 	adder_flush(&h->d.add);
-	d->st->lines += h->st.lines;
 	d->st->skipped += h->st.skipped;
 	if (!err && h->err) {
 		err = h->err;
@@ -136,7 +134,6 @@ int ds_read_lines(struct ds *d, struct rbuf *b)
 	split = half_start(d, b, &h, &set_lock);
 	while ((ret = rbuf_line(b, &p, &end)) > 0) {
 		d->lineno = b->lineno;
-		d->st->lines++;
 		err = line(d, p, end);
 		if (err)
 			break;
@@ -152,5 +149,7 @@ int ds_read_lines(struct ds *d, struct rbuf *b)
 		err = half_finish(d, b, &h, err);
 		d->add.lock = NULL;
 	}
+	/* Every line of the file, the second half's once its thread is joined. */
+	d->st->lines = b->lineno + (split ? h.b.lineno : 0);
 	return err;
 }

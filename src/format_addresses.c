@@ -11,7 +11,7 @@
 static int addr_line_slow(struct ds *d, const char *p, const char *end)
 {
 	const char *q, *line = p;
-	uint32_t addr, len = 32, mask;
+	uint32_t addr, len = 32, first, last;
 
 	p = skip_blanks(p, end);
 	if (p == end || *p == '#')
@@ -34,9 +34,8 @@ static int addr_line_slow(struct ds *d, const char *p, const char *end)
 		add_addr(d, addr);
 		return 0;
 	}
-	/* Host bits are ignored, as in parse_cidr(): 192.0.2.7/24 is 192.0.2.0/24. */
-	mask = len ? ~0u << (32 - len) : 0;
-	adder_add_range(&d->add, addr & mask, (addr & mask) | ~mask);
+	cidr_range(addr, len, &first, &last);
+	adder_add_range(&d->add, first, last);
 	return 0;
 }
 

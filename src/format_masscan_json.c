@@ -311,5 +311,5 @@ static enum ds_sniff json_sniff(struct ds *d, const char *p, const char *end)
 
 const struct ds_format ds_format_masscan_json = {
 	.name = "masscan-json", .what = "masscan -oJ or -oD",
-	.sniff = json_sniff, .parse = read_json,
+	.sniff = json_sniff, .no_comments = true, .parse = read_json,
 };

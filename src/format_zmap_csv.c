@@ -158,7 +158,7 @@ static bool csv_plain_commas(const char *p, const char *end, uint64_t *commas)
  * What field i of a row says: 0 (go on), CELL_SKIP (no open service), or an
  * error. The address is kept for the end, when every column has agreed.
  * Inlined into both row readers whatever the compiler would choose: it runs
- * once per field, and as a call its eight arguments cost more than its work.
+ * once per field, and as a call its arguments cost more than its work.
  */
 #define CELL_SKIP 1
 

@@ -107,7 +107,7 @@ const char *parse_ipv4_addr(const char *s, const char *end, uint32_t *out)
 int parse_cidr(const char *s, uint32_t *first, uint32_t *last)
 {
 	const char *end = s + strlen(s), *p;
-	uint32_t addr, mask;
+	uint32_t addr;
 	uint64_t len = 32;
 
 	p = parse_ipv4_addr(s, end, &addr);
@@ -119,10 +119,16 @@ int parse_cidr(const char *s, uint32_t *first, uint32_t *last)
 	} else if (*p) {
 		return -EINVAL;
 	}
-	mask = len ? ~0u << (32 - len) : 0;
+	cidr_range(addr, (unsigned)len, first, last);
+	return 0;
+}
+
+void cidr_range(uint32_t addr, unsigned len, uint32_t *first, uint32_t *last)
+{
+	uint32_t mask = len ? ~0u << (32 - len) : 0;
+
 	*first = addr & mask;
 	*last = *first | ~mask;
-	return 0;
 }
 
 void format_ipv4(uint32_t a, char buf[16])

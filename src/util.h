@@ -47,6 +47,8 @@ void progress_end(struct progress *p);
 const char *parse_ipv4_addr(const char *s, const char *end, uint32_t *out);
 /* "a.b.c.d" or "a.b.c.d/len" -> first and last address (host order). */
 int parse_cidr(const char *s, uint32_t *first, uint32_t *last);
+/* The block addr/len: host bits are ignored, 192.0.2.7/24 is 192.0.2.0/24. */
+void cidr_range(uint32_t addr, unsigned len, uint32_t *first, uint32_t *last);
 void format_ipv4(uint32_t addr, char buf[16]);
 
 /* Parse a whole unsigned decimal number; -EINVAL on junk or overflow. */

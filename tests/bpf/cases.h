@@ -166,9 +166,9 @@ struct case_table {
 /*
  * Rows that only probe the world: what world_lookup() must answer for a
  * probe of the address. A hit is answered (XDP_TX), a miss dropped as
- * not in the world, a lookup into damaged maps aborted.
+ * not in the world.
  */
-enum world_says { HIT, MISS, CORRUPT };
+enum world_says { HIT, MISS };
 
 struct lookup_probe {
 	enum frame_kind kind;	/* F_TCP: a SYN to port; F_ICMP: an echo request */

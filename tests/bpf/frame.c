@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "util.h"
 
 /* Locally administered unicast MACs: the scanner and the lab's gateway. */
 static const uint8_t SCANNER_MAC[6] = { 0x02, 0x00, 0x5c, 0xa1, 0x00, 0x01 };
@@ -508,12 +509,6 @@ void frame_explain_diff(const char *what, const uint8_t *exp, uint32_t elen, con
 
 /* ---- describing a row ------------------------------------------------------ */
 
-static const char *ipv4_str(uint32_t a, char buf[16])
-{
-	snprintf(buf, 16, "%u.%u.%u.%u", a >> 24, a >> 16 & 0xff, a >> 8 & 0xff, a & 0xff);
-	return buf;
-}
-
 /* "SYN|ECE|CWR", or "no flags". */
 static const char *tcp_flags_str(uint8_t flags, char buf[48])
 {
@@ -542,8 +537,8 @@ void frame_describe(const struct tcase *t, char *buf, size_t len)
 	char s[16], d[16], fl[48];
 	int n = 0;
 
-	ipv4_str(t->saddr ? t->saddr : SCANNER_IP, s);
-	ipv4_str(t->daddr, d);
+	format_ipv4(t->saddr ? t->saddr : SCANNER_IP, s);
+	format_ipv4(t->daddr, d);
 	switch (t->kind) {
 	case F_TCP:
 		n = snprintf(buf, len, "TCP %s %s:%u > %s:%u seq 0x%08x ack 0x%08x, options %s",

@@ -58,7 +58,7 @@ static uint32_t verdict_of_counter(int cnt)
 
 static const char *verdict_str(uint32_t v)
 {
-	return v < sizeof(verdict_name) / sizeof(verdict_name[0]) ? verdict_name[v] : "not a verdict";
+	return v < N_ROWS(verdict_name) ? verdict_name[v] : "not a verdict";
 }
 
 /*
