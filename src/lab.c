@@ -142,6 +142,18 @@ int lab_print_state(const struct lab *l)
 	return 0;
 }
 
+/* world_set_foreach's callback: keep the first address, then stop. */
+static int take_first(uint32_t addr, void *ctx)
+{
+	*(uint32_t *)ctx = addr;
+	return 1;
+}
+
+/*
+ * The state file: how the lab was made, and per service its host count and
+ * first host, a target for a health probe that needs no second look at the
+ * world.
+ */
 static int write_state(const struct lab *l, const struct world *w, const char *world_desc)
 {
 	char path[160], a[16], g[16], mac[18];
@@ -168,10 +180,15 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet, world_desc,
 		(unsigned long long)w->seed);
 	for (i = 0; i < w->nservices; i++) {
+		uint32_t first = 0;
 		char s[32];
 
 		svc_format(w->services[i].svc, s, sizeof(s));
-		fprintf(f, "service=%s %llu\n", s, (unsigned long long)w->services[i].hosts);
+		if (world_set_foreach(w, w->services[i].set, 0, UINT32_MAX, take_first, &first))
+			format_ipv4(first, a);
+		else
+			strcpy(a, "-");
+		fprintf(f, "service=%s %llu %s\n", s, (unsigned long long)w->services[i].hosts, a);
 	}
 	if (fclose(f)) {
 		rs_error("cannot write %s: %s", path, strerror(errno));
