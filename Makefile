@@ -146,7 +146,7 @@ deps:
 
 # Build, then start a sealed lab on the built-in default world.
 run:
-	$(Q)scripts/install-deps.sh --missing
+	$(Q)scripts/install-deps.sh --missing run
 	$(Q)$(MAKE) rescan
 	./rescan lab up
 

@@ -2,28 +2,36 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian 12 packages rescan needs to build, run and test.
 #
-#   scripts/install-deps.sh            apt-get update, then install them all
-#                                      (`make deps`; .ci/run)
-#   scripts/install-deps.sh --missing  only if some are not installed yet
-#                                      (`make run` and `make test` call this)
+#   scripts/install-deps.sh               apt-get update, then install them all
+#                                         (`make deps`; .ci/run)
+#   scripts/install-deps.sh --missing     all of them, only if some are missing
+#                                         (`make test`)
+#   scripts/install-deps.sh --missing run those to build and run a lab
+#                                         (`make run`)
 #
-# Installing needs root; --missing on a machine that has them all does not.
+# Installing needs root; --missing on a machine that has them does not.
 set -euo pipefail
 
-PACKAGES=(
-	# build
-	make gcc libc6-dev clang libclang-rt-14-dev llvm libbpf-dev bpftool libelf-dev
-	zlib1g-dev libzstd-dev libjson-c-dev pkg-config
-	# the lab and its scanners
-	iproute2 zmap masscan nmap
-	# tests and bench
-	bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox
-	docker.io docker-compose debootstrap
-)
+BUILD=(make gcc libc6-dev clang libclang-rt-14-dev llvm libbpf-dev bpftool libelf-dev
+	zlib1g-dev libzstd-dev libjson-c-dev pkg-config)
+LAB=(iproute2 zmap masscan nmap)
+TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox
+	docker.io docker-compose debootstrap)
+PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}")
+
+usage() {
+	echo "usage: $0 [--missing [run]]" >&2
+	exit 2
+}
 
 if [ "${1:-}" = --missing ]; then
+	case ${2:-} in
+	"") want=("${PACKAGES[@]}") ;;
+	run) want=("${BUILD[@]}" "${LAB[@]}") ;;
+	*) usage ;;
+	esac
 	missing=()
-	for p in "${PACKAGES[@]}"; do
+	for p in "${want[@]}"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
 			missing+=("$p")
 	done
@@ -33,9 +41,9 @@ if [ "${1:-}" = --missing ]; then
 		exit 1
 	fi
 	echo "rescan: installing missing Debian packages: ${missing[*]}" >&2
+	PACKAGES=("${want[@]}")
 elif [ $# -gt 0 ]; then
-	echo "usage: $0 [--missing]" >&2
-	exit 2
+	usage
 fi
 
 export DEBIAN_FRONTEND=noninteractive
