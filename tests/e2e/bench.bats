@@ -64,7 +64,7 @@ MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i;
 	[ ! -e "/dev/shm/rescan-bench-$run" ] || { echo "scratch space left behind"; false; }
 	# a poller (lib.sh lab0_poll) in one of this run's labs, or in a
 	# namespace that is gone (a lab taken down under it)
-	for pid in $(pgrep -f 'lab0/statistics/tx_packets' || true); do
+	for pid in $(pgrep -f 'statistics/tx_packets' || true); do
 		name=$(ip netns identify "$pid" 2>/dev/null || true)
 		if { [ -z "$name" ] && kill -0 "$pid" 2>/dev/null; } || [[ $name =~ $ns ]]; then
 			echo "poller $pid left behind (netns '$name')"
@@ -86,6 +86,14 @@ MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i;
 	# what is left out was marked noisy (column 28)
 	used_rows | awk -F, 'NR == FNR { u[$0] = 1; next } FNR > 1 && !($0 in u) && $28 != 1 {
 		print "a clean scan left out: " $0; bad = 1 } END { exit bad }' - "$OUT/data/throughput.csv"
+	# and exactly those whose point (profile, world, tool, mode, rate,
+	# senders, cores) has a clean scan: the rule in the report's words
+	used_rows | awk -F, 'NR == FNR { u[$0] = 1; next } FNR == 1 { next }
+		{ row[FNR] = $0; key[FNR] = $1 FS $2 FS $4 FS $5 FS $6 FS $7 FS $8; noisy[FNR] = $28 == 1
+		  if (!noisy[FNR]) clean[key[FNR]] = 1 }
+		END { for (i in row) if ((row[i] in u) != !(noisy[i] && (key[i] in clean))) {
+			print ((row[i] in u) ? "kept: " : "left out: ") row[i]; bad = 1 }
+		      exit bad }' - "$OUT/data/throughput.csv"
 }
 
 @test "bench: its ground truth is the generated hosts of the range, at the density it claims" {

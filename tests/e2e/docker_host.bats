@@ -34,10 +34,10 @@ teardown_file() {
 	docker_teardown_file
 }
 
-# The MAC of inet0, rescan0's peer in the appliance's internet namespace:
-# the gateway MAC host tools must name.
+# The MAC of rescan0's peer in the appliance's internet namespace, as the
+# kernel there reports it: the gateway MAC host tools must name.
 peer_mac() {
-	dk exec "$LAB" sh -c 'ip -n "$(ip netns list | cut -d" " -f1 | grep -- -inet)" -br link show inet0' |
+	dk exec "$LAB" sh -c 'ip -n "$(rescan lab env internet_netns)" -br link show "$(rescan lab env internet_iface)"' |
 		awk '{ print $3 }'
 }
 
