@@ -26,7 +26,7 @@ static __always_inline int icmp_echo_classify(struct pkt *p, struct probe *pr)
 	return 0;
 }
 
-static __always_inline int icmp_echo_reply(struct pkt *p, const struct probe *pr)
+static __always_inline int icmp_echo_reply(struct xdp_md *ctx, struct pkt *p, const struct probe *pr)
 {
 	struct icmp_echo_hdr *ih = p->l4;
 	__u16 old_word, new_word;

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * TCP SYN -> SYN-ACK (ZMap tcp_synscan, masscan, nmap -sS).
+ * TCP SYN -> SYN-ACK from an open port (ZMap tcp_synscan, masscan, nmap
+ * -sS), RST-ACK from a closed one.
  * Scanners validate the reply by its fields, so the rewrite echoes exactly:
  * sport/dport swapped, ack = probe seq + 1, flags exactly SYN|ACK (ZMap
  * ignores a SYN-ACK with any other flag). The probe's TCP options are kept
- * (the header length is honoured); a SYN carrying payload is not answered.
+ * in a SYN-ACK (the header length is honoured); a SYN carrying payload is
+ * not answered. The RST-ACK is Linux's: seq 0, ack = seq + 1, no options.
  */
 #ifndef RESCAN_PROBE_TCP_SYN_H
 #define RESCAN_PROBE_TCP_SYN_H
@@ -12,16 +14,7 @@
 #include <linux/tcp.h>
 #include "parse.h"
 #include "probe.h"
-
-#define TCP_FLAG_SYN_ 0x02
-#define TCP_FLAG_ACK_ 0x10
-#define TCP_FLAG_RST_ 0x04
-#define TCP_FLAG_FIN_ 0x01
-
-static __always_inline __u8 *tcp_flags_byte(struct tcphdr *th)
-{
-	return (__u8 *)th + 13;
-}
+#include "tcp_rst.h"
 
 static __always_inline int tcp_syn_classify(struct pkt *p, struct probe *pr)
 {
@@ -65,13 +58,28 @@ static __always_inline __u32 tcp_isn(__u32 saddr, __u32 daddr, __u32 ports, __u3
 	return h ^ (h >> 15);
 }
 
-static __always_inline int tcp_syn_reply(struct pkt *p, const struct probe *pr, __u32 key)
+static __always_inline int tcp_syn_rst(struct xdp_md *ctx, struct pkt *p)
+{
+	struct tcphdr *th = p->l4;
+	int ret;
+
+	if ((void *)(th + 1) > p->data_end)	/* re-proven for the verifier */
+		return RS_CNT_DROP_MALFORMED;
+	ret = tcp_rst_rewrite(ctx, p, 0, bpf_htonl(bpf_ntohl(th->seq) + 1),
+			      TCP_FLAG_RST_ | TCP_FLAG_ACK_);
+	return ret ? ret : RS_CNT_TX_RST_CLOSED;
+}
+
+static __always_inline int tcp_syn_reply(struct xdp_md *ctx, struct pkt *p, const struct probe *pr,
+					 __u32 key)
 {
 	struct tcphdr *th = p->l4;
 	__u16 old_word, new_word, port;
 	__u32 seq, ack, isn;
 	__u64 sum;
 
+	if (pr->state != RS_STATE_OPEN)
+		return tcp_syn_rst(ctx, p);
 	if ((void *)(th + 1) > p->data_end)	/* re-proven for the verifier */
 		return RS_CNT_DROP_MALFORMED;
 

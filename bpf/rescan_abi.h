@@ -136,12 +136,45 @@ enum rs_slot {
 	RS_NR_SLOTS = 3,
 };
 #define RS_SERVICES_MAX (RS_NR_SLOTS << 16)
-#define RS_ICMP_ECHO 8	/* ICMP type of an echo request: the "icmp" service */
+#define RS_ICMP_ECHO 8		/* ICMP type of an echo request: the "icmp" service */
+#define RS_ICMP_TIMESTAMP 13	/* ICMP type of a timestamp request: "icmp/timestamp" */
+
+/*
+ * Port 0 of the TCP and UDP slots is not a service but the hosts' policy
+ * for every port the world does not list for them (written with a star
+ * for the port, see service.h): its closed set holds the hosts that
+ * answer such a port as closed (TCP RST, ICMP port unreachable); every
+ * other host stays silent there, as a firewalled host does. A probe to port 0 itself gets that answer too, as
+ * from a real host.
+ */
+#define RS_PORT_OTHER 0
+
+/*
+ * What a host says about one of its services. A host is in at most one
+ * state's set of a service; the sets are looked up in this order, then the
+ * policy, and a host in none of them is silent.
+ */
+enum rs_state {
+	RS_STATE_OPEN = 0,	/* SYN-ACK, echo/timestamp reply, the UDP protocol's reply */
+	RS_STATE_CLOSED = 1,	/* RST-ACK, ICMP port unreachable */
+	RS_STATE_FILTERED = 2,	/* silence, even where the host's policy would answer */
+	RS_NR_STATES = 3,
+};
+
+/* The reply a UDP service gives, chosen by its protocol. */
+enum rs_udp_reply {
+	RS_UDP_ECHO = 0,	/* any other port: the probe's payload echoed */
+	RS_UDP_DNS = 1,
+	RS_UDP_NTP = 2,
+	RS_UDP_SNMP = 3,
+	RS_UDP_SSDP = 4,
+	RS_NR_UDP_REPLIES = 5,
+};
 
 /* Value of "world_services". Zeroed entries mean "no such service". */
 struct rs_service {
-	__u32 open_set;	/* 1-based host set that answers as open; 0 = none */
-	__u32 reserved;	/* room for a closed (RST) set, reply flags, ... */
+	__u32 set[RS_NR_STATES];	/* 1-based host set of each enum rs_state; 0 = none */
+	__u32 reply;			/* UDP: enum rs_udp_reply */
 };
 
 /*
@@ -150,11 +183,23 @@ struct rs_service {
  * from this same table: a new counter is one line here.
  */
 #define RS_RESPONDER_COUNTERS(X)                                                 \
-	X(TX_SYNACK, "tx_synack", "TCP SYN answered with SYN-ACK")              \
+	X(TX_SYNACK, "tx_synack", "TCP SYN to an open port answered with SYN-ACK")  \
+	X(TX_RST_CLOSED, "tx_rst_closed", "TCP SYN to a closed port answered with RST-ACK") \
+	X(TX_RST_UNSOLICITED, "tx_rst_unsolicited", "TCP ACK or SYN-ACK out of the blue answered with RST") \
 	X(TX_ECHO_REPLY, "tx_echo_reply", "ICMP echo request answered with echo reply") \
+	X(TX_TIMESTAMP_REPLY, "tx_timestamp_reply", "ICMP timestamp request answered with timestamp reply") \
+	X(TX_UDP_ECHO, "tx_udp_echo", "UDP to an open port answered with its payload") \
+	X(TX_UDP_DNS, "tx_udp_dns", "DNS query answered") \
+	X(TX_UDP_NTP, "tx_udp_ntp", "NTP client request answered in server mode") \
+	X(TX_UDP_SNMP, "tx_udp_snmp", "SNMP request for community public answered with GetResponse") \
+	X(TX_UDP_SSDP, "tx_udp_ssdp", "SSDP M-SEARCH answered with HTTP/1.1 200 OK") \
+	X(TX_PORT_UNREACH, "tx_port_unreach", "UDP to a closed port answered with ICMP port unreachable") \
 	X(PASS_ARP, "pass_arp", "ARP, passed to the internet side's kernel, which answers for the gateway") \
-	X(DROP_NOT_IN_WORLD, "drop_not_in_world", "probe for a host the world does not have for that service") \
+	X(DROP_NOT_IN_WORLD, "drop_not_in_world", "probe for a host the world does not have for that service, or whose policy is silence") \
 	X(DROP_NO_SERVICE, "drop_no_service", "probe for a service no host of the world offers") \
+	X(DROP_FILTERED, "drop_filtered", "probe for a port the world says is filtered on that host") \
+	X(DROP_HANDSHAKE, "drop_handshake", "the scanner's ACK, data or FIN on a connection whose SYN-ACK the lab sent") \
+	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe too short or malformed for its service's protocol") \
 	X(DROP_NOT_PROBE, "drop_not_probe", "IPv4 packet that is no probe rescan answers (e.g. a scanner's RST)") \
 	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment)") \
 	X(DROP_LAB_INTERNAL, "drop_lab_internal", "addressed to the lab network itself, not the internet") \
@@ -167,6 +212,9 @@ struct rs_service {
 	X(RX_SYNACK, "rx_synack", "TCP SYN-ACK delivered to the scanner")          \
 	X(RX_RST, "rx_rst", "TCP RST delivered to the scanner")                    \
 	X(RX_ECHO_REPLY, "rx_echo_reply", "ICMP echo reply delivered to the scanner") \
+	X(RX_TIMESTAMP_REPLY, "rx_timestamp_reply", "ICMP timestamp reply delivered to the scanner") \
+	X(RX_UDP, "rx_udp", "UDP reply delivered to the scanner")                  \
+	X(RX_PORT_UNREACH, "rx_port_unreach", "ICMP port unreachable delivered to the scanner") \
 	X(RX_OTHER, "rx_other", "any other frame delivered to the scanner")
 
 #define RS_ENUM_ENTRY(id, name, help) RS_CNT_##id,

@@ -18,7 +18,9 @@
 #include "parse.h"
 #include "world_lookup.h"
 #include "probe_tcp_syn.h"
+#include "probe_tcp_ack.h"
 #include "probe_icmp_echo.h"
+#include "probe_icmp_timestamp.h"
 
 /* Set by the loader before the program is loaded. */
 const volatile __u32 lab_net = 0;	/* lab network, network byte order */
@@ -41,22 +43,35 @@ struct {
 
 static __always_inline int classify(struct pkt *p, struct probe *pr)
 {
+	int ret = RS_CNT_DROP_NOT_PROBE;
+
 	switch (p->ip->protocol) {
 	case IPPROTO_TCP:
-		return tcp_syn_classify(p, pr);
+		ret = tcp_syn_classify(p, pr);
+		if (ret == RS_CNT_DROP_NOT_PROBE)
+			ret = tcp_ack_classify(p, pr, isn_key);
+		break;
 	case IPPROTO_ICMP:
-		return icmp_echo_classify(p, pr);
+		ret = icmp_echo_classify(p, pr);
+		if (ret == RS_CNT_DROP_NOT_PROBE)
+			ret = icmp_timestamp_classify(p, pr);
+		break;
 	}
-	return RS_CNT_DROP_NOT_PROBE;
+	return ret;
 }
 
-static __always_inline int reply(struct pkt *p, const struct probe *pr)
+/* pr->state is WORLD_OPEN or WORLD_CLOSED here. */
+static __always_inline int reply(struct xdp_md *ctx, struct pkt *p, const struct probe *pr)
 {
 	switch (pr->kind) {
 	case PROBE_TCP_SYN:
-		return tcp_syn_reply(p, pr, isn_key);
+		return tcp_syn_reply(ctx, p, pr, isn_key);
+	case PROBE_TCP_ACK:
+		return tcp_ack_reply(ctx, p, pr);
 	case PROBE_ICMP_ECHO:
-		return icmp_echo_reply(p, pr);
+		return icmp_echo_reply(ctx, p, pr);
+	case PROBE_ICMP_TIMESTAMP:
+		return icmp_timestamp_reply(ctx, p, pr);
 	}
 	return RS_CNT_ABORT_INTERNAL;
 }
@@ -65,7 +80,16 @@ static __always_inline int verdict_of(__u32 cnt)
 {
 	switch (cnt) {
 	case RS_CNT_TX_SYNACK:
+	case RS_CNT_TX_RST_CLOSED:
+	case RS_CNT_TX_RST_UNSOLICITED:
 	case RS_CNT_TX_ECHO_REPLY:
+	case RS_CNT_TX_TIMESTAMP_REPLY:
+	case RS_CNT_TX_UDP_ECHO:
+	case RS_CNT_TX_UDP_DNS:
+	case RS_CNT_TX_UDP_NTP:
+	case RS_CNT_TX_UDP_SNMP:
+	case RS_CNT_TX_UDP_SSDP:
+	case RS_CNT_TX_PORT_UNREACH:
 		return XDP_TX;
 	case RS_CNT_PASS_ARP:
 		return XDP_PASS;
@@ -78,6 +102,7 @@ static __always_inline int verdict_of(__u32 cnt)
 /* *src: the packet's IPv4 source (network order) once it parsed, else 0. */
 static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
 {
+	const struct rs_service *svc = NULL;
 	struct probe pr = {};
 	struct pkt p;
 	int ret;
@@ -93,10 +118,16 @@ static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
 	if (ret)
 		return ret;
 
-	switch (world_lookup(pr.slot, pr.port, bpf_ntohl(p.ip->daddr))) {
-	case WORLD_HIT:
-		return reply(&p, &pr);
-	case WORLD_MISS:
+	ret = world_lookup(pr.slot, pr.port, bpf_ntohl(p.ip->daddr), &svc);
+	switch (ret) {
+	case WORLD_OPEN:
+	case WORLD_CLOSED:
+		pr.state = ret;
+		pr.reply = svc->reply;
+		return reply(ctx, &p, &pr);
+	case WORLD_FILTERED:
+		return RS_CNT_DROP_FILTERED;
+	case WORLD_SILENT:
 		return RS_CNT_DROP_NOT_IN_WORLD;
 	case WORLD_NO_SERVICE:
 		return RS_CNT_DROP_NO_SERVICE;

@@ -42,11 +42,24 @@ struct {
 /* Words of the pool the loader filled: a container must end within them. */
 const volatile __u32 pool_words = 0;
 
+/* A set's answer for one address. */
+enum set_answer {
+	SET_HIT,
+	SET_MISS,
+	SET_ERROR,	/* index out of range: the maps do not hold a valid world */
+};
+
+/*
+ * The world's answer for one service of one host: the first three are
+ * enum rs_state, so a set's index is its answer.
+ */
 enum world_answer {
-	WORLD_HIT,
-	WORLD_MISS,
-	WORLD_NO_SERVICE,
-	WORLD_ERROR,	/* index out of range: the maps do not hold a valid world */
+	WORLD_OPEN = RS_STATE_OPEN,
+	WORLD_CLOSED = RS_STATE_CLOSED,
+	WORLD_FILTERED = RS_STATE_FILTERED,
+	WORLD_SILENT,		/* the host is in no set of the service and its policy is silence */
+	WORLD_NO_SERVICE,	/* no host of the world has the service, nor answers it as closed */
+	WORLD_ERROR,
 };
 
 /*
@@ -121,7 +134,7 @@ static __always_inline int sorted_search(const struct container *c, __u32 off, _
 		base += half & (__u32)mask;
 		len -= half;
 	}
-	return pool_elem(c, off, base, bits) == key ? WORLD_HIT : WORLD_MISS;
+	return pool_elem(c, off, base, bits) == key ? SET_HIT : SET_MISS;
 }
 
 /*
@@ -171,7 +184,7 @@ static __always_inline int bytes_window_has(const struct container *c, __u32 off
 
 	__u64 hit = lanes_equal(win, 0x0101010101010101ull, 8, key) & low_bits(8 * len);
 
-	return hit ? WORLD_HIT : WORLD_MISS;
+	return hit ? SET_HIT : SET_MISS;
 }
 
 /* The same for the len <= 8 u16 entries from entry first: they span at most
@@ -185,7 +198,7 @@ static __always_inline int u16_window_has(const struct container *c, __u32 off, 
 	__u64 lo = lanes_equal(word_window(w0, w1, sh), ones, 16, key) & low_bits(16 * n_lo);
 	__u64 hi = lanes_equal(word_window(w1, w2, sh), ones, 16, key) & low_bits(16 * (len - n_lo));
 
-	return lo | hi ? WORLD_HIT : WORLD_MISS;
+	return lo | hi ? SET_HIT : SET_MISS;
 }
 
 /*
@@ -203,9 +216,9 @@ static __always_inline int guide_span(const struct container *c, __u32 h, __u32 
 	*first = pool_elem(c, 0, h, 16);
 	end = pool_elem(c, 0, h + 1, 16);
 	if (end <= *first)
-		return end == *first ? WORLD_MISS : WORLD_ERROR;
+		return end == *first ? SET_MISS : SET_ERROR;
 	if (end - *first > max || end > size)
-		return WORLD_ERROR;
+		return SET_ERROR;
 	*len = end - *first;
 	return 0;
 }
@@ -241,40 +254,31 @@ static __always_inline int split_has(const struct container *c, __u32 n, __u16 l
 		return ret;
 	if (len == RS_SPLIT_BITMAP_BYTES)
 		return (pool_elem(c, RS_SPLIT_GUIDE_WORDS, first + b / 8, 8) >> (b % 8)) & 1 ?
-			       WORLD_HIT : WORLD_MISS;
+			       SET_HIT : SET_MISS;
 	if (len <= 8)
 		return bytes_window_has(c, RS_SPLIT_GUIDE_WORDS, first, len, b);
 	return sorted_search(c, RS_SPLIT_GUIDE_WORDS, first, len, b, 8, RS_SPLIT_SEARCH_STEPS);
 }
 
-/* addr in host byte order. */
-static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
+/* Is addr (host byte order) in the 1-based host set `set`? */
+static __always_inline int set_has(__u32 set, __u32 addr)
 {
-	__u32 key = (slot << 16) | (port & 0xffff), low = addr & 0xffff;
-	struct rs_service *svc;
+	__u32 key = (set - 1) * RS_BLOCKS + (addr >> RS_BLOCK_SHIFT), low = addr & 0xffff;
 	struct rs_dir_entry *de;
 	struct container c;
 
-	svc = bpf_map_lookup_elem(&world_services, &key);
-	if (!svc)
-		return WORLD_ERROR;
-	if (!svc->open_set)
-		return WORLD_NO_SERVICE;
-
-	key = (svc->open_set - 1) * RS_BLOCKS + (addr >> RS_BLOCK_SHIFT);
 	de = bpf_map_lookup_elem(&world_dir, &key);
 	if (!de)
-		return WORLD_ERROR;
-
+		return SET_ERROR;
 	if (de->kind == RS_C_EMPTY)
-		return WORLD_MISS;
+		return SET_MISS;
 	if (de->kind == RS_C_FULL)
-		return WORLD_HIT;
+		return SET_HIT;
 	if (container_at(de, &c))
-		return WORLD_ERROR;
+		return SET_ERROR;
 	switch (de->kind) {
 	case RS_C_BITMAP:
-		return (pool_word(&c, low >> 6) >> (low & 63)) & 1 ? WORLD_HIT : WORLD_MISS;
+		return (pool_word(&c, low >> 6) >> (low & 63)) & 1 ? SET_HIT : SET_MISS;
 	case RS_C_SPLIT:
 		return split_has(&c, de->n, low);
 	case RS_C_ARRAY:
@@ -282,7 +286,55 @@ static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr)
 	case RS_C_GUIDED:
 		return guided_has(&c, de->n, low);
 	}
-	return WORLD_ERROR;
+	return SET_ERROR;
+}
+
+static __always_inline struct rs_service *service_at(__u32 slot, __u32 port)
+{
+	__u32 key = (slot << 16) | (port & 0xffff);
+
+	return bpf_map_lookup_elem(&world_services, &key);
+}
+
+/*
+ * What host addr (host byte order) answers to service (slot, port): its
+ * state in the service's sets, in enum rs_state order, else the policy's
+ * answer for ports the world does not list (TCP and UDP). *svc is the
+ * service's entry (its reply kind) for WORLD_OPEN. A world without closed
+ * or filtered sets pays one test of a zero per state on a miss.
+ */
+static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr,
+					const struct rs_service **svcp)
+{
+	const struct rs_service *svc = service_at(slot, port), *pol;
+	__u32 s, listed;
+	int r;
+
+	if (!svc)
+		return WORLD_ERROR;
+	*svcp = svc;
+#pragma unroll
+	for (s = 0; s < RS_NR_STATES; s++) {
+		if (!svc->set[s])
+			continue;
+		r = set_has(svc->set[s], addr);
+		if (r != SET_MISS)
+			return r == SET_HIT ? (int)s : WORLD_ERROR;
+	}
+	listed = svc->set[RS_STATE_OPEN] | svc->set[RS_STATE_CLOSED] | svc->set[RS_STATE_FILTERED];
+	if (slot == RS_SLOT_ICMP)
+		return listed ? WORLD_SILENT : WORLD_NO_SERVICE;
+
+	pol = service_at(slot, RS_PORT_OTHER);
+	if (!pol)
+		return WORLD_ERROR;
+	if (pol->set[RS_STATE_CLOSED]) {
+		r = set_has(pol->set[RS_STATE_CLOSED], addr);
+		if (r != SET_MISS)
+			return r == SET_HIT ? WORLD_CLOSED : WORLD_ERROR;
+		listed = 1;
+	}
+	return listed ? WORLD_SILENT : WORLD_NO_SERVICE;
 }
 
 #endif /* RESCAN_WORLD_LOOKUP_H */

@@ -72,8 +72,13 @@ static void print_ready(const struct lab *l, const struct world *w, const char *
 	for (i = 0; i < w->nservices; i++) {
 		char s[32];
 
-		svc_format(w->services[i].svc, s, sizeof(s));
-		printf("%s%s %llu", i ? ", " : "", s, (unsigned long long)w->services[i].hosts);
+		const struct world_service *ws = &w->services[i];
+		bool policy = ws->set[RS_STATE_OPEN] == RS_NO_SET;
+
+		svc_format(ws->svc, s, sizeof(s));
+		printf("%s%s %llu%s", i ? ", " : "", s,
+		       (unsigned long long)ws->hosts[policy ? RS_STATE_CLOSED : RS_STATE_OPEN],
+		       policy ? " closed" : "");
 	}
 	printf(" hosts)\nscanner: %s %s on %s, gateway %s\n",
 	       l->here ? "this namespace," : l->ns_scan, l->if_scan, a, g);

@@ -58,6 +58,8 @@ static const struct opt write_opts[] = {
 
 struct source {
 	struct rs_svc svc;
+	int state;		/* enum rs_state the spec names, or -1: every state the file holds */
+	uint32_t seen;		/* states of svc the file holds, learnt while reading it */
 	const char *path;
 	const char *spec;
 };
@@ -70,14 +72,21 @@ static void compile_formats(FILE *f)
 
 static const struct command compile_cmd = {
 	.name = "rescan world compile",
-	.args = "SERVICE=FILE...",
+	.args = "SERVICE[:STATE]=FILE...",
 	.min_args = 1,
 	.max_args = ARGS_ANY,
-	.about = "Compile scan results into a world file: each FILE lists the hosts that\n"
-		 "answer SERVICE (tcp/PORT or icmp). Several files may feed one service.",
+	.about = "Compile scan results into a world file. Each FILE says which hosts answer\n"
+		 "SERVICE (tcp/PORT, udp/PORT, icmp, icmp/timestamp) and how: open, closed\n"
+		 "(a RST, an ICMP port unreachable) or filtered (silent), as the scanner\n"
+		 "reported them. tcp/" "* and udp/" "* are the hosts that answer every port the\n"
+		 "world does not list as closed (nmap's \"Not shown: N closed ports\"); every\n"
+		 "other host is silent there. :STATE reads only the records of that state;\n"
+		 "for a plain address list it is the state of every line (default: open;\n"
+		 "closed for tcp/" "* and udp/" "*). Several files may feed one service.",
 	.more_help = compile_formats,
 	.opts = write_opts,
-	.example = "example: rescan world compile -o my.world tcp/80=http.csv icmp=ping.csv.gz",
+	.example = "example: rescan world compile -o my.world tcp/80=http.csv icmp=ping.csv.gz \\\n"
+		   "           tcp/22=scan.xml tcp/" "*=scan.xml udp/53:closed=unreach.txt",
 };
 
 /* Check every SERVICE=FILE before anything is read. */
@@ -86,7 +95,7 @@ static int parse_sources(char **args, int nargs, struct source *src)
 	int i;
 
 	for (i = 0; i < nargs; i++) {
-		char *eq = strchr(args[i], '=');
+		char *eq = strchr(args[i], '='), *colon;
 
 		if (!eq || eq == args[i] || !eq[1]) {
 			return options_usage_error(&compile_cmd, "'%s' is not SERVICE=FILE", args[i]);
@@ -94,10 +103,18 @@ static int parse_sources(char **args, int nargs, struct source *src)
 		*eq = 0;
 		src[i].spec = args[i];
 		src[i].path = eq + 1;
-		if (svc_parse(args[i], &src[i].svc)) {
+		src[i].state = -1;
+		colon = strchr(args[i], ':');
+		if (colon) {
+			*colon = 0;
+			src[i].state = svc_state_parse(colon + 1);
+		}
+		if (src[i].state == -EINVAL || svc_parse(args[i], &src[i].svc)) {
 			rs_print_last_error();
 			return RS_EXIT_USAGE;
 		}
+		if (colon)
+			*colon = ':';
 		if (access(src[i].path, R_OK)) {
 			rs_print_error("cannot read '%s': %s", src[i].path, strerror(errno));
 			return RS_EXIT_FAIL;
@@ -111,29 +128,71 @@ static bool same_service(const struct source *a, const struct source *b)
 	return a->svc.slot == b->svc.slot && a->svc.port == b->svc.port;
 }
 
-/* Read every file of the service src[i] into set, then add it to w. */
-static int compile_service(struct world *w, struct ipset *set, const struct source *src, int nsrc,
+/* The state of a record that names none: open, or closed for the policy. */
+static enum rs_state implied_state(const struct source *s)
+{
+	if (s->state >= 0)
+		return s->state;
+	return s->svc.slot != RS_SLOT_ICMP && s->svc.port == RS_PORT_OTHER ? RS_STATE_CLOSED
+									  : RS_STATE_OPEN;
+}
+
+/* Is file s read for state st? Its own state, or the first pass, or a state seen in it. */
+static bool read_for(const struct source *s, enum rs_state st)
+{
+	if (s->state >= 0)
+		return (int)st == s->state;
+	return st == implied_state(s) || (s->seen & (1u << st));
+}
+
+/*
+ * The service src[i], one state at a time: every file that holds hosts in
+ * that state into set, then the set into w. A file without a :STATE is
+ * read first for its implied state, and again for each other state it
+ * turned out to hold (a ZMap CSV with rst rows, nmap XML with closed ports).
+ */
+static int compile_service(struct world *w, struct ipset *set, struct source *src, int nsrc,
 			   int i)
 {
+	enum rs_state st;
 	int j, err;
 
-	for (j = i; j < nsrc; j++) {
-		struct dataset_stats st = { 0 };
-		char line[512];
+	for (st = 0; st < RS_NR_STATES; st++) {
+		uint64_t added = 0;
+		bool read = false, first = false;
 
-		if (!same_service(&src[j], &src[i]))
-			continue;
-		err = dataset_read(src[j].path, src[j].svc, set, &st);
-		if (err)
-			return err;
-		snprintf(line, sizeof(line), "%s <- %s (%s, %llu records, %llu addresses, %llu skipped)",
-			 src[j].spec, src[j].path, st.format,
-			 (unsigned long long)st.lines, (unsigned long long)st.added,
-			 (unsigned long long)st.skipped);
-		fprintf(stderr, "%s\n", line);
-		world_note(w, "%s", line);
+		for (j = i; j < nsrc; j++) {
+			struct dataset_query q = { src[j].svc, st, implied_state(&src[j]) };
+			struct dataset_stats ds = { 0 };
+			char line[512];
+
+			if (!same_service(&src[j], &src[i]) || !read_for(&src[j], st))
+				continue;
+			if (!read)
+				ipset_clear(set);
+			read = true;
+			first |= st == implied_state(&src[j]);
+			err = dataset_read(src[j].path, &q, set, &ds);
+			if (err)
+				return err;
+			src[j].seen |= ds.states_seen;
+			added += ds.added;
+			snprintf(line, sizeof(line),
+				 "%s <- %s (%s, %s: %llu records, %llu addresses, %llu skipped)",
+				 src[j].spec, src[j].path, ds.format, svc_state_name(st),
+				 (unsigned long long)ds.lines, (unsigned long long)ds.added,
+				 (unsigned long long)ds.skipped);
+			fprintf(stderr, "%s\n", line);
+			world_note(w, "%s", line);
+		}
+		/* A state a file named or implied is in the world even if empty. */
+		if (read && (added || first)) {
+			err = world_add_service(w, src[i].svc, st, set);
+			if (err)
+				return err;
+		}
 	}
-	return world_add_service(w, src[i].svc, set);
+	return 0;
 }
 
 static int compile(int argc, char **argv)
@@ -171,9 +230,6 @@ static int compile(int argc, char **argv)
 			;
 		if (j < i)
 			continue;	/* compiled with its first file */
-		/* Only between services: after the last one the set is simply unmapped. */
-		if (i)
-			ipset_clear(&set);
 		err = compile_service(&w, &set, src, nsrc, i);
 	}
 	if (!err)
@@ -182,7 +238,8 @@ static int compile(int argc, char **argv)
 		rs_print_last_error();
 	} else {
 		for (i = 0; i < (int)w.nservices; i++)
-			total += w.services[i].hosts;
+			for (j = 0; j < RS_NR_STATES; j++)
+				total += w.services[i].hosts[j];
 		fprintf(stderr, "wrote %s: %u services, %llu hosts, %.1f MiB in the kernel, %.2f s\n",
 			o.out, w.nservices, (unsigned long long)total,
 			world_kernel_bytes(&w) / 1048576.0, now_seconds() - t0);
@@ -332,13 +389,20 @@ static int info(int argc, char **argv)
 		       world_kernel_bytes(&w) / 1048576.0,
 		       (double)w.nsets * RS_BLOCKS * sizeof(struct rs_dir_entry) / 1048576.0,
 		       w.pool_words * 8 / 1048576.0);
-		printf("services: %u\n  %-10s %12s %8s %7s  %-15s %-15s\n", w.nservices, "SERVICE",
-		       "HOSTS", "RATE", "/16s", "FIRST", "LAST");
+		printf("services: %u\n  %-14s %12s %8s %7s  %-15s %-15s %10s %10s\n", w.nservices,
+		       "SERVICE", "HOSTS", "RATE", "/16s", "FIRST", "LAST", "CLOSED", "FILTERED");
 	}
 	for (i = 0; i < w.nservices; i++) {
-		struct set_summary s;
+		const struct world_service *ws = &w.services[i];
+		/* HOSTS are the ones that answer: open, or closed for the policy. */
+		enum rs_state main_state = ws->set[RS_STATE_OPEN] == RS_NO_SET &&
+						   ws->set[RS_STATE_CLOSED] != RS_NO_SET
+					   ? RS_STATE_CLOSED : RS_STATE_OPEN;
+		uint64_t hosts = ws->hosts[main_state];
+		struct set_summary s = { 0 };
 
-		summarize(&w, w.services[i].set, &s);
+		if (ws->set[main_state] != RS_NO_SET)
+			summarize(&w, ws->set[main_state], &s);
 		svc_format(w.services[i].svc, name, sizeof(name));
 		format_ipv4(s.first, a);
 		format_ipv4(s.last, b);
@@ -346,24 +410,32 @@ static int info(int argc, char **argv)
 			struct json_object *o = json_object_new_object();
 
 			json_object_object_add(o, "service", json_object_new_string(name));
-			json_object_object_add(o, "hosts", json_object_new_uint64(w.services[i].hosts));
+			json_object_object_add(o, "hosts", json_object_new_uint64(hosts));
+			json_object_object_add(o, "open", json_object_new_uint64(ws->hosts[RS_STATE_OPEN]));
+			json_object_object_add(o, "closed", json_object_new_uint64(ws->hosts[RS_STATE_CLOSED]));
+			json_object_object_add(o, "filtered",
+					       json_object_new_uint64(ws->hosts[RS_STATE_FILTERED]));
 			json_object_object_add(o, "blocks", json_object_new_int(s.blocks));
 			json_object_object_add(o, "first", json_object_new_string(s.blocks ? a : ""));
 			json_object_object_add(o, "last", json_object_new_string(s.blocks ? b : ""));
 			json_object_object_add(o, "pool_bytes", json_object_new_uint64(s.pool_words * 8));
 			json_object_array_add(js, o);
 		} else {
-			printf("  %-10s %12llu %7.3f%% %7u  %-15s %-15s\n", name,
-			       (unsigned long long)w.services[i].hosts,
-			       100.0 * w.services[i].hosts / (double)scannable_addresses(), s.blocks,
-			       s.blocks ? a : "-", s.blocks ? b : "-");
+			printf("  %-14s %12llu %7.3f%% %7u  %-15s %-15s %10llu %10llu\n", name,
+			       (unsigned long long)hosts, 100.0 * hosts / (double)scannable_addresses(),
+			       s.blocks, s.blocks ? a : "-", s.blocks ? b : "-",
+			       (unsigned long long)(main_state == RS_STATE_OPEN ? ws->hosts[RS_STATE_CLOSED] : 0),
+			       (unsigned long long)ws->hosts[RS_STATE_FILTERED]);
 		}
 	}
 	if (json) {
 		printf("%s\n", json_object_to_json_string_ext(jo, JSON_C_TO_STRING_PRETTY));
 		json_object_put(jo);
 	} else {
-		printf("(RATE is of the %.0f scannable IPv4 addresses)\n", (double)scannable_addresses());
+		printf("(HOSTS answer: open, or closed for the policy on unlisted ports (tcp/" "*,\n"
+		       " udp/" "*); CLOSED and FILTERED are the ports listed so, besides the policy;\n"
+		       " RATE is of the %.0f scannable IPv4 addresses)\n",
+		       (double)scannable_addresses());
 		if (w.provenance)
 			printf("provenance:\n%s", w.provenance);
 	}
@@ -383,30 +455,45 @@ static int print_addr(uint32_t addr, void *ctx)
 	return 0;
 }
 
+struct export_opts {
+	const char *state;
+};
+
+static const struct opt export_opts[] = {
+	OPT_STRING(0, "state", struct export_opts, state, "STATE",
+		   "open (default), closed (a RST or ICMP port unreachable: listed\n"
+		   "so, or by the host's policy) or filtered (listed so: silent)"),
+	{}
+};
+
 static const struct command export_cmd = {
 	.name = "rescan world export",
 	.args = "WORLD SERVICE [CIDR...]",
 	.min_args = 2,
 	.max_args = ARGS_ANY,
-	.about = "Print the hosts of WORLD that answer SERVICE, one address per line,\n"
-		 "ascending within each CIDR (default: all of IPv4). This is the ground\n"
-		 "truth a scan of that range must find.",
-	.example = "example: rescan world export synth:1 tcp/80 1.0.0.0/8",
+	.about = "Print the hosts of WORLD whose SERVICE is in STATE (default open), one\n"
+		 "address per line, ascending within each CIDR (default: all of IPv4).\n"
+		 "This is the ground truth a scan of that range must find. SERVICE need\n"
+		 "not be in the world: its closed hosts are then the policy's.",
+	.opts = export_opts,
+	.example = "example: rescan world export synth:1 tcp/80 1.0.0.0/8\n"
+		   "         rescan world export --state closed synth:1 tcp/8080 1.0.0.0/16",
 };
 
 static int export(int argc, char **argv)
 {
+	struct export_opts o = { .state = "open" };
 	struct world w;
-	const struct world_service *ws;
 	struct rs_svc svc;
 	char desc[256], **args;
 	uint32_t first, last;
-	int nargs, i, rc, err = 0;
+	int nargs, i, rc, st, err = 0;
 
-	rc = options_parse(&export_cmd, NULL, argc, argv, &args, &nargs);
+	rc = options_parse(&export_cmd, &o, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
 		return rc;
-	if (svc_parse(args[1], &svc)) {
+	st = svc_state_parse(o.state);
+	if (st < 0 || svc_parse(args[1], &svc)) {
 		rs_print_last_error();
 		return RS_EXIT_USAGE;
 	}
@@ -420,18 +507,17 @@ static int export(int argc, char **argv)
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
-	ws = world_find(&w, svc);
-	if (!ws) {
+	if (!world_find(&w, svc) && (svc.slot == RS_SLOT_ICMP || st != RS_STATE_CLOSED)) {
 		rs_print_error("world %s has no service %s", desc, args[1]);
 		world_free(&w);
 		return RS_EXIT_FAIL;
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
 	if (nargs == 2)
-		err = world_set_foreach(&w, ws->set, 0, UINT32_MAX, print_addr, NULL);
+		err = world_state_foreach(&w, svc, st, 0, UINT32_MAX, print_addr, NULL);
 	for (i = 2; i < nargs && !err; i++) {
 		parse_cidr(args[i], &first, &last);
-		err = world_set_foreach(&w, ws->set, first, last, print_addr, NULL);
+		err = world_state_foreach(&w, svc, st, first, last, print_addr, NULL);
 	}
 	world_free(&w);
 	if (fflush(stdout) || ferror(stdout))

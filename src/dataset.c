@@ -127,9 +127,9 @@ static int check_svc(struct rs_svc svc)
 {
 	if ((svc.slot == RS_SLOT_TCP || svc.slot == RS_SLOT_UDP) && svc.port <= 65535)
 		return 0;
-	if (svc.slot == RS_SLOT_ICMP && svc.port == RS_ICMP_ECHO)
+	if (svc.slot == RS_SLOT_ICMP && (svc.port == RS_ICMP_ECHO || svc.port == RS_ICMP_TIMESTAMP))
 		return 0;
-	rs_error("datasets can only describe TCP, UDP and ICMP echo services (slot %u, port %u)",
+	rs_error("datasets can only describe TCP, UDP, ICMP echo and timestamp services (slot %u, port %u)",
 		 svc.slot, svc.port);
 	return -EINVAL;
 }
@@ -169,12 +169,14 @@ static uint64_t set_population(const struct ipset *set)
 	return n;
 }
 
-int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
+int dataset_read(const char *path, const struct dataset_query *q, struct ipset *set,
 		 struct dataset_stats *st)
 {
 	struct dataset_stats scratch;
 	_Alignas(8) unsigned char state[DS_STATE_SIZE] = { 0 };
-	struct ds d = { .path = path, .svc = svc, .state = state };
+	struct rs_svc svc = q->svc;
+	struct ds d = { .path = path, .svc = svc, .want = q->want, .implied = q->implied,
+			.state = state };
 	struct src src;
 	struct rbuf b;
 	uint64_t before;

@@ -16,13 +16,25 @@
 #include <stdio.h>
 
 #include "ipset.h"
+#include "rescan_abi.h"
 #include "service.h"
+
+/*
+ * What to read: the hosts of svc in state want. Records that carry no
+ * state (an address list) are in state implied.
+ */
+struct dataset_query {
+	struct rs_svc svc;
+	enum rs_state want;
+	enum rs_state implied;
+};
 
 struct dataset_stats {
 	const char *format;	/* the format read ("zmap-csv"); "unknown" before one is */
 	uint64_t lines;		/* lines (or JSON records) read */
 	uint64_t added;		/* addresses added (a CIDR line adds many) */
-	uint64_t skipped;	/* records for other services or non-answers */
+	uint64_t skipped;	/* records for other services, states, or non-answers */
+	uint32_t states_seen;	/* 1 << state of each state of svc skipped: read again for it */
 	uint32_t parts;		/* pieces parsed at once: 2 for a big plain file */
 };
 
@@ -30,11 +42,12 @@ struct dataset_stats {
 void dataset_formats_help(FILE *f);
 
 /*
- * Read path and add the hosts that answer svc to set. On a malformed
- * record fails with "<path>:<line>: <what>" (via rs_error) and -EINVAL;
- * the caller then discards set. Progress is shown on a TTY for big files.
+ * Read path and add the hosts in state q->want of q->svc to set. On a
+ * malformed record fails with "<path>:<line>: <what>" (via rs_error) and
+ * -EINVAL; the caller then discards set. Progress is shown on a TTY for
+ * big files.
  */
-int dataset_read(const char *path, struct rs_svc svc, struct ipset *set,
+int dataset_read(const char *path, const struct dataset_query *q, struct ipset *set,
 		 struct dataset_stats *st);
 
 #endif

@@ -63,6 +63,8 @@ struct ds_format {
 struct ds {
 	const char *path;
 	struct rs_svc svc;
+	enum rs_state want;	/* the state whose hosts are read */
+	enum rs_state implied;	/* the state of a record that names none */
 	struct dataset_stats *st;
 	struct adder add;
 	uint64_t lineno;	/* of the record at hand, for messages */
@@ -83,9 +85,25 @@ int bad_record(struct ds *d, const char *what, const char *p, const char *end);
 /* Read the lines of b with d->fmt->line; a big plain file in two halves. */
 int ds_read_lines(struct ds *d, struct rbuf *b);
 
+/*
+ * A record says addr is in state st of the service: added if that is the
+ * state being read, else counted and remembered, so the file is read
+ * again for that state.
+ */
+static inline void add_addr_in(struct ds *d, enum rs_state st, uint32_t addr)
+{
+	if (st == d->want) {
+		adder_push(&d->add, addr);
+		return;
+	}
+	d->st->states_seen |= 1u << st;
+	d->st->skipped++;
+}
+
+/* A record without a state of its own. */
 static inline void add_addr(struct ds *d, uint32_t addr)
 {
-	adder_push(&d->add, addr);
+	add_addr_in(d, d->implied, addr);
 }
 
 /* ---- text ---------------------------------------------------------------- */

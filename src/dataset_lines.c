@@ -101,6 +101,7 @@ static int half_finish(struct ds *d, struct rbuf *b, struct half *h, int err)
 	pthread_join(h->thread, NULL);
 	adder_flush(&h->d.add);
 	d->st->skipped += h->st.skipped;
+	d->st->states_seen |= h->st.states_seen;
 	if (!err && h->err) {
 		err = h->err;
 		/*

@@ -3,8 +3,9 @@
  * format_addresses.c - "addresses": one IPv4 address or CIDR block per line,
  * '#' starting a comment ("192.0.2.1", "192.0.2.0/24  # lab"). ZMap 2.1.1
  * writes this without -O/-f: bare saddr lines, duplicates and failures
- * already filtered out. A list carries no port: it is taken as the service
- * asked for.
+ * already filtered out. A list carries no port and no state: it is taken
+ * as the service asked for, in the state the compile names (open unless
+ * said otherwise; closed for the policy on unlisted ports).
  */
 #include "dataset_format.h"
 
@@ -35,7 +36,8 @@ static int addr_line_slow(struct ds *d, const char *p, const char *end)
 		return 0;
 	}
 	cidr_range(addr, len, &first, &last);
-	adder_add_range(&d->add, first, last);
+	if (d->implied == d->want)
+		adder_add_range(&d->add, first, last);
 	return 0;
 }
 

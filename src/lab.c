@@ -179,16 +179,20 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 		   "gateway_addr=%s\ngateway_mac=%s\ninternet_netns=%s\nworld=%s\nseed=%llu\n",
 		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet, world_desc,
 		(unsigned long long)w->seed);
+	/* Services with open hosts: what a health probe or a student can try. */
 	for (i = 0; i < w->nservices; i++) {
-		uint32_t first = 0;
+		uint32_t first = 0, set = w->services[i].set[RS_STATE_OPEN];
 		char s[32];
 
+		if (set == RS_NO_SET)
+			continue;
 		svc_format(w->services[i].svc, s, sizeof(s));
-		if (world_set_foreach(w, w->services[i].set, 0, UINT32_MAX, take_first, &first))
+		if (world_set_foreach(w, set, 0, UINT32_MAX, take_first, &first))
 			format_ipv4(first, a);
 		else
 			strcpy(a, "-");
-		fprintf(f, "service=%s %llu %s\n", s, (unsigned long long)w->services[i].hosts, a);
+		fprintf(f, "service=%s %llu %s\n", s,
+			(unsigned long long)w->services[i].hosts[RS_STATE_OPEN], a);
 	}
 	if (fclose(f)) {
 		rs_error("cannot write %s: %s", path, strerror(errno));

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 
 #include "responder.skel.h"
+#include "service.h"
 #include "util.h"
 
 void loader_explain(const char *what, int err)
@@ -173,8 +174,13 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 	}
 	for (i = 0; i < w->nservices; i++) {
 		const struct world_service *s = &w->services[i];
+		struct rs_service *e = &svcs[s->svc.slot << 16 | s->svc.port];
+		enum rs_state st;
 
-		svcs[s->svc.slot << 16 | s->svc.port].open_set = s->set + 1;
+		for (st = 0; st < RS_NR_STATES; st++)
+			e->set[st] = s->set[st] == RS_NO_SET ? 0 : s->set[st] + 1;
+		if (s->svc.slot == RS_SLOT_UDP)
+			e->reply = svc_udp_reply(s->svc.port);
 	}
 	err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
 		       "world_services");

@@ -207,7 +207,7 @@ int synth_world(struct world *w, uint64_t seed)
 		g->share = synth_services[i].rate / live;
 		if (g->share > 1)
 			g->share = 1;
-		err = world_add_service_blocks(w, svc, synth_block, g);
+		err = world_add_service_blocks(w, svc, RS_STATE_OPEN, synth_block, g);
 	}
 	free(g);
 	return err;

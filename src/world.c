@@ -209,9 +209,51 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 	return 0;
 }
 
-int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn fn, void *ctx)
+/* Which states a service can have: ICMP answers or not, the policy closes. */
+static int state_allowed(struct rs_svc svc, enum rs_state st, const char *name)
 {
-	struct world_service *svcs;
+	if (svc.slot == RS_SLOT_ICMP && st != RS_STATE_OPEN) {
+		rs_error("service %s: an ICMP request is answered or not; it has no %s hosts", name,
+			 svc_state_name(st));
+		return -EINVAL;
+	}
+	if (svc.slot != RS_SLOT_ICMP && svc.port == RS_PORT_OTHER && st != RS_STATE_CLOSED) {
+		rs_error("service %s: the policy for unlisted ports has closed hosts only, not %s",
+			 name, svc_state_name(st));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static struct world_service *service_slot(struct world *w, struct rs_svc svc)
+{
+	struct world_service *svcs, *ws = (struct world_service *)world_find(w, svc);
+	enum rs_state s;
+
+	if (ws)
+		return ws;
+	if (w->nservices >= RS_WORLD_MAX_SERVICES) {
+		rs_error("too many services (at most %d)", RS_WORLD_MAX_SERVICES);
+		return NULL;
+	}
+	svcs = realloc(w->services, (w->nservices + 1) * sizeof(*svcs));
+	if (!svcs) {
+		rs_error("out of memory");
+		return NULL;
+	}
+	w->services = svcs;
+	ws = &svcs[w->nservices++];
+	memset(ws, 0, sizeof(*ws));
+	ws->svc = svc;
+	for (s = 0; s < RS_NR_STATES; s++)
+		ws->set[s] = RS_NO_SET;
+	return ws;
+}
+
+int world_add_service_blocks(struct world *w, struct rs_svc svc, enum rs_state st,
+			     world_block_fn fn, void *ctx)
+{
+	struct world_service *ws;
 	struct rs_dir_entry *dir;
 	uint64_t hosts = 0;
 	uint32_t b;
@@ -219,18 +261,21 @@ int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn 
 	int err;
 
 	svc_format(svc, name, sizeof(name));
-	if (world_find(w, svc)) {
-		rs_error("service %s is already in the world", name);
+	err = state_allowed(svc, st, name);
+	if (err)
+		return err;
+	ws = service_slot(w, svc);
+	if (!ws)
+		return -ENOMEM;
+	if (ws->set[st] != RS_NO_SET) {
+		rs_error("service %s already has its %s hosts in the world", name,
+			 svc_state_name(st));
 		return -EEXIST;
 	}
-	if (w->nservices >= RS_WORLD_MAX_SERVICES) {
-		rs_error("too many services (at most %d)", RS_WORLD_MAX_SERVICES);
+	if (w->nsets >= RS_WORLD_MAX_SERVICES) {
+		rs_error("too many host sets (at most %d)", RS_WORLD_MAX_SERVICES);
 		return -E2BIG;
 	}
-	svcs = realloc(w->services, (w->nservices + 1) * sizeof(*svcs));
-	if (!svcs)
-		return -ENOMEM;
-	w->services = svcs;
 	dir = realloc(w->dir, (size_t)(w->nsets + 1) * RS_BLOCKS * sizeof(*dir));
 	if (!dir)
 		return -ENOMEM;
@@ -252,10 +297,8 @@ int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn 
 		rs_error("world too large: the pool exceeds 2^32 words");
 		return -E2BIG;
 	}
-	svcs[w->nservices].svc = svc;
-	svcs[w->nservices].set = w->nsets;
-	svcs[w->nservices].hosts = hosts;
-	w->nservices++;
+	ws->set[st] = w->nsets;
+	ws->hosts[st] = hosts;
 	w->nsets++;
 	return 0;
 }
@@ -267,9 +310,9 @@ static const uint64_t *ipset_block_source(uint32_t block, void *ctx)
 	return set->touched[block] ? ipset_block(set, block) : NULL;
 }
 
-int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set)
+int world_add_service(struct world *w, struct rs_svc svc, enum rs_state st, struct ipset *set)
 {
-	return world_add_service_blocks(w, svc, ipset_block_source, set);
+	return world_add_service_blocks(w, svc, st, ipset_block_source, set);
 }
 
 int world_note(struct world *w, const char *fmt, ...)
@@ -346,8 +389,8 @@ int world_write(const struct world *w, const char *path)
 	for (i = 0; i < w->nservices; i++) {
 		fs[i].slot = w->services[i].svc.slot;
 		fs[i].port = w->services[i].svc.port;
-		fs[i].set = w->services[i].set;
-		fs[i].hosts = w->services[i].hosts;
+		memcpy(fs[i].set, w->services[i].set, sizeof(fs[i].set));
+		memcpy(fs[i].hosts, w->services[i].hosts, sizeof(fs[i].hosts));
 	}
 	if (prov_len)
 		memcpy(prov, w->provenance, prov_len);
@@ -500,11 +543,67 @@ static int validate_dir(const struct world *w, const char *path)
 	return 0;
 }
 
+/* A service record of versions 1 to 3: the open set only. */
+struct rs_world_file_service_v3 {
+	uint32_t slot;
+	uint32_t port;
+	uint32_t set;
+	uint32_t reserved;
+	uint64_t hosts;
+};
+
+/* Service i of the file's table, whichever version wrote it. */
+static struct rs_world_file_service file_service(const void *table, uint32_t version, uint32_t i)
+{
+	const struct rs_world_file_service_v3 *old = table;
+	struct rs_world_file_service fs = { 0 };
+	enum rs_state s;
+
+	if (version >= 4)
+		return ((const struct rs_world_file_service *)table)[i];
+	fs.slot = old[i].slot;
+	fs.port = old[i].port;
+	for (s = 0; s < RS_NR_STATES; s++)
+		fs.set[s] = RS_NO_SET;
+	fs.set[RS_STATE_OPEN] = old[i].set;
+	fs.hosts[RS_STATE_OPEN] = old[i].hosts;
+	return fs;
+}
+
+/* Every set a service names exists, none twice, and its states are allowed. */
+static int check_service(const struct world *w, const struct rs_world_file_service *fs,
+			 uint8_t *used, const char *path)
+{
+	struct rs_svc svc = { fs->slot, fs->port };
+	char name[32];
+	enum rs_state s;
+	int any = 0;
+
+	if (fs->slot >= RS_NR_SLOTS || fs->port > 0xffff || world_find(w, svc))
+		return bad(path, "bad or duplicate service entry");
+	svc_format(svc, name, sizeof(name));
+	for (s = 0; s < RS_NR_STATES; s++) {
+		if (fs->set[s] == RS_NO_SET)
+			continue;
+		if (fs->set[s] >= w->nsets || used[fs->set[s]]++)
+			return bad(path, "a service names a host set that is missing or not its own");
+		if (state_allowed(svc, s, name)) {
+			char why[256];
+
+			snprintf(why, sizeof(why), "%s", rs_last_error());
+			return bad(path, why);
+		}
+		any = 1;
+	}
+	return any ? 0 : bad(path, "a service without hosts");
+}
+
 int world_open(struct world *w, const char *path)
 {
 	const struct rs_world_file_header *h;
-	const struct rs_world_file_service *fs;
-	uint64_t expect, off;
+	const void *fs;
+	uint64_t expect, off, fs_size;
+	uint8_t *used = NULL;
 	struct stat st;
 	uint32_t i, crc;
 	void *map;
@@ -542,7 +641,8 @@ int world_open(struct world *w, const char *path)
 		err = bad(path, "wrong magic (not a rescan world)");
 		goto fail;
 	}
-	/* Versions 1 and 2 are version 3 without some container kinds: still readable. */
+	/* Versions 1 and 2 are version 3 without some container kinds, version 3
+	 * is 4 with open sets only: all still readable. */
 	if (h->version < 1 || h->version > RS_WORLD_VERSION || h->header_size != sizeof(*h)) {
 		rs_error("'%s': world format version %u is not supported (this rescan reads 1 to %u)",
 			 path, h->version, RS_WORLD_VERSION);
@@ -554,7 +654,9 @@ int world_open(struct world *w, const char *path)
 		err = bad(path, "header counts out of range");
 		goto fail;
 	}
-	expect = sizeof(*h) + (uint64_t)h->nservices * sizeof(*fs) + PROV_BYTES(h->prov_len) +
+	fs_size = h->version >= 4 ? sizeof(struct rs_world_file_service)
+				  : sizeof(struct rs_world_file_service_v3);
+	expect = sizeof(*h) + (uint64_t)h->nservices * fs_size + PROV_BYTES(h->prov_len) +
 		 (uint64_t)h->nsets * RS_BLOCKS * sizeof(struct rs_dir_entry) + h->pool_words * 8;
 	if (h->file_size != expect || (uint64_t)st.st_size != expect) {
 		err = bad(path, "size does not match its header (truncated?)");
@@ -579,7 +681,7 @@ int world_open(struct world *w, const char *path)
 	w->pool_words = h->pool_words;
 	off = sizeof(*h);
 	fs = (const void *)((const char *)map + off);
-	off += (uint64_t)h->nservices * sizeof(*fs);
+	off += (uint64_t)h->nservices * fs_size;
 	w->provenance = h->prov_len ? (char *)map + off : NULL;
 	if (((const char *)map)[off + h->prov_len]) {
 		err = bad(path, "provenance text not terminated");
@@ -591,27 +693,30 @@ int world_open(struct world *w, const char *path)
 	w->pool = (void *)((char *)map + off);
 
 	w->services = calloc(w->nservices ? w->nservices : 1, sizeof(*w->services));
-	if (!w->services) {
+	used = calloc(w->nsets ? w->nsets : 1, 1);
+	if (!w->services || !used) {
 		err = -ENOMEM;
+		rs_error("out of memory");
 		goto fail;
 	}
-	for (i = 0; i < w->nservices; i++) {
-		struct rs_svc s = { fs[i].slot, fs[i].port };
+	for (w->nservices = 0, i = 0; i < h->nservices; i++) {
+		struct rs_world_file_service f = file_service(fs, h->version, i);
 
-		if (fs[i].slot >= RS_NR_SLOTS || fs[i].port > 0xffff || fs[i].set >= w->nsets ||
-		    world_find(w, s)) {
-			err = bad(path, "bad or duplicate service entry");
+		err = check_service(w, &f, used, path);
+		if (err)
 			goto fail;
-		}
-		w->services[i].svc = s;
-		w->services[i].set = fs[i].set;
-		w->services[i].hosts = fs[i].hosts;
+		w->services[i].svc = (struct rs_svc){ f.slot, f.port };
+		memcpy(w->services[i].set, f.set, sizeof(f.set));
+		memcpy(w->services[i].hosts, f.hosts, sizeof(f.hosts));
+		w->nservices++;
 	}
 	err = validate_dir(w, path);
 	if (err)
 		goto fail;
+	free(used);
 	return 0;
 fail:
+	free(used);
 	world_free(w);
 	return err;
 }
@@ -742,4 +847,103 @@ int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint3
 			break;
 	}
 	return 0;
+}
+
+unsigned world_state(const struct world *w, struct rs_svc svc, uint32_t addr)
+{
+	const struct world_service *ws = world_find(w, svc), *pol;
+	struct rs_svc other = { svc.slot, RS_PORT_OTHER };
+	enum rs_state s;
+
+	for (s = 0; ws && s < RS_NR_STATES; s++)
+		if (ws->set[s] != RS_NO_SET && world_set_has(w, ws->set[s], addr))
+			return s;
+	if (svc.slot == RS_SLOT_ICMP)
+		return RS_STATE_SILENT;
+	pol = world_find(w, other);
+	if (pol && pol->set[RS_STATE_CLOSED] != RS_NO_SET &&
+	    world_set_has(w, pol->set[RS_STATE_CLOSED], addr))
+		return RS_STATE_CLOSED;
+	return RS_STATE_SILENT;
+}
+
+struct state_walk {
+	const struct world *w;
+	struct rs_svc svc;
+	uint32_t *addrs;
+	uint32_t n;
+};
+
+static int collect_closed(uint32_t addr, void *ctx)
+{
+	struct state_walk *sw = ctx;
+
+	if (world_state(sw->w, sw->svc, addr) == RS_STATE_CLOSED)
+		sw->addrs[sw->n++] = addr;
+	return 0;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * The closed hosts of a service come from two sets, its own and the
+ * policy's: merged one /16 at a time (a block holds at most 2 * 65536 of
+ * them), sorted, each once.
+ */
+static int closed_foreach(const struct world *w, struct rs_svc svc, const struct world_service *ws,
+			  uint32_t set_pol, uint32_t first, uint32_t last,
+			  int (*fn)(uint32_t addr, void *ctx), void *ctx)
+{
+	struct state_walk sw = { w, svc, NULL, 0 };
+	uint32_t b, lo, hi, i;
+	int err = 0;
+
+	sw.addrs = malloc(2 * RS_BLOCK_ADDRS * sizeof(*sw.addrs));
+	if (!sw.addrs) {
+		rs_error("out of memory");
+		return -ENOMEM;
+	}
+	for (b = first >> 16; !err; b++) {
+		lo = b << 16 > first ? b << 16 : first;
+		hi = (b << 16 | 0xffff) < last ? b << 16 | 0xffff : last;
+		sw.n = 0;
+		if (ws && ws->set[RS_STATE_CLOSED] != RS_NO_SET)
+			world_set_foreach(w, ws->set[RS_STATE_CLOSED], lo, hi, collect_closed, &sw);
+		if (set_pol != RS_NO_SET)
+			world_set_foreach(w, set_pol, lo, hi, collect_closed, &sw);
+		qsort(sw.addrs, sw.n, sizeof(*sw.addrs), cmp_u32);
+		for (i = 0; i < sw.n && !err; i++)
+			if (!i || sw.addrs[i] != sw.addrs[i - 1])
+				err = fn(sw.addrs[i], ctx);
+		if (b == last >> 16)
+			break;
+	}
+	free(sw.addrs);
+	return err;
+}
+
+int world_state_foreach(const struct world *w, struct rs_svc svc, enum rs_state st,
+			uint32_t first, uint32_t last, int (*fn)(uint32_t addr, void *ctx),
+			void *ctx)
+{
+	const struct world_service *ws = world_find(w, svc), *pol = NULL;
+	struct rs_svc other = { svc.slot, RS_PORT_OTHER };
+	uint32_t set_pol = RS_NO_SET;
+
+	if (first > last)
+		return 0;
+	if (svc.slot != RS_SLOT_ICMP && svc.port != RS_PORT_OTHER)
+		pol = world_find(w, other);
+	if (pol)
+		set_pol = pol->set[RS_STATE_CLOSED];
+	if (st == RS_STATE_CLOSED && set_pol != RS_NO_SET)
+		return closed_foreach(w, svc, ws, set_pol, first, last, fn, ctx);
+	if (!ws || ws->set[st] == RS_NO_SET)
+		return 0;
+	return world_set_foreach(w, ws->set[st], first, last, fn, ctx);
 }

@@ -2,14 +2,16 @@
 /*
  * world.h - the world: which hosts answer which service, exactly.
  *
- * In memory and on disk a world is a list of services, each naming one host
- * set, plus the sets themselves in the kernel's own encoding (rescan_abi.h):
+ * In memory and on disk a world is a list of services, each naming up to
+ * one host set per state (open, closed, filtered: enum rs_state), plus the
+ * sets themselves in the kernel's own encoding (rescan_abi.h):
  * a directory of RS_BLOCKS entries per set and a pool of 64-bit words. The
  * file stores those two arrays verbatim (8-byte aligned, little-endian), so
  * loading a world is two memcpy()s into mmap-ed BPF maps.
  *
- * File layout (version 3; version 2 lacked guided arrays, version 1 also
- * split containers):
+ * File layout (version 4; version 3 had one set per service, the open one,
+ * version 2 also lacked guided arrays, version 1 also split containers;
+ * all are read):
  *   struct rs_world_file_header
  *   services[nservices]   struct rs_world_file_service
  *   provenance            prov_len bytes of text, NUL-padded to 8
@@ -29,7 +31,7 @@
 #include "service.h"
 
 #define RS_WORLD_MAGIC "RSCNWRLD"
-#define RS_WORLD_VERSION 3
+#define RS_WORLD_VERSION 4
 #define RS_WORLD_MAX_SERVICES 4096
 
 struct rs_world_file_header {
@@ -47,19 +49,29 @@ struct rs_world_file_header {
 	uint32_t reserved;
 };
 
+#define RS_NO_SET UINT32_MAX
+
 struct rs_world_file_service {
 	uint32_t slot;
 	uint32_t port;
-	uint32_t set;		/* 0-based host set */
+	uint32_t set[RS_NR_STATES];	/* 0-based host set per enum rs_state, or RS_NO_SET */
 	uint32_t reserved;
-	uint64_t hosts;
+	uint64_t hosts[RS_NR_STATES];
 };
 
+/*
+ * A service (port RS_PORT_OTHER: the hosts' policy for unlisted ports,
+ * which has a closed set only). set[s] is RS_NO_SET where no host is in
+ * state s.
+ */
 struct world_service {
 	struct rs_svc svc;
-	uint32_t set;
-	uint64_t hosts;
+	uint32_t set[RS_NR_STATES];
+	uint64_t hosts[RS_NR_STATES];
 };
+
+/* What world_state() says: enum rs_state, or silence. */
+#define RS_STATE_SILENT RS_NR_STATES
 
 struct world {
 	uint64_t seed;
@@ -82,16 +94,18 @@ void world_init(struct world *w, uint64_t seed);
 void world_free(struct world *w);
 
 /*
- * Turn the addresses in set into the host set of service svc (which must
- * not be in the world yet). Returns 0 or -errno.
+ * Turn the addresses in set into the hosts of service svc in state st (the
+ * service may be in the world already, without that state). Returns 0 or
+ * -errno.
  */
-int world_add_service(struct world *w, struct rs_svc svc, struct ipset *set);
+int world_add_service(struct world *w, struct rs_svc svc, enum rs_state st, struct ipset *set);
 /*
  * The same from a generator: fn returns the RS_BITMAP_WORDS words of each
  * /16 block in turn (valid until the next call), or NULL for an empty one.
  */
 typedef const uint64_t *(*world_block_fn)(uint32_t block, void *ctx);
-int world_add_service_blocks(struct world *w, struct rs_svc svc, world_block_fn fn, void *ctx);
+int world_add_service_blocks(struct world *w, struct rs_svc svc, enum rs_state st,
+			     world_block_fn fn, void *ctx);
 /* Append a line to the provenance text. */
 int world_note(struct world *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -102,6 +116,19 @@ int world_open(struct world *w, const char *path);
 
 const struct world_service *world_find(const struct world *w, struct rs_svc svc);
 bool world_set_has(const struct world *w, uint32_t set, uint32_t addr);
+/*
+ * What addr answers to svc, by the rules the responder follows
+ * (bpf/world_lookup.h): the service's sets in enum rs_state order, then
+ * for TCP and UDP the policy's closed set; RS_STATE_SILENT otherwise.
+ */
+unsigned world_state(const struct world *w, struct rs_svc svc, uint32_t addr);
+/*
+ * Calls fn for every address of [first, last] in state st of svc as
+ * world_state() says (closed: listed or by policy), ascending.
+ */
+int world_state_foreach(const struct world *w, struct rs_svc svc, enum rs_state st,
+			uint32_t first, uint32_t last, int (*fn)(uint32_t addr, void *ctx),
+			void *ctx);
 /* Calls fn for every address of set within [first, last], ascending. */
 int world_set_foreach(const struct world *w, uint32_t set, uint32_t first, uint32_t last,
 		      int (*fn)(uint32_t addr, void *ctx), void *ctx);

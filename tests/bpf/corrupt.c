@@ -53,7 +53,7 @@ static uint64_t guide_word(uint16_t g0, uint16_t g1, uint16_t g2, uint16_t g3)
 int corrupt_world(void)
 {
 	struct responder_bpf *sk = responder(ON_CORRUPT);
-	struct rs_service svc = { .open_set = world.nsets + 1 };
+	struct rs_service svc = { .set = { [RS_STATE_OPEN] = world.nsets + 1 } };
 	uint32_t tcp80 = set_of("tcp/80"), key;
 	struct rs_dir_entry de;
 	int sfd = bpf_map__fd(sk->maps.world_services);

@@ -180,10 +180,14 @@ static int build_worlds(void)
 	/* icmp last: its containers end the pool (corrupt.c leans on that). */
 	static const struct {
 		const char *spec;
+		enum rs_state state;
 		void (*fill)(struct ipset *s);
 	} services[] = {
-		{ "tcp/80", add_tcp80 }, { "tcp/443", add_tcp443 }, { "tcp/65535", add_tcp65535 },
-		{ "tcp/3389", add_tcp3389 }, { "icmp", add_icmp },
+		{ "tcp/80", RS_STATE_OPEN, add_tcp80 },
+		{ "tcp/443", RS_STATE_OPEN, add_tcp443 },
+		{ "tcp/65535", RS_STATE_OPEN, add_tcp65535 },
+		{ "tcp/3389", RS_STATE_OPEN, add_tcp3389 },
+		{ "icmp", RS_STATE_OPEN, add_icmp },
 	};
 	struct rs_svc svc;
 	struct ipset s;
@@ -202,7 +206,7 @@ static int build_worlds(void)
 		if (!err) {
 			ipset_clear(&s);
 			services[i].fill(&s);
-			err = world_add_service(&world, svc, &s);
+			err = world_add_service(&world, svc, services[i].state, &s);
 		}
 		if (err)
 			printf("# building the world (%s): %s\n", services[i].spec, rs_last_error());
@@ -261,7 +265,7 @@ uint32_t set_of(const char *spec)
 	if (svc_parse(spec, &svc))
 		return UINT32_MAX;
 	ws = world_find(&world, svc);
-	return ws ? ws->set : UINT32_MAX;
+	return ws ? ws->set[RS_STATE_OPEN] : UINT32_MAX;
 }
 
 const struct rs_dir_entry *dir_of(const char *spec, uint32_t addr)

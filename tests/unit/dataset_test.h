@@ -117,11 +117,19 @@ HELPER void *read_whole(const char *name, size_t *len)
 	return buf;
 }
 
-/* Load a file into the (cleared) shared set. */
+/* Load the hosts of svc in state want from a file into the (cleared) shared set. */
+HELPER int load_state(const char *name, struct rs_svc svc, enum rs_state want)
+{
+	struct dataset_query q = { svc, want, RS_STATE_OPEN };
+
+	ipset_clear(&set);
+	return dataset_read(tpath(name), &q, &set, &st);
+}
+
+/* Load the open hosts of svc. */
 HELPER int load(const char *name, struct rs_svc svc)
 {
-	ipset_clear(&set);
-	return dataset_read(tpath(name), svc, &set, &st);
+	return load_state(name, svc, RS_STATE_OPEN);
 }
 
 HELPER uint32_t ip(const char *s)

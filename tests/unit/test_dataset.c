@@ -130,11 +130,11 @@ static void test_missing_file_or_directory_is_named(void)
 
 static void test_service_no_dataset_can_describe_is_refused(void)
 {
-	struct rs_svc odd = { 7, 80 }, icmp_ts = { RS_SLOT_ICMP, 13 };
+	struct rs_svc odd = { 7, 80 }, icmp_unreach = { RS_SLOT_ICMP, 3 };
 
 	write_text("addr.txt", ADDR_TEXT);
 	CHECK(load("addr.txt", odd) == -EINVAL);
-	CHECK(load("addr.txt", icmp_ts) == -EINVAL);
+	CHECK(load("addr.txt", icmp_unreach) == -EINVAL);
 }
 
 static void test_line_longer_than_the_window_is_an_error_naming_it(void)
@@ -246,7 +246,9 @@ static void test_added_counts_only_addresses_new_to_the_set(void)
 
 	/* A second file into the same set counts only what is new to it. */
 	write_text("dup2.txt", "192.0.2.2\n192.0.2.4\n");
-	CHECK(dataset_read(tpath("dup2.txt"), TCP80, &set, &st) == 0);
+	struct dataset_query q = { TCP80, RS_STATE_OPEN, RS_STATE_OPEN };
+
+	CHECK(dataset_read(tpath("dup2.txt"), &q, &set, &st) == 0);
 	CHECK(st.added == 1 && st.lines == 2, "added %llu", (unsigned long long)st.added);
 }
 

@@ -12,6 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "check.h"
 #include "synth.h"
 #include "util.h"
@@ -128,10 +130,10 @@ static void test_build_chooses_containers(void)
 	for (i = 0; i < reference.n; i++)
 		ipset_add(&set, reference.a[i]);
 	world_init(&built, 7);
-	CHECK(world_add_service(&built, svc_of("tcp/80"), &set) == 0);
+	CHECK(world_add_service(&built, svc_of("tcp/80"), RS_STATE_OPEN, &set) == 0);
 	CHECK(built.nservices == 1 && built.nsets == 1);
-	CHECK(built.services[0].hosts == reference.n, "hosts %llu vs %zu",
-	      (unsigned long long)built.services[0].hosts, reference.n);
+	CHECK(built.services[0].hosts[RS_STATE_OPEN] == reference.n, "hosts %llu vs %zu",
+	      (unsigned long long)built.services[0].hosts[RS_STATE_OPEN], reference.n);
 	dir = built.dir;
 	CHECK(dir[A(198, 17, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 17, 0, 0) >> 16].n == 63);
 	CHECK(dir[A(198, 18, 0, 0) >> 16].kind == RS_C_ARRAY && dir[A(198, 18, 0, 0) >> 16].n == 1);
@@ -158,7 +160,7 @@ static void test_build_chooses_containers(void)
 	CHECK(i == RS_BLOCKS, "block %zu still holds addresses after ipset_clear", i);
 	/* Adding the same service twice is refused. */
 	ipset_add(&set, A(1, 2, 3, 4));
-	CHECK(world_add_service(&built, svc_of("tcp/80"), &set) == -EEXIST);
+	CHECK(world_add_service(&built, svc_of("tcp/80"), RS_STATE_OPEN, &set) == -EEXIST);
 	ipset_free(&set);
 }
 
@@ -197,7 +199,7 @@ static void test_write_open_roundtrip(void)
 	world_note(&built, "unit test");
 	CHECK(world_write(&built, world_path) == 0, "%s", rs_last_error());
 	CHECK(world_open(&w, world_path) == 0, "%s", rs_last_error());
-	CHECK(w.seed == 7 && w.nservices == 1 && w.services[0].hosts == reference.n);
+	CHECK(w.seed == 7 && w.nservices == 1 && w.services[0].hosts[RS_STATE_OPEN] == reference.n);
 	CHECK(w.provenance && strstr(w.provenance, "unit test"));
 	CHECK(world_kernel_bytes(&w) == world_kernel_bytes(&built));
 	check_membership(&w, "reopened");
@@ -278,7 +280,56 @@ static void test_corruption_is_refused(void)
 	CHECK(world_open(&w, p) == -ENOENT && strstr(rs_last_error(), "missing.world"));
 }
 
-/* Version 1 and 2 files (fewer container kinds) still open; later ones do not. */
+/*
+ * The world file as an older rescan wrote it: a version 1 to 3 header and
+ * service records of the open set only (written here from the layout those
+ * versions documented, not by world.c).
+ */
+static void write_old_version(const char *dst, uint32_t version)
+{
+	struct v3_service {
+		uint32_t slot, port, set, reserved;
+		uint64_t hosts;
+	};
+	struct rs_world_file_header h;
+	const struct rs_world_file_service *fs;
+	struct v3_service old;
+	unsigned char *buf, *out;
+	size_t len, rest, i, at;
+	FILE *f = fopen(world_path, "rb");
+
+	CHECK(f != NULL);
+	fseek(f, 0, SEEK_END);
+	len = (size_t)ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = malloc(len);
+	out = malloc(len);
+	CHECK(fread(buf, 1, len, f) == len);
+	fclose(f);
+	memcpy(&h, buf, sizeof(h));
+	fs = (const void *)(buf + sizeof(h));
+	at = sizeof(h);
+	for (i = 0; i < h.nservices; i++) {
+		old = (struct v3_service){ fs[i].slot, fs[i].port, fs[i].set[RS_STATE_OPEN], 0,
+					   fs[i].hosts[RS_STATE_OPEN] };
+		memcpy(out + at, &old, sizeof(old));
+		at += sizeof(old);
+	}
+	rest = len - sizeof(h) - h.nservices * sizeof(*fs);
+	memcpy(out + at, buf + len - rest, rest);
+	at += rest;
+	h.version = version;
+	h.file_size = at;
+	h.payload_crc = (uint32_t)crc32(crc32(0L, Z_NULL, 0), out + sizeof(h), (uInt)(at - sizeof(h)));
+	memcpy(out, &h, sizeof(h));
+	f = fopen(dst, "wb");
+	CHECK(f && fwrite(out, 1, at, f) == at);
+	fclose(f);
+	free(buf);
+	free(out);
+}
+
+/* Version 1 to 3 files (fewer container kinds, open sets only) still open; later ones do not. */
 static void test_format_versions(void)
 {
 	struct world w;
@@ -287,13 +338,16 @@ static void test_format_versions(void)
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/v.world", tmpdir);
-	corrupt_copy(p, 0, -2);
-	fd = open(p, O_RDWR);
 	for (v = 1; v < RS_WORLD_VERSION; v++) {
-		CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
+		write_old_version(p, v);
 		CHECK(world_open(&w, p) == 0, "version %u: %s", v, rs_last_error());
+		CHECK(w.nservices == 1 && w.services[0].hosts[RS_STATE_OPEN] == reference.n &&
+		      w.services[0].set[RS_STATE_CLOSED] == RS_NO_SET);
+		CHECK(world_set_has(&w, w.services[0].set[RS_STATE_OPEN], reference.a[0]));
 		world_free(&w);
 	}
+	corrupt_copy(p, 0, -2);
+	fd = open(p, O_RDWR);
 	v = RS_WORLD_VERSION + 1;
 	CHECK(pwrite(fd, &v, 4, offsetof(struct rs_world_file_header, version)) == 4);
 	close(fd);
@@ -398,7 +452,14 @@ static void test_service_specs(void)
 	CHECK(svc_parse("tcp/0", &s) == -EINVAL);
 	CHECK(svc_parse("tcp/65536", &s) == -EINVAL);
 	CHECK(svc_parse("tcp/80x", &s) == -EINVAL);
-	CHECK(svc_parse("udp/53", &s) == -EINVAL && strstr(rs_last_error(), "UDP"));
+	CHECK(svc_parse("udp/53", &s) == 0 && s.slot == RS_SLOT_UDP && s.port == 53);
+	CHECK(svc_parse("tcp/*", &s) == 0 && s.slot == RS_SLOT_TCP && s.port == RS_PORT_OTHER);
+	svc_format(s, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "tcp/*"), "%s", buf);
+	CHECK(svc_parse("icmp/timestamp", &s) == 0 && s.port == RS_ICMP_TIMESTAMP);
+	svc_format(s, buf, sizeof(buf));
+	CHECK(!strcmp(buf, "icmp/timestamp"), "%s", buf);
+	CHECK(svc_parse("udp/x", &s) == -EINVAL && strstr(rs_last_error(), "1-65535"));
 	CHECK(svc_parse("http", &s) == -EINVAL && strstr(rs_last_error(), "unknown service"));
 }
 

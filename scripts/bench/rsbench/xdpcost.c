@@ -378,7 +378,7 @@ int cmd_xdpcost(int argc, char **argv)
 	rs.hits = xmalloc(span * sizeof(*rs.hits));
 	rs.miss = xmalloc(span * sizeof(*rs.miss));
 	for (a = rs.first; a <= rs.last; a++) {
-		if (world_set_has(&w, ws->set, (uint32_t)a))
+		if (world_set_has(&w, ws->set[RS_STATE_OPEN], (uint32_t)a))
 			rs.hits[rs.nh++] = (uint32_t)a;
 		else
 			rs.miss[rs.nm++] = (uint32_t)a;
@@ -388,7 +388,7 @@ int cmd_xdpcost(int argc, char **argv)
 	c->pool_bytes = 0;
 	for (a = rs.first >> RS_BLOCK_SHIFT; a <= rs.last >> RS_BLOCK_SHIFT; a++)
 		c->pool_bytes +=
-			8 * world_container_words(&w.dir[(uint64_t)ws->set * RS_BLOCKS + a]);
+			8 * world_container_words(&w.dir[(uint64_t)ws->set[RS_STATE_OPEN] * RS_BLOCKS + a]);
 
 	lab_describe(&l, NULL);
 	lab_responder_cfg(&l, &w, &cfg);
@@ -402,7 +402,7 @@ int cmd_xdpcost(int argc, char **argv)
 
 	measure_runs(fd, proto, (uint16_t)svc.port, &rs, opt.runs, c);
 	measure_repeat(fd, proto, (uint16_t)svc.port, &rs, c);
-	batch_measure(skel, &w, ws->set, proto, (uint16_t)svc.port, &rs, c->batch);
+	batch_measure(skel, &w, ws->set[RS_STATE_OPEN], proto, (uint16_t)svc.port, &rs, c->batch);
 
 	if (opt.json)
 		print_json(args, opt.runs, &rs, c);
