@@ -39,6 +39,7 @@ enum responder {
 	ON_OPEN,	/* main world, lab check off (mask 0), ISN key B */
 	ON_EMPTY,	/* a world without any service, lab check on, key A */
 	ON_CORRUPT,	/* main world with maps damaged after loading (corrupt.c), key A */
+	ON_STATES,	/* the states world (fixture.h: open, closed, filtered, policy), key A */
 	NR_RESPONDERS,
 };
 
@@ -130,6 +131,7 @@ struct tcase {
 #define ICMP_UNREACH 3
 #define ICMP_ECHO_REQUEST 8
 #define ICMP_TIMESTAMP 13
+#define ICMP_TIMESTAMP_REPLY 14
 
 /* What a row starts from: the kind of frame and where it goes. */
 #define SYN_TO(d, port) .kind = F_TCP, .daddr = (d), .dport = (port), .tcp_flags = SYN
@@ -205,6 +207,8 @@ struct case_file {
 extern const struct case_file frame_cases;	/* cases_frames.c */
 extern const struct case_file tcp_syn_cases;	/* cases_tcp_syn.c */
 extern const struct case_file icmp_echo_cases;	/* cases_icmp_echo.c */
+extern const struct case_file tcp_states_cases;	/* cases_tcp_states.c */
+extern const struct case_file icmp_timestamp_cases;	/* cases_icmp_timestamp.c */
 extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 

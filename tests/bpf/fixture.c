@@ -19,14 +19,17 @@
 #include "util.h"
 
 struct world world;
+struct world states_world;
 static struct world empty_world;
 static struct responder_bpf *skel[NR_RESPONDERS];
 
 const char *const responder_name[NR_RESPONDERS] = {
 	[ON_LAB] = "lab", [ON_OPEN] = "open", [ON_EMPTY] = "empty", [ON_CORRUPT] = "corrupt",
+	[ON_STATES] = "states",
 };
 const uint32_t responder_isn_key[NR_RESPONDERS] = {
 	[ON_LAB] = KEY_A, [ON_OPEN] = KEY_B, [ON_EMPTY] = KEY_A, [ON_CORRUPT] = KEY_A,
+	[ON_STATES] = KEY_A,
 };
 
 struct responder_bpf *responder(enum responder on)
@@ -175,42 +178,95 @@ static void add_tcp3389(struct ipset *s)
 			ipset_add(s, a);
 }
 
+/* Hosts .1 to .9 of the /24 net. */
+static void add_nine(struct ipset *s, uint32_t net)
+{
+	ipset_add_range(s, net + 1, net + 9);
+}
+
+static void add_states_open(struct ipset *s)
+{
+	add_nine(s, STATES_OPEN_NET);
+}
+
+static void add_states_closed(struct ipset *s)
+{
+	add_nine(s, STATES_CLOSED_NET);
+}
+
+static void add_states_filtered(struct ipset *s)
+{
+	add_nine(s, STATES_FILTERED_NET);
+}
+
+static void add_states_policy(struct ipset *s)
+{
+	ipset_add_range(s, STATES_FILTERED_NET, STATES_FILTERED_NET + 255);
+	ipset_add_range(s, STATES_POLICY_NET, STATES_POLICY_NET + 255);
+}
+
+static void add_states_timestamp(struct ipset *s)
+{
+	ipset_add(s, STATES_OPEN_NET + 1);
+	ipset_add(s, STATES_POLICY_NET + 1);
+}
+
+struct fill {
+	const char *spec;
+	enum rs_state state;
+	void (*fill)(struct ipset *s);
+};
+
+static int build_world(struct world *w, const struct fill *f, size_t n, struct ipset *s)
+{
+	struct rs_svc svc;
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++) {
+		err = svc_parse(f[i].spec, &svc);
+		if (!err) {
+			ipset_clear(s);
+			f[i].fill(s);
+			err = world_add_service(w, svc, f[i].state, s);
+		}
+		if (err)
+			printf("# building the world (%s): %s\n", f[i].spec, rs_last_error());
+	}
+	return err;
+}
+
 static int build_worlds(void)
 {
 	/* icmp last: its containers end the pool (corrupt.c leans on that). */
-	static const struct {
-		const char *spec;
-		enum rs_state state;
-		void (*fill)(struct ipset *s);
-	} services[] = {
+	static const struct fill services[] = {
 		{ "tcp/80", RS_STATE_OPEN, add_tcp80 },
 		{ "tcp/443", RS_STATE_OPEN, add_tcp443 },
 		{ "tcp/65535", RS_STATE_OPEN, add_tcp65535 },
 		{ "tcp/3389", RS_STATE_OPEN, add_tcp3389 },
 		{ "icmp", RS_STATE_OPEN, add_icmp },
 	};
-	struct rs_svc svc;
+	static const struct fill states[] = {
+		{ "tcp/80", RS_STATE_OPEN, add_states_open },
+		{ "tcp/80", RS_STATE_CLOSED, add_states_closed },
+		{ "tcp/80", RS_STATE_FILTERED, add_states_filtered },
+		{ "tcp/*", RS_STATE_CLOSED, add_states_policy },
+		{ "icmp/timestamp", RS_STATE_OPEN, add_states_timestamp },
+	};
 	struct ipset s;
-	size_t i;
 	int err;
 
 	world_init(&world, 42);
 	world_init(&empty_world, 43);
+	world_init(&states_world, 44);
 	err = ipset_init(&s);
 	if (err) {
 		printf("# ipset_init: %s\n", strerror(-err));
 		return err;
 	}
-	for (i = 0; i < N_ROWS(services) && !err; i++) {
-		err = svc_parse(services[i].spec, &svc);
-		if (!err) {
-			ipset_clear(&s);
-			services[i].fill(&s);
-			err = world_add_service(&world, svc, services[i].state, &s);
-		}
-		if (err)
-			printf("# building the world (%s): %s\n", services[i].spec, rs_last_error());
-	}
+	err = build_world(&world, services, N_ROWS(services), &s);
+	if (!err)
+		err = build_world(&states_world, states, N_ROWS(states), &s);
 	ipset_free(&s);
 	return err;
 }
@@ -222,6 +278,7 @@ int fixture_load(void)
 		[ON_OPEN] = { 0, 0, KEY_B },
 		[ON_EMPTY] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 		[ON_CORRUPT] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
+		[ON_STATES] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 	};
 	int on, err;
 
@@ -230,8 +287,9 @@ int fixture_load(void)
 		return -1;
 	}
 	for (on = 0; on < NR_RESPONDERS; on++) {
-		err = loader_load_responder(on == ON_EMPTY ? &empty_world : &world, &cfg[on],
-					    &skel[on]);
+		err = loader_load_responder(on == ON_EMPTY	? &empty_world :
+					    on == ON_STATES ? &states_world : &world,
+					    &cfg[on], &skel[on]);
 		if (err) {
 			printf("not ok 1 - load the responder (%s): %s%s\n", responder_name[on],
 			       rs_last_error(),
@@ -255,6 +313,7 @@ void fixture_free(void)
 		loader_free_responder(skel[on]);
 	world_free(&world);
 	world_free(&empty_world);
+	world_free(&states_world);
 }
 
 uint32_t set_of(const char *spec)

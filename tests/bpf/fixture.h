@@ -20,6 +20,21 @@
 #define KEY_B 0x5eed0002u
 
 extern struct world world;	/* tcp/80, tcp/443, tcp/65535, tcp/3389, icmp */
+
+/*
+ * The states world (ON_STATES), one /24 per answer:
+ *   tcp/80 open     STATES_OPEN_NET.1-9      icmp/timestamp open  .1 of OPEN and POLICY
+ *   tcp/80 closed   STATES_CLOSED_NET.1-9
+ *   tcp/80 filtered STATES_FILTERED_NET.1-9  (also in the policy: filtered wins)
+ *   tcp policy      STATES_FILTERED_NET/24 and STATES_POLICY_NET/24 (closed)
+ * STATES_SILENT_NET holds no host.
+ */
+extern struct world states_world;
+#define STATES_OPEN_NET IP(30, 0, 0, 0)
+#define STATES_CLOSED_NET IP(30, 0, 1, 0)
+#define STATES_FILTERED_NET IP(30, 0, 2, 0)
+#define STATES_POLICY_NET IP(30, 0, 3, 0)
+#define STATES_SILENT_NET IP(30, 0, 9, 0)
 extern const char *const responder_name[NR_RESPONDERS];
 extern const uint32_t responder_isn_key[NR_RESPONDERS];
 

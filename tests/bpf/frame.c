@@ -302,9 +302,28 @@ static void swap(uint8_t *a, uint8_t *b, uint32_t n)
 	memcpy(b, tmp, n);
 }
 
-void frame_expected_reply(const struct frame *in, const uint8_t *got, uint8_t *exp)
+/* A bare RST as Linux sends it: 20-byte header, window 0, nothing after it. */
+static uint32_t expect_rst(uint8_t *ip, uint32_t ihl_len, uint32_t seq, uint32_t ack,
+			   uint8_t flags)
+{
+	uint8_t *l4 = ip + ihl_len;
+
+	put32(l4 + 4, seq);
+	put32(l4 + 8, ack);
+	l4[12] = 5 << 4;
+	l4[13] = flags;
+	put16(l4 + 14, 0);
+	put16(l4 + 18, 0);
+	put16(ip + 2, (uint16_t)(ihl_len + 20));
+	ip_csum_set(ip, ihl_len);
+	l4_csum_set(ip, l4, 20, 6);
+	return ETH_LEN + ihl_len + 20;
+}
+
+uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *got, uint8_t *exp)
 {
 	uint8_t *ip = exp + ETH_LEN, *l4;
+	const uint8_t *probe_l4;
 	uint32_t ihl_len, l4_len;
 
 	memcpy(exp, in->b, in->len);
@@ -312,22 +331,40 @@ void frame_expected_reply(const struct frame *in, const uint8_t *got, uint8_t *e
 
 	ihl_len = (ip[0] & 15) * 4u;
 	l4 = ip + ihl_len;
+	probe_l4 = in->b + (l4 - exp);
 	l4_len = get16(ip + 2) - ihl_len;
 
 	swap(ip + 12, ip + 16, 4);
 	ip[8] = RS_REPLY_TTL;
 	ip_csum_set(ip, ihl_len);
 
-	if (ip[9] == 6) {
+	switch (cnt) {
+	case RS_CNT_TX_SYNACK:
 		swap(l4, l4 + 2, 2);
 		memcpy(l4 + 4, got + (l4 - exp) + 4, 4);
-		put32(l4 + 8, get32(in->b + (l4 - exp) + 4) + 1);
+		put32(l4 + 8, get32(probe_l4 + 4) + 1);
 		l4[13] = SYN | ACK;
 		l4_csum_set(ip, l4, l4_len, 6);
-	} else {
+		break;
+	case RS_CNT_TX_RST_CLOSED:
+		swap(l4, l4 + 2, 2);
+		return expect_rst(ip, ihl_len, 0, get32(probe_l4 + 4) + 1, RST | ACK);
+	case RS_CNT_TX_RST_UNSOLICITED:
+		swap(l4, l4 + 2, 2);
+		return expect_rst(ip, ihl_len, get32(probe_l4 + 8), 0, RST);
+	case RS_CNT_TX_ECHO_REPLY:
 		l4[0] = ICMP_ECHO_REPLY;
 		l4_csum_set(ip, l4, l4_len, 1);
+		break;
+	case RS_CNT_TX_TIMESTAMP_REPLY:
+		/* Answered at once: received and sent at the time it was sent. */
+		l4[0] = ICMP_TIMESTAMP_REPLY;
+		memcpy(l4 + 12, probe_l4 + 8, 4);
+		memcpy(l4 + 16, probe_l4 + 8, 4);
+		l4_csum_set(ip, l4, l4_len, 1);
+		break;
 	}
+	return in->len;
 }
 
 const char *frame_checksums_wrong(const uint8_t *got, uint32_t len)

@@ -30,14 +30,20 @@ void frame_build(const struct tcase *t, struct frame *f);
 
 /*
  * The reply a host would send to probe in, which the program answered
- * with got: MACs and addresses swapped, TTL RS_REPLY_TTL, and for TCP
- * ports swapped, got's ISN (a keyed hash the test cannot know; checked
- * across rows instead), ack = seq + 1, flags exactly SYN|ACK; for ICMP
- * type echo reply. Everything else (options, window, urgent pointer, IP
- * id, DF, IP options, payload, Ethernet padding) as it was. Checksums
- * computed from scratch.
+ * with got and counter cnt, and its length: MACs and addresses swapped,
+ * TTL RS_REPLY_TTL, and
+ *   SYN-ACK: ports swapped, got's ISN (a keyed hash the test cannot know;
+ *     checked across rows instead), ack = seq + 1, flags exactly SYN|ACK;
+ *   RST (closed port): seq 0, ack = seq + 1, RST|ACK; RST (unsolicited
+ *     ACK): seq = the probe's ack, ack 0, RST; both a bare 20-byte header
+ *     with window 0, the probe's options, data and padding cut off;
+ *   echo reply: type 0; timestamp reply: type 14, receive and transmit
+ *     timestamps = the originate one.
+ * Everything else (options, window, urgent pointer, IP id, DF, IP
+ * options, payload, Ethernet padding) as it was. Checksums computed from
+ * scratch.
  */
-void frame_expected_reply(const struct frame *in, const uint8_t *got, uint8_t *exp);
+uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *got, uint8_t *exp);
 
 /* NULL if got's IP and L4 checksums verify on their own, else why not. */
 const char *frame_checksums_wrong(const uint8_t *got, uint32_t len);

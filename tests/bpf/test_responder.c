@@ -34,6 +34,7 @@
 
 static const struct case_file *const files[] = {
 	&frame_cases, &tcp_syn_cases, &icmp_echo_cases, &lookup_cases, &corrupt_cases,
+	&tcp_states_cases, &icmp_timestamp_cases,
 };
 
 /* Call fn on every row of every table, with the counter it must move. */
@@ -385,6 +386,48 @@ static void chunk_edges(void)
 	}
 }
 
+/*
+ * A connect scan's third packet, data and FIN carry our ISN + 1 as their
+ * ack: they are left alone (DROP_HANDSHAKE), while an ACK one off from it
+ * is an ACK out of the blue and gets its RST. The ISN comes from the
+ * responder's own SYN-ACK, not from its hash.
+ */
+static void handshake_left_alone(void)
+{
+	struct tcase syn = { "handshake: the SYN", SYN_TO(IP(30, 0, 0, 2), 80), .sport = 44444,
+			     .seq = 0x01000000, .on = ON_STATES };
+	struct tcase next = syn;
+	struct frame f;
+	struct run r;
+	uint32_t isn;
+
+	frame_build(&syn, &f);
+	CHECK(run_frame(ON_STATES, &f, &r) == 0 && r.retval == XDP_TX);
+	isn = get32(r.out + ETH_LEN + 20 + 4);
+
+	next.seq = 0x01000001;
+	next.ack = isn + 1;
+	next.name = "handshake: the third packet";
+	next.tcp_flags = ACK;
+	CHECK(check_row(&next, RS_CNT_DROP_HANDSHAKE), "the third packet was answered");
+	next.name = "handshake: data";
+	next.tcp_flags = PSH | ACK;
+	next.payload = 18;
+	CHECK(check_row(&next, RS_CNT_DROP_HANDSHAKE), "data was answered");
+	next.name = "handshake: FIN";
+	next.tcp_flags = FIN | ACK;
+	next.payload = 0;
+	CHECK(check_row(&next, RS_CNT_DROP_HANDSHAKE), "the FIN was answered");
+	next.name = "handshake: another source port";
+	next.tcp_flags = ACK;
+	next.sport = 44445;
+	CHECK(check_row(&next, RS_CNT_TX_RST_UNSOLICITED), "another connection's ACK");
+	next.name = "handshake: ack one past";
+	next.sport = 44444;
+	next.ack = isn + 2;
+	CHECK(check_row(&next, RS_CNT_TX_RST_UNSOLICITED), "an ACK one past our ISN + 1");
+}
+
 int main(void)
 {
 	int ret;
@@ -394,12 +437,14 @@ int main(void)
 		return 1;
 	}
 	for_each_row(note_row);
+	counter_seen[RS_CNT_DROP_HANDSHAKE] = true;	/* handshake_left_alone() */
 	RUN_TEST(world_has_every_container_kind);
 	RUN_TEST(every_counter_covered);
 	RUN_TEST(row_names_unique);
 	RUN_TEST(carrying_row_carries);
 	for_each_row(run_one);
 	RUN_TEST(isn_keyed_by_tuple);
+	RUN_TEST(handshake_left_alone);
 	RUN_TEST(every_address_of_search_blocks);
 	RUN_TEST(chunk_edges);
 	RUN_TEST(source_counters_by_scanner);
