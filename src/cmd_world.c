@@ -109,7 +109,8 @@ static int parse_sources(char **args, int nargs, struct source *src)
 			*colon = 0;
 			src[i].state = svc_state_parse(colon + 1);
 		}
-		if (src[i].state == -EINVAL || svc_parse(args[i], &src[i].svc)) {
+		if (src[i].state == -EINVAL || svc_parse(args[i], &src[i].svc) ||
+		    (src[i].state >= 0 && world_state_allowed(src[i].svc, src[i].state))) {
 			rs_print_last_error();
 			return RS_EXIT_USAGE;
 		}
@@ -254,11 +255,11 @@ static void synth_rates(FILE *f)
 {
 	unsigned i;
 
-	fprintf(f, "\nServices (hit rate of scannable IPv4):");
+	fprintf(f, "\nServices (hosts as a share of scannable IPv4; the star is the hosts'\n"
+		   "policy for every port the world does not list):\n");
 	for (i = 0; i < synth_nservices; i++)
-		fprintf(f, "%s %s %.1f%%", i ? "," : "", synth_services[i].spec,
-			synth_services[i].rate * 100);
-	fprintf(f, ".\n");
+		fprintf(f, "  %-16s %-9s %.2f%%\n", synth_services[i].spec,
+			svc_state_name(synth_services[i].state), synth_services[i].rate * 100);
 }
 
 static const struct command synth_cmd = {

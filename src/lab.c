@@ -5,8 +5,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <arpa/inet.h>
+#include <linux/ethtool.h>
 #include <linux/if_link.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <sched.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -263,6 +268,62 @@ static void keep_lab_link_alive(const struct lab *l)
 			rs_last_error());
 }
 
+static int enter_netns(const char *ns)
+{
+	char path[128];
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || setns(fd, CLONE_NEWNET))
+		err = -errno;
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		rs_error("cannot enter network namespace %s: %s", ns, strerror(-err));
+	return err;
+}
+
+/*
+ * The scanner's kernel (a connect scan, curl) leaves TCP and UDP checksums
+ * to the "hardware" on a veth: the probe carries only the pseudo-header's
+ * sum, which the responder's incremental update cannot turn into a right
+ * checksum, and the kernel then drops the reply as corrupt. Checksums done
+ * in software on lab0 make every probe complete. Raw-socket scanners
+ * (ZMap, masscan, nmap -sS) write their own checksums either way.
+ */
+static int scanner_checksums_in_software(const struct lab *l)
+{
+	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
+	struct ifreq ifr = { 0 };
+	int self = -1, fd = -1, err = 0;
+
+	if (!l->here) {
+		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+		if (self < 0)
+			return -errno;
+		err = enter_netns(l->ns_scan);
+		if (err)
+			goto out;
+	}
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->if_scan);
+	ifr.ifr_data = (void *)&ev;
+	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr)) {
+		err = -errno;
+		rs_error("cannot turn off checksum offload on %s: %s", l->if_scan, strerror(errno));
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (self >= 0) {
+		if (setns(self, CLONE_NEWNET) && !err)
+			err = -errno;
+		close(self);
+	}
+	return err;
+}
+
 static int create_links(const struct lab *l)
 {
 	const char *scan_ns = l->here ? NULL : l->ns_scan;
@@ -318,27 +379,13 @@ static int create_links(const struct lab *l)
 	    (err = ip("cannot set the scanner's default route", scan_ns, "route",
 		      "replace", "default", "via", a, "dev", l->if_scan, NULL)))
 		return err;
+	if ((err = scanner_checksums_in_software(l)))
+		return err;
 	keep_lab_link_alive(l);
 	return 0;
 }
 
 /* ---- XDP attach ----------------------------------------------------------- */
-
-static int enter_netns(const char *ns)
-{
-	char path[128];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNET))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	if (err)
-		rs_error("cannot enter network namespace %s: %s", ns, strerror(-err));
-	return err;
-}
 
 /* Attach prog_fd in native mode to ifname inside ns ("" = our own netns). */
 static int attach_xdp(const char *ns, const char *ifname, int prog_fd)

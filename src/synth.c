@@ -31,13 +31,28 @@
 
 /*
  * Rates are of scannable space. Live hosts are ~8 % of it with the
- * parameters above; each service is a share of those.
+ * parameters above; each service is a share of those, drawn on its own,
+ * so a host may be in several (a web server that answers ping). The
+ * figures behind the rates are in README.md ("The built-in world").
+ * The policy sets (tcp/ and udp/ with a star) are the live hosts that
+ * answer ports the world does not list as closed; a listed state wins
+ * over them, so an open port of such a host stays open. Hosts without a
+ * firewall answer closed TCP and UDP ports alike: the two share one set
+ * (and its memory).
  */
 const struct synth_service synth_services[] = {
-	{ "icmp", 0.060 },
-	{ "tcp/80", 0.014 },
-	{ "tcp/443", 0.014 },
-	{ "tcp/22", 0.006 },
+	{ "icmp", RS_STATE_OPEN, 0.060, NULL },
+	{ "tcp/80", RS_STATE_OPEN, 0.014, NULL },
+	{ "tcp/443", RS_STATE_OPEN, 0.014, NULL },
+	{ "tcp/22", RS_STATE_OPEN, 0.006, NULL },
+	{ "tcp/*", RS_STATE_CLOSED, 0.019, NULL },
+	{ "tcp/445", RS_STATE_FILTERED, 0.001, NULL },
+	{ "udp/53", RS_STATE_OPEN, 0.0008, NULL },
+	{ "udp/123", RS_STATE_OPEN, 0.0012, NULL },
+	{ "udp/161", RS_STATE_OPEN, 0.0010, NULL },
+	{ "udp/1900", RS_STATE_OPEN, 0.0030, NULL },
+	{ "udp/*", RS_STATE_CLOSED, 0.019, "tcp/*" },
+	{ "icmp/timestamp", RS_STATE_OPEN, 0.009, NULL },
 };
 const unsigned synth_nservices = sizeof(synth_services) / sizeof(synth_services[0]);
 
@@ -202,12 +217,24 @@ int synth_world(struct world *w, uint64_t seed)
 		err = svc_parse(synth_services[i].spec, &svc);
 		if (err)
 			break;
+		if (synth_services[i].same_as) {
+			struct rs_svc from;
+			unsigned j;
+
+			for (j = 0; j < i && strcmp(synth_services[j].spec, synth_services[i].same_as); j++)
+				;
+			err = j == i ? -EINVAL : svc_parse(synth_services[j].spec, &from);
+			if (!err)
+				err = world_add_service_alias(w, svc, synth_services[i].state, from,
+							      synth_services[j].state);
+			continue;
+		}
 		g->seed = seed * 0xd1b54a32d192ed03ull + 0x8cb92ba72f3d8dd7ull;
 		g->svc_index = i;
 		g->share = synth_services[i].rate / live;
 		if (g->share > 1)
 			g->share = 1;
-		err = world_add_service_blocks(w, svc, RS_STATE_OPEN, synth_block, g);
+		err = world_add_service_blocks(w, svc, synth_services[i].state, synth_block, g);
 	}
 	free(g);
 	return err;

@@ -17,7 +17,9 @@
 
 struct synth_service {
 	const char *spec;	/* "tcp/80" */
+	enum rs_state state;	/* the hosts drawn are in this state */
 	double rate;		/* target fraction of scannable addresses */
+	const char *same_as;	/* or NULL: the very hosts of this earlier entry */
 };
 
 /* The default world's services and target hit rates. */

@@ -209,9 +209,11 @@ static int add_container(struct world *w, struct rs_dir_entry *de, const uint64_
 	return 0;
 }
 
-/* Which states a service can have: ICMP answers or not, the policy closes. */
-static int state_allowed(struct rs_svc svc, enum rs_state st, const char *name)
+int world_state_allowed(struct rs_svc svc, enum rs_state st)
 {
+	char name[32];
+
+	svc_format(svc, name, sizeof(name));
 	if (svc.slot == RS_SLOT_ICMP && st != RS_STATE_OPEN) {
 		rs_error("service %s: an ICMP request is answered or not; it has no %s hosts", name,
 			 svc_state_name(st));
@@ -222,6 +224,55 @@ static int state_allowed(struct rs_svc svc, enum rs_state st, const char *name)
 			 name, svc_state_name(st));
 		return -EINVAL;
 	}
+	return 0;
+}
+
+static struct world_service *service_slot(struct world *w, struct rs_svc svc);
+
+/* The set of ws in state st may be given to svc in that state: checks both. */
+static int add_state_check(struct world *w, struct rs_svc svc, enum rs_state st,
+			   struct world_service **out)
+{
+	struct world_service *ws;
+	char name[32];
+	int err;
+
+	svc_format(svc, name, sizeof(name));
+	err = world_state_allowed(svc, st);
+	if (err)
+		return err;
+	ws = service_slot(w, svc);
+	if (!ws)
+		return -ENOMEM;
+	if (ws->set[st] != RS_NO_SET) {
+		rs_error("service %s already has its %s hosts in the world", name,
+			 svc_state_name(st));
+		return -EEXIST;
+	}
+	*out = ws;
+	return 0;
+}
+
+int world_add_service_alias(struct world *w, struct rs_svc svc, enum rs_state st,
+			    struct rs_svc from, enum rs_state from_st)
+{
+	const struct world_service *src = world_find(w, from);
+	struct world_service *ws;
+	uint32_t set;
+	uint64_t hosts;
+	int err;
+
+	if (!src || src->set[from_st] == RS_NO_SET) {
+		rs_error("no host set to share");
+		return -ENOENT;
+	}
+	set = src->set[from_st];
+	hosts = src->hosts[from_st];
+	err = add_state_check(w, svc, st, &ws);	/* may move w->services */
+	if (err)
+		return err;
+	ws->set[st] = set;
+	ws->hosts[st] = hosts;
 	return 0;
 }
 
@@ -257,21 +308,11 @@ int world_add_service_blocks(struct world *w, struct rs_svc svc, enum rs_state s
 	struct rs_dir_entry *dir;
 	uint64_t hosts = 0;
 	uint32_t b;
-	char name[32];
 	int err;
 
-	svc_format(svc, name, sizeof(name));
-	err = state_allowed(svc, st, name);
+	err = add_state_check(w, svc, st, &ws);
 	if (err)
 		return err;
-	ws = service_slot(w, svc);
-	if (!ws)
-		return -ENOMEM;
-	if (ws->set[st] != RS_NO_SET) {
-		rs_error("service %s already has its %s hosts in the world", name,
-			 svc_state_name(st));
-		return -EEXIST;
-	}
 	if (w->nsets >= RS_WORLD_MAX_SERVICES) {
 		rs_error("too many host sets (at most %d)", RS_WORLD_MAX_SERVICES);
 		return -E2BIG;
@@ -570,9 +611,9 @@ static struct rs_world_file_service file_service(const void *table, uint32_t ver
 	return fs;
 }
 
-/* Every set a service names exists, none twice, and its states are allowed. */
+/* Every set a service names exists, and its states are allowed. */
 static int check_service(const struct world *w, const struct rs_world_file_service *fs,
-			 uint8_t *used, const char *path)
+			 const char *path)
 {
 	struct rs_svc svc = { fs->slot, fs->port };
 	char name[32];
@@ -585,9 +626,9 @@ static int check_service(const struct world *w, const struct rs_world_file_servi
 	for (s = 0; s < RS_NR_STATES; s++) {
 		if (fs->set[s] == RS_NO_SET)
 			continue;
-		if (fs->set[s] >= w->nsets || used[fs->set[s]]++)
-			return bad(path, "a service names a host set that is missing or not its own");
-		if (state_allowed(svc, s, name)) {
+		if (fs->set[s] >= w->nsets)
+			return bad(path, "a service names a host set that is missing");
+		if (world_state_allowed(svc, s)) {
 			char why[256];
 
 			snprintf(why, sizeof(why), "%s", rs_last_error());
@@ -603,7 +644,6 @@ int world_open(struct world *w, const char *path)
 	const struct rs_world_file_header *h;
 	const void *fs;
 	uint64_t expect, off, fs_size;
-	uint8_t *used = NULL;
 	struct stat st;
 	uint32_t i, crc;
 	void *map;
@@ -693,8 +733,7 @@ int world_open(struct world *w, const char *path)
 	w->pool = (void *)((char *)map + off);
 
 	w->services = calloc(w->nservices ? w->nservices : 1, sizeof(*w->services));
-	used = calloc(w->nsets ? w->nsets : 1, 1);
-	if (!w->services || !used) {
+	if (!w->services) {
 		err = -ENOMEM;
 		rs_error("out of memory");
 		goto fail;
@@ -702,7 +741,7 @@ int world_open(struct world *w, const char *path)
 	for (w->nservices = 0, i = 0; i < h->nservices; i++) {
 		struct rs_world_file_service f = file_service(fs, h->version, i);
 
-		err = check_service(w, &f, used, path);
+		err = check_service(w, &f, path);
 		if (err)
 			goto fail;
 		w->services[i].svc = (struct rs_svc){ f.slot, f.port };
@@ -713,10 +752,8 @@ int world_open(struct world *w, const char *path)
 	err = validate_dir(w, path);
 	if (err)
 		goto fail;
-	free(used);
 	return 0;
 fail:
-	free(used);
 	world_free(w);
 	return err;
 }

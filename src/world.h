@@ -62,7 +62,7 @@ struct rs_world_file_service {
 /*
  * A service (port RS_PORT_OTHER: the hosts' policy for unlisted ports,
  * which has a closed set only). set[s] is RS_NO_SET where no host is in
- * state s.
+ * state s; services may share a set.
  */
 struct world_service {
 	struct rs_svc svc;
@@ -94,11 +94,25 @@ void world_init(struct world *w, uint64_t seed);
 void world_free(struct world *w);
 
 /*
+ * Can svc have hosts in state st? ICMP requests are answered or not (open
+ * only); the policy for unlisted ports has closed hosts only. 0, or
+ * -EINVAL with the message set.
+ */
+int world_state_allowed(struct rs_svc svc, enum rs_state st);
+
+/*
  * Turn the addresses in set into the hosts of service svc in state st (the
  * service may be in the world already, without that state). Returns 0 or
  * -errno.
  */
 int world_add_service(struct world *w, struct rs_svc svc, enum rs_state st, struct ipset *set);
+/*
+ * Give svc in state st the very host set that from has in from_st (two
+ * services may share one set: a host without a firewall answers closed
+ * TCP and UDP ports alike). Returns 0 or -errno.
+ */
+int world_add_service_alias(struct world *w, struct rs_svc svc, enum rs_state st,
+			    struct rs_svc from, enum rs_state from_st);
 /*
  * The same from a generator: fn returns the RS_BITMAP_WORDS words of each
  * /16 block in turn (valid until the next call), or NULL for an empty one.

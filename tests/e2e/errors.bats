@@ -106,7 +106,7 @@ one_usage_line() {
 
 @test "world compile without SERVICE=FILE exits 2 and writes nothing" {
 	run -2 "$RESCAN" world compile -o "$D/x.world"
-	one_usage_line "world compile: expected SERVICE=FILE..."
+	one_usage_line "world compile: expected SERVICE[:STATE]=FILE..."
 	[ ! -e "$D/x.world" ]
 }
 
@@ -245,4 +245,20 @@ one_usage_line() {
 	run -1 setpriv --bounding-set -net_admin --inh-caps=-all "$RESCAN" lab up --name "$LAB"
 	[[ "$output" == *"CAP_NET_ADMIN"* ]]
 	nothing_left
+}
+
+@test "world compile names an unknown state, exit 2" {
+	echo 192.0.2.1 >"$D/a.txt"
+	run -2 "$RESCAN" world compile -o "$D/x.world" tcp/80:shut="$D/a.txt"
+	one_usage_line "unknown state 'shut' (open, closed or filtered)"
+	[ ! -e "$D/x.world" ]
+}
+
+@test "world compile refuses states a service cannot have, exit 2" {
+	echo 192.0.2.1 >"$D/a.txt"
+	run -2 "$RESCAN" world compile -o "$D/x.world" icmp:closed="$D/a.txt"
+	one_usage_line "service icmp: an ICMP request is answered or not; it has no closed hosts"
+	run -2 "$RESCAN" world compile -o "$D/x.world" "tcp/*:open=$D/a.txt"
+	one_usage_line "service tcp/*: the policy for unlisted ports has closed hosts only, not open"
+	[ ! -e "$D/x.world" ]
 }

@@ -1,0 +1,187 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# End to end: a believable internet. A world with open, closed and filtered
+# ports, hosts that answer unlisted ports with RST and hosts that stay
+# silent, ICMP echo and timestamp responders, is compiled from address
+# lists this suite writes by rule; the real ZMap, masscan and nmap scan it,
+# and every state they report must be the one the rule gives (computed
+# here with awk, never by rescan).
+
+load lab_helper
+
+# The rule, for host i (0..4095) of 198.18.0.0/20:
+#   tcp/80  open i%7==0, closed i%7==1, filtered i%7==2
+#   tcp/22  open i%5==0
+#   tcp/*   (every port the world does not list) closed i%3==0, else silent
+#   icmp i%4==0, icmp/timestamp i%6==0
+RULE='
+function pol(i) { return i % 3 == 0 }
+# "open", "closed" or "silent" for a SYN to port p of host i
+function tcp(i, p) {
+	if (p == 80) {
+		if (i % 7 == 0) return "open"
+		if (i % 7 == 1) return "closed"
+		if (i % 7 == 2) return "silent"
+	}
+	if (p == 22 && i % 5 == 0) return "open"
+	return pol(i) ? "closed" : "silent"
+}
+function addr(i) { return sprintf("198.18.%d.%d", int(i / 256), i % 256) }
+function idx(a,   o) { split(a, o, "."); return (o[3] - 0) * 256 + o[4] }
+'
+
+# expect FIRST LAST AWK-CONDITION: the addresses of hosts FIRST..LAST for which
+# the condition (on i) holds, sorted as text.
+expect() {
+	awk -v f="$1" -v l="$2" "$RULE"' BEGIN { for (i = f; i <= l; i++) if ('"$3"') print addr(i) }' |
+		sort
+}
+
+setup_file() {
+	require_root_and_tools zmap masscan nmap ip jq
+	export LAB=$(lab_name i)
+	export D="$BATS_FILE_TMPDIR"
+	export RULE
+
+	expect 0 4095 'i % 7 == 0' >"$D/o80"
+	expect 0 4095 'i % 7 == 1' >"$D/c80"
+	expect 0 4095 'i % 7 == 2' >"$D/f80"
+	expect 0 4095 'i % 5 == 0' >"$D/o22"
+	expect 0 4095 'pol(i)' >"$D/policy"
+	expect 0 4095 'i % 4 == 0' >"$D/icmp"
+	expect 0 4095 'i % 6 == 0' >"$D/timestamp"
+	"$RESCAN" world compile -o "$D/internet.world" tcp/80="$D/o80" tcp/80:closed="$D/c80" \
+		tcp/80:filtered="$D/f80" tcp/22="$D/o22" "tcp/*=$D/policy" icmp="$D/icmp" \
+		icmp/timestamp="$D/timestamp"
+	write_blocklist "$D/blocklist"
+	"$RESCAN" lab up --name "$LAB" --world "$D/internet.world"
+}
+
+teardown_file() {
+	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
+}
+
+@test "world export --state gives each state by the rule, the policy included" {
+	"$RESCAN" world export "$D/internet.world" tcp/80 198.18.0.0/20 | sort >"$D/got"
+	assert_same_set "$D/o80" "$D/got"
+	"$RESCAN" world export --state closed "$D/internet.world" tcp/80 198.18.0.0/20 | sort >"$D/got"
+	expect 0 4095 'tcp(i, 80) == "closed"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+	"$RESCAN" world export --state filtered "$D/internet.world" tcp/80 198.18.0.0/20 | sort >"$D/got"
+	assert_same_set "$D/f80" "$D/got"
+	# A port the world does not list: its closed hosts are the policy's.
+	"$RESCAN" world export --state closed "$D/internet.world" tcp/8080 198.18.0.0/20 | sort >"$D/got"
+	assert_same_set "$D/policy" "$D/got"
+	run "$RESCAN" world export --state open "$D/internet.world" tcp/8080
+	[ "$status" -eq 1 ] && [[ $output == *"no service tcp/8080"* ]]
+	run "$RESCAN" world export --state shut "$D/internet.world" tcp/80
+	[ "$status" -eq 2 ] && [[ $output == *"unknown state 'shut'"* ]]
+}
+
+@test "world info shows the closed and filtered hosts and the policy" {
+	run "$RESCAN" world info --json "$D/internet.world"
+	[ "$status" -eq 0 ]
+	[ "$(jq -r '.services[] | select(.service == "tcp/80") | "\(.open) \(.closed) \(.filtered)"' <<<"$output")" = \
+		"$(wc -l <"$D/o80") $(wc -l <"$D/c80") $(wc -l <"$D/f80")" ]
+	[ "$(jq -r '.services[] | select(.service == "tcp/*") | "\(.hosts) \(.closed)"' <<<"$output")" = \
+		"$(wc -l <"$D/policy") $(wc -l <"$D/policy")" ]
+}
+
+@test "ZMap tcp_synscan: exactly the rule's synack and rst hosts" {
+	run lab_exec "$LAB" timeout 120 zmap --cores 0 -p 80 -r 20000 -c 3 -b "$D/blocklist" \
+		-O csv -f saddr,classification,success,repeat -o "$D/z80.csv" 198.18.0.0/20
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk -F, '$2 == "synack" && $3 == 1 && $4 == 0 { print $1 }' "$D/z80.csv" | sort >"$D/got"
+	assert_same_set "$D/o80" "$D/got"
+	awk -F, '$2 == "rst" && $3 == 0 && $4 == 0 { print $1 }' "$D/z80.csv" | sort >"$D/got"
+	expect 0 4095 'tcp(i, 80) == "closed"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+@test "nmap -sS: open, closed and filtered per port, exactly" {
+	# hosts 256..319 (198.18.1.0/26), ports in the world, by policy and none
+	run lab_exec "$LAB" timeout 300 nmap -n -Pn -sS -p 22,80,443 --max-retries 1 \
+		-oG - 198.18.1.0/26
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Ports:/ { a = $2; sub(/.*Ports: /, ""); sub(/\t.*/, ""); n = split($0, p, ", ")
+		for (k = 1; k <= n; k++) { split(p[k], f, "/"); print a, f[1], f[2] } }' \
+		<<<"$output" | sort >"$D/got"
+	awk "$RULE"' BEGIN { for (i = 256; i < 320; i++) { split("22 80 443", ps, " ")
+		for (k = 1; k <= 3; k++) { s = tcp(i, ps[k]); print addr(i), ps[k], s == "silent" ? "filtered" : s } } }' |
+		sort >"$D/want"
+	diff "$D/want" "$D/got"
+}
+
+@test "nmap -sn without -Pn: exactly the hosts that answer its echo, SYN 443, ACK 80 or timestamp" {
+	run lab_exec "$LAB" timeout 300 nmap -n -sn --max-retries 1 -oG - 198.18.2.0/25
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
+	expect 512 639 'i % 4 == 0 || i % 6 == 0 || tcp(i, 443) != "silent" || tcp(i, 80) != "silent"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+@test "nmap -PA80 alone: exactly the hosts whose port 80 answers, open or closed" {
+	run lab_exec "$LAB" timeout 300 nmap -n -sn -PA80 --max-retries 1 -oG - 198.18.2.0/25
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
+	expect 512 639 'tcp(i, 80) != "silent"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+@test "nmap -PP alone: exactly the timestamp responders" {
+	run lab_exec "$LAB" timeout 300 nmap -n -sn -PP --max-retries 1 -oG - 198.18.2.0/25
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
+	expect 512 639 'i % 6 == 0' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+# masscan_states OUT RANGE ARGS...: masscan --show closed over RANGE, its
+# "state proto port host" lines to OUT.got, sorted. masscan 1.3.2 loses a
+# delivered reply now and then in its own receive path on a busy machine
+# (bench/ANALYSIS.md §1): a line the rule expects but masscan missed counts
+# only if a second masscan of just that host and port reports it, and at
+# most 2 % (or 3) may need that; a line the rule does not expect fails.
+masscan_states() {
+	local out=$1 range=$2 want=$3 missed line st proto port host
+	shift 3
+	run lab_exec "$LAB" timeout 120 masscan "$@" --rate 500 --wait 3 --show closed -oL "$out" "$range"
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	awk '$1 == "open" || $1 == "closed" { print $1, $2, $3, $4 }' "$out" | sort -u >"$out.got"
+	[ -z "$(comm -13 "$want" "$out.got")" ] ||
+		{ echo "not in the world:"; comm -13 "$want" "$out.got" | head; return 1; }
+	comm -23 "$want" "$out.got" >"$out.missed"
+	missed=$(wc -l <"$out.missed")
+	[ "$missed" -le $(( $(wc -l <"$want") / 50 > 3 ? $(wc -l <"$want") / 50 : 3 )) ] ||
+		{ echo "masscan missed $missed of $(wc -l <"$want"):"; head "$out.missed"; lab_diagnostics "$LAB"; return 1; }
+	while read -r st proto port host; do
+		if [ "$proto" = icmp ]; then set -- --ping; else set -- -p"$port"; fi
+		run lab_exec "$LAB" timeout 60 masscan "$@" --rate 100 --wait 2 --show closed -oL "$out.again" "$host"
+		grep -q "^$st $proto $port $host " "$out.again" ||
+			{ echo "masscan missed $st $proto $port $host twice"; return 1; }
+	done <"$out.missed"
+	[ "$missed" -eq 0 ] || echo "# masscan missed $missed lines; a second scan found each" >&3
+}
+
+@test "masscan -p a list and a range --show closed: open and closed per port, exactly" {
+	awk "$RULE"' BEGIN { for (i = 0; i < 1024; i++) { split("22 80 8080 8081", ps, " ")
+		for (k = 1; k <= 4; k++) { s = tcp(i, ps[k]); if (s != "silent") print s, "tcp", ps[k], addr(i) } } }' |
+		sort >"$D/want"
+	masscan_states "$D/m.txt" 198.18.0.0/22 "$D/want" -p22,80,8080-8081
+}
+
+@test "masscan --ping: exactly the echo responders" {
+	expect 0 1023 'i % 4 == 0' | sed 's/^/open icmp 0 /' | sort >"$D/want"
+	masscan_states "$D/ping.txt" 198.18.0.0/22 "$D/want" --ping
+}
+
+@test "a connect scan counts open ports open: the handshake's own ACK is left alone" {
+	run lab_exec "$LAB" timeout 120 nmap -n -Pn -sT -p 80 --max-retries 1 -oG - 198.18.0.0/28
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Ports:/ { split($0, a, "Ports: "); split(a[2], f, "/"); print $2, f[2] }' <<<"$output" |
+		sort >"$D/got"
+	awk "$RULE"' BEGIN { for (i = 0; i < 16; i++) { s = tcp(i, 80); print addr(i), s == "silent" ? "filtered" : s } }' |
+		sort >"$D/want"
+	diff "$D/want" "$D/got"
+	[ "$(lab_stats "$LAB" | jq .responder.drop_handshake)" -gt 0 ]
+}
