@@ -73,12 +73,14 @@ static void print_ready(const struct lab *l, const struct world *w, const char *
 		char s[32];
 
 		const struct world_service *ws = &w->services[i];
-		bool policy = ws->set[RS_STATE_OPEN] == RS_NO_SET;
+		enum rs_state st = RS_STATE_OPEN;
 
+		/* Its open hosts, or the first state it has. */
+		while (ws->set[st] == RS_NO_SET && st < RS_STATE_FILTERED)
+			st++;
 		svc_format(ws->svc, s, sizeof(s));
-		printf("%s%s %llu%s", i ? ", " : "", s,
-		       (unsigned long long)ws->hosts[policy ? RS_STATE_CLOSED : RS_STATE_OPEN],
-		       policy ? " closed" : "");
+		printf("%s%s %llu%s%s", i ? ", " : "", s, (unsigned long long)ws->hosts[st],
+		       st == RS_STATE_OPEN ? "" : " ", st == RS_STATE_OPEN ? "" : svc_state_name(st));
 	}
 	printf(" hosts)\nscanner: %s %s on %s, gateway %s\n",
 	       l->here ? "this namespace," : l->ns_scan, l->if_scan, a, g);

@@ -45,7 +45,7 @@ int rescan_reflect(struct xdp_md *ctx)
 		return XDP_DROP;
 	if (pr.port != reflect_port || !bench_rule_has(bpf_ntohl(p.ip->daddr), rule_seed, rule_bound))
 		return XDP_DROP;
-	return tcp_syn_reply(&p, &pr, isn_key) == RS_CNT_TX_SYNACK ? XDP_TX : XDP_DROP;
+	return tcp_syn_reply(ctx, &p, &pr, isn_key) == RS_CNT_TX_SYNACK ? XDP_TX : XDP_DROP;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -32,7 +32,7 @@ elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'
 # status_field KEY: KEY's value in $STATE/status (`rescan lab status` lines).
 status_field() { awk -F= -v k="$1" '$1 == k { sub(/^[^=]*=/, ""); print; exit }' "$STATE/status"; }
 
-# "icmp 221676938, tcp/80 51763803 hosts": the world's services.
+# "icmp 221676938, tcp/80 51763803 hosts": the world's services with open hosts.
 services_summary() {
 	awk -F= '$1 == "service" { split($2, a, " "); s = s (s ? ", " : "") a[1] " " a[2] }
 		END { print s " hosts" }' "$STATE/status"
