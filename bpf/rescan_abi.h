@@ -171,10 +171,17 @@ enum rs_udp_reply {
 	RS_NR_UDP_REPLIES = 5,
 };
 
-/* Value of "world_services". Zeroed entries mean "no such service". */
+/*
+ * Value of "world_services". Zeroed entries mean "no such service". The
+ * loader copies the slot's policy (the closed set of port RS_PORT_OTHER)
+ * into set[RS_SET_POLICY] of every other port of the slot, so one entry
+ * holds every set a probe's answer can come from.
+ */
+#define RS_SET_POLICY RS_NR_STATES
 struct rs_service {
-	__u32 set[RS_NR_STATES];	/* 1-based host set of each enum rs_state; 0 = none */
+	__u32 set[RS_NR_STATES + 1];	/* 1-based host set of each enum rs_state, then the policy's; 0 = none */
 	__u32 reply;			/* UDP: enum rs_udp_reply */
+	__u32 reserved;			/* a multiple of 8 bytes: the stride of an array map's values */
 };
 
 /*

@@ -45,6 +45,10 @@ static void *map_memory(struct bpf_map *map, size_t *len)
 	return p;
 }
 
+/* The maps are filled through mmap: an array map lays its values 8-byte aligned. */
+_Static_assert(sizeof(struct rs_service) % 8 == 0 && sizeof(struct rs_dir_entry) % 8 == 0,
+	       "world map values must be a multiple of 8 bytes");
+
 static int fill_map(struct bpf_map *map, const void *src, size_t len, const char *name)
 {
 	size_t map_len = (size_t)bpf_map__max_entries(map) * bpf_map__value_size(map);
@@ -176,11 +180,16 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 		const struct world_service *s = &w->services[i];
 		struct rs_service *e = &svcs[s->svc.slot << 16 | s->svc.port];
 		enum rs_state st;
+		uint32_t port;
 
 		for (st = 0; st < RS_NR_STATES; st++)
 			e->set[st] = s->set[st] == RS_NO_SET ? 0 : s->set[st] + 1;
 		if (s->svc.slot == RS_SLOT_UDP)
 			e->reply = svc_udp_reply(s->svc.port);
+		/* The policy answers for every other port of its slot. */
+		if (s->svc.slot != RS_SLOT_ICMP && s->svc.port == RS_PORT_OTHER)
+			for (port = 1; port <= 0xffff; port++)
+				svcs[s->svc.slot << 16 | port].set[RS_SET_POLICY] = e->set[RS_STATE_CLOSED];
 	}
 	err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
 		       "world_services");
