@@ -36,9 +36,23 @@ const char *const bname[NR_B] = { "hit", "miss", "scan", "nonprobe" };
 
 struct batch_list {
 	uint32_t *addr;		/* host order */
-	uint8_t *hit;		/* the world's answer for addr[i] */
+	uint8_t *cnt;		/* the counter the world's answer for addr[i] moves */
 	uint32_t n;
 };
+
+/* The counter a probe of svc to addr moves, by the world's own answer. */
+static uint8_t expected_counter(const struct world *w, struct rs_svc svc, uint32_t addr)
+{
+	switch (world_state(w, svc, addr)) {
+	case RS_STATE_OPEN:
+		return svc.slot == RS_SLOT_TCP ? RS_CNT_TX_SYNACK : RS_CNT_TX_ECHO_REPLY;
+	case RS_STATE_CLOSED:
+		return RS_CNT_TX_RST_CLOSED;
+	case RS_STATE_FILTERED:
+		return RS_CNT_DROP_FILTERED;
+	}
+	return RS_CNT_DROP_NOT_IN_WORLD;
+}
 
 /* The harness on the loaded responder's maps: the same world, the same counters. */
 static struct batch_bpf *batch_open(struct responder_bpf *r, uint64_t **slots)
@@ -75,13 +89,13 @@ static struct batch_bpf *batch_open(struct responder_bpf *r, uint64_t **slots)
 
 /* n entries of src (len of them) in random order: a partial Fisher-Yates shuffle of a copy. */
 static void batch_sample(struct batch_list *l, const uint32_t *src, uint64_t len, uint32_t n,
-			 const struct world *w, uint32_t set)
+			 const struct world *w, struct rs_svc svc)
 {
 	uint32_t *tmp = xmalloc(len * sizeof(*tmp)), i;
 
 	l->n = (uint32_t)(len < n ? len : n);
 	l->addr = xmalloc(l->n * sizeof(*l->addr));
-	l->hit = xmalloc(l->n);
+	l->cnt = xmalloc(l->n);
 	memcpy(tmp, src, len * sizeof(*tmp));
 	for (i = 0; i < l->n; i++) {
 		uint64_t j = i + rng() % (len - i);
@@ -90,7 +104,7 @@ static void batch_sample(struct batch_list *l, const uint32_t *src, uint64_t len
 		tmp[j] = tmp[i];
 		tmp[i] = x;
 		l->addr[i] = x;
-		l->hit[i] = world_set_has(w, set, x);
+		l->cnt[i] = expected_counter(w, svc, x);
 	}
 	free(tmp);
 }
@@ -126,9 +140,10 @@ static double quantile(double *v, int n, double p)
 	return v[(int)(p * (n - 1) + 0.5)];
 }
 
+/* nonprobe: every run moves DROP_NOT_PROBE, whatever the world says. */
 static struct batch_result batch_case(struct batch_bpf *b, uint64_t *slots, int counters_fd,
 				      const char *name, const struct batch_list *l,
-				      const struct pkt *frame, uint32_t cnt_hit, uint32_t cnt_miss)
+				      const struct pkt *frame, bool nonprobe)
 {
 	uint64_t before[RS_NR_COUNTERS], after[RS_NR_COUNTERS], want[RS_NR_COUNTERS] = { 0 };
 	uint64_t want_hit = 0, runs = 0;
@@ -153,8 +168,13 @@ static struct batch_result batch_case(struct batch_bpf *b, uint64_t *slots, int 
 			lay[c] = batch_call(lay_fd, frame);
 		start = b->bss->batch_next;
 		resp[c] = batch_call(resp_fd, frame);
-		for (k = 0; k < BATCH_REPEAT; k++)
-			want_hit += l->hit[(start + k) % l->n];
+		for (k = 0; k < BATCH_REPEAT; k++) {
+			uint32_t cnt = nonprobe ? RS_CNT_DROP_NOT_PROBE : l->cnt[(start + k) % l->n];
+
+			want[cnt]++;
+			want_hit += cnt == RS_CNT_TX_SYNACK || cnt == RS_CNT_TX_ECHO_REPLY ||
+				    cnt == RS_CNT_TX_RST_CLOSED;
+		}
 		runs += BATCH_REPEAT;
 		if (!(c & 1))
 			lay[c] = batch_call(lay_fd, frame);
@@ -162,8 +182,6 @@ static struct batch_result batch_case(struct batch_bpf *b, uint64_t *slots, int 
 	}
 	if (loader_read_percpu(counters_fd, after, RS_NR_COUNTERS))
 		die("cannot read the responder's counters");
-	want[cnt_hit] += want_hit;
-	want[cnt_miss] += runs - want_hit;
 	for (k = 0; k < RS_NR_COUNTERS; k++)
 		if (after[k] - before[k] != want[k])
 			die("batch %s: counter %u moved by %llu, the world's verdicts for the %llu "
@@ -179,13 +197,12 @@ static struct batch_result batch_case(struct batch_bpf *b, uint64_t *slots, int 
 }
 
 /* All four cases for the range of rs, in the world's set: the results in res. */
-void batch_measure(struct responder_bpf *r, const struct world *w, uint32_t set, int proto,
+void batch_measure(struct responder_bpf *r, const struct world *w, struct rs_svc svc, int proto,
 		   uint16_t port, const struct range_split *rs, struct batch_result res[NR_B])
 {
 	uint64_t span = (uint64_t)rs->last - rs->first + 1, a;
 	uint64_t *slots;
 	uint32_t *all = xmalloc(span * sizeof(*all));
-	uint32_t cnt_hit = proto == IPPROTO_TCP ? RS_CNT_TX_SYNACK : RS_CNT_TX_ECHO_REPLY;
 	struct batch_bpf *b = batch_open(r, &slots);
 	int counters_fd = bpf_map__fd(r->maps.counters);
 	struct batch_list l[NR_B];
@@ -194,23 +211,19 @@ void batch_measure(struct responder_bpf *r, const struct world *w, uint32_t set,
 
 	for (a = rs->first; a <= rs->last; a++)
 		all[a - rs->first] = (uint32_t)a;
-	batch_sample(&l[B_HIT], rs->hits, rs->nh, BATCH_ADDRS, w, set);
-	batch_sample(&l[B_MISS], rs->miss, rs->nm, BATCH_ADDRS, w, set);
-	batch_sample(&l[B_SCAN], all, span, BATCH_ADDRS, w, set);
-	batch_sample(&l[B_NONPROBE], rs->miss, rs->nm, BATCH_ADDRS, w, set);
+	batch_sample(&l[B_HIT], rs->hits, rs->nh, BATCH_ADDRS, w, svc);
+	batch_sample(&l[B_MISS], rs->miss, rs->nm, BATCH_ADDRS, w, svc);
+	batch_sample(&l[B_SCAN], all, span, BATCH_ADDRS, w, svc);
+	batch_sample(&l[B_NONPROBE], rs->miss, rs->nm, BATCH_ADDRS, w, svc);
 	free(all);
 	/* Templates: the destination is the harness's to fill in. */
 	build_probe(&probe, proto, 0x02, 0, port);
 	build_probe(&rst, IPPROTO_TCP, 0x04, 0, 80);
 	for (t = 0; t < NR_B; t++) {
-		if (t == B_NONPROBE)
-			res[t] = batch_case(b, slots, counters_fd, bname[t], &l[t], &rst,
-					    RS_CNT_DROP_NOT_PROBE, RS_CNT_DROP_NOT_PROBE);
-		else
-			res[t] = batch_case(b, slots, counters_fd, bname[t], &l[t], &probe, cnt_hit,
-					    RS_CNT_DROP_NOT_IN_WORLD);
+		res[t] = batch_case(b, slots, counters_fd, bname[t], &l[t],
+				    t == B_NONPROBE ? &rst : &probe, t == B_NONPROBE);
 		free(l[t].addr);
-		free(l[t].hit);
+		free(l[t].cnt);
 	}
 	munmap(slots, BATCH_ADDRS * sizeof(uint64_t));
 	batch_bpf__destroy(b);

@@ -12,6 +12,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "service.h"
+
 struct json_object;
 
 /*
@@ -87,7 +89,7 @@ struct range_split {
 	uint32_t *miss, nm;
 };
 
-void batch_measure(struct responder_bpf *r, const struct world *w, uint32_t set, int proto,
+void batch_measure(struct responder_bpf *r, const struct world *w, struct rs_svc svc, int proto,
 		   uint16_t port, const struct range_split *rs, struct batch_result res[NR_B]);
 
 #endif /* RSBENCH_H */

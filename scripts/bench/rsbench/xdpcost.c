@@ -378,7 +378,8 @@ int cmd_xdpcost(int argc, char **argv)
 	rs.hits = xmalloc(span * sizeof(*rs.hits));
 	rs.miss = xmalloc(span * sizeof(*rs.miss));
 	for (a = rs.first; a <= rs.last; a++) {
-		if (world_set_has(&w, ws->set[RS_STATE_OPEN], (uint32_t)a))
+		/* Answered: open, or closed (a RST) by the world's list or policy. */
+		if (world_state(&w, svc, (uint32_t)a) <= RS_STATE_CLOSED)
 			rs.hits[rs.nh++] = (uint32_t)a;
 		else
 			rs.miss[rs.nm++] = (uint32_t)a;
@@ -402,7 +403,7 @@ int cmd_xdpcost(int argc, char **argv)
 
 	measure_runs(fd, proto, (uint16_t)svc.port, &rs, opt.runs, c);
 	measure_repeat(fd, proto, (uint16_t)svc.port, &rs, c);
-	batch_measure(skel, &w, ws->set[RS_STATE_OPEN], proto, (uint16_t)svc.port, &rs, c->batch);
+	batch_measure(skel, &w, svc, proto, (uint16_t)svc.port, &rs, c->batch);
 
 	if (opt.json)
 		print_json(args, opt.runs, &rs, c);
