@@ -71,6 +71,7 @@ enum damage_kind {
 	DMG_L4_CUT,	/* keep n bytes of the L4 part, and tot_len says so */
 	DMG_FRAME_CUT,	/* the frame ends after n bytes; the headers do not know */
 	DMG_VLAN_TAG,	/* an 802.1Q tag of VID n after the MAC addresses */
+	DMG_UDP_LEN,	/* write n into the UDP length field (the checksum still fits the old one) */
 };
 
 struct damage {
@@ -85,6 +86,7 @@ struct damage {
 #define L4_CUT_TO(n) { DMG_L4_CUT, (n) }
 #define FRAME_CUT_TO(n) { DMG_FRAME_CUT, (n) }
 #define VLAN_TAGGED { DMG_VLAN_TAG, 7 }
+#define SET_UDP_LEN(n) { DMG_UDP_LEN, (n) }
 
 /* One row: a frame for one responder. Zero fields are the plain probe. */
 struct tcase {
@@ -95,6 +97,7 @@ struct tcase {
 	uint32_t saddr;		/* 0: SCANNER_IP */
 	uint32_t daddr;		/* F_ARP: the address asked for */
 	uint8_t ttl;		/* 0: DEFAULT_TTL */
+	uint8_t tos;		/* the IP TOS byte (DSCP and ECN) */
 	uint16_t frag;		/* IP flags and fragment offset */
 	int ip_opts;		/* bytes of IP options: 0, 4 or 40 */
 	uint8_t ip_proto;	/* F_IP_PROTO */
