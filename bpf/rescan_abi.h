@@ -201,11 +201,11 @@ struct rs_service {
 	X(DROP_HANDSHAKE, "drop_handshake", "the scanner's ACK, data or FIN on a connection whose SYN-ACK the lab sent") \
 	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe too short or malformed for its service's protocol") \
 	X(DROP_NOT_PROBE, "drop_not_probe", "IPv4 packet that is no probe rescan answers (e.g. a scanner's RST)") \
-	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment)") \
+	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment, UDP with IP options)") \
 	X(DROP_LAB_INTERNAL, "drop_lab_internal", "addressed to the lab network itself, not the internet") \
 	X(DROP_NOT_IPV4, "drop_not_ipv4", "frame that is not IPv4 (ARP, IPv6, ...)") \
 	X(DROP_MALFORMED, "drop_malformed", "truncated or inconsistent headers")   \
-	X(ABORT_INTERNAL, "abort_internal", "world map lookup failed (corrupt world): XDP_ABORTED")
+	X(ABORT_INTERNAL, "abort_internal", "world map lookup failed (corrupt world), or a reply could not be sized: XDP_ABORTED")
 
 /* Counters of the pass program on the scanner's interface (lab0). */
 #define RS_LAB_COUNTERS(X)                                                       \

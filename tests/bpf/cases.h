@@ -61,6 +61,15 @@ enum tcp_opts {
 	TOPT_40,	/* 40 bytes of options: doff 15, the maximum */
 };
 
+/*
+ * The payload of a UDP row (frame_udp.c builds each, byte for byte what
+ * the scanner named sends). UA_PATTERN is .payload bytes of a pattern.
+ */
+enum udp_app {
+	UA_PATTERN,
+	UA_NMAP_ECHO,		/* nmap's payload for udp/7: "\r\n\r\n" */
+};
+
 /* One thing wrong with an otherwise well-formed frame. */
 enum damage_kind {
 	DMG_NONE,
@@ -109,6 +118,8 @@ struct tcase {
 	uint16_t win;		/* 0: DEFAULT_WIN */
 	uint16_t urg;
 	enum tcp_opts tcp_opts;
+	/* UDP */
+	enum udp_app app;
 	/* ICMP */
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_id, icmp_seq;
@@ -143,6 +154,7 @@ struct tcase {
 #define ICMP_TO(d, type, code) \
 	.kind = F_ICMP, .daddr = (d), .icmp_type = (type), .icmp_code = (code)
 #define UDP_TO(d, port) .kind = F_UDP, .daddr = (d), .dport = (port)
+#define UDP_APP_TO(d, port, what) .kind = F_UDP, .daddr = (d), .dport = (port), .app = (what)
 #define IP_PROTO_TO(d, proto) .kind = F_IP_PROTO, .daddr = (d), .ip_proto = (proto)
 #define ARP_WHO_HAS(a) .kind = F_ARP, .daddr = (a)
 #define ETH_ONLY(type) .kind = F_ETH_ONLY, .ethertype = (type)
@@ -212,6 +224,7 @@ extern const struct case_file tcp_syn_cases;	/* cases_tcp_syn.c */
 extern const struct case_file icmp_echo_cases;	/* cases_icmp_echo.c */
 extern const struct case_file tcp_states_cases;	/* cases_tcp_states.c */
 extern const struct case_file icmp_timestamp_cases;	/* cases_icmp_timestamp.c */
+extern const struct case_file udp_cases;	/* cases_udp.c */
 extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 

@@ -252,6 +252,10 @@ static int build_worlds(void)
 		{ "tcp/80", RS_STATE_FILTERED, add_states_filtered },
 		{ "tcp/*", RS_STATE_CLOSED, add_states_policy },
 		{ "icmp/timestamp", RS_STATE_OPEN, add_states_timestamp },
+		{ "udp/7", RS_STATE_OPEN, add_states_open },
+		{ "udp/53", RS_STATE_CLOSED, add_states_closed },
+		{ "udp/53", RS_STATE_FILTERED, add_states_filtered },
+		{ "udp/*", RS_STATE_CLOSED, add_states_policy },
 	};
 	struct ipset s;
 	int err;

@@ -22,11 +22,12 @@
 extern struct world world;	/* tcp/80, tcp/443, tcp/65535, tcp/3389, icmp */
 
 /*
- * The states world (ON_STATES), one /24 per answer:
- *   tcp/80 open     STATES_OPEN_NET.1-9      icmp/timestamp open  .1 of OPEN and POLICY
- *   tcp/80 closed   STATES_CLOSED_NET.1-9
- *   tcp/80 filtered STATES_FILTERED_NET.1-9  (also in the policy: filtered wins)
- *   tcp policy      STATES_FILTERED_NET/24 and STATES_POLICY_NET/24 (closed)
+ * The states world (ON_STATES), one /24 per answer, the same for TCP and
+ * UDP:
+ *   tcp/80, udp/7 open       STATES_OPEN_NET.1-9      icmp/timestamp open  .1 of OPEN and POLICY
+ *   tcp/80, udp/53 closed    STATES_CLOSED_NET.1-9
+ *   tcp/80, udp/53 filtered  STATES_FILTERED_NET.1-9  (also in the policy: filtered wins)
+ *   tcp and udp policy (closed for unlisted ports)  STATES_FILTERED_NET/24, STATES_POLICY_NET/24
  * STATES_SILENT_NET holds no host.
  */
 extern struct world states_world;

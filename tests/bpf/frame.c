@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "frame_udp.h"
 #include "util.h"
 
 /* Locally administered unicast MACs: the scanner and the lab's gateway. */
@@ -261,9 +262,13 @@ void frame_build(const struct tcase *t, struct frame *f)
 	}
 	l4 = ip + ihl_len;
 	l4_len = build_l4(t, l4);
-	for (i = 0; i < (uint32_t)t->payload; i++)
-		l4[l4_len + i] = pattern(i);
-	l4_len += t->payload;
+	if (t->kind == F_UDP && t->app != UA_PATTERN) {
+		l4_len += udp_app_payload(t, l4 + l4_len);
+	} else {
+		for (i = 0; i < (uint32_t)t->payload; i++)
+			l4[l4_len + i] = pattern(i);
+		l4_len += t->payload;
+	}
 	if (t->kind == F_UDP)
 		put16(l4 + 4, (uint16_t)l4_len);
 
@@ -331,6 +336,11 @@ uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *go
 	const uint8_t *probe_l4;
 	uint32_t ihl_len, l4_len;
 
+	switch (cnt) {
+	case RS_CNT_TX_UDP_ECHO:
+	case RS_CNT_TX_PORT_UNREACH:
+		return udp_expected_reply(in->b, in->len, cnt, exp);
+	}
 	memcpy(exp, in->b, in->len);
 	swap(exp, exp + 6, 6);
 
@@ -637,8 +647,8 @@ void frame_describe(const struct tcase *t, char *buf, size_t len)
 			     t->icmp_type, t->icmp_code, s, d, t->icmp_id, t->icmp_seq);
 		break;
 	case F_UDP:
-		n = snprintf(buf, len, "UDP %s:%u > %s:%u", s, t->sport ? t->sport : DEFAULT_SPORT, d,
-			     t->dport);
+		n = snprintf(buf, len, "UDP %s:%u > %s:%u, payload kind %d", s,
+			     t->sport ? t->sport : DEFAULT_SPORT, d, t->dport, t->app);
 		break;
 	case F_IP_PROTO:
 		n = snprintf(buf, len, "IP protocol %u %s > %s", t->ip_proto, s, d);

@@ -50,7 +50,8 @@ void frame_build(const struct tcase *t, struct frame *f);
  *     ACK): seq = the probe's ack, ack 0, RST; both a bare 20-byte header
  *     with window 0, the probe's options, data and padding cut off;
  *   echo reply: type 0; timestamp reply: type 14, receive and transmit
- *     timestamps = the originate one.
+ *     timestamps = the originate one;
+ *   UDP replies and ICMP port unreachable: frame_udp.h.
  * Everything else (options, window, urgent pointer, IP id, DF, IP
  * options, payload, Ethernet padding) as it was. Checksums computed from
  * scratch.

@@ -12,6 +12,9 @@
  *   cases_icmp_echo.c  the ICMP echo probe kind
  *   cases_lookup.c     the world lookup, container kind by container kind
  *   corrupt.c          lookups into damaged maps abort
+ *   cases_tcp_states.c closed and filtered TCP ports, ACKs out of the blue
+ *   cases_icmp_timestamp.c  ICMP timestamp requests
+ *   cases_udp.c        UDP: echo, port unreachable, silence, broken headers
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
  * to the packets seen, per-scanner counters, every address of the search
@@ -34,7 +37,7 @@
 
 static const struct case_file *const files[] = {
 	&frame_cases, &tcp_syn_cases, &icmp_echo_cases, &lookup_cases, &corrupt_cases,
-	&tcp_states_cases, &icmp_timestamp_cases,
+	&tcp_states_cases, &icmp_timestamp_cases, &udp_cases,
 };
 
 /* Call fn on every row of every table, with the counter it must move. */
