@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * UDP to any port (ZMap udp, ntp and upnp modules, masscan -pU:, nmap
- * -sU). An open port answers with the probe's payload echoed back, which
- * is what ZMap's udp module and nmap count as open. A closed port
+ * -sU). An open port answers in its protocol, chosen by the service's port
+ * when the world is loaded (enum rs_udp_reply): DNS (udp_dns.h), and for
+ * every other port (and, for now, NTP, SNMP and SSDP) the probe's payload
+ * echoed back, which is what ZMap's udp module and nmap count as open. A
+ * request its protocol does not answer (too short, malformed, ...) is
+ * dropped as DROP_BAD_REQUEST, never answered with garbage. A closed port
  * answers ICMP port unreachable (icmp_unreach.h).
  *
  * Every reply has a UDP checksum computed afresh; the probe's own is not
@@ -19,6 +23,7 @@
 #include "parse.h"
 #include "probe.h"
 #include "udp.h"
+#include "udp_dns.h"
 #include "icmp_unreach.h"
 
 static __always_inline int udp_classify(struct pkt *p, struct probe *pr)
@@ -42,15 +47,15 @@ static __always_inline int udp_classify(struct pkt *p, struct probe *pr)
 	return 0;
 }
 
-/* The payload, as it came. */
+/* Any other port: the payload, as it came. */
 static __always_inline int udp_echo(struct xdp_md *ctx, struct pkt *p, __u32 *plen)
 {
 	*plen = udp_payload_len(p);
 	return udp_turn(ctx, p, *plen);
 }
 
-/* The reply for the world's answer state: its counter. */
-static __always_inline int udp_answer(struct xdp_md *ctx, __u32 state)
+/* The reply for the world's answer state and the service's reply kind: its counter. */
+static __always_inline int udp_answer(struct xdp_md *ctx, __u32 state, __u32 reply)
 {
 	struct pkt p = {
 		.data_end = (void *)(long)ctx->data_end,
@@ -67,8 +72,16 @@ static __always_inline int udp_answer(struct xdp_md *ctx, __u32 state)
 
 	if (state != RS_STATE_OPEN)
 		return icmp_port_unreach(ctx, &p);
-	tx = RS_CNT_TX_UDP_ECHO;
-	ret = udp_echo(ctx, &p, &plen);
+	switch (reply) {
+	case RS_UDP_DNS:
+		tx = RS_CNT_TX_UDP_DNS;
+		ret = udp_dns(ctx, &p, &plen);
+		break;
+	default:
+		tx = RS_CNT_TX_UDP_ECHO;
+		ret = udp_echo(ctx, &p, &plen);
+		break;
+	}
 	if (ret)
 		return ret;
 	ret = rescan_udp_seal(ctx, plen);
@@ -77,15 +90,15 @@ static __always_inline int udp_answer(struct xdp_md *ctx, __u32 state)
 
 /*
  * The reply to the UDP probe in ctx (classified by udp_classify(), so its
- * UDP header is at UDP_AT) for the world's answer state. A function of
- * its own: the verifier checks it once, not once for every way the world
- * lookup can end, and it reads the frame afresh from ctx, since no packet
- * pointer may be passed to it.
+ * UDP header is at UDP_AT) for the world's answer state and the
+ * service's reply kind. A function of its own: the verifier checks it
+ * once, not once for every way the world lookup can end, and it reads
+ * the frame afresh from ctx, since no packet pointer may be passed to it.
  * It returns its counter c as 1 << c; udp_reply() says why.
  */
-__attribute__((noinline)) int rescan_udp_reply(struct xdp_md *ctx, __u32 state)
+__attribute__((noinline)) int rescan_udp_reply(struct xdp_md *ctx, __u32 state, __u32 reply)
 {
-	return 1 << udp_answer(ctx, state);
+	return 1 << udp_answer(ctx, state, reply);
 }
 
 /*
@@ -99,12 +112,14 @@ __attribute__((noinline)) int rescan_udp_reply(struct xdp_md *ctx, __u32 state)
  */
 static __always_inline int udp_reply(struct xdp_md *ctx, const struct probe *pr)
 {
-	switch (rescan_udp_reply(ctx, pr->state)) {
+	switch (rescan_udp_reply(ctx, pr->state, pr->reply)) {
 #define UDP_OUTCOME(cnt) \
 	case 1 << (cnt): \
 		return (cnt);
 	UDP_OUTCOME(RS_CNT_TX_UDP_ECHO)
+	UDP_OUTCOME(RS_CNT_TX_UDP_DNS)
 	UDP_OUTCOME(RS_CNT_TX_PORT_UNREACH)
+	UDP_OUTCOME(RS_CNT_DROP_BAD_REQUEST)
 	UDP_OUTCOME(RS_CNT_DROP_MALFORMED)
 #undef UDP_OUTCOME
 	}

@@ -199,7 +199,7 @@ struct rs_service {
 	X(DROP_NO_SERVICE, "drop_no_service", "probe for a service no host of the world offers") \
 	X(DROP_FILTERED, "drop_filtered", "probe for a port the world says is filtered on that host") \
 	X(DROP_HANDSHAKE, "drop_handshake", "the scanner's ACK, data or FIN on a connection whose SYN-ACK the lab sent") \
-	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe too short or malformed for its service's protocol") \
+	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe its service's protocol does not answer: too short, malformed, or not a request (e.g. another SNMP community)") \
 	X(DROP_NOT_PROBE, "drop_not_probe", "IPv4 packet that is no probe rescan answers (e.g. a scanner's RST)") \
 	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment, UDP with IP options)") \
 	X(DROP_LAB_INTERNAL, "drop_lab_internal", "addressed to the lab network itself, not the internet") \

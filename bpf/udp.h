@@ -34,6 +34,46 @@ static __always_inline __u32 udp_payload_len(const struct pkt *p)
 	return bpf_ntohs(((struct udphdr *)p->l4)->len) - sizeof(struct udphdr);
 }
 
+/* v in network byte order at b, byte by byte: stack buffers take aligned stores only. */
+static __always_inline void be32_put(__u8 *b, __u32 v)
+{
+	b[0] = v >> 24;
+	b[1] = v >> 16;
+	b[2] = v >> 8;
+	b[3] = v;
+}
+
+/*
+ * len if 1 <= len <= max, else -1: a length the verifier can trust as a
+ * helper's size. clang must not see through any of it: it knows the
+ * tables of udp_banners.h and would drop a check they always pass, it
+ * would merge the two checks into one on a copy of len the verifier
+ * cannot relate back to it, and it would go on using a copy spilled
+ * before they ran. A barrier before, between and after them prevents all
+ * three.
+ */
+static __always_inline int size_1_to(int len, int max)
+{
+	barrier_var(len);
+	if (len > max)
+		return -1;
+	barrier_var(len);
+	if (len < 1)
+		return -1;
+	barrier_var(len);
+	return len;
+}
+
+/* Byte off of the payload d (whose end is at most len bytes on), or -1. */
+static __always_inline int udp_byte(const __u8 *d, __u32 off, __u32 len, void *data_end)
+{
+	const __u8 *b = d + (off & 0x7ff);
+
+	if (off >= len || (void *)(b + 1) > data_end)
+		return -1;
+	return *b;
+}
+
 /*
  * Turn probe p around into a reply with plen bytes of payload: MACs,
  * addresses and ports swapped, TTL RS_REPLY_TTL, the frame cut or grown

@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * udp_banners.h - what differs from host to host in the UDP replies.
- * Real hosts differ, so a lab's hosts do too, yet the same probe always
- * gets the same reply: whatever varies is chosen by a hash of the host's
- * address, nothing else.
+ * udp_banners.h - what differs from host to host in the UDP services'
+ * replies: a DNS server's version string. Real hosts differ there, so a
+ * lab's hosts do too, yet the same probe always gets the same reply: a
+ * host's row of every table is chosen by a hash of its address, nothing
+ * else.
  *
- * Shared by the XDP program and the BPF tests.
+ * Shared by the XDP program (the tables end up in its .rodata, where
+ * bpf_xdp_store_bytes() copies text from) and the BPF tests, which read
+ * the text from here but build every reply's structure themselves.
  */
 #ifndef RESCAN_UDP_BANNERS_H
 #define RESCAN_UDP_BANNERS_H
@@ -14,8 +17,9 @@
 
 /*
  * A host's hash (address in host byte order): MurmurHash3's 32-bit
- * finalizer, so neighbouring addresses get unrelated values. The replies
- * say which bits they take (icmp_unreach.h).
+ * finalizer, so neighbouring addresses land on unrelated rows. The rows
+ * of a table are its low bits; the replies take other bits for the rest
+ * (udp_dns.h, icmp_unreach.h say which).
  */
 static __inline__ __attribute__((always_inline)) __u32 rs_host_hash(__u32 addr)
 {
@@ -26,5 +30,33 @@ static __inline__ __attribute__((always_inline)) __u32 rs_host_hash(__u32 addr)
 	addr ^= addr >> 16;
 	return addr;
 }
+
+#define RS_BANNER_ROWS 8	/* rows of every table: a power of two */
+
+static __inline__ __attribute__((always_inline)) __u32 rs_banner_row(__u32 addr)
+{
+	return rs_host_hash(addr) & (RS_BANNER_ROWS - 1);
+}
+
+/* A text and its length, so the XDP program never has to measure one. */
+#define RS_TEXT(s) { sizeof(s) - 1, s }
+
+/* DNS: the TXT answer to version.bind in class CHAOS. */
+#define RS_DNS_VERSION_MAX 40
+struct rs_dns_version {
+	__u8 len;
+	char text[RS_DNS_VERSION_MAX];
+};
+
+static const struct rs_dns_version rs_dns_versions[RS_BANNER_ROWS] = {
+	RS_TEXT("9.11.4-P2-RedHat-9.11.4-26.P2.el7_9.13"),
+	RS_TEXT("9.16.1-Ubuntu"),
+	RS_TEXT("dnsmasq-2.80"),
+	RS_TEXT("unbound 1.13.1"),
+	RS_TEXT("9.18.19-1~deb12u1-Debian"),
+	RS_TEXT("PowerDNS Recursor 4.8.4"),
+	RS_TEXT("Microsoft DNS 6.1.7601 (1DB15D39)"),
+	RS_TEXT("9.10.3-P4-Ubuntu"),
+};
 
 #endif /* RESCAN_UDP_BANNERS_H */

@@ -63,11 +63,33 @@ enum tcp_opts {
 
 /*
  * The payload of a UDP row (frame_udp.c builds each, byte for byte what
- * the scanner named sends). UA_PATTERN is .payload bytes of a pattern.
+ * the scanner named sends, or the request described). UA_PATTERN is
+ * .payload bytes of a pattern; .app_id is the DNS id where the payload
+ * has one.
  */
 enum udp_app {
 	UA_PATTERN,
 	UA_NMAP_ECHO,		/* nmap's payload for udp/7: "\r\n\r\n" */
+	/* DNS */
+	UA_DNS_NMAP_VERSION,	/* nmap: id 0x7777, RD, version.bind TXT CH */
+	UA_DNS_NMAP_STATUS,	/* nmap: 12 bytes, opcode 2 (server status) */
+	UA_DNS_MASSCAN,		/* masscan: id .app_id, RD|AD, version.bind TXT CH */
+	UA_DNS_VERSION_UPPER,	/* VERSION.BIND TXT CH, no RD */
+	UA_DNS_VERSION_IN,	/* version.bind TXT IN: no such record */
+	UA_DNS_A,		/* www.example.com A IN, RD */
+	UA_DNS_A_EDNS,		/* the same with an EDNS OPT record (arcount 1) */
+	UA_DNS_A_LONGEST,	/* A IN for a name of 255 bytes, the longest */
+	UA_DNS_AAAA,		/* www.example.com AAAA IN: NOERROR, no answer */
+	UA_DNS_ROOT_NS,		/* the root name, NS IN: no answer */
+	UA_DNS_QDCOUNT_0,	/* a query without a question: FORMERR */
+	UA_DNS_QDCOUNT_2,	/* two questions: FORMERR */
+	UA_DNS_RESPONSE,	/* QR set: a response, not answered */
+	UA_DNS_SHORT,		/* 11 bytes */
+	UA_DNS_POINTER,		/* a compression pointer in the question */
+	UA_DNS_LABEL_64,	/* a label of 64 bytes */
+	UA_DNS_NAME_256,	/* a name of 256 bytes */
+	UA_DNS_UNTERMINATED,	/* the name runs off the end */
+	UA_DNS_NO_CLASS,	/* the question ends after its type */
 };
 
 /* One thing wrong with an otherwise well-formed frame. */
@@ -120,6 +142,7 @@ struct tcase {
 	enum tcp_opts tcp_opts;
 	/* UDP */
 	enum udp_app app;
+	uint32_t app_id;
 	/* ICMP */
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_id, icmp_seq;
@@ -225,6 +248,7 @@ extern const struct case_file icmp_echo_cases;	/* cases_icmp_echo.c */
 extern const struct case_file tcp_states_cases;	/* cases_tcp_states.c */
 extern const struct case_file icmp_timestamp_cases;	/* cases_icmp_timestamp.c */
 extern const struct case_file udp_cases;	/* cases_udp.c */
+extern const struct case_file udp_app_cases;	/* cases_udp_apps.c */
 extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cases_udp.c - UDP against the states world (fixture.h): an open port
- * echoes the payload (udp/7 here), a closed port
+ * cases_udp.c - UDP against the states world (fixture.h), apart from the
+ * protocols' own replies (cases_udp_apps.c): any open port without a
+ * protocol of its own echoes the payload (udp/7 here), a closed port
  * answers ICMP port unreachable, by the host's own list (udp/53) or its
  * policy for unlisted ports ("udp/" and a star); a filtered port and a silent host
  * say nothing; UDP whose headers do not hold up is malformed, UDP with IP
@@ -41,8 +42,8 @@ static const struct tcase echo[] = {
 };
 
 static const struct tcase unreach[] = {
-	{ "udp closed: a listed closed port", UDP_TO(CLOSED_HOST, 53), .payload = 12,
-	  .on = ON_STATES },
+	{ "udp closed: a listed closed port", UDP_APP_TO(CLOSED_HOST, 53, UA_DNS_A),
+	  .app_id = 0x1234, .on = ON_STATES },
 	{ "udp closed: last of the nine", UDP_TO(STATES_CLOSED_NET + 9, 53), .on = ON_STATES },
 	{ "udp closed: payload beyond the quote", UDP_TO(CLOSED_HOST, 53), .payload = 100,
 	  .on = ON_STATES },
@@ -67,6 +68,8 @@ static const struct tcase unreach[] = {
 
 static const struct tcase filtered[] = {
 	{ "udp filtered: host in the policy too", UDP_TO(FILTERED_HOST, 53), .on = ON_STATES },
+	{ "udp filtered: a DNS query", UDP_APP_TO(STATES_FILTERED_NET + 9, 53, UA_DNS_A),
+	  .on = ON_STATES },
 };
 
 static const struct tcase silent[] = {
@@ -74,6 +77,8 @@ static const struct tcase silent[] = {
 	{ "udp silent: open host, unlisted port", UDP_TO(OPEN_HOST, 9999), .payload = 4,
 	  .on = ON_STATES },
 	{ "udp silent: closed host, unlisted port", UDP_TO(CLOSED_HOST, 123), .on = ON_STATES },
+	{ "udp silent: banner net, echo port", UDP_TO(STATES_BANNER_NET + 1, ECHO_PORT),
+	  .on = ON_STATES },
 };
 
 static const struct tcase no_service[] = {

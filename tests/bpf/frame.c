@@ -338,6 +338,7 @@ uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *go
 
 	switch (cnt) {
 	case RS_CNT_TX_UDP_ECHO:
+	case RS_CNT_TX_UDP_DNS:
 	case RS_CNT_TX_PORT_UNREACH:
 		return udp_expected_reply(in->b, in->len, cnt, exp);
 	}
@@ -647,8 +648,8 @@ void frame_describe(const struct tcase *t, char *buf, size_t len)
 			     t->icmp_type, t->icmp_code, s, d, t->icmp_id, t->icmp_seq);
 		break;
 	case F_UDP:
-		n = snprintf(buf, len, "UDP %s:%u > %s:%u, payload kind %d", s,
-			     t->sport ? t->sport : DEFAULT_SPORT, d, t->dport, t->app);
+		n = snprintf(buf, len, "UDP %s:%u > %s:%u, payload kind %d, app id 0x%x", s,
+			     t->sport ? t->sport : DEFAULT_SPORT, d, t->dport, t->app, t->app_id);
 		break;
 	case F_IP_PROTO:
 		n = snprintf(buf, len, "IP protocol %u %s > %s", t->ip_proto, s, d);

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * frame_udp.c - UDP probes as scanners send them, and the replies a host
- * would send, built here afresh. The payloads of nmap are those of
- * nmap-payloads (7.93).
+ * would send: parsed and encoded here afresh, with nothing of the data
+ * path but its per-host text (bpf/udp_banners.h). The payloads of nmap are
+ * those of nmap-payloads (7.93), ZMap's those of its udp module (2.1.1),
+ * masscan's those of templ-payloads.c (1.3.2).
  */
 #include <string.h>
+#include <strings.h>
 
 #include "frame.h"
 #include "frame_udp.h"
@@ -18,18 +21,224 @@
 /* Copy a payload written as a C string literal (sizeof counts its NUL). */
 #define LIT(p, s) (memcpy((p), (s), sizeof(s) - 1), (uint32_t)(sizeof(s) - 1))
 
+/* A DNS name from its dotted form ("" is the root); returns its length. */
+static uint32_t dns_name(uint8_t *p, const char *dotted)
+{
+	uint32_t n = 0;
+	const char *dot;
+
+	while (*dotted) {
+		dot = strchr(dotted, '.');
+		size_t l = dot ? (size_t)(dot - dotted) : strlen(dotted);
+
+		p[n++] = (uint8_t)l;
+		memcpy(p + n, dotted, l);
+		n += (uint32_t)l;
+		dotted += l + (dot != NULL);
+	}
+	p[n++] = 0;
+	return n;
+}
+
+/* A label of len copies of c. */
+static uint32_t dns_label(uint8_t *p, uint32_t len, char c)
+{
+	p[0] = (uint8_t)len;
+	memset(p + 1, c, len);
+	return 1 + len;
+}
+
+/* A query: header with id, flags and counts, then one question (or none if qd is 0). */
+static uint32_t dns_query(uint8_t *p, uint16_t id, uint16_t flags, uint16_t qd, uint16_t ar,
+			  const char *name, uint16_t type, uint16_t class)
+{
+	uint32_t n = 12;
+
+	memset(p, 0, 12);
+	put16(p, id);
+	put16(p + 2, flags);
+	put16(p + 4, qd);
+	put16(p + 10, ar);
+	if (!name)
+		return n;
+	n += dns_name(p + n, name);
+	put16(p + n, type);
+	put16(p + n + 2, class);
+	return n + 4;
+}
+
+/* The EDNS OPT record of a client with a 4096-byte buffer (RFC 6891). */
+static uint32_t dns_opt(uint8_t *p)
+{
+	static const uint8_t opt[] = { 0, 0, 41, 0x10, 0, 0, 0, 0, 0, 0, 0 };
+
+	memcpy(p, opt, sizeof(opt));
+	return sizeof(opt);
+}
+
+static uint32_t dns_payload(const struct tcase *t, uint8_t *p)
+{
+	uint16_t id = (uint16_t)t->app_id;
+	uint32_t n;
+
+	switch (t->app) {
+	case UA_DNS_NMAP_VERSION:
+		return LIT(p, "\x77\x77\x01\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+			      "\x07version\x04"
+			      "bind\x00\x00\x10\x00\x03");
+	case UA_DNS_NMAP_STATUS:
+		return LIT(p, "\x00\x00\x10\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+	case UA_DNS_MASSCAN:
+		return dns_query(p, id, 0x0120, 1, 0, "version.bind", 16, 3);
+	case UA_DNS_VERSION_UPPER:
+		return dns_query(p, id, 0, 1, 0, "VERSION.BIND", 16, 3);
+	case UA_DNS_VERSION_IN:
+		return dns_query(p, id, 0x0100, 1, 0, "version.bind", 16, 1);
+	case UA_DNS_A:
+		return dns_query(p, id, 0x0100, 1, 0, "www.example.com", 1, 1);
+	case UA_DNS_A_EDNS:
+		n = dns_query(p, id, 0x0100, 1, 1, "www.example.com", 1, 1);
+		return n + dns_opt(p + n);
+	case UA_DNS_A_LONGEST:	/* 3 * 64 + 62 + 1 = 255 bytes */
+	case UA_DNS_NAME_256:	/* 3 * 64 + 63 + 1 = 256 bytes */
+		n = dns_query(p, id, 0x0100, 1, 0, NULL, 0, 0);
+		put16(p + 4, 1);
+		n += dns_label(p + n, 63, 'a');
+		n += dns_label(p + n, 63, 'b');
+		n += dns_label(p + n, 63, 'c');
+		n += dns_label(p + n, t->app == UA_DNS_A_LONGEST ? 61 : 62, 'd');
+		p[n++] = 0;
+		put16(p + n, 1);
+		put16(p + n + 2, 1);
+		return n + 4;
+	case UA_DNS_AAAA:
+		return dns_query(p, id, 0x0100, 1, 0, "www.example.com", 28, 1);
+	case UA_DNS_ROOT_NS:
+		return dns_query(p, id, 0, 1, 0, "", 2, 1);
+	case UA_DNS_QDCOUNT_0:
+		return dns_query(p, id, 0x0100, 0, 0, NULL, 0, 0);
+	case UA_DNS_QDCOUNT_2:
+		n = dns_query(p, id, 0x0100, 2, 0, "www.example.com", 1, 1);
+		n += dns_name(p + n, "example.org");
+		put16(p + n, 1);
+		put16(p + n + 2, 1);
+		return n + 4;
+	case UA_DNS_RESPONSE:
+		return dns_query(p, id, 0x8180, 1, 0, "www.example.com", 1, 1);
+	case UA_DNS_SHORT:
+		return dns_query(p, id, 0x0100, 1, 0, NULL, 0, 0) - 1;
+	case UA_DNS_POINTER:	/* "www" and a pointer to offset 12 */
+		n = dns_query(p, id, 0x0100, 1, 0, NULL, 0, 0);
+		put16(p + 4, 1);
+		n += dns_label(p + n, 3, 'w');
+		p[n++] = 0xc0;
+		p[n++] = 12;
+		put16(p + n, 1);
+		put16(p + n + 2, 1);
+		return n + 4;
+	case UA_DNS_LABEL_64:
+		n = dns_query(p, id, 0x0100, 1, 0, NULL, 0, 0);
+		put16(p + 4, 1);
+		n += dns_label(p + n, 64, 'x');
+		p[n++] = 0;
+		put16(p + n, 1);
+		put16(p + n + 2, 1);
+		return n + 4;
+	case UA_DNS_UNTERMINATED:	/* "www.exam", its last label cut short */
+		n = dns_query(p, id, 0x0100, 1, 0, "www.example", 1, 1);
+		return n - 4 - 4;
+	case UA_DNS_NO_CLASS:
+		return dns_query(p, id, 0x0100, 1, 0, "www.example.com", 1, 1) - 2;
+	default:
+		return 0;
+	}
+}
+
 uint32_t udp_app_payload(const struct tcase *t, uint8_t *p)
 {
-	switch (t->app) {
-	case UA_NMAP_ECHO:
+	if (t->app == UA_NMAP_ECHO)
 		return LIT(p, "\r\n\r\n");
-	case UA_PATTERN:
-		break;
-	}
+	if (t->app <= UA_DNS_NO_CLASS)
+		return dns_payload(t, p);
 	return 0;
 }
 
 /* ---- replies ------------------------------------------------------------ */
+
+/* The DNS name at q + off as dotted text (no trailing dot); its end offset. */
+static uint32_t dns_name_text(const uint8_t *q, uint32_t off, char *out)
+{
+	uint32_t n = 0;
+
+	while (q[off]) {
+		if (n)
+			out[n++] = '.';
+		memcpy(out + n, q + off + 1, q[off]);
+		n += q[off];
+		off += 1 + q[off];
+	}
+	out[n] = 0;
+	return off + 1;
+}
+
+/*
+ * DNS (RFC 1035): a query of another opcode gets NOTIMP, one with other
+ * than one question FORMERR, each a bare header; a standard query its
+ * header and question back, QR and RA set, RD as asked, and an A record
+ * for A/IN (TTL 300, an address of 198.18.0.0/15: bits 8-24 of the
+ * host's hash), a TXT record with the host's version for TXT/CH
+ * version.bind (TTL 0, AA), nothing for anything else.
+ */
+static uint32_t expect_dns(const uint8_t *q, uint32_t qlen, uint32_t host, uint8_t *r)
+{
+	uint16_t flags = get16(q + 2), rd = flags & 0x0100, type, class;
+	const struct rs_dns_version *v = &rs_dns_versions[rs_banner_row(host)];
+	uint32_t end, n;
+	char name[300];
+	int answer = 0;	/* 1: A, 2: TXT */
+
+	memcpy(r, q, 2);
+	memset(r + 2, 0, 10);
+	if (flags & 0x7800) {
+		put16(r + 2, (uint16_t)(0x8000 | (flags & 0x7800) | rd | 0x0080 | 4));
+		return 12;
+	}
+	if (get16(q + 4) != 1) {
+		put16(r + 2, (uint16_t)(0x8000 | rd | 0x0080 | 1));
+		return 12;
+	}
+	end = dns_name_text(q, 12, name);
+	type = get16(q + end);
+	class = get16(q + end + 2);
+	if (type == 1 && class == 1)
+		answer = 1;
+	else if (type == 16 && class == 3 && !strcasecmp(name, "version.bind"))
+		answer = 2;
+	(void)qlen;
+
+	n = end + 4;
+	memcpy(r + 12, q + 12, n - 12);
+	put16(r + 2, (uint16_t)(0x8000 | rd | 0x0080 | (answer == 2 ? 0x0400 : 0)));
+	put16(r + 4, 1);
+	put16(r + 6, answer ? 1 : 0);
+	if (!answer)
+		return n;
+	r[n++] = 0xc0;	/* the question's name */
+	r[n++] = 12;
+	put16(r + n, answer == 1 ? 1 : 16);
+	put16(r + n + 2, answer == 1 ? 1 : 3);
+	put32(r + n + 4, answer == 1 ? 300 : 0);
+	n += 8;
+	if (answer == 1) {
+		put16(r + n, 4);
+		put32(r + n + 2, 0xc6120000u | (rs_host_hash(host) >> 8 & 0x1ffff));
+		return n + 6;
+	}
+	put16(r + n, (uint16_t)(1 + v->len));
+	r[n + 2] = v->len;
+	memcpy(r + n + 3, v->text, v->len);
+	return n + 3 + v->len;
+}
 
 /* ICMP port unreachable from the host, as Linux sends it (bpf/icmp_unreach.h). */
 static uint32_t expect_unreach(const uint8_t *in, uint8_t *exp)
@@ -63,7 +272,7 @@ uint32_t udp_expected_reply(const uint8_t *in, uint32_t len, int cnt, uint8_t *e
 {
 	const uint8_t *q = in + ETH_LEN + IP_LEN + UDP_HDR;
 	uint8_t *ip = exp + ETH_LEN, *udp = ip + IP_LEN, *r = udp + UDP_HDR;
-	uint32_t qlen, rlen;
+	uint32_t host = get32(in + ETH_LEN + 16), qlen, rlen;
 
 	if (cnt == RS_CNT_TX_PORT_UNREACH)
 		return expect_unreach(in, exp);
@@ -75,6 +284,9 @@ uint32_t udp_expected_reply(const uint8_t *in, uint32_t len, int cnt, uint8_t *e
 	case RS_CNT_TX_UDP_ECHO:
 		memcpy(r, q, qlen);
 		rlen = qlen;
+		break;
+	case RS_CNT_TX_UDP_DNS:
+		rlen = expect_dns(q, qlen, host, r);
 		break;
 	default:
 		return 0;

@@ -2,7 +2,9 @@
 /*
  * frame_udp.h - the UDP side of the BPF tests' frames: the payloads
  * scanners send (enum udp_app), and the reply a host would send to a UDP
- * probe, built from scratch.
+ * probe, built from scratch with this file's own DNS encoder. Only the
+ * per-host text comes from the XDP program's tables (bpf/udp_banners.h);
+ * every structure and length is computed here.
  */
 #ifndef RESCAN_TEST_FRAME_UDP_H
 #define RESCAN_TEST_FRAME_UDP_H
@@ -18,9 +20,9 @@ uint32_t udp_app_payload(const struct tcase *t, uint8_t *p);
  * The reply to the UDP probe in (len bytes, a 20-byte IP header) that
  * counter cnt stands for, written to exp; returns its length, 0 if cnt
  * is no UDP reply:
- *   TX_UDP_ECHO: MACs, addresses and ports swapped, TTL RS_REPLY_TTL,
- *     the probe's TOS, id and DF, its payload up to its UDP length,
- *     lengths and checksums computed;
+ *   TX_UDP_*: MACs, addresses and ports swapped, TTL RS_REPLY_TTL, the
+ *     probe's TOS, id and DF, the protocol's payload (see the functions
+ *     below), lengths and checksums computed;
  *   TX_PORT_UNREACH: a new IP header from the host, ICMP type 3 code 3
  *     quoting the probe's IP header and first 8 bytes of UDP as they
  *     arrived.

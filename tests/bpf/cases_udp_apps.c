@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * cases_udp_apps.c - the UDP protocols' own replies (bpf/udp_dns.h) to
+ * what ZMap, masscan and nmap send (frame_udp.c has their payloads), and
+ * the requests a server does not answer. The hosts of STATES_BANNER_NET
+ * are picked for the row of bpf/udp_banners.h each has (noted as "row N"),
+ * so that every row's text is in some reply; frame_udp.c builds every
+ * reply from scratch.
+ */
+#include "cases.h"
+#include "fixture.h"
+
+#define OPEN_HOST (STATES_OPEN_NET + 1)
+#define B(i) (STATES_BANNER_NET + (i))
+#define DNS(host, what) UDP_APP_TO(host, 53, what), .on = ON_STATES
+
+static const struct tcase dns[] = {
+	{ "dns: nmap's version.bind", DNS(OPEN_HOST, UA_DNS_NMAP_VERSION) },
+	{ "dns: nmap's server status request: NOTIMP", DNS(OPEN_HOST, UA_DNS_NMAP_STATUS) },
+	{ "dns: masscan's version.bind, cookie in the id", DNS(B(1), UA_DNS_MASSCAN),
+	  .app_id = 0xbeef },
+	{ "dns: version.bind, row 0 (the longest)", DNS(B(1), UA_DNS_NMAP_VERSION) },
+	{ "dns: version.bind, row 1", DNS(B(10), UA_DNS_MASSCAN), .app_id = 1 },
+	{ "dns: version.bind, row 2", DNS(B(8), UA_DNS_MASSCAN), .app_id = 2 },
+	{ "dns: version.bind, row 3", DNS(B(3), UA_DNS_MASSCAN), .app_id = 3 },
+	{ "dns: version.bind, row 4", DNS(B(22), UA_DNS_MASSCAN), .app_id = 4 },
+	{ "dns: version.bind, row 5", DNS(B(5), UA_DNS_MASSCAN), .app_id = 5 },
+	{ "dns: version.bind, row 6", DNS(B(19), UA_DNS_MASSCAN), .app_id = 6 },
+	{ "dns: version.bind, row 7", DNS(B(2), UA_DNS_MASSCAN), .app_id = 7 },
+	{ "dns: VERSION.BIND in capitals, no RD", DNS(OPEN_HOST, UA_DNS_VERSION_UPPER),
+	  .app_id = 0x0001 },
+	{ "dns: version.bind in class IN: no answer", DNS(OPEN_HOST, UA_DNS_VERSION_IN),
+	  .app_id = 0xffff },
+	{ "dns: an A query", DNS(OPEN_HOST, UA_DNS_A), .app_id = 0x4242 },
+	{ "dns: an A query to another host, another address", DNS(B(200), UA_DNS_A),
+	  .app_id = 0x4243 },
+	{ "dns: an A query with EDNS, answered without it", DNS(OPEN_HOST, UA_DNS_A_EDNS),
+	  .app_id = 0x0ed5 },
+	{ "dns: an A query for a name of 255 bytes", DNS(OPEN_HOST, UA_DNS_A_LONGEST),
+	  .app_id = 0xff00 },
+	{ "dns: AAAA: NOERROR, no answer", DNS(OPEN_HOST, UA_DNS_AAAA), .app_id = 0xaaaa },
+	{ "dns: the root's NS: no answer", DNS(STATES_OPEN_NET + 9, UA_DNS_ROOT_NS),
+	  .app_id = 2 },
+	{ "dns: no question: FORMERR", DNS(OPEN_HOST, UA_DNS_QDCOUNT_0), .app_id = 0x0f0f },
+	{ "dns: two questions: FORMERR", DNS(OPEN_HOST, UA_DNS_QDCOUNT_2), .app_id = 0x2222 },
+	{ "dns: Ethernet padding cut", DNS(OPEN_HOST, UA_DNS_A), .app_id = 9, .pad = 10 },
+};
+
+/* Requests a server does not answer, and requests too short for their protocol. */
+static const struct tcase bad[] = {
+	{ "dns bad: a response", DNS(OPEN_HOST, UA_DNS_RESPONSE), .app_id = 7 },
+	{ "dns bad: 11 bytes", DNS(OPEN_HOST, UA_DNS_SHORT) },
+	{ "dns bad: no payload", UDP_TO(OPEN_HOST, 53), .on = ON_STATES },
+	{ "dns bad: a compression pointer in the question", DNS(OPEN_HOST, UA_DNS_POINTER) },
+	{ "dns bad: a label of 64 bytes", DNS(OPEN_HOST, UA_DNS_LABEL_64) },
+	{ "dns bad: a name of 256 bytes", DNS(OPEN_HOST, UA_DNS_NAME_256) },
+	{ "dns bad: the name runs off the end", DNS(OPEN_HOST, UA_DNS_UNTERMINATED) },
+	{ "dns bad: no class", DNS(OPEN_HOST, UA_DNS_NO_CLASS) },
+	{ "dns bad: a query cut by the UDP length", DNS(OPEN_HOST, UA_DNS_A),
+	  .damage = SET_UDP_LEN(8 + 30) },
+};
+
+static const struct case_table tables[] = {
+	CASE_TABLE("DNS queries, answered", TX_UDP_DNS, dns),
+	CASE_TABLE("UDP requests a server does not answer", DROP_BAD_REQUEST, bad),
+};
+
+const struct case_file udp_app_cases = { tables, N_ROWS(tables), NULL, 0 };
