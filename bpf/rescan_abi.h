@@ -190,7 +190,7 @@ struct rs_service {
 	X(TX_TIMESTAMP_REPLY, "tx_timestamp_reply", "ICMP timestamp request answered with timestamp reply") \
 	X(TX_UDP_ECHO, "tx_udp_echo", "UDP to an open port answered with its payload") \
 	X(TX_UDP_DNS, "tx_udp_dns", "DNS query answered") \
-	X(TX_UDP_NTP, "tx_udp_ntp", "NTP client request answered in server mode") \
+	X(TX_UDP_NTP, "tx_udp_ntp", "NTP client request answered in server mode, or mode 7 query (masscan) with ntpd's error reply") \
 	X(TX_UDP_SNMP, "tx_udp_snmp", "SNMP request for community public answered with GetResponse") \
 	X(TX_UDP_SSDP, "tx_udp_ssdp", "SSDP M-SEARCH answered with HTTP/1.1 200 OK") \
 	X(TX_PORT_UNREACH, "tx_port_unreach", "UDP to a closed port answered with ICMP port unreachable") \

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * udp_banners.h - what differs from host to host in the UDP services'
- * replies: a DNS server's version string. Real hosts differ there, so a
- * lab's hosts do too, yet the same probe always gets the same reply: a
- * host's row of every table is chosen by a hash of its address, nothing
- * else.
+ * replies: a DNS server's version string and an NTP server's stratum and
+ * reference. Real hosts differ there, so a lab's hosts do too, yet the
+ * same probe always gets the same reply: a host's row of every table is
+ * chosen by a hash of its address, nothing else.
  *
  * Shared by the XDP program (the tables end up in its .rodata, where
  * bpf_xdp_store_bytes() copies text from) and the BPF tests, which read
@@ -57,6 +57,31 @@ static const struct rs_dns_version rs_dns_versions[RS_BANNER_ROWS] = {
 	RS_TEXT("PowerDNS Recursor 4.8.4"),
 	RS_TEXT("Microsoft DNS 6.1.7601 (1DB15D39)"),
 	RS_TEXT("9.10.3-P4-Ubuntu"),
+};
+
+/*
+ * NTP: the server's place in the hierarchy. A stratum-1 server names its
+ * reference clock in ASCII, any other the IPv4 address of its upstream
+ * server (RFC 5905 §7.3). Root delay and dispersion are NTP short format
+ * (16.16 seconds), precision a power of two in seconds.
+ */
+struct rs_ntp_server {
+	__u32 root_delay;
+	__u32 root_disp;
+	__u8 refid[4];
+	__u8 stratum;
+	__s8 precision;
+};
+
+static const struct rs_ntp_server rs_ntp_servers[RS_BANNER_ROWS] = {
+	{ 0x00000000, 0x0000000a, { 'G', 'P', 'S', 0 }, 1, -20 },
+	{ 0x00000a3d, 0x00000c28, { 192, 0, 2, 1 }, 2, -23 },
+	{ 0x00000000, 0x00000003, { 'P', 'P', 'S', 0 }, 1, -21 },
+	{ 0x00001e5a, 0x00002710, { 198, 51, 100, 123 }, 3, -24 },
+	{ 0x0000051f, 0x000008b4, { 203, 0, 113, 5 }, 2, -22 },
+	{ 0x00003a5e, 0x0000a3d7, { 192, 0, 2, 77 }, 4, -18 },
+	{ 0x00000000, 0x00000001, { 'G', 'N', 'S', 'S' }, 1, -25 },
+	{ 0x000007ae, 0x00000f5c, { 198, 51, 100, 9 }, 2, -23 },
 };
 
 #endif /* RESCAN_UDP_BANNERS_H */

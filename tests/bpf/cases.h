@@ -64,8 +64,8 @@ enum tcp_opts {
 /*
  * The payload of a UDP row (frame_udp.c builds each, byte for byte what
  * the scanner named sends, or the request described). UA_PATTERN is
- * .payload bytes of a pattern; .app_id is the DNS id where the payload
- * has one.
+ * .payload bytes of a pattern; .app_id is the DNS id or the low word of
+ * the NTP transmit time where the payload has one.
  */
 enum udp_app {
 	UA_PATTERN,
@@ -90,6 +90,22 @@ enum udp_app {
 	UA_DNS_NAME_256,	/* a name of 256 bytes */
 	UA_DNS_UNTERMINATED,	/* the name runs off the end */
 	UA_DNS_NO_CLASS,	/* the question ends after its type */
+	/* NTP */
+	UA_NTP_NMAP,		/* nmap: client v4, transmit time 0xc54f234b71b152f3 */
+	UA_NTP_ZMAP,		/* ZMap: 0xe3 (LI 3, v4, client) and 47 zeros */
+	UA_NTP_V1,		/* client v1, transmit .app_id */
+	UA_NTP_V3_MAC,		/* client v3 with a key id and MD5 MAC: 68 bytes */
+	UA_NTP_MASSCAN,		/* masscan: mode 7 v2, XNTPD, MON_GETLIST_1 */
+	UA_NTP_MODE7_UNIV,	/* mode 7 v2, implementation universal (0) */
+	UA_NTP_MODE7_IMPL9,	/* mode 7 v2, implementation 9: unknown */
+	UA_NTP_NMAP_PEER,	/* nmap's second payload: mode 1, symmetric active */
+	UA_NTP_SERVER,		/* mode 4: a server's reply */
+	UA_NTP_SHORT,		/* a client request of 47 bytes */
+	UA_NTP_V0,		/* version 0 */
+	UA_NTP_V5,		/* version 5 */
+	UA_NTP_MODE7_RESPONSE,	/* mode 7 with the response bit */
+	UA_NTP_MODE7_SEQ,	/* mode 7 with sequence 1 */
+	UA_NTP_MODE7_SHORT,	/* mode 7, 7 bytes */
 };
 
 /* One thing wrong with an otherwise well-formed frame. */

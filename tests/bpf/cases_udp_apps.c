@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * cases_udp_apps.c - the UDP protocols' own replies (bpf/udp_dns.h) to
- * what ZMap, masscan and nmap send (frame_udp.c has their payloads), and
- * the requests a server does not answer. The hosts of STATES_BANNER_NET
- * are picked for the row of bpf/udp_banners.h each has (noted as "row N"),
- * so that every row's text is in some reply; frame_udp.c builds every
- * reply from scratch.
+ * cases_udp_apps.c - the UDP protocols' own replies (bpf/udp_dns.h,
+ * udp_ntp.h) to what ZMap, masscan and nmap send (frame_udp.c has their
+ * payloads), and the requests a server does not answer. The hosts of
+ * STATES_BANNER_NET are picked for the row of bpf/udp_banners.h each has
+ * (noted as "row N"), so that every row's text is in some reply;
+ * frame_udp.c builds every reply from scratch.
  */
 #include "cases.h"
 #include "fixture.h"
@@ -13,6 +13,7 @@
 #define OPEN_HOST (STATES_OPEN_NET + 1)
 #define B(i) (STATES_BANNER_NET + (i))
 #define DNS(host, what) UDP_APP_TO(host, 53, what), .on = ON_STATES
+#define NTP(host, what) UDP_APP_TO(host, 123, what), .on = ON_STATES
 
 static const struct tcase dns[] = {
 	{ "dns: nmap's version.bind", DNS(OPEN_HOST, UA_DNS_NMAP_VERSION) },
@@ -46,6 +47,25 @@ static const struct tcase dns[] = {
 	{ "dns: Ethernet padding cut", DNS(OPEN_HOST, UA_DNS_A), .app_id = 9, .pad = 10 },
 };
 
+static const struct tcase ntp[] = {
+	{ "ntp: nmap's client request", NTP(OPEN_HOST, UA_NTP_NMAP) },
+	{ "ntp: ZMap's client request, all zero", NTP(OPEN_HOST, UA_NTP_ZMAP) },
+	{ "ntp: masscan's monlist: no data", NTP(OPEN_HOST, UA_NTP_MASSCAN) },
+	{ "ntp: mode 7, implementation universal", NTP(OPEN_HOST, UA_NTP_MODE7_UNIV) },
+	{ "ntp: mode 7, implementation 9", NTP(OPEN_HOST, UA_NTP_MODE7_IMPL9) },
+	{ "ntp: version 1 client", NTP(OPEN_HOST, UA_NTP_V1), .app_id = 0x12345678 },
+	{ "ntp: version 3 client with a MAC, MAC not answered", NTP(OPEN_HOST, UA_NTP_V3_MAC),
+	  .app_id = 0x9abcdef0 },
+	{ "ntp: row 0", NTP(B(1), UA_NTP_NMAP) },
+	{ "ntp: row 1", NTP(B(10), UA_NTP_NMAP) },
+	{ "ntp: row 2", NTP(B(8), UA_NTP_NMAP) },
+	{ "ntp: row 3", NTP(B(3), UA_NTP_NMAP) },
+	{ "ntp: row 4", NTP(B(22), UA_NTP_NMAP) },
+	{ "ntp: row 5", NTP(B(5), UA_NTP_NMAP) },
+	{ "ntp: row 6", NTP(B(19), UA_NTP_NMAP) },
+	{ "ntp: row 7", NTP(B(2), UA_NTP_NMAP) },
+};
+
 /* Requests a server does not answer, and requests too short for their protocol. */
 static const struct tcase bad[] = {
 	{ "dns bad: a response", DNS(OPEN_HOST, UA_DNS_RESPONSE), .app_id = 7 },
@@ -58,10 +78,22 @@ static const struct tcase bad[] = {
 	{ "dns bad: no class", DNS(OPEN_HOST, UA_DNS_NO_CLASS) },
 	{ "dns bad: a query cut by the UDP length", DNS(OPEN_HOST, UA_DNS_A),
 	  .damage = SET_UDP_LEN(8 + 30) },
+	{ "ntp bad: nmap's symmetric active (mode 1)", NTP(OPEN_HOST, UA_NTP_NMAP_PEER) },
+	{ "ntp bad: a server reply (mode 4)", NTP(OPEN_HOST, UA_NTP_SERVER) },
+	{ "ntp bad: a client request of 47 bytes", NTP(OPEN_HOST, UA_NTP_SHORT) },
+	{ "ntp bad: version 0", NTP(OPEN_HOST, UA_NTP_V0) },
+	{ "ntp bad: version 5", NTP(OPEN_HOST, UA_NTP_V5) },
+	{ "ntp bad: mode 7 response", NTP(OPEN_HOST, UA_NTP_MODE7_RESPONSE) },
+	{ "ntp bad: mode 7 sequence 1", NTP(OPEN_HOST, UA_NTP_MODE7_SEQ) },
+	{ "ntp bad: mode 7 of 7 bytes", NTP(OPEN_HOST, UA_NTP_MODE7_SHORT) },
+	{ "ntp bad: no payload", UDP_TO(OPEN_HOST, 123), .on = ON_STATES },
+	{ "ntp bad: nmap's request cut by the UDP length", NTP(OPEN_HOST, UA_NTP_NMAP),
+	  .damage = SET_UDP_LEN(8 + 47) },
 };
 
 static const struct case_table tables[] = {
 	CASE_TABLE("DNS queries, answered", TX_UDP_DNS, dns),
+	CASE_TABLE("NTP requests, answered", TX_UDP_NTP, ntp),
 	CASE_TABLE("UDP requests a server does not answer", DROP_BAD_REQUEST, bad),
 };
 

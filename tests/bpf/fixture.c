@@ -260,6 +260,7 @@ static int build_worlds(void)
 		{ "tcp/*", RS_STATE_CLOSED, add_states_policy },
 		{ "icmp/timestamp", RS_STATE_OPEN, add_states_timestamp },
 		{ "udp/53", RS_STATE_OPEN, add_states_banners },
+		{ "udp/123", RS_STATE_OPEN, add_states_banners },
 		{ "udp/7", RS_STATE_OPEN, add_states_open },
 		{ "udp/53", RS_STATE_CLOSED, add_states_closed },
 		{ "udp/53", RS_STATE_FILTERED, add_states_filtered },

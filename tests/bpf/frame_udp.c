@@ -3,8 +3,8 @@
  * frame_udp.c - UDP probes as scanners send them, and the replies a host
  * would send: parsed and encoded here afresh, with nothing of the data
  * path but its per-host text (bpf/udp_banners.h). The payloads of nmap are
- * those of nmap-payloads (7.93), ZMap's those of its udp module (2.1.1),
- * masscan's those of templ-payloads.c (1.3.2).
+ * those of nmap-payloads (7.93), ZMap's those of its udp and ntp modules
+ * (2.1.1), masscan's those of templ-payloads.c (1.3.2).
  */
 #include <string.h>
 #include <strings.h>
@@ -154,12 +154,88 @@ static uint32_t dns_payload(const struct tcase *t, uint8_t *p)
 	}
 }
 
+/* A 48-byte NTP header: LI, version and mode, poll, transmit time. */
+static uint32_t ntp_header(uint8_t *p, uint8_t li_vn_mode, uint8_t poll, uint32_t xmt_sec,
+			   uint32_t xmt_frac)
+{
+	memset(p, 0, 48);
+	p[0] = li_vn_mode;
+	p[2] = poll;
+	put32(p + 40, xmt_sec);
+	put32(p + 44, xmt_frac);
+	return 48;
+}
+
+/* A mode 7 request header: version 2, implementation, request code, nothing else. */
+static uint32_t ntp_private(uint8_t *p, uint8_t first, uint8_t seq, uint8_t impl, uint8_t req)
+{
+	memset(p, 0, 48);
+	p[0] = first;
+	p[1] = seq;
+	p[2] = impl;
+	p[3] = req;
+	return 48;
+}
+
+static uint32_t ntp_payload(const struct tcase *t, uint8_t *p)
+{
+	uint32_t n;
+
+	switch (t->app) {
+	case UA_NTP_NMAP:
+		return LIT(p, "\xE3\x00\x04\xFA\x00\x01\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00"
+			      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+			      "\x00\x00\x00\x00\x00\x00\x00\x00\xC5\x4F\x23\x4B\x71\xB1\x52\xF3");
+	case UA_NTP_NMAP_PEER:
+		return LIT(p, "\xd9\x00\x0a\xfa\x00\x00\x00"
+			      "\x00\x00\x01\x04\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+			      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xc6"
+			      "\xf1\x5e\xdb\x78\x00\x00\x00");
+	case UA_NTP_ZMAP:
+		return ntp_header(p, 0xe3, 0, 0, 0);
+	case UA_NTP_V1:
+		return ntp_header(p, 1 << 3 | 3, 6, 0xe8000000u | (t->app_id >> 8), t->app_id);
+	case UA_NTP_V3_MAC:	/* key id 1 and 16 bytes of MD5 MAC after the header */
+		n = ntp_header(p, 3 << 3 | 3, 10, 0xe9001234u, t->app_id);
+		put32(p + n, 1);
+		memset(p + n + 4, 0xa5, 16);
+		return n + 20;
+	case UA_NTP_MASSCAN:
+		return LIT(p, "\x17\x00\x03\x2a\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+			      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+			      "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+	case UA_NTP_MODE7_UNIV:
+		return ntp_private(p, 0x17, 0, 0, 42);
+	case UA_NTP_MODE7_IMPL9:
+		return ntp_private(p, 0x17, 0, 9, 42);
+	case UA_NTP_SERVER:
+		return ntp_header(p, 4 << 3 | 4, 6, 0xe8000000u, t->app_id);
+	case UA_NTP_SHORT:
+		return ntp_header(p, 4 << 3 | 3, 6, 0xe8000000u, t->app_id) - 1;
+	case UA_NTP_V0:
+		return ntp_header(p, 0 << 3 | 3, 6, 0xe8000000u, t->app_id);
+	case UA_NTP_V5:
+		return ntp_header(p, 5 << 3 | 3, 6, 0xe8000000u, t->app_id);
+	case UA_NTP_MODE7_RESPONSE:
+		return ntp_private(p, 0x80 | 0x17, 0, 3, 42);
+	case UA_NTP_MODE7_SEQ:
+		return ntp_private(p, 0x17, 1, 3, 42);
+	case UA_NTP_MODE7_SHORT:
+		ntp_private(p, 0x17, 0, 3, 42);
+		return 7;
+	default:
+		return 0;
+	}
+}
+
 uint32_t udp_app_payload(const struct tcase *t, uint8_t *p)
 {
 	if (t->app == UA_NMAP_ECHO)
 		return LIT(p, "\r\n\r\n");
 	if (t->app <= UA_DNS_NO_CLASS)
 		return dns_payload(t, p);
+	if (t->app <= UA_NTP_MODE7_SHORT)
+		return ntp_payload(t, p);
 	return 0;
 }
 
@@ -240,6 +316,43 @@ static uint32_t expect_dns(const uint8_t *q, uint32_t qlen, uint32_t host, uint8
 	return n + 3 + v->len;
 }
 
+/*
+ * NTP (RFC 5905): a client request gets the 48-byte server reply, LI 0,
+ * the request's version and poll, the host's stratum, precision, root
+ * delay and dispersion and reference id, reference time the transmit
+ * seconds less their remainder of 1024, origin, receive and transmit
+ * time the request's transmit time; a mode 7 query the 8-byte error of
+ * ntpd: no data for XNTPD and XNTPD_OLD, unknown request for universal,
+ * unknown implementation else.
+ */
+static uint32_t expect_ntp(const uint8_t *q, uint32_t host, uint8_t *r)
+{
+	const struct rs_ntp_server *s = &rs_ntp_servers[rs_banner_row(host)];
+	uint8_t vn = q[0] >> 3 & 7, impl = q[2];
+
+	if ((q[0] & 7) == 7) {
+		memset(r, 0, 8);
+		r[0] = (uint8_t)(0x80 | vn << 3 | 7);
+		r[2] = impl;
+		r[3] = q[3];
+		r[4] = (impl == 2 || impl == 3 ? 4 : impl == 0 ? 2 : 1) << 4;
+		return 8;
+	}
+	memset(r, 0, 48);
+	r[0] = (uint8_t)(vn << 3 | 4);
+	r[1] = s->stratum;
+	r[2] = q[2];
+	r[3] = (uint8_t)s->precision;
+	put32(r + 4, s->root_delay);
+	put32(r + 8, s->root_disp);
+	memcpy(r + 12, s->refid, 4);
+	put32(r + 16, get32(q + 40) / 1024 * 1024);
+	memcpy(r + 24, q + 40, 8);
+	memcpy(r + 32, q + 40, 8);
+	memcpy(r + 40, q + 40, 8);
+	return 48;
+}
+
 /* ICMP port unreachable from the host, as Linux sends it (bpf/icmp_unreach.h). */
 static uint32_t expect_unreach(const uint8_t *in, uint8_t *exp)
 {
@@ -287,6 +400,9 @@ uint32_t udp_expected_reply(const uint8_t *in, uint32_t len, int cnt, uint8_t *e
 		break;
 	case RS_CNT_TX_UDP_DNS:
 		rlen = expect_dns(q, qlen, host, r);
+		break;
+	case RS_CNT_TX_UDP_NTP:
+		rlen = expect_ntp(q, host, r);
 		break;
 	default:
 		return 0;
