@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * udp_banners.h - what differs from host to host in the UDP services'
- * replies: a DNS server's version string and an NTP server's stratum and
- * reference. Real hosts differ there, so a lab's hosts do too, yet the
- * same probe always gets the same reply: a host's row of every table is
- * chosen by a hash of its address, nothing else.
+ * replies: a DNS server's version string, an NTP server's stratum and
+ * reference and an SNMP agent's sysDescr. Real hosts differ there, so a
+ * lab's hosts do too, yet the same probe always gets the same reply: a
+ * host's row of every table is chosen by a hash of its address, nothing
+ * else.
  *
  * Shared by the XDP program (the tables end up in its .rodata, where
  * bpf_xdp_store_bytes() copies text from) and the BPF tests, which read
@@ -82,6 +83,27 @@ static const struct rs_ntp_server rs_ntp_servers[RS_BANNER_ROWS] = {
 	{ 0x00003a5e, 0x0000a3d7, { 192, 0, 2, 77 }, 4, -18 },
 	{ 0x00000000, 0x00000001, { 'G', 'N', 'S', 'S' }, 1, -25 },
 	{ 0x000007ae, 0x00000f5c, { 198, 51, 100, 9 }, 2, -23 },
+};
+
+/*
+ * SNMP: sysDescr.0. At most RS_SNMP_DESCR_MAX bytes keeps every length
+ * of the GetResponse in BER's one-byte short form (udp_snmp.h).
+ */
+#define RS_SNMP_DESCR_MAX 80
+struct rs_snmp_descr {
+	__u8 len;
+	char text[RS_SNMP_DESCR_MAX];
+};
+
+static const struct rs_snmp_descr rs_snmp_descrs[RS_BANNER_ROWS] = {
+	RS_TEXT("Linux gw-01 3.10.0-1160.el7.x86_64 #1 SMP Mon Oct 19 16:18:59 UTC 2020 x86_64"),
+	RS_TEXT("Cisco IOS Software, C2960 Software (C2960-LANBASEK9-M), Version 12.2(55)SE"),
+	RS_TEXT("RouterOS RB951Ui-2HnD"),
+	RS_TEXT("HP ETHERNET MULTI-ENVIRONMENT"),
+	RS_TEXT("Hardware: Intel64 Family 6 Model 85 - Software: Windows Version 6.3"),
+	RS_TEXT("Linux DiskStation 4.4.59+ #25426 SMP PREEMPT x86_64"),
+	RS_TEXT("ZyXEL ZyWALL USG 20"),
+	RS_TEXT("APC Web/SNMP Management Card"),
 };
 
 #endif /* RESCAN_UDP_BANNERS_H */

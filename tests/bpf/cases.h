@@ -64,8 +64,9 @@ enum tcp_opts {
 /*
  * The payload of a UDP row (frame_udp.c builds each, byte for byte what
  * the scanner named sends, or the request described). UA_PATTERN is
- * .payload bytes of a pattern; .app_id is the DNS id or the low word of
- * the NTP transmit time where the payload has one.
+ * .payload bytes of a pattern; .app_id is the DNS id, the SNMP
+ * request-id or the low word of the NTP transmit time where the payload
+ * has one.
  */
 enum udp_app {
 	UA_PATTERN,
@@ -106,6 +107,16 @@ enum udp_app {
 	UA_NTP_MODE7_RESPONSE,	/* mode 7 with the response bit */
 	UA_NTP_MODE7_SEQ,	/* mode 7 with sequence 1 */
 	UA_NTP_MODE7_SHORT,	/* mode 7, 7 bytes */
+	/* SNMP */
+	UA_SNMP_NMAP,		/* nmap: v1 GetNextRequest public, request-id 0 */
+	UA_SNMP_MASSCAN,	/* masscan: v1 GetRequest public, 4-byte request-id .app_id */
+	UA_SNMP_V2C,		/* v2c GetRequest public for sysDescr.0, request-id .app_id */
+	UA_SNMP_LONG_FORM,	/* v2c GetRequest public, every length in long form */
+	UA_SNMP_PRIVATE,	/* community "private" */
+	UA_SNMP_NMAP_V3,	/* nmap's first payload: SNMPv3 */
+	UA_SNMP_SET,		/* a SetRequest */
+	UA_SNMP_REQID_5,	/* a request-id of 5 bytes */
+	UA_SNMP_CUT,		/* cut after the request-id */
 };
 
 /* One thing wrong with an otherwise well-formed frame. */

@@ -57,6 +57,8 @@ static const struct tcase unreach[] = {
 	  .on = ON_STATES },
 	{ "udp closed by policy: unlisted port (traceroute's)", UDP_TO(POLICY_HOST, 33434),
 	  .payload = 32, .on = ON_STATES },
+	{ "udp closed by policy: a port open elsewhere (snmp)",
+	  UDP_APP_TO(POLICY_HOST, 161, UA_SNMP_NMAP), .on = ON_STATES },
 	{ "udp closed by policy: port 0", UDP_TO(POLICY_HOST, 0), .on = ON_STATES },
 	{ "udp closed by policy: port 65535", UDP_TO(STATES_POLICY_NET + 255, 65535),
 	  .on = ON_STATES },

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cases_udp_apps.c - the UDP protocols' own replies (bpf/udp_dns.h,
- * udp_ntp.h) to what ZMap, masscan and nmap send (frame_udp.c has their
- * payloads), and the requests a server does not answer. The hosts of
- * STATES_BANNER_NET are picked for the row of bpf/udp_banners.h each has
- * (noted as "row N"), so that every row's text is in some reply;
+ * udp_ntp.h, udp_snmp.h) to what ZMap, masscan and nmap send (frame_udp.c
+ * has their payloads), and the requests a server does not answer. The
+ * hosts of STATES_BANNER_NET are picked for the row of bpf/udp_banners.h
+ * each has (noted as "row N"), so that every row's text is in some reply;
  * frame_udp.c builds every reply from scratch.
  */
 #include "cases.h"
@@ -14,6 +14,7 @@
 #define B(i) (STATES_BANNER_NET + (i))
 #define DNS(host, what) UDP_APP_TO(host, 53, what), .on = ON_STATES
 #define NTP(host, what) UDP_APP_TO(host, 123, what), .on = ON_STATES
+#define SNMP(host, what) UDP_APP_TO(host, 161, what), .on = ON_STATES
 
 static const struct tcase dns[] = {
 	{ "dns: nmap's version.bind", DNS(OPEN_HOST, UA_DNS_NMAP_VERSION) },
@@ -66,6 +67,22 @@ static const struct tcase ntp[] = {
 	{ "ntp: row 7", NTP(B(2), UA_NTP_NMAP) },
 };
 
+static const struct tcase snmp[] = {
+	{ "snmp: nmap's GetNextRequest public", SNMP(OPEN_HOST, UA_SNMP_NMAP) },
+	{ "snmp: masscan's GetRequest, cookie in the request-id", SNMP(OPEN_HOST, UA_SNMP_MASSCAN),
+	  .app_id = 0xdeadbeef },
+	{ "snmp: v2c GetRequest", SNMP(OPEN_HOST, UA_SNMP_V2C), .app_id = 0x0102 },
+	{ "snmp: lengths in long form", SNMP(OPEN_HOST, UA_SNMP_LONG_FORM), .app_id = 0x030405 },
+	{ "snmp: row 0 (the longest)", SNMP(B(1), UA_SNMP_MASSCAN), .app_id = 0x7fffffff },
+	{ "snmp: row 1", SNMP(B(10), UA_SNMP_NMAP) },
+	{ "snmp: row 2", SNMP(B(8), UA_SNMP_NMAP) },
+	{ "snmp: row 3", SNMP(B(3), UA_SNMP_NMAP) },
+	{ "snmp: row 4", SNMP(B(22), UA_SNMP_NMAP) },
+	{ "snmp: row 5", SNMP(B(5), UA_SNMP_NMAP) },
+	{ "snmp: row 6", SNMP(B(19), UA_SNMP_NMAP) },
+	{ "snmp: row 7", SNMP(B(2), UA_SNMP_NMAP) },
+};
+
 /* Requests a server does not answer, and requests too short for their protocol. */
 static const struct tcase bad[] = {
 	{ "dns bad: a response", DNS(OPEN_HOST, UA_DNS_RESPONSE), .app_id = 7 },
@@ -89,11 +106,18 @@ static const struct tcase bad[] = {
 	{ "ntp bad: no payload", UDP_TO(OPEN_HOST, 123), .on = ON_STATES },
 	{ "ntp bad: nmap's request cut by the UDP length", NTP(OPEN_HOST, UA_NTP_NMAP),
 	  .damage = SET_UDP_LEN(8 + 47) },
+	{ "snmp bad: community private", SNMP(OPEN_HOST, UA_SNMP_PRIVATE), .app_id = 1 },
+	{ "snmp bad: nmap's SNMPv3", SNMP(OPEN_HOST, UA_SNMP_NMAP_V3) },
+	{ "snmp bad: a SetRequest", SNMP(OPEN_HOST, UA_SNMP_SET), .app_id = 1 },
+	{ "snmp bad: a request-id of 5 bytes", SNMP(OPEN_HOST, UA_SNMP_REQID_5), .app_id = 1 },
+	{ "snmp bad: cut after the request-id", SNMP(OPEN_HOST, UA_SNMP_CUT), .app_id = 1 },
+	{ "snmp bad: a pattern", UDP_TO(OPEN_HOST, 161), .payload = 40, .on = ON_STATES },
 };
 
 static const struct case_table tables[] = {
 	CASE_TABLE("DNS queries, answered", TX_UDP_DNS, dns),
 	CASE_TABLE("NTP requests, answered", TX_UDP_NTP, ntp),
+	CASE_TABLE("SNMP requests for community public, answered", TX_UDP_SNMP, snmp),
 	CASE_TABLE("UDP requests a server does not answer", DROP_BAD_REQUEST, bad),
 };
 

@@ -228,6 +228,126 @@ static uint32_t ntp_payload(const struct tcase *t, uint8_t *p)
 	}
 }
 
+/* A BER TLV: tag, length (short form, or long form with form_octets octets), content. */
+static uint32_t tlv_form(uint8_t *p, uint8_t tag, const uint8_t *c, uint32_t len, int form_octets)
+{
+	uint32_t n = 0;
+
+	p[n++] = tag;
+	if (form_octets == 0) {
+		p[n++] = (uint8_t)len;
+	} else {
+		p[n++] = (uint8_t)(0x80 | form_octets);
+		if (form_octets == 2)
+			p[n++] = (uint8_t)(len >> 8);
+		p[n++] = (uint8_t)len;
+	}
+	memmove(p + n, c, len);
+	return n + len;
+}
+
+/* The shortest form, as an agent writes it. */
+static uint32_t tlv(uint8_t *p, uint8_t tag, const uint8_t *c, uint32_t len)
+{
+	return tlv_form(p, tag, c, len, len < 128 ? 0 : len < 256 ? 1 : 2);
+}
+
+/* An OID from its arcs (first two combined, the rest base 128). */
+static uint32_t oid(uint8_t *p, const uint32_t *arc, uint32_t n)
+{
+	uint8_t c[64];
+	uint32_t len = 0, i, v, k;
+	uint8_t tmp[5];
+
+	c[len++] = (uint8_t)(40 * arc[0] + arc[1]);
+	for (i = 2; i < n; i++) {
+		v = arc[i];
+		k = 0;
+		do {
+			tmp[k++] = v & 0x7f;
+			v >>= 7;
+		} while (v);
+		while (k--)
+			c[len++] = (uint8_t)(tmp[k] | (k ? 0x80 : 0));
+	}
+	return tlv(p, 0x06, c, len);
+}
+
+static const uint32_t sys_descr0[] = { 1, 3, 6, 1, 2, 1, 1, 1, 0 };
+
+/*
+ * A request of version v for community, PDU type pdu, request-id rid
+ * (rid_len bytes), one binding of sysDescr.0 to NULL; every length in
+ * long form of form_octets octets if that is not 0.
+ */
+static uint32_t snmp_request(uint8_t *p, uint8_t v, const char *community, uint8_t pdu,
+			     uint32_t rid, uint32_t rid_len, int form_octets)
+{
+	uint8_t a[256], b[256], id[8];
+	uint32_t n, m, i;
+
+	n = oid(a, sys_descr0, 9);
+	a[n++] = 0x05;	/* NULL */
+	a[n++] = 0;
+	n = tlv_form(b, 0x30, a, n, form_octets);	/* the binding */
+	n = tlv_form(a, 0x30, b, n, form_octets);	/* the list */
+	for (i = 0; i < rid_len; i++)			/* request-id */
+		id[i] = (uint8_t)((uint64_t)rid >> 8 * (rid_len - 1 - i));
+	m = tlv_form(b, 0x02, id, rid_len, form_octets);
+	memcpy(b + m, "\x02\x01\x00\x02\x01\x00", 6);	/* error-status, error-index */
+	m += 6;
+	memcpy(b + m, a, n);
+	m += n;
+	n = tlv_form(a, pdu, b, m, form_octets);	/* the PDU */
+	m = 0;
+	b[m++] = 0x02;					/* version */
+	b[m++] = 1;
+	b[m++] = v;
+	m += tlv_form(b + m, 0x04, (const uint8_t *)community, (uint32_t)strlen(community),
+		      form_octets);
+	memcpy(b + m, a, n);
+	m += n;
+	return tlv_form(p, 0x30, b, m, form_octets);
+}
+
+static uint32_t snmp_payload(const struct tcase *t, uint8_t *p)
+{
+	uint32_t n;
+
+	switch (t->app) {
+	case UA_SNMP_NMAP:
+		return LIT(p, "\x30\x1f\x02\x01\x00\x04\x06public\xa1\x12\x02\x01\x00\x02"
+			      "\x01\x00\x02\x01\x00\x30\x07\x30\x05\x06\x01\x00\x05\x00");
+	case UA_SNMP_NMAP_V3:
+		return LIT(p, "\x30\x3A\x02\x01\x03\x30\x0F\x02\x02\x4A\x69\x02\x03\x00\xFF\xE3"
+			      "\x04\x01\x04\x02\x01\x03\x04\x10\x30\x0E\x04\x00\x02\x01\x00\x02"
+			      "\x01\x00\x04\x00\x04\x00\x04\x00\x30\x12\x04\x00\x04\x00\xA0\x0C"
+			      "\x02\x02\x37\xF0\x02\x01\x00\x02\x01\x00\x30\x00");
+	case UA_SNMP_MASSCAN:	/* its two bindings, OIDs written as masscan writes them */
+		n = LIT(p, "\x30\x39\x02\x01\x00\x04\x06public\xa0\x2c\x02\x04\x00\x00\x00\x00"
+			   "\x02\x01\x00\x02\x01\x00\x30\x1e\x30\x0d\x06\x09\x2b\x06\x01\x80\x02"
+			   "\x01\x01\x01\x00\x05\x00\x30\x0d\x06\x09\x2b\x06\x01\x80\x02\x01\x01"
+			   "\x05\x00\x05\x00");
+		put32(p + 17, t->app_id & 0x7fffffff);
+		return n;
+	case UA_SNMP_V2C:
+		return snmp_request(p, 1, "public", 0xa0, t->app_id, 2, 0);
+	case UA_SNMP_LONG_FORM:
+		return snmp_request(p, 1, "public", 0xa0, t->app_id, 3, 2);
+	case UA_SNMP_PRIVATE:
+		return snmp_request(p, 1, "private", 0xa0, t->app_id, 2, 0);
+	case UA_SNMP_SET:
+		return snmp_request(p, 0, "public", 0xa3, t->app_id, 2, 0);
+	case UA_SNMP_REQID_5:
+		return snmp_request(p, 1, "public", 0xa0, t->app_id, 5, 0);
+	case UA_SNMP_CUT:	/* ends after the request-id */
+		snmp_request(p, 0, "public", 0xa0, t->app_id, 2, 0);
+		return 2 + 3 + 8 + 2 + 4;
+	default:
+		return 0;
+	}
+}
+
 uint32_t udp_app_payload(const struct tcase *t, uint8_t *p)
 {
 	if (t->app == UA_NMAP_ECHO)
@@ -236,6 +356,8 @@ uint32_t udp_app_payload(const struct tcase *t, uint8_t *p)
 		return dns_payload(t, p);
 	if (t->app <= UA_NTP_MODE7_SHORT)
 		return ntp_payload(t, p);
+	if (t->app <= UA_SNMP_CUT)
+		return snmp_payload(t, p);
 	return 0;
 }
 
@@ -353,6 +475,56 @@ static uint32_t expect_ntp(const uint8_t *q, uint32_t host, uint8_t *r)
 	return 48;
 }
 
+/* The content of the TLV at p (tag skipped, length read in either form); *len its length. */
+static const uint8_t *ber_content(const uint8_t *p, uint32_t *len)
+{
+	uint32_t i, n = p[1] & 0x7f;
+
+	if (p[1] < 0x80) {
+		*len = p[1];
+		return p + 2;
+	}
+	for (*len = 0, i = 0; i < n; i++)
+		*len = *len << 8 | p[2 + i];
+	return p + 2 + n;
+}
+
+/*
+ * SNMP: a GetResponse of the request's version and community with its
+ * request-id as sent, no error, one binding: sysDescr.0 = the host's
+ * text. Built inside out, so every length is the length of what it
+ * holds.
+ */
+static uint32_t expect_snmp(const uint8_t *q, uint32_t host, uint8_t *r)
+{
+	const struct rs_snmp_descr *d = &rs_snmp_descrs[rs_banner_row(host)];
+	const uint8_t *msg, *version, *community, *pdu, *rid;
+	uint32_t len, vlen, clen, plen, rlen, n, m;
+	uint8_t a[256], b[256];
+
+	msg = ber_content(q, &len);
+	version = ber_content(msg, &vlen);
+	community = ber_content(version + vlen, &clen);
+	pdu = ber_content(community + clen, &plen);
+	rid = ber_content(pdu, &rlen);
+
+	n = oid(a, sys_descr0, 9);
+	n += tlv(a + n, 0x04, (const uint8_t *)d->text, d->len);
+	n = tlv(b, 0x30, a, n);			/* the binding */
+	n = tlv(a, 0x30, b, n);			/* the list */
+	m = tlv(b, 0x02, rid, rlen);		/* request-id */
+	b[m++] = 0x02, b[m++] = 1, b[m++] = 0;	/* error-status */
+	b[m++] = 0x02, b[m++] = 1, b[m++] = 0;	/* error-index */
+	memcpy(b + m, a, n);
+	m += n;
+	n = tlv(a, 0xa2, b, m);			/* GetResponse */
+	m = tlv(b, 0x02, version, vlen);
+	m += tlv(b + m, 0x04, community, clen);
+	memcpy(b + m, a, n);
+	m += n;
+	return tlv(r, 0x30, b, m);
+}
+
 /* ICMP port unreachable from the host, as Linux sends it (bpf/icmp_unreach.h). */
 static uint32_t expect_unreach(const uint8_t *in, uint8_t *exp)
 {
@@ -403,6 +575,9 @@ uint32_t udp_expected_reply(const uint8_t *in, uint32_t len, int cnt, uint8_t *e
 		break;
 	case RS_CNT_TX_UDP_NTP:
 		rlen = expect_ntp(q, host, r);
+		break;
+	case RS_CNT_TX_UDP_SNMP:
+		rlen = expect_snmp(q, host, r);
 		break;
 	default:
 		return 0;

@@ -15,7 +15,7 @@
  *   cases_tcp_states.c closed and filtered TCP ports, ACKs out of the blue
  *   cases_icmp_timestamp.c  ICMP timestamp requests
  *   cases_udp.c        UDP: echo, port unreachable, silence, broken headers
- *   cases_udp_apps.c   UDP: the DNS and NTP replies
+ *   cases_udp_apps.c   UDP: the DNS, NTP and SNMP replies
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
  * to the packets seen, per-scanner counters, every address of the search
@@ -439,8 +439,8 @@ static void handshake_left_alone(void)
  * Replies vary from host to host where real ones do, and never for the
  * same host: every host of STATES_BANNER_NET gets exactly the reply
  * frame_udp.c expects (twice the same), and between them the hosts show
- * every row of the DNS versions and NTP servers of bpf/udp_banners.h,
- * counted from the replies.
+ * every row of the DNS versions, NTP servers and SNMP sysDescrs of
+ * bpf/udp_banners.h, counted from the replies.
  */
 static void udp_replies_vary_by_host(void)
 {
@@ -452,6 +452,7 @@ static void udp_replies_vary_by_host(void)
 	} probes[] = {
 		{ "banner sweep: dns", UA_DNS_NMAP_VERSION, 53, RS_CNT_TX_UDP_DNS },
 		{ "banner sweep: ntp", UA_NTP_NMAP, 123, RS_CNT_TX_UDP_NTP },
+		{ "banner sweep: snmp", UA_SNMP_NMAP, 161, RS_CNT_TX_UDP_SNMP },
 	};
 	static struct {
 		uint32_t len;
