@@ -3,8 +3,8 @@
  * UDP to any port (ZMap udp, ntp and upnp modules, masscan -pU:, nmap
  * -sU). An open port answers in its protocol, chosen by the service's port
  * when the world is loaded (enum rs_udp_reply): DNS (udp_dns.h), NTP
- * (udp_ntp.h), SNMP (udp_snmp.h), and for every other port (and, for now,
- * SSDP) the probe's payload echoed back, which is what ZMap's udp module
+ * (udp_ntp.h), SNMP (udp_snmp.h), SSDP (udp_ssdp.h), and for every other
+ * port the probe's payload echoed back, which is what ZMap's udp module
  * and nmap count as open. A request its protocol does not answer (too
  * short, malformed, another community, ...) is dropped as
  * DROP_BAD_REQUEST, never answered with garbage. A closed port answers
@@ -27,6 +27,7 @@
 #include "udp_dns.h"
 #include "udp_ntp.h"
 #include "udp_snmp.h"
+#include "udp_ssdp.h"
 #include "icmp_unreach.h"
 
 static __always_inline int udp_classify(struct pkt *p, struct probe *pr)
@@ -88,6 +89,10 @@ static __always_inline int udp_answer(struct xdp_md *ctx, __u32 state, __u32 rep
 		tx = RS_CNT_TX_UDP_SNMP;
 		ret = udp_snmp(ctx, &p, &plen);
 		break;
+	case RS_UDP_SSDP:
+		tx = RS_CNT_TX_UDP_SSDP;
+		ret = udp_ssdp(ctx, &p, &plen);
+		break;
 	default:
 		tx = RS_CNT_TX_UDP_ECHO;
 		ret = udp_echo(ctx, &p, &plen);
@@ -131,6 +136,7 @@ static __always_inline int udp_reply(struct xdp_md *ctx, const struct probe *pr)
 	UDP_OUTCOME(RS_CNT_TX_UDP_DNS)
 	UDP_OUTCOME(RS_CNT_TX_UDP_NTP)
 	UDP_OUTCOME(RS_CNT_TX_UDP_SNMP)
+	UDP_OUTCOME(RS_CNT_TX_UDP_SSDP)
 	UDP_OUTCOME(RS_CNT_TX_PORT_UNREACH)
 	UDP_OUTCOME(RS_CNT_DROP_BAD_REQUEST)
 	UDP_OUTCOME(RS_CNT_DROP_MALFORMED)

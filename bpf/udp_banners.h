@@ -2,10 +2,10 @@
 /*
  * udp_banners.h - what differs from host to host in the UDP services'
  * replies: a DNS server's version string, an NTP server's stratum and
- * reference and an SNMP agent's sysDescr. Real hosts differ there, so a
- * lab's hosts do too, yet the same probe always gets the same reply: a
- * host's row of every table is chosen by a hash of its address, nothing
- * else.
+ * reference, an SNMP agent's sysDescr and a UPnP device's SERVER string
+ * and description URL. Real hosts differ there, so a lab's hosts do too,
+ * yet the same probe always gets the same reply: a host's row of every
+ * table is chosen by a hash of its address, nothing else.
  *
  * Shared by the XDP program (the tables end up in its .rodata, where
  * bpf_xdp_store_bytes() copies text from) and the BPF tests, which read
@@ -20,7 +20,7 @@
  * A host's hash (address in host byte order): MurmurHash3's 32-bit
  * finalizer, so neighbouring addresses land on unrelated rows. The rows
  * of a table are its low bits; the replies take other bits for the rest
- * (udp_dns.h, icmp_unreach.h say which).
+ * (udp_dns.h, udp_ssdp.h, icmp_unreach.h say which).
  */
 static __inline__ __attribute__((always_inline)) __u32 rs_host_hash(__u32 addr)
 {
@@ -104,6 +104,44 @@ static const struct rs_snmp_descr rs_snmp_descrs[RS_BANNER_ROWS] = {
 	RS_TEXT("Linux DiskStation 4.4.59+ #25426 SMP PREEMPT x86_64"),
 	RS_TEXT("ZyXEL ZyWALL USG 20"),
 	RS_TEXT("APC Web/SNMP Management Card"),
+};
+
+/*
+ * SSDP: a UPnP root device. Its description lives at
+ * http://<its address><location>; its UUID is uuid, then six hex digits
+ * of the host's hash (the tail of a MAC address, as many devices do).
+ */
+#define RS_SSDP_SERVER_MAX 64
+#define RS_SSDP_LOCATION_MAX 40
+#define RS_SSDP_UUID_PREFIX 30	/* "xxxxxxxx-xxxx-xxxx-xxxx-" and three bytes of a MAC */
+struct rs_ssdp_device {
+	__u8 server_len;
+	__u8 location_len;
+	char server[RS_SSDP_SERVER_MAX];
+	char location[RS_SSDP_LOCATION_MAX];
+	char uuid[RS_SSDP_UUID_PREFIX + 1];
+};
+
+#define RS_SSDP_DEVICE(server, location, uuid) \
+	{ sizeof(server) - 1, sizeof(location) - 1, server, location, uuid }
+
+static const struct rs_ssdp_device rs_ssdp_devices[RS_BANNER_ROWS] = {
+	RS_SSDP_DEVICE("Linux/3.14.77 UPnP/1.1 MiniUPnPd/2.1", ":5000/rootDesc.xml",
+		       "5d3ce8b2-41a0-4c4e-9a41-e8de27"),
+	RS_SSDP_DEVICE("Linux/2.6.36, UPnP/1.0, Portable SDK for UPnP devices/1.6.19",
+		       ":49152/description.xml", "3f9b5c12-7d2e-11e0-8c3a-00147f"),
+	RS_SSDP_DEVICE("Linux/3.4.0 UPnP/1.0 IpBridge/1.26.0", ":80/description.xml",
+		       "2f402f80-da50-11e1-9b23-001788"),
+	RS_SSDP_DEVICE("RomPager/4.07 UPnP/1.0", ":80/DeviceDescription.xml",
+		       "a1b2c3d4-0000-1000-8000-001018"),
+	RS_SSDP_DEVICE("Linux/4.9.0 UPnP/1.0 Roku/10.5.0", ":8060/",
+		       "29600009-5406-1005-8080-b0a737"),
+	RS_SSDP_DEVICE("FreeBSD/11.2 UPnP/1.1 MiniUPnPd/2.0", ":2189/rootDesc.xml",
+		       "b4c5f1a0-6e2d-4f1b-8b7c-00089b"),
+	RS_SSDP_DEVICE("Linux UPnP/1.0 Sonos/63.2-88230 (ZPS12)", ":1400/xml/device_description.xml",
+		       "0c9e7a44-1f0d-4a8e-b3d2-000e58"),
+	RS_SSDP_DEVICE("Custom/1.0 UPnP/1.0 Proc/Ver", ":5431/igdevicedesc.xml",
+		       "e1c2b3a4-5d6e-7f80-91a2-0024b2"),
 };
 
 #endif /* RESCAN_UDP_BANNERS_H */

@@ -117,6 +117,13 @@ enum udp_app {
 	UA_SNMP_SET,		/* a SetRequest */
 	UA_SNMP_REQID_5,	/* a request-id of 5 bytes */
 	UA_SNMP_CUT,		/* cut after the request-id */
+	/* SSDP */
+	UA_SSDP_ZMAP,		/* ZMap's upnp module: ST upnp:rootdevice */
+	UA_SSDP_NMAP,		/* nmap: ST ssdp:all */
+	UA_SSDP_MASSCAN,	/* masscan: ST ssdp:all, no empty line at the end */
+	UA_SSDP_NOTIFY,		/* a NOTIFY */
+	UA_SSDP_LOWER,		/* "m-search * HTTP/1.1" */
+	UA_SSDP_CUT,		/* the first line without its "\n" */
 };
 
 /* One thing wrong with an otherwise well-formed frame. */

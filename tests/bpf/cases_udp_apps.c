@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * cases_udp_apps.c - the UDP protocols' own replies (bpf/udp_dns.h,
- * udp_ntp.h, udp_snmp.h) to what ZMap, masscan and nmap send (frame_udp.c
- * has their payloads), and the requests a server does not answer. The
- * hosts of STATES_BANNER_NET are picked for the row of bpf/udp_banners.h
- * each has (noted as "row N"), so that every row's text is in some reply;
- * frame_udp.c builds every reply from scratch.
+ * udp_ntp.h, udp_snmp.h, udp_ssdp.h) to what ZMap, masscan and nmap send
+ * (frame_udp.c has their payloads), and the requests a server does not
+ * answer. The hosts of STATES_BANNER_NET are picked for the row of
+ * bpf/udp_banners.h each has (noted as "row N"), so that every row's text
+ * is in some reply; frame_udp.c builds every reply from scratch.
  */
 #include "cases.h"
 #include "fixture.h"
@@ -15,6 +15,7 @@
 #define DNS(host, what) UDP_APP_TO(host, 53, what), .on = ON_STATES
 #define NTP(host, what) UDP_APP_TO(host, 123, what), .on = ON_STATES
 #define SNMP(host, what) UDP_APP_TO(host, 161, what), .on = ON_STATES
+#define SSDP(host, what) UDP_APP_TO(host, 1900, what), .on = ON_STATES
 
 static const struct tcase dns[] = {
 	{ "dns: nmap's version.bind", DNS(OPEN_HOST, UA_DNS_NMAP_VERSION) },
@@ -83,6 +84,22 @@ static const struct tcase snmp[] = {
 	{ "snmp: row 7", SNMP(B(2), UA_SNMP_NMAP) },
 };
 
+static const struct tcase ssdp[] = {
+	{ "ssdp: ZMap's M-SEARCH (upnp module)", SSDP(OPEN_HOST, UA_SSDP_ZMAP) },
+	{ "ssdp: nmap's M-SEARCH", SSDP(OPEN_HOST, UA_SSDP_NMAP) },
+	{ "ssdp: masscan's M-SEARCH, no empty line", SSDP(OPEN_HOST, UA_SSDP_MASSCAN) },
+	{ "ssdp: row 0, address .1", SSDP(B(1), UA_SSDP_ZMAP) },
+	{ "ssdp: row 1, address .10", SSDP(B(10), UA_SSDP_ZMAP) },
+	{ "ssdp: row 2, address .132", SSDP(B(132), UA_SSDP_ZMAP) },
+	{ "ssdp: row 3, address .3", SSDP(B(3), UA_SSDP_ZMAP) },
+	{ "ssdp: row 4, address .108", SSDP(B(108), UA_SSDP_ZMAP) },
+	{ "ssdp: row 5, address .5", SSDP(B(5), UA_SSDP_ZMAP) },
+	{ "ssdp: row 6, address .19", SSDP(B(19), UA_SSDP_ZMAP) },
+	{ "ssdp: row 7, address .2", SSDP(B(2), UA_SSDP_ZMAP) },
+	{ "ssdp: address .0", SSDP(B(0), UA_SSDP_NMAP) },
+	{ "ssdp: address .255", SSDP(B(255), UA_SSDP_NMAP) },
+};
+
 /* Requests a server does not answer, and requests too short for their protocol. */
 static const struct tcase bad[] = {
 	{ "dns bad: a response", DNS(OPEN_HOST, UA_DNS_RESPONSE), .app_id = 7 },
@@ -112,12 +129,17 @@ static const struct tcase bad[] = {
 	{ "snmp bad: a request-id of 5 bytes", SNMP(OPEN_HOST, UA_SNMP_REQID_5), .app_id = 1 },
 	{ "snmp bad: cut after the request-id", SNMP(OPEN_HOST, UA_SNMP_CUT), .app_id = 1 },
 	{ "snmp bad: a pattern", UDP_TO(OPEN_HOST, 161), .payload = 40, .on = ON_STATES },
+	{ "ssdp bad: a NOTIFY", SSDP(OPEN_HOST, UA_SSDP_NOTIFY) },
+	{ "ssdp bad: m-search in lower case", SSDP(OPEN_HOST, UA_SSDP_LOWER) },
+	{ "ssdp bad: the first line without its end", SSDP(OPEN_HOST, UA_SSDP_CUT) },
+	{ "ssdp bad: no payload", UDP_TO(OPEN_HOST, 1900), .on = ON_STATES },
 };
 
 static const struct case_table tables[] = {
 	CASE_TABLE("DNS queries, answered", TX_UDP_DNS, dns),
 	CASE_TABLE("NTP requests, answered", TX_UDP_NTP, ntp),
 	CASE_TABLE("SNMP requests for community public, answered", TX_UDP_SNMP, snmp),
+	CASE_TABLE("SSDP M-SEARCH, answered", TX_UDP_SSDP, ssdp),
 	CASE_TABLE("UDP requests a server does not answer", DROP_BAD_REQUEST, bad),
 };
 

@@ -262,6 +262,7 @@ static int build_worlds(void)
 		{ "udp/53", RS_STATE_OPEN, add_states_banners },
 		{ "udp/123", RS_STATE_OPEN, add_states_banners },
 		{ "udp/161", RS_STATE_OPEN, add_states_banners },
+		{ "udp/1900", RS_STATE_OPEN, add_states_banners },
 		{ "udp/7", RS_STATE_OPEN, add_states_open },
 		{ "udp/53", RS_STATE_CLOSED, add_states_closed },
 		{ "udp/53", RS_STATE_FILTERED, add_states_filtered },

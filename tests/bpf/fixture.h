@@ -28,8 +28,8 @@ extern struct world world;	/* tcp/80, tcp/443, tcp/65535, tcp/3389, icmp */
  *   tcp/80, udp/53 closed    STATES_CLOSED_NET.1-9
  *   tcp/80, udp/53 filtered  STATES_FILTERED_NET.1-9  (also in the policy: filtered wins)
  *   tcp and udp policy (closed for unlisted ports)  STATES_FILTERED_NET/24, STATES_POLICY_NET/24
- *   udp/123, udp/161, udp/7 open  STATES_OPEN_NET.1-9 (NTP, SNMP, echo)
- *   udp/53, 123, 161 open  also all of STATES_BANNER_NET/24, whose hosts
+ *   udp/123, udp/161, udp/1900, udp/7 open  STATES_OPEN_NET.1-9 (NTP, SNMP, SSDP, echo)
+ *   udp/53, 123, 161, 1900 open  also all of STATES_BANNER_NET/24, whose hosts
  *                   between them have every row of bpf/udp_banners.h's tables
  * STATES_SILENT_NET holds no host.
  */

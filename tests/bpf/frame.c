@@ -341,6 +341,7 @@ uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *go
 	case RS_CNT_TX_UDP_DNS:
 	case RS_CNT_TX_UDP_NTP:
 	case RS_CNT_TX_UDP_SNMP:
+	case RS_CNT_TX_UDP_SSDP:
 	case RS_CNT_TX_PORT_UNREACH:
 		return udp_expected_reply(in->b, in->len, cnt, exp);
 	}

@@ -3,9 +3,10 @@
  * frame_udp.c - UDP probes as scanners send them, and the replies a host
  * would send: parsed and encoded here afresh, with nothing of the data
  * path but its per-host text (bpf/udp_banners.h). The payloads of nmap are
- * those of nmap-payloads (7.93), ZMap's those of its udp and ntp modules
- * (2.1.1), masscan's those of templ-payloads.c (1.3.2).
+ * those of nmap-payloads (7.93), ZMap's those of its udp, ntp and upnp
+ * modules (2.1.1), masscan's those of templ-payloads.c (1.3.2).
  */
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
@@ -348,6 +349,32 @@ static uint32_t snmp_payload(const struct tcase *t, uint8_t *p)
 	}
 }
 
+static uint32_t ssdp_payload(const struct tcase *t, uint8_t *p)
+{
+	switch (t->app) {
+	case UA_SSDP_ZMAP:
+		return LIT(p, "M-SEARCH * HTTP/1.1\r\nHost:239.255.255.250:1900\r\n"
+			      "ST:upnp:rootdevice\r\nMan:\"ssdp:discover\"\r\nMX:3\r\n\r\n");
+	case UA_SSDP_NMAP:
+		return LIT(p, "M-SEARCH * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n"
+			      "Man: \"ssdp:discover\"\r\nMX: 5\r\nST: ssdp:all\r\n\r\n");
+	case UA_SSDP_MASSCAN:
+		return LIT(p, "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
+			      "MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n"
+			      "USER-AGENT: unix/1.0 UPnP/1.1 masscan/1.x\r\n");
+	case UA_SSDP_NOTIFY:
+		return LIT(p, "NOTIFY * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n"
+			      "NT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n");
+	case UA_SSDP_LOWER:
+		return LIT(p, "m-search * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n"
+			      "Man: \"ssdp:discover\"\r\nMX: 5\r\nST: ssdp:all\r\n\r\n");
+	case UA_SSDP_CUT:
+		return LIT(p, "M-SEARCH * HTTP/1.1\r");
+	default:
+		return 0;
+	}
+}
+
 uint32_t udp_app_payload(const struct tcase *t, uint8_t *p)
 {
 	if (t->app == UA_NMAP_ECHO)
@@ -358,7 +385,7 @@ uint32_t udp_app_payload(const struct tcase *t, uint8_t *p)
 		return ntp_payload(t, p);
 	if (t->app <= UA_SNMP_CUT)
 		return snmp_payload(t, p);
-	return 0;
+	return ssdp_payload(t, p);
 }
 
 /* ---- replies ------------------------------------------------------------ */
@@ -525,6 +552,26 @@ static uint32_t expect_snmp(const uint8_t *q, uint32_t host, uint8_t *r)
 	return tlv(r, 0x30, b, m);
 }
 
+/* SSDP: the search response of the host's root device. */
+static uint32_t expect_ssdp(uint32_t host, uint8_t *r)
+{
+	const struct rs_ssdp_device *d = &rs_ssdp_devices[rs_banner_row(host)];
+	int n = snprintf((char *)r, FRAME_MAX - ETH_LEN - IP_LEN - UDP_HDR,
+			 "HTTP/1.1 200 OK\r\n"
+			 "CACHE-CONTROL: max-age=1800\r\n"
+			 "EXT:\r\n"
+			 "LOCATION: http://%u.%u.%u.%u%.*s\r\n"
+			 "SERVER: %.*s\r\n"
+			 "ST: upnp:rootdevice\r\n"
+			 "USN: uuid:%s%06x::upnp:rootdevice\r\n"
+			 "\r\n",
+			 host >> 24, host >> 16 & 0xff, host >> 8 & 0xff, host & 0xff,
+			 (int)d->location_len, d->location, (int)d->server_len, d->server, d->uuid,
+			 rs_host_hash(host) >> 8 & 0xffffff);
+
+	return n < 0 ? 0 : (uint32_t)n;
+}
+
 /* ICMP port unreachable from the host, as Linux sends it (bpf/icmp_unreach.h). */
 static uint32_t expect_unreach(const uint8_t *in, uint8_t *exp)
 {
@@ -578,6 +625,9 @@ uint32_t udp_expected_reply(const uint8_t *in, uint32_t len, int cnt, uint8_t *e
 		break;
 	case RS_CNT_TX_UDP_SNMP:
 		rlen = expect_snmp(q, host, r);
+		break;
+	case RS_CNT_TX_UDP_SSDP:
+		rlen = expect_ssdp(host, r);
 		break;
 	default:
 		return 0;

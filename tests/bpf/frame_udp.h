@@ -2,9 +2,9 @@
 /*
  * frame_udp.h - the UDP side of the BPF tests' frames: the payloads
  * scanners send (enum udp_app), and the reply a host would send to a UDP
- * probe, built from scratch with this file's own DNS, NTP and SNMP (BER)
- * encoders. Only the per-host text comes from the XDP program's tables
- * (bpf/udp_banners.h); every structure and length is computed here.
+ * probe, built from scratch with this file's own DNS, NTP, SNMP (BER) and
+ * SSDP encoders. Only the per-host text comes from the XDP program's
+ * tables (bpf/udp_banners.h); every structure and length is computed here.
  */
 #ifndef RESCAN_TEST_FRAME_UDP_H
 #define RESCAN_TEST_FRAME_UDP_H

@@ -15,7 +15,7 @@
  *   cases_tcp_states.c closed and filtered TCP ports, ACKs out of the blue
  *   cases_icmp_timestamp.c  ICMP timestamp requests
  *   cases_udp.c        UDP: echo, port unreachable, silence, broken headers
- *   cases_udp_apps.c   UDP: the DNS, NTP and SNMP replies
+ *   cases_udp_apps.c   UDP: the DNS, NTP, SNMP and SSDP replies
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
  * to the packets seen, per-scanner counters, every address of the search
@@ -435,12 +435,33 @@ static void handshake_left_alone(void)
 
 /* ---- UDP replies by host -------------------------------------------------- */
 
+/* The part of a UDP reply's payload that says which row of a table the host has. */
+static void banner_part(const uint8_t *payload, uint32_t len, bool server_line,
+			const uint8_t **part, uint32_t *part_len)
+{
+	const uint8_t *s = NULL, *e = NULL;
+	uint32_t i;
+
+	*part = payload;
+	*part_len = len;
+	if (!server_line)
+		return;
+	for (i = 0; i + 8 <= len && !s; i++)
+		if (!memcmp(payload + i, "SERVER: ", 8))
+			s = payload + i;
+	for (i = s ? (uint32_t)(s - payload) : len; i + 2 <= len && !e; i++)
+		if (!memcmp(payload + i, "\r\n", 2))
+			e = payload + i;
+	*part = s;
+	*part_len = s && e ? (uint32_t)(e - s) : 0;
+}
+
 /*
  * Replies vary from host to host where real ones do, and never for the
  * same host: every host of STATES_BANNER_NET gets exactly the reply
  * frame_udp.c expects (twice the same), and between them the hosts show
- * every row of the DNS versions, NTP servers and SNMP sysDescrs of
- * bpf/udp_banners.h, counted from the replies.
+ * every row of the DNS versions, NTP servers, SNMP sysDescrs and UPnP
+ * SERVER strings of bpf/udp_banners.h, counted from the replies.
  */
 static void udp_replies_vary_by_host(void)
 {
@@ -449,10 +470,12 @@ static void udp_replies_vary_by_host(void)
 		enum udp_app app;
 		uint16_t port;
 		int cnt;
+		bool server_line;	/* SSDP: only the SERVER line, the rest names the host */
 	} probes[] = {
-		{ "banner sweep: dns", UA_DNS_NMAP_VERSION, 53, RS_CNT_TX_UDP_DNS },
-		{ "banner sweep: ntp", UA_NTP_NMAP, 123, RS_CNT_TX_UDP_NTP },
-		{ "banner sweep: snmp", UA_SNMP_NMAP, 161, RS_CNT_TX_UDP_SNMP },
+		{ "banner sweep: dns", UA_DNS_NMAP_VERSION, 53, RS_CNT_TX_UDP_DNS, false },
+		{ "banner sweep: ntp", UA_NTP_NMAP, 123, RS_CNT_TX_UDP_NTP, false },
+		{ "banner sweep: snmp", UA_SNMP_NMAP, 161, RS_CNT_TX_UDP_SNMP, false },
+		{ "banner sweep: ssdp", UA_SSDP_NMAP, 1900, RS_CNT_TX_UDP_SSDP, true },
 	};
 	static struct {
 		uint32_t len;
@@ -480,8 +503,8 @@ static void udp_replies_vary_by_host(void)
 				CHECK(0, "%s: host .%u: no reply", probes[k].name, i);
 				return;
 			}
-			part = r.out + ETH_LEN + 28;
-			part_len = r.out_len - ETH_LEN - 28;
+			banner_part(r.out + ETH_LEN + 28, r.out_len - ETH_LEN - 28,
+				    probes[k].server_line, &part, &part_len);
 			for (j = 0; j < n_seen; j++)
 				if (seen[j].len == part_len && !memcmp(seen[j].b, part, part_len))
 					break;
