@@ -26,6 +26,7 @@ enum probe_kind {
 	PROBE_TCP_ACK,		/* ACK or SYN-ACK out of the blue */
 	PROBE_ICMP_ECHO,
 	PROBE_ICMP_TIMESTAMP,
+	PROBE_UDP,		/* to any port; the reply depends on the port's protocol */
 };
 
 struct probe {

@@ -197,7 +197,7 @@ struct rs_service {
 	X(TX_TIMESTAMP_REPLY, "tx_timestamp_reply", "ICMP timestamp request answered with timestamp reply") \
 	X(TX_UDP_ECHO, "tx_udp_echo", "UDP to an open port answered with its payload") \
 	X(TX_UDP_DNS, "tx_udp_dns", "DNS query answered") \
-	X(TX_UDP_NTP, "tx_udp_ntp", "NTP client request answered in server mode") \
+	X(TX_UDP_NTP, "tx_udp_ntp", "NTP client request answered in server mode, or mode 7 query (masscan) with ntpd's error reply") \
 	X(TX_UDP_SNMP, "tx_udp_snmp", "SNMP request for community public answered with GetResponse") \
 	X(TX_UDP_SSDP, "tx_udp_ssdp", "SSDP M-SEARCH answered with HTTP/1.1 200 OK") \
 	X(TX_PORT_UNREACH, "tx_port_unreach", "UDP to a closed port answered with ICMP port unreachable") \
@@ -206,13 +206,13 @@ struct rs_service {
 	X(DROP_NO_SERVICE, "drop_no_service", "probe for a service no host of the world offers") \
 	X(DROP_FILTERED, "drop_filtered", "probe for a port the world says is filtered on that host") \
 	X(DROP_HANDSHAKE, "drop_handshake", "the scanner's ACK, data or FIN on a connection whose SYN-ACK the lab sent") \
-	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe too short or malformed for its service's protocol") \
+	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe its service's protocol does not answer: too short, malformed, or not a request (e.g. another SNMP community)") \
 	X(DROP_NOT_PROBE, "drop_not_probe", "IPv4 packet that is no probe rescan answers (e.g. a scanner's RST)") \
-	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment)") \
+	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment, UDP with IP options)") \
 	X(DROP_LAB_INTERNAL, "drop_lab_internal", "addressed to the lab network itself, not the internet") \
 	X(DROP_NOT_IPV4, "drop_not_ipv4", "frame that is not IPv4 (ARP, IPv6, ...)") \
 	X(DROP_MALFORMED, "drop_malformed", "truncated or inconsistent headers")   \
-	X(ABORT_INTERNAL, "abort_internal", "world map lookup failed (corrupt world): XDP_ABORTED")
+	X(ABORT_INTERNAL, "abort_internal", "world map lookup failed (corrupt world), or a reply could not be sized: XDP_ABORTED")
 
 /* Counters of the pass program on the scanner's interface (lab0). */
 #define RS_LAB_COUNTERS(X)                                                       \

@@ -61,6 +61,71 @@ enum tcp_opts {
 	TOPT_40,	/* 40 bytes of options: doff 15, the maximum */
 };
 
+/*
+ * The payload of a UDP row (frame_udp.c builds each, byte for byte what
+ * the scanner named sends, or the request described). UA_PATTERN is
+ * .payload bytes of a pattern; .app_id is the DNS id, the SNMP
+ * request-id or the low word of the NTP transmit time where the payload
+ * has one.
+ */
+enum udp_app {
+	UA_PATTERN,
+	UA_NMAP_ECHO,		/* nmap's payload for udp/7: "\r\n\r\n" */
+	/* DNS */
+	UA_DNS_NMAP_VERSION,	/* nmap: id 0x7777, RD, version.bind TXT CH */
+	UA_DNS_NMAP_STATUS,	/* nmap: 12 bytes, opcode 2 (server status) */
+	UA_DNS_MASSCAN,		/* masscan: id .app_id, RD|AD, version.bind TXT CH */
+	UA_DNS_VERSION_UPPER,	/* VERSION.BIND TXT CH, no RD */
+	UA_DNS_VERSION_IN,	/* version.bind TXT IN: no such record */
+	UA_DNS_A,		/* www.example.com A IN, RD */
+	UA_DNS_A_EDNS,		/* the same with an EDNS OPT record (arcount 1) */
+	UA_DNS_A_LONGEST,	/* A IN for a name of 255 bytes, the longest */
+	UA_DNS_AAAA,		/* www.example.com AAAA IN: NOERROR, no answer */
+	UA_DNS_ROOT_NS,		/* the root name, NS IN: no answer */
+	UA_DNS_QDCOUNT_0,	/* a query without a question: FORMERR */
+	UA_DNS_QDCOUNT_2,	/* two questions: FORMERR */
+	UA_DNS_RESPONSE,	/* QR set: a response, not answered */
+	UA_DNS_SHORT,		/* 11 bytes */
+	UA_DNS_POINTER,		/* a compression pointer in the question */
+	UA_DNS_LABEL_64,	/* a label of 64 bytes */
+	UA_DNS_NAME_256,	/* a name of 256 bytes */
+	UA_DNS_UNTERMINATED,	/* the name runs off the end */
+	UA_DNS_NO_CLASS,	/* the question ends after its type */
+	/* NTP */
+	UA_NTP_NMAP,		/* nmap: client v4, transmit time 0xc54f234b71b152f3 */
+	UA_NTP_ZMAP,		/* ZMap: 0xe3 (LI 3, v4, client) and 47 zeros */
+	UA_NTP_V1,		/* client v1, transmit .app_id */
+	UA_NTP_V3_MAC,		/* client v3 with a key id and MD5 MAC: 68 bytes */
+	UA_NTP_MASSCAN,		/* masscan: mode 7 v2, XNTPD, MON_GETLIST_1 */
+	UA_NTP_MODE7_UNIV,	/* mode 7 v2, implementation universal (0) */
+	UA_NTP_MODE7_IMPL9,	/* mode 7 v2, implementation 9: unknown */
+	UA_NTP_NMAP_PEER,	/* nmap's second payload: mode 1, symmetric active */
+	UA_NTP_SERVER,		/* mode 4: a server's reply */
+	UA_NTP_SHORT,		/* a client request of 47 bytes */
+	UA_NTP_V0,		/* version 0 */
+	UA_NTP_V5,		/* version 5 */
+	UA_NTP_MODE7_RESPONSE,	/* mode 7 with the response bit */
+	UA_NTP_MODE7_SEQ,	/* mode 7 with sequence 1 */
+	UA_NTP_MODE7_SHORT,	/* mode 7, 7 bytes */
+	/* SNMP */
+	UA_SNMP_NMAP,		/* nmap: v1 GetNextRequest public, request-id 0 */
+	UA_SNMP_MASSCAN,	/* masscan: v1 GetRequest public, 4-byte request-id .app_id */
+	UA_SNMP_V2C,		/* v2c GetRequest public for sysDescr.0, request-id .app_id */
+	UA_SNMP_LONG_FORM,	/* v2c GetRequest public, every length in long form */
+	UA_SNMP_PRIVATE,	/* community "private" */
+	UA_SNMP_NMAP_V3,	/* nmap's first payload: SNMPv3 */
+	UA_SNMP_SET,		/* a SetRequest */
+	UA_SNMP_REQID_5,	/* a request-id of 5 bytes */
+	UA_SNMP_CUT,		/* cut after the request-id */
+	/* SSDP */
+	UA_SSDP_ZMAP,		/* ZMap's upnp module: ST upnp:rootdevice */
+	UA_SSDP_NMAP,		/* nmap: ST ssdp:all */
+	UA_SSDP_MASSCAN,	/* masscan: ST ssdp:all, no empty line at the end */
+	UA_SSDP_NOTIFY,		/* a NOTIFY */
+	UA_SSDP_LOWER,		/* "m-search * HTTP/1.1" */
+	UA_SSDP_CUT,		/* the first line without its "\n" */
+};
+
 /* One thing wrong with an otherwise well-formed frame. */
 enum damage_kind {
 	DMG_NONE,
@@ -71,6 +136,7 @@ enum damage_kind {
 	DMG_L4_CUT,	/* keep n bytes of the L4 part, and tot_len says so */
 	DMG_FRAME_CUT,	/* the frame ends after n bytes; the headers do not know */
 	DMG_VLAN_TAG,	/* an 802.1Q tag of VID n after the MAC addresses */
+	DMG_UDP_LEN,	/* write n into the UDP length field (the checksum still fits the old one) */
 };
 
 struct damage {
@@ -85,6 +151,7 @@ struct damage {
 #define L4_CUT_TO(n) { DMG_L4_CUT, (n) }
 #define FRAME_CUT_TO(n) { DMG_FRAME_CUT, (n) }
 #define VLAN_TAGGED { DMG_VLAN_TAG, 7 }
+#define SET_UDP_LEN(n) { DMG_UDP_LEN, (n) }
 
 /* One row: a frame for one responder. Zero fields are the plain probe. */
 struct tcase {
@@ -95,6 +162,7 @@ struct tcase {
 	uint32_t saddr;		/* 0: SCANNER_IP */
 	uint32_t daddr;		/* F_ARP: the address asked for */
 	uint8_t ttl;		/* 0: DEFAULT_TTL */
+	uint8_t tos;		/* the IP TOS byte (DSCP and ECN) */
 	uint16_t frag;		/* IP flags and fragment offset */
 	int ip_opts;		/* bytes of IP options: 0, 4 or 40 */
 	uint8_t ip_proto;	/* F_IP_PROTO */
@@ -106,6 +174,9 @@ struct tcase {
 	uint16_t win;		/* 0: DEFAULT_WIN */
 	uint16_t urg;
 	enum tcp_opts tcp_opts;
+	/* UDP */
+	enum udp_app app;
+	uint32_t app_id;
 	/* ICMP */
 	uint8_t icmp_type, icmp_code;
 	uint16_t icmp_id, icmp_seq;
@@ -140,6 +211,7 @@ struct tcase {
 #define ICMP_TO(d, type, code) \
 	.kind = F_ICMP, .daddr = (d), .icmp_type = (type), .icmp_code = (code)
 #define UDP_TO(d, port) .kind = F_UDP, .daddr = (d), .dport = (port)
+#define UDP_APP_TO(d, port, what) .kind = F_UDP, .daddr = (d), .dport = (port), .app = (what)
 #define IP_PROTO_TO(d, proto) .kind = F_IP_PROTO, .daddr = (d), .ip_proto = (proto)
 #define ARP_WHO_HAS(a) .kind = F_ARP, .daddr = (a)
 #define ETH_ONLY(type) .kind = F_ETH_ONLY, .ethertype = (type)
@@ -209,6 +281,8 @@ extern const struct case_file tcp_syn_cases;	/* cases_tcp_syn.c */
 extern const struct case_file icmp_echo_cases;	/* cases_icmp_echo.c */
 extern const struct case_file tcp_states_cases;	/* cases_tcp_states.c */
 extern const struct case_file icmp_timestamp_cases;	/* cases_icmp_timestamp.c */
+extern const struct case_file udp_cases;	/* cases_udp.c */
+extern const struct case_file udp_app_cases;	/* cases_udp_apps.c */
 extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 

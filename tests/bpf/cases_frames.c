@@ -26,10 +26,10 @@ static const struct tcase not_ipv4[] = {
 	{ "not ipv4: ethertype 0", ETH_ONLY(0), .payload = 46 },
 };
 
-/* IPv4 protocols without a probe kind (TCP and ICMP have their own files). */
+/* IPv4 protocols without a probe kind (TCP, ICMP and UDP have their own files). */
 static const struct tcase no_probe_kind[] = {
-	{ "not probe: UDP", UDP_TO(HOST80, 53), .payload = 12 },
 	{ "not probe: GRE", IP_PROTO_TO(HOST80, 47), .payload = 4 },
+	{ "not probe: UDP-Lite", IP_PROTO_TO(HOST80, 136), .payload = 8 },
 	{ "not probe: IP with no payload", IP_PROTO_TO(HOST80, 59) },
 };
 

@@ -205,6 +205,13 @@ static void add_states_policy(struct ipset *s)
 	ipset_add_range(s, STATES_POLICY_NET, STATES_POLICY_NET + 255);
 }
 
+/* The UDP services with per-host replies: the open hosts and all of STATES_BANNER_NET. */
+static void add_states_banners(struct ipset *s)
+{
+	add_nine(s, STATES_OPEN_NET);
+	ipset_add_range(s, STATES_BANNER_NET, STATES_BANNER_NET + 255);
+}
+
 static void add_states_timestamp(struct ipset *s)
 {
 	ipset_add(s, STATES_OPEN_NET + 1);
@@ -252,6 +259,14 @@ static int build_worlds(void)
 		{ "tcp/80", RS_STATE_FILTERED, add_states_filtered },
 		{ "tcp/*", RS_STATE_CLOSED, add_states_policy },
 		{ "icmp/timestamp", RS_STATE_OPEN, add_states_timestamp },
+		{ "udp/53", RS_STATE_OPEN, add_states_banners },
+		{ "udp/123", RS_STATE_OPEN, add_states_banners },
+		{ "udp/161", RS_STATE_OPEN, add_states_banners },
+		{ "udp/1900", RS_STATE_OPEN, add_states_banners },
+		{ "udp/7", RS_STATE_OPEN, add_states_open },
+		{ "udp/53", RS_STATE_CLOSED, add_states_closed },
+		{ "udp/53", RS_STATE_FILTERED, add_states_filtered },
+		{ "udp/*", RS_STATE_CLOSED, add_states_policy },
 	};
 	struct ipset s;
 	int err;

@@ -22,11 +22,15 @@
 extern struct world world;	/* tcp/80, tcp/443, tcp/65535, tcp/3389, icmp */
 
 /*
- * The states world (ON_STATES), one /24 per answer:
- *   tcp/80 open     STATES_OPEN_NET.1-9      icmp/timestamp open  .1 of OPEN and POLICY
- *   tcp/80 closed   STATES_CLOSED_NET.1-9
- *   tcp/80 filtered STATES_FILTERED_NET.1-9  (also in the policy: filtered wins)
- *   tcp policy      STATES_FILTERED_NET/24 and STATES_POLICY_NET/24 (closed)
+ * The states world (ON_STATES), one /24 per answer, the same for TCP and
+ * UDP:
+ *   tcp/80, udp/53 open      STATES_OPEN_NET.1-9      icmp/timestamp open  .1 of OPEN and POLICY
+ *   tcp/80, udp/53 closed    STATES_CLOSED_NET.1-9
+ *   tcp/80, udp/53 filtered  STATES_FILTERED_NET.1-9  (also in the policy: filtered wins)
+ *   tcp and udp policy (closed for unlisted ports)  STATES_FILTERED_NET/24, STATES_POLICY_NET/24
+ *   udp/123, udp/161, udp/1900, udp/7 open  STATES_OPEN_NET.1-9 (NTP, SNMP, SSDP, echo)
+ *   udp/53, 123, 161, 1900 open  also all of STATES_BANNER_NET/24, whose hosts
+ *                   between them have every row of bpf/udp_banners.h's tables
  * STATES_SILENT_NET holds no host.
  */
 extern struct world states_world;
@@ -34,6 +38,7 @@ extern struct world states_world;
 #define STATES_CLOSED_NET IP(30, 0, 1, 0)
 #define STATES_FILTERED_NET IP(30, 0, 2, 0)
 #define STATES_POLICY_NET IP(30, 0, 3, 0)
+#define STATES_BANNER_NET IP(30, 0, 5, 0)
 #define STATES_SILENT_NET IP(30, 0, 9, 0)
 extern const char *const responder_name[NR_RESPONDERS];
 extern const uint32_t responder_isn_key[NR_RESPONDERS];

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "frame_udp.h"
 #include "util.h"
 
 /* Locally administered unicast MACs: the scanner and the lab's gateway. */
@@ -17,13 +18,13 @@ static const uint8_t GATEWAY_MAC[6] = { 0x02, 0x00, 0x5c, 0xa1, 0x00, 0xfe };
 
 /* ---- bytes and checksums ------------------------------------------------ */
 
-static void put16(uint8_t *p, uint16_t v)
+void put16(uint8_t *p, uint16_t v)
 {
 	p[0] = v >> 8;
 	p[1] = v & 0xff;
 }
 
-static void put32(uint8_t *p, uint32_t v)
+void put32(uint8_t *p, uint32_t v)
 {
 	put16(p, v >> 16);
 	put16(p + 2, v & 0xffff);
@@ -65,21 +66,21 @@ static uint32_t pseudo_sum(const uint8_t *ip, uint8_t proto, uint32_t l4_len)
 	return sum16(ip + 12, 8, 0) + proto + l4_len;
 }
 
-/* Write a fresh IP header checksum over ihl_len bytes. */
-static void ip_csum_set(uint8_t *ip, uint32_t ihl_len)
+void ip_csum_set(uint8_t *ip, uint32_t ihl_len)
 {
 	put16(ip + 10, 0);
 	put16(ip + 10, (uint16_t)~fold(sum16(ip, ihl_len, 0)));
 }
 
-/* Write a fresh TCP (6) or UDP (17) checksum with pseudo-header, or ICMP (1) without. */
-static void l4_csum_set(uint8_t *ip, uint8_t *l4, uint32_t l4_len, uint8_t proto)
+void l4_csum_set(uint8_t *ip, uint8_t *l4, uint32_t l4_len, uint8_t proto)
 {
 	uint32_t off = proto == 6 ? 16 : proto == 17 ? 6 : 2;
 	uint32_t s = proto == 1 ? 0 : pseudo_sum(ip, proto, l4_len);
+	uint16_t c;
 
 	put16(l4 + off, 0);
-	put16(l4 + off, (uint16_t)~fold(sum16(l4, l4_len, s)));
+	c = (uint16_t)~fold(sum16(l4, l4_len, s));
+	put16(l4 + off, proto == 17 && c == 0 ? 0xffff : c);
 }
 
 /* ---- building probes ------------------------------------------------------ */
@@ -196,10 +197,9 @@ static uint32_t build_l4(const struct tcase *t, uint8_t *l4)
 		put16(l4 + 4, t->icmp_id);
 		put16(l4 + 6, t->icmp_seq);
 		return 8;
-	case F_UDP:
+	case F_UDP:	/* its length once the payload is there */
 		put16(l4, t->sport ? t->sport : DEFAULT_SPORT);
 		put16(l4 + 2, t->dport);
-		put16(l4 + 4, (uint16_t)(8 + t->payload));
 		return 8;
 	default:	/* F_IP_PROTO: payload only */
 		return 0;
@@ -222,6 +222,9 @@ static void damage_headers(const struct damage *d, uint8_t *ip, uint8_t *l4)
 	case DMG_TOT_LEN_ADD:
 		put16(ip + 2, (uint16_t)(get16(ip + 2) + d->n));
 		break;
+	case DMG_UDP_LEN:
+		put16(l4 + 4, (uint16_t)d->n);
+		break;
 	default:
 		break;
 	}
@@ -243,6 +246,7 @@ void frame_build(const struct tcase *t, struct frame *f)
 
 	put16(b + 12, 0x0800);
 	ip[0] = 0x40 | (ihl_len / 4);
+	ip[1] = t->tos;
 	put16(ip + 4, DEFAULT_IP_ID);
 	put16(ip + 6, t->frag);
 	ip[8] = t->ttl ? t->ttl : DEFAULT_TTL;
@@ -258,9 +262,15 @@ void frame_build(const struct tcase *t, struct frame *f)
 	}
 	l4 = ip + ihl_len;
 	l4_len = build_l4(t, l4);
-	for (i = 0; i < (uint32_t)t->payload; i++)
-		l4[l4_len + i] = pattern(i);
-	l4_len += t->payload;
+	if (t->kind == F_UDP && t->app != UA_PATTERN) {
+		l4_len += udp_app_payload(t, l4 + l4_len);
+	} else {
+		for (i = 0; i < (uint32_t)t->payload; i++)
+			l4[l4_len + i] = pattern(i);
+		l4_len += t->payload;
+	}
+	if (t->kind == F_UDP)
+		put16(l4 + 4, (uint16_t)l4_len);
 
 	put16(ip + 2, (uint16_t)(ihl_len + l4_len));
 	if (t->kind != F_IP_PROTO)
@@ -326,6 +336,15 @@ uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *go
 	const uint8_t *probe_l4;
 	uint32_t ihl_len, l4_len;
 
+	switch (cnt) {
+	case RS_CNT_TX_UDP_ECHO:
+	case RS_CNT_TX_UDP_DNS:
+	case RS_CNT_TX_UDP_NTP:
+	case RS_CNT_TX_UDP_SNMP:
+	case RS_CNT_TX_UDP_SSDP:
+	case RS_CNT_TX_PORT_UNREACH:
+		return udp_expected_reply(in->b, in->len, cnt, exp);
+	}
 	memcpy(exp, in->b, in->len);
 	swap(exp, exp + 6, 6);
 
@@ -381,10 +400,27 @@ const char *frame_checksums_wrong(const uint8_t *got, uint32_t len)
 	l4 = ip + ihl_len;
 	if (fold(sum16(ip, ihl_len, 0)) != 0xffff)
 		return "the reply's IP header checksum does not verify";
-	l4_sum = ip[9] == 6 ? pseudo_sum(ip, 6, tot - ihl_len) : 0;
+	if (ip[9] == 17) {
+		if (tot - ihl_len < 8 || get16(l4 + 4) != tot - ihl_len)
+			return "the reply's UDP length is not its IP payload's";
+		if (get16(l4 + 6) == 0)
+			return "the reply has no UDP checksum (0)";
+	}
+	l4_sum = ip[9] == 6 || ip[9] == 17 ? pseudo_sum(ip, ip[9], tot - ihl_len) : 0;
 	if (fold(sum16(l4, tot - ihl_len, l4_sum)) != 0xffff)
-		return ip[9] == 6 ? "the reply's TCP checksum does not verify" :
-				    "the reply's ICMP checksum does not verify";
+		return ip[9] == 6  ? "the reply's TCP checksum does not verify" :
+		       ip[9] == 17 ? "the reply's UDP checksum does not verify" :
+				     "the reply's ICMP checksum does not verify";
+	if (ip[9] == 1 && tot - ihl_len >= 8 + 20 && l4[0] == 3) {
+		/* An ICMP error quotes the probe's IP header: its own checksum must still hold. */
+		const uint8_t *quote = l4 + 8;
+		uint32_t qihl = (quote[0] & 15) * 4u;
+
+		if (qihl < 20 || tot - ihl_len < 8 + qihl + 8)
+			return "the ICMP error quotes less than an IP header and 8 bytes";
+		if (fold(sum16(quote, qihl, 0)) != 0xffff)
+			return "the IP header the ICMP error quotes has a wrong checksum";
+	}
 	return NULL;
 }
 
@@ -408,6 +444,10 @@ static const struct field tcp_fields[] = {
 	{ 0, 2, "TCP source port" }, { 2, 2, "TCP destination port" }, { 4, 4, "TCP seq" },
 	{ 8, 4, "TCP ack" }, { 12, 1, "TCP data offset" }, { 13, 1, "TCP flags" },
 	{ 14, 2, "TCP window" }, { 16, 2, "TCP checksum" }, { 18, 2, "TCP urgent pointer" },
+};
+static const struct field udp_fields[] = {
+	{ 0, 2, "UDP source port" }, { 2, 2, "UDP destination port" }, { 4, 2, "UDP length" },
+	{ 6, 2, "UDP checksum" },
 };
 static const struct field icmp_fields[] = {
 	{ 0, 1, "ICMP type" }, { 1, 1, "ICMP code" }, { 2, 2, "ICMP checksum" },
@@ -457,6 +497,29 @@ static void name_field(const uint8_t *f, uint32_t len, uint32_t off, char *name,
 				region = "TCP options", base = l4 + 20;
 			else if (!fd)
 				region = "TCP payload", base = l4 + l4_hdr;
+		} else if (ip[9] == 17) {
+			base = l4, fd = field_in(udp_fields, N_ROWS(udp_fields), off - l4);
+			if (!fd)
+				region = "UDP payload", base = l4 + 8;
+		} else if (ip[9] == 1 && l4 < len && f[l4] == 3 && off >= l4 + 8) {
+			/* An ICMP error: the quoted IP header, then the quoted UDP header. */
+			const uint8_t *qip = f + l4 + 8;
+			uint32_t q = l4 + 8;
+
+			if (off < q + 20) {
+				base = q, fd = field_in(ip_fields, N_ROWS(ip_fields), off - q);
+				region = "quoted IP header";
+			} else if (off < q + 20 + 8 && qip[9] == 17) {
+				base = q + 20, fd = field_in(udp_fields, N_ROWS(udp_fields), off - q - 20);
+			} else {
+				region = "ICMP quoted payload", base = q + 20;
+			}
+			if (fd) {
+				snprintf(name, size, "quoted %s", fd->name);
+				*first = base + fd->at;
+				*n = fd->len;
+				return;
+			}
 		} else if (ip[9] == 1) {
 			base = l4, fd = field_in(icmp_fields, N_ROWS(icmp_fields), off - l4);
 			if (!fd)
@@ -566,6 +629,7 @@ void frame_describe(const struct tcase *t, char *buf, size_t len)
 		[DMG_IP_VERSION] = "IP version", [DMG_IHL] = "ihl", [DMG_DOFF] = "doff",
 		[DMG_TOT_LEN_ADD] = "tot_len +", [DMG_L4_CUT] = "L4 cut to",
 		[DMG_FRAME_CUT] = "frame cut to", [DMG_VLAN_TAG] = "VLAN tag, VID",
+		[DMG_UDP_LEN] = "UDP length",
 	};
 	static const char *const opts[] = {
 		[TOPT_NONE] = "none", [TOPT_MSS] = "MSS", [TOPT_LINUX] = "Linux SYN",
@@ -587,7 +651,8 @@ void frame_describe(const struct tcase *t, char *buf, size_t len)
 			     t->icmp_type, t->icmp_code, s, d, t->icmp_id, t->icmp_seq);
 		break;
 	case F_UDP:
-		n = snprintf(buf, len, "UDP %s > %s:%u", s, d, t->dport);
+		n = snprintf(buf, len, "UDP %s:%u > %s:%u, payload kind %d, app id 0x%x", s,
+			     t->sport ? t->sport : DEFAULT_SPORT, d, t->dport, t->app, t->app_id);
 		break;
 	case F_IP_PROTO:
 		n = snprintf(buf, len, "IP protocol %u %s > %s", t->ip_proto, s, d);

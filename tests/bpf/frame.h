@@ -15,7 +15,8 @@
 
 #include "cases.h"
 
-#define FRAME_MAX 256
+/* Room for the largest frame of a 1500-byte MTU, an echo reply of a full-size probe. */
+#define FRAME_MAX 1536
 
 struct frame {
 	uint8_t b[FRAME_MAX];
@@ -24,6 +25,17 @@ struct frame {
 
 uint16_t get16(const uint8_t *p);
 uint32_t get32(const uint8_t *p);
+void put16(uint8_t *p, uint16_t v);
+void put32(uint8_t *p, uint32_t v);
+
+/*
+ * Fresh checksums (RFC 1071 over whole headers): the IP header's over
+ * ihl_len bytes; a TCP (6) or UDP (17) one with its pseudo-header, an
+ * ICMP (1) one without, over the l4_len bytes at l4. A UDP sum of zero
+ * is written as 0xffff (RFC 768).
+ */
+void ip_csum_set(uint8_t *ip, uint32_t ihl_len);
+void l4_csum_set(uint8_t *ip, uint8_t *l4, uint32_t l4_len, uint8_t proto);
 
 /* The frame a row describes: a well-formed packet, then its damage. */
 void frame_build(const struct tcase *t, struct frame *f);
@@ -38,7 +50,8 @@ void frame_build(const struct tcase *t, struct frame *f);
  *     ACK): seq = the probe's ack, ack 0, RST; both a bare 20-byte header
  *     with window 0, the probe's options, data and padding cut off;
  *   echo reply: type 0; timestamp reply: type 14, receive and transmit
- *     timestamps = the originate one.
+ *     timestamps = the originate one;
+ *   UDP replies and ICMP port unreachable: frame_udp.h.
  * Everything else (options, window, urgent pointer, IP id, DF, IP
  * options, payload, Ethernet padding) as it was. Checksums computed from
  * scratch.

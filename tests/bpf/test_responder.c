@@ -12,6 +12,10 @@
  *   cases_icmp_echo.c  the ICMP echo probe kind
  *   cases_lookup.c     the world lookup, container kind by container kind
  *   corrupt.c          lookups into damaged maps abort
+ *   cases_tcp_states.c closed and filtered TCP ports, ACKs out of the blue
+ *   cases_icmp_timestamp.c  ICMP timestamp requests
+ *   cases_udp.c        UDP: echo, port unreachable, silence, broken headers
+ *   cases_udp_apps.c   UDP: the DNS, NTP, SNMP and SSDP replies
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
  * to the packets seen, per-scanner counters, every address of the search
@@ -31,10 +35,11 @@
 #include "fixture.h"
 #include "loader.h"
 #include "runner.h"
+#include "udp_banners.h"
 
 static const struct case_file *const files[] = {
 	&frame_cases, &tcp_syn_cases, &icmp_echo_cases, &lookup_cases, &corrupt_cases,
-	&tcp_states_cases, &icmp_timestamp_cases,
+	&tcp_states_cases, &icmp_timestamp_cases, &udp_cases, &udp_app_cases,
 };
 
 /* Call fn on every row of every table, with the counter it must move. */
@@ -428,6 +433,91 @@ static void handshake_left_alone(void)
 	CHECK(check_row(&next, RS_CNT_TX_RST_UNSOLICITED), "an ACK one past our ISN + 1");
 }
 
+/* ---- UDP replies by host -------------------------------------------------- */
+
+/* The part of a UDP reply's payload that says which row of a table the host has. */
+static void banner_part(const uint8_t *payload, uint32_t len, bool server_line,
+			const uint8_t **part, uint32_t *part_len)
+{
+	const uint8_t *s = NULL, *e = NULL;
+	uint32_t i;
+
+	*part = payload;
+	*part_len = len;
+	if (!server_line)
+		return;
+	for (i = 0; i + 8 <= len && !s; i++)
+		if (!memcmp(payload + i, "SERVER: ", 8))
+			s = payload + i;
+	for (i = s ? (uint32_t)(s - payload) : len; i + 2 <= len && !e; i++)
+		if (!memcmp(payload + i, "\r\n", 2))
+			e = payload + i;
+	*part = s;
+	*part_len = s && e ? (uint32_t)(e - s) : 0;
+}
+
+/*
+ * Replies vary from host to host where real ones do, and never for the
+ * same host: every host of STATES_BANNER_NET gets exactly the reply
+ * frame_udp.c expects (twice the same), and between them the hosts show
+ * every row of the DNS versions, NTP servers, SNMP sysDescrs and UPnP
+ * SERVER strings of bpf/udp_banners.h, counted from the replies.
+ */
+static void udp_replies_vary_by_host(void)
+{
+	static const struct {
+		const char *name;
+		enum udp_app app;
+		uint16_t port;
+		int cnt;
+		bool server_line;	/* SSDP: only the SERVER line, the rest names the host */
+	} probes[] = {
+		{ "banner sweep: dns", UA_DNS_NMAP_VERSION, 53, RS_CNT_TX_UDP_DNS, false },
+		{ "banner sweep: ntp", UA_NTP_NMAP, 123, RS_CNT_TX_UDP_NTP, false },
+		{ "banner sweep: snmp", UA_SNMP_NMAP, 161, RS_CNT_TX_UDP_SNMP, false },
+		{ "banner sweep: ssdp", UA_SSDP_NMAP, 1900, RS_CNT_TX_UDP_SSDP, true },
+	};
+	static struct {
+		uint32_t len;
+		uint8_t b[FRAME_MAX];
+	} seen[RS_BANNER_ROWS + 1];
+	size_t k, n_seen, j;
+	uint32_t i, part_len;
+	const uint8_t *part;
+
+	for (k = 0; k < N_ROWS(probes); k++) {
+		n_seen = 0;
+		for (i = 0; i < 256; i++) {
+			struct tcase t = { probes[k].name, .on = ON_STATES,
+					   UDP_APP_TO(STATES_BANNER_NET + i, probes[k].port,
+						      probes[k].app) };
+			struct frame f;
+			struct run r;
+
+			if (!check_row(&t, probes[k].cnt)) {
+				CHECK(0, "%s: host .%u", probes[k].name, i);
+				return;
+			}
+			frame_build(&t, &f);
+			if (run_fast(ON_STATES, &f, &r) || r.out_len < ETH_LEN + 28) {
+				CHECK(0, "%s: host .%u: no reply", probes[k].name, i);
+				return;
+			}
+			banner_part(r.out + ETH_LEN + 28, r.out_len - ETH_LEN - 28,
+				    probes[k].server_line, &part, &part_len);
+			for (j = 0; j < n_seen; j++)
+				if (seen[j].len == part_len && !memcmp(seen[j].b, part, part_len))
+					break;
+			if (j == n_seen && n_seen < N_ROWS(seen)) {
+				seen[n_seen].len = part_len;
+				memcpy(seen[n_seen++].b, part, part_len);
+			}
+		}
+		CHECK(n_seen == RS_BANNER_ROWS, "%s: the /24's hosts show %zu different replies, not %d",
+		      probes[k].name, n_seen, RS_BANNER_ROWS);
+	}
+}
+
 int main(void)
 {
 	int ret;
@@ -448,6 +538,7 @@ int main(void)
 	RUN_TEST(every_address_of_search_blocks);
 	RUN_TEST(chunk_edges);
 	RUN_TEST(source_counters_by_scanner);
+	RUN_TEST(udp_replies_vary_by_host);
 	RUN_TEST(counters_sum_to_runs);
 
 	ret = CHECK_DONE();
