@@ -42,11 +42,17 @@ static __always_inline __u32 kind_of(struct xdp_md *ctx)
 			return RS_CNT_RX_SYNACK;
 		if (l4[13] & 0x04)
 			return RS_CNT_RX_RST;
+	} else if (ip->protocol == IPPROTO_UDP) {
+		return RS_CNT_RX_UDP;
 	} else if (ip->protocol == IPPROTO_ICMP) {
-		if ((void *)(l4 + 1) > data_end)
+		if ((void *)(l4 + 2) > data_end)
 			return RS_CNT_RX_OTHER;
 		if (l4[0] == ICMP_ECHOREPLY)
 			return RS_CNT_RX_ECHO_REPLY;
+		if (l4[0] == 14)	/* timestamp reply */
+			return RS_CNT_RX_TIMESTAMP_REPLY;
+		if (l4[0] == 3 && l4[1] == 3)	/* destination unreachable: port */
+			return RS_CNT_RX_PORT_UNREACH;
 	}
 	return RS_CNT_RX_OTHER;
 }

@@ -74,11 +74,50 @@ static __always_inline int udp_byte(const __u8 *d, __u32 off, __u32 len, void *d
 	return *b;
 }
 
+/* The largest probe frame rescan_udp_grow_front() moves (the rest of the
+ * payload a reply reads lies within it: a DNS question is at most 255). */
+#define UDP_MOVE_MAX 1024
+
+/*
+ * Grow the frame of frame bytes by delta at its front, where XDP keeps
+ * 256 bytes of headroom, and move its bytes there, so that they sit at
+ * the same offsets as before and delta new bytes follow them. A veth
+ * leaves a frame from a packet socket little tailroom (what the socket
+ * allocated, rounded), too little for an SSDP or SNMP reply. A function
+ * of its own, so the verifier walks its loop once.
+ */
+__attribute__((noinline)) int rescan_udp_grow_front(struct xdp_md *ctx, __u32 frame, __u32 delta)
+{
+	__u32 words, rest, i, off;
+	__u64 w;
+
+	if (frame > UDP_MOVE_MAX || delta > 256 || bpf_xdp_adjust_head(ctx, -(int)delta))
+		return RS_CNT_ABORT_INTERNAL;
+	words = frame / 8;
+	rest = frame % 8;
+#pragma clang loop unroll(disable)
+	for (i = 0; i < UDP_MOVE_MAX / 8; i++) {
+		if (i >= words)
+			break;
+		off = i * 8;
+		if (bpf_xdp_load_bytes(ctx, delta + off, &w, 8) || bpf_xdp_store_bytes(ctx, off, &w, 8))
+			return RS_CNT_ABORT_INTERNAL;
+	}
+	if (rest) {
+		off = words * 8;
+		if (bpf_xdp_load_bytes(ctx, delta + off, &w, rest & 7) ||
+		    bpf_xdp_store_bytes(ctx, off, &w, rest & 7))
+			return RS_CNT_ABORT_INTERNAL;
+	}
+	return 0;
+}
+
 /*
  * Turn probe p around into a reply with plen bytes of payload: MACs,
  * addresses and ports swapped, TTL RS_REPLY_TTL, the frame cut or grown
  * to end right after the payload (the probe's own payload stays where it
- * was, as far as the new length reaches). After this only ctx is valid.
+ * was, as far as the new length reaches; growth the tail has no room for
+ * is taken at the front). After this only ctx is valid.
  */
 static __always_inline int udp_turn(struct xdp_md *ctx, struct pkt *p, __u32 plen)
 {
@@ -92,9 +131,11 @@ static __always_inline int udp_turn(struct xdp_md *ctx, struct pkt *p, __u32 ple
 	port = uh->source;
 	uh->source = uh->dest;
 	uh->dest = port;
-	if (bpf_xdp_adjust_tail(ctx, (int)(UDP_DATA_AT + plen) - frame))
+	if (!bpf_xdp_adjust_tail(ctx, (int)(UDP_DATA_AT + plen) - frame))
+		return 0;
+	if ((int)(UDP_DATA_AT + plen) <= frame)
 		return RS_CNT_ABORT_INTERNAL;
-	return 0;
+	return rescan_udp_grow_front(ctx, frame, UDP_DATA_AT + plen - frame);
 }
 
 /*

@@ -13,6 +13,9 @@ load lab_helper
 #   tcp/80  open i%7==0, closed i%7==1, filtered i%7==2
 #   tcp/22  open i%5==0
 #   tcp/*   (every port the world does not list) closed i%3==0, else silent
+#   udp/53 open i%11==0, udp/123 i%13==0, udp/161 i%17==0, udp/1900 i%19==0,
+#   udp/5000 (no protocol of its own: the payload echoed) i%9==0
+#   udp/*   closed i%3==0 (the same hosts as tcp/*), else silent
 #   icmp i%4==0, icmp/timestamp i%6==0
 RULE='
 function pol(i) { return i % 3 == 0 }
@@ -24,6 +27,13 @@ function tcp(i, p) {
 		if (i % 7 == 2) return "silent"
 	}
 	if (p == 22 && i % 5 == 0) return "open"
+	return pol(i) ? "closed" : "silent"
+}
+# the same for a UDP probe
+function udp(i, p) {
+	if ((p == 53 && i % 11 == 0) || (p == 123 && i % 13 == 0) || (p == 161 && i % 17 == 0) ||
+	    (p == 1900 && i % 19 == 0) || (p == 5000 && i % 9 == 0))
+		return "open"
 	return pol(i) ? "closed" : "silent"
 }
 function addr(i) { return sprintf("198.18.%d.%d", int(i / 256), i % 256) }
@@ -50,9 +60,15 @@ setup_file() {
 	expect 0 4095 'pol(i)' >"$D/policy"
 	expect 0 4095 'i % 4 == 0' >"$D/icmp"
 	expect 0 4095 'i % 6 == 0' >"$D/timestamp"
+	local p m udp=()
+	for p in 53:11 123:13 161:17 1900:19 5000:9; do
+		m=${p#*:} p=${p%:*}
+		expect 0 4095 "i % $m == 0" >"$D/u$p"
+		udp+=("udp/$p=$D/u$p")
+	done
 	"$RESCAN" world compile -o "$D/internet.world" tcp/80="$D/o80" tcp/80:closed="$D/c80" \
 		tcp/80:filtered="$D/f80" tcp/22="$D/o22" "tcp/*=$D/policy" icmp="$D/icmp" \
-		icmp/timestamp="$D/timestamp"
+		icmp/timestamp="$D/timestamp" "${udp[@]}" "udp/*=$D/policy"
 	write_blocklist "$D/blocklist"
 	"$RESCAN" lab up --name "$LAB" --world "$D/internet.world"
 }
@@ -184,4 +200,60 @@ masscan_states() {
 		sort >"$D/want"
 	diff "$D/want" "$D/got"
 	[ "$(lab_stats "$LAB" | jq .responder.drop_handshake)" -gt 0 ]
+}
+
+# ---- UDP --------------------------------------------------------------------
+
+@test "ZMap udp (generic payload): exactly the echo service's hosts, icmp-unreach exactly the closed ones" {
+	run lab_exec "$LAB" timeout 120 zmap --cores 0 -M udp -p 5000 --probe-args=text:hello -r 20000 -c 3 \
+		-b "$D/blocklist" -O csv -f saddr,classification,success,repeat -o "$D/zudp.csv" 198.18.0.0/20
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk -F, '$2 == "udp" && $3 == 1 && $4 == 0 { print $1 }' "$D/zudp.csv" | sort >"$D/got"
+	expect 0 4095 'udp(i, 5000) == "open"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+	awk -F, '$2 == "icmp-unreach" && $4 == 0 { print $1 }' "$D/zudp.csv" | sort >"$D/got"
+	expect 0 4095 'udp(i, 5000) == "closed"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+@test "ZMap ntp: exactly the NTP servers, icmp-unreach exactly the closed ones" {
+	run lab_exec "$LAB" timeout 120 zmap --cores 0 -M ntp -p 123 -r 20000 -c 3 -b "$D/blocklist" \
+		-O csv -f saddr,classification,success,repeat -o "$D/zntp.csv" 198.18.0.0/20
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk -F, '$2 == "ntp" && $3 == 1 && $4 == 0 { print $1 }' "$D/zntp.csv" | sort >"$D/got"
+	expect 0 4095 'udp(i, 123) == "open"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+	awk -F, '$2 == "icmp-unreach" && $4 == 0 { print $1 }' "$D/zntp.csv" | sort >"$D/got"
+	expect 0 4095 'udp(i, 123) == "closed"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+@test "ZMap upnp: exactly the SSDP hosts, each classified upnp" {
+	run lab_exec "$LAB" timeout 120 zmap --cores 0 -M upnp -p 1900 -r 20000 -c 3 -b "$D/blocklist" \
+		-O csv -f saddr,classification,success,repeat,server -o "$D/zupnp.csv" 198.18.0.0/20
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk -F, '$2 == "upnp" && $3 == 1 && $4 == 0 { print $1 }' "$D/zupnp.csv" | sort >"$D/got"
+	expect 0 4095 'udp(i, 1900) == "open"' >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+	# Every SSDP answer names a server.
+	[ -z "$(awk -F, '$2 == "upnp" && $5 == ""' "$D/zupnp.csv")" ]
+}
+
+@test "nmap -sU: open, closed and open|filtered per UDP port, exactly" {
+	run lab_exec "$LAB" timeout 600 nmap -n -Pn -sU -p 53,123,161,1900 --max-retries 1 -oG - 198.18.3.0/27
+	[ "$status" -eq 0 ] || { echo "$output"; false; }
+	awk '/Ports:/ { a = $2; sub(/.*Ports: /, ""); sub(/\t.*/, ""); n = split($0, p, ", ")
+		for (k = 1; k <= n; k++) { split(p[k], f, "/"); print a, f[1], f[2] } }' \
+		<<<"$output" | sort >"$D/got"
+	awk "$RULE"' BEGIN { for (i = 768; i < 800; i++) { split("53 123 161 1900", ps, " ")
+		for (k = 1; k <= 4; k++) { s = udp(i, ps[k]); print addr(i), ps[k], s == "silent" ? "open|filtered" : s } } }' |
+		sort >"$D/want"
+	diff "$D/want" "$D/got"
+}
+
+@test "masscan -pU:53,123,161,1900 --show closed: open and closed per UDP port, exactly" {
+	awk "$RULE"' BEGIN { for (i = 0; i < 1024; i++) { split("53 123 161 1900", ps, " ")
+		for (k = 1; k <= 4; k++) { s = udp(i, ps[k]); if (s != "silent") print s, "udp", ps[k], addr(i) } } }' |
+		sort >"$D/want"
+	masscan_states "$D/mu.txt" 198.18.0.0/22 "$D/want" -pU:53,U:123,U:161,U:1900
 }
