@@ -55,7 +55,7 @@ static __always_inline int udp_classify(struct pkt *p, struct probe *pr)
 static __always_inline int udp_echo(struct xdp_md *ctx, struct pkt *p, __u32 *plen)
 {
 	*plen = udp_payload_len(p);
-	return udp_turn(ctx, p, *plen);
+	return udp_turn(ctx, p, *plen, *plen);
 }
 
 /* The reply for the world's answer state and the service's reply kind: its counter. */

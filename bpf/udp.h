@@ -74,52 +74,69 @@ static __always_inline int udp_byte(const __u8 *d, __u32 off, __u32 len, void *d
 	return *b;
 }
 
-/* The largest probe frame rescan_udp_grow_front() moves (the rest of the
- * payload a reply reads lies within it: a DNS question is at most 255). */
-#define UDP_MOVE_MAX 1024
+/* Bytes the frame may have to carry to its front when it grows: headers and a DNS question. */
+#define UDP_KEEP_MAX (UDP_DATA_AT + 12 + 255 + 4)
+#define UDP_MOVE_CHUNK 32
 
 /*
- * Grow the frame of frame bytes by delta at its front, where XDP keeps
- * 256 bytes of headroom, and move its bytes there, so that they sit at
- * the same offsets as before and delta new bytes follow them. A veth
- * leaves a frame from a packet socket little tailroom (what the socket
- * allocated, rounded), too little for an SSDP or SNMP reply. A function
- * of its own, so the verifier walks its loop once.
+ * Copy the first len bytes of the frame from offset from to its front,
+ * a chunk at a time from the front on: a chunk is read before it is
+ * written, and a later chunk lies beyond what an earlier one wrote.
  */
-__attribute__((noinline)) int rescan_udp_grow_front(struct xdp_md *ctx, __u32 frame, __u32 delta)
+static __always_inline int udp_move_front(struct xdp_md *ctx, __u32 from, __u32 len)
 {
-	__u32 words, rest, i, off;
-	__u64 w;
+	__u8 buf[UDP_MOVE_CHUNK];
+	__u32 off;
+	int i, n;
 
-	if (frame > UDP_MOVE_MAX || delta > 256 || bpf_xdp_adjust_head(ctx, -(int)delta))
-		return RS_CNT_ABORT_INTERNAL;
-	words = frame / 8;
-	rest = frame % 8;
-#pragma clang loop unroll(disable)
-	for (i = 0; i < UDP_MOVE_MAX / 8; i++) {
-		if (i >= words)
+	if (len > UDP_KEEP_MAX)
+		return -1;
+	for (i = 0; i < (int)(UDP_KEEP_MAX + UDP_MOVE_CHUNK - 1) / UDP_MOVE_CHUNK; i++) {
+		off = i * UDP_MOVE_CHUNK;
+		if (off >= len)
 			break;
-		off = i * 8;
-		if (bpf_xdp_load_bytes(ctx, delta + off, &w, 8) || bpf_xdp_store_bytes(ctx, off, &w, 8))
-			return RS_CNT_ABORT_INTERNAL;
-	}
-	if (rest) {
-		off = words * 8;
-		if (bpf_xdp_load_bytes(ctx, delta + off, &w, rest & 7) ||
-		    bpf_xdp_store_bytes(ctx, off, &w, rest & 7))
-			return RS_CNT_ABORT_INTERNAL;
+		n = size_1_to(len - off < UDP_MOVE_CHUNK ? len - off : UDP_MOVE_CHUNK,
+			      UDP_MOVE_CHUNK);
+		if (n < 0 || bpf_xdp_load_bytes(ctx, from + off, buf, n) ||
+		    bpf_xdp_store_bytes(ctx, off, buf, n))
+			return -1;
 	}
 	return 0;
 }
 
 /*
+ * Cut or grow a frame of frame bytes to end after plen bytes of UDP
+ * payload, the first keep of them the probe's own, where they stay.
+ *
+ * A frame grows at its head: the headers and the kept bytes move to the
+ * new front. A veth hands XDP a copy of the packet that ends within 64
+ * bytes of its buffer, but with 256 bytes in front of it (216 of them
+ * usable), so growing at the tail fails there for most replies that
+ * grow; growing at the head works on every driver, and a test run takes
+ * the same path. Only a reply that outgrows the headroom is tried at the
+ * tail. A function of its own, so the verifier walks its copy loop once,
+ * not once for every reply.
+ */
+__attribute__((noinline)) int rescan_udp_resize(struct xdp_md *ctx, int frame, __u32 plen,
+						__u32 keep)
+{
+	int grow = (int)(UDP_DATA_AT + plen) - frame;
+
+	if (grow <= 0)
+		return bpf_xdp_adjust_tail(ctx, grow) ? RS_CNT_ABORT_INTERNAL : 0;
+	if (!bpf_xdp_adjust_head(ctx, -grow))
+		return udp_move_front(ctx, grow, UDP_DATA_AT + keep) ? RS_CNT_ABORT_INTERNAL : 0;
+	return bpf_xdp_adjust_tail(ctx, grow) ? RS_CNT_ABORT_INTERNAL : 0;
+}
+
+/*
  * Turn probe p around into a reply with plen bytes of payload: MACs,
  * addresses and ports swapped, TTL RS_REPLY_TTL, the frame cut or grown
- * to end right after the payload (the probe's own payload stays where it
- * was, as far as the new length reaches; growth the tail has no room for
- * is taken at the front). After this only ctx is valid.
+ * to end right after the payload (rescan_udp_resize()). The first keep
+ * bytes of the probe's payload stay where they are after the UDP header.
+ * After this only ctx is valid.
  */
-static __always_inline int udp_turn(struct xdp_md *ctx, struct pkt *p, __u32 plen)
+static __always_inline int udp_turn(struct xdp_md *ctx, struct pkt *p, __u32 plen, __u32 keep)
 {
 	struct udphdr *uh = p->l4;
 	int frame = (int)(p->data_end - (void *)p->eth);
@@ -131,11 +148,7 @@ static __always_inline int udp_turn(struct xdp_md *ctx, struct pkt *p, __u32 ple
 	port = uh->source;
 	uh->source = uh->dest;
 	uh->dest = port;
-	if (!bpf_xdp_adjust_tail(ctx, (int)(UDP_DATA_AT + plen) - frame))
-		return 0;
-	if ((int)(UDP_DATA_AT + plen) <= frame)
-		return RS_CNT_ABORT_INTERNAL;
-	return rescan_udp_grow_front(ctx, frame, UDP_DATA_AT + plen - frame);
+	return rescan_udp_resize(ctx, frame, plen, keep);
 }
 
 /*

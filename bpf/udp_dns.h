@@ -78,7 +78,7 @@ static __always_inline int dns_refuse(struct xdp_md *ctx, struct pkt *p, __u16 f
 {
 	void *data_end;
 	__u16 *h;
-	int ret = udp_turn(ctx, p, DNS_HDR_LEN);
+	int ret = udp_turn(ctx, p, DNS_HDR_LEN, DNS_HDR_LEN);
 
 	if (ret)
 		return ret;
@@ -147,7 +147,7 @@ static __always_inline int udp_dns(struct xdp_md *ctx, struct pkt *p, __u32 *ple
 		alen = DNS_RR_LEN + 1 + rs_dns_versions[row].len;
 	}
 
-	ret = udp_turn(ctx, p, q_end + alen);
+	ret = udp_turn(ctx, p, q_end + alen, q_end);
 	if (ret)
 		return ret;
 	h = (void *)(long)ctx->data + UDP_DATA_AT;

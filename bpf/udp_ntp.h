@@ -71,7 +71,7 @@ static __always_inline int ntp_server_reply(struct xdp_md *ctx, struct pkt *p, _
 	xmt_sec = *(__u32 *)(d + 40);
 	xmt_frac = *(__u32 *)(d + 44);
 
-	ret = udp_turn(ctx, p, NTP_LEN);
+	ret = udp_turn(ctx, p, NTP_LEN, NTP_LEN);
 	if (ret)
 		return ret;
 	r = (void *)(long)ctx->data + UDP_DATA_AT;
@@ -114,7 +114,7 @@ static __always_inline int ntp_private_reply(struct xdp_md *ctx, struct pkt *p, 
 	      impl == NTP_IMPL_UNIV				   ? NTP_ERR_REQ :
 								     NTP_ERR_IMPL;
 
-	ret = udp_turn(ctx, p, NTP_PRIV_LEN);
+	ret = udp_turn(ctx, p, NTP_PRIV_LEN, NTP_PRIV_LEN);
 	if (ret)
 		return ret;
 	r = (void *)(long)ctx->data + UDP_DATA_AT;

@@ -141,7 +141,7 @@ static __always_inline int udp_snmp(struct xdp_md *ctx, struct pkt *p, __u32 *pl
 		return RS_CNT_ABORT_INTERNAL;
 	t = l;
 	rlen = SNMP_HEAD_LEN + n + SNMP_TAIL_LEN + t;
-	ret = udp_turn(ctx, p, rlen);
+	ret = udp_turn(ctx, p, rlen, 0);
 	if (ret)
 		return ret;
 

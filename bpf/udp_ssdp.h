@@ -22,6 +22,12 @@
  * which a device's first answer is the same); the other headers of the
  * request are not read. A request of another method (NOTIFY, a GET)
  * or one cut before its first line ends is not answered.
+ *
+ * The reply is up to about 270 bytes, 170 more than a scanner's search:
+ * the frame grows at its head (udp.h). A search of under about 50 bytes,
+ * which no scanner sends, leaves the reply more to grow than a veth's
+ * headroom holds; where the tail has no room either it is counted as
+ * abort_internal.
  */
 #ifndef RESCAN_UDP_SSDP_H
 #define RESCAN_UDP_SSDP_H
@@ -104,7 +110,7 @@ static __always_inline int udp_ssdp(struct xdp_md *ctx, struct pkt *p, __u32 *pl
 
 	n = sizeof(ssdp_text.t1) + ip_len + location_len + sizeof(ssdp_text.t2) + server_len +
 	    sizeof(ssdp_text.t3) + RS_SSDP_UUID_PREFIX + SSDP_UUID_HEX + sizeof(ssdp_text.t4);
-	ret = udp_turn(ctx, p, n);
+	ret = udp_turn(ctx, p, n, 0);
 	if (ret)
 		return ret;
 

@@ -121,6 +121,7 @@ enum udp_app {
 	UA_SSDP_ZMAP,		/* ZMap's upnp module: ST upnp:rootdevice */
 	UA_SSDP_NMAP,		/* nmap: ST ssdp:all */
 	UA_SSDP_MASSCAN,	/* masscan: ST ssdp:all, no empty line at the end */
+	UA_SSDP_SHORTEST,	/* the request line and an empty line, nothing else */
 	UA_SSDP_NOTIFY,		/* a NOTIFY */
 	UA_SSDP_LOWER,		/* "m-search * HTTP/1.1" */
 	UA_SSDP_CUT,		/* the first line without its "\n" */

@@ -88,6 +88,8 @@ static const struct tcase ssdp[] = {
 	{ "ssdp: ZMap's M-SEARCH (upnp module)", SSDP(OPEN_HOST, UA_SSDP_ZMAP) },
 	{ "ssdp: nmap's M-SEARCH", SSDP(OPEN_HOST, UA_SSDP_NMAP) },
 	{ "ssdp: masscan's M-SEARCH, no empty line", SSDP(OPEN_HOST, UA_SSDP_MASSCAN) },
+	{ "ssdp: the shortest M-SEARCH, a reply that outgrows the headroom",
+	  SSDP(B(10), UA_SSDP_SHORTEST) },
 	{ "ssdp: row 0, address .1", SSDP(B(1), UA_SSDP_ZMAP) },
 	{ "ssdp: row 1, address .10", SSDP(B(10), UA_SSDP_ZMAP) },
 	{ "ssdp: row 2, address .132", SSDP(B(132), UA_SSDP_ZMAP) },

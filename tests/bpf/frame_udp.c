@@ -362,6 +362,8 @@ static uint32_t ssdp_payload(const struct tcase *t, uint8_t *p)
 		return LIT(p, "M-SEARCH * HTTP/1.1\r\nHOST: 239.255.255.250:1900\r\n"
 			      "MAN: \"ssdp:discover\"\r\nMX: 1\r\nST: ssdp:all\r\n"
 			      "USER-AGENT: unix/1.0 UPnP/1.1 masscan/1.x\r\n");
+	case UA_SSDP_SHORTEST:
+		return LIT(p, "M-SEARCH * HTTP/1.1\r\n\r\n");
 	case UA_SSDP_NOTIFY:
 		return LIT(p, "NOTIFY * HTTP/1.1\r\nHost: 239.255.255.250:1900\r\n"
 			      "NT: upnp:rootdevice\r\nNTS: ssdp:alive\r\n\r\n");
