@@ -275,6 +275,12 @@ static inline bool svc_matches(const struct ds *d, const char *proto, const char
 	return false;
 }
 
+/* Is the policy for unlisted ports (RS_PORT_OTHER) being read? */
+static inline bool svc_is_policy(const struct ds *d)
+{
+	return d->svc.slot != RS_SLOT_ICMP && d->svc.port == RS_PORT_OTHER;
+}
+
 /* ---- the scanners' words for a port's state ------------------------------ */
 
 /* The index of the token in words[n], or -1. */
