@@ -33,19 +33,12 @@ static void test_every_field_success_decides_and_sport_must_be_the_port(void)
 	check_load("zmap.csv", TCP443, "zmap-csv", 6, 0, 4);
 }
 
-static const struct rs_svc TCP_POLICY = { RS_SLOT_TCP, RS_PORT_OTHER };
 static const struct rs_svc UDP161 = { RS_SLOT_UDP, 161 };
 
-/* Loads name's hosts of svc in state want: these counts, and states_seen. */
 static void check_state(const char *name, struct rs_svc svc, enum rs_state want, uint64_t lines,
 			uint64_t added, uint64_t skipped, uint32_t seen)
 {
-	CHECK(load_state(name, svc, want) == 0, "%s: %s", name, rs_last_error());
-	CHECK(is_format("zmap-csv") && st.lines == lines && st.added == added &&
-	      st.skipped == skipped && st.states_seen == seen && set_size() == added,
-	      "%s port %u %s: lines %llu added %llu skipped %llu seen %x", name, svc.port,
-	      svc_state_name(want), (unsigned long long)st.lines, (unsigned long long)st.added,
-	      (unsigned long long)st.skipped, st.states_seen);
+	check_load_state(name, svc, want, "zmap-csv", lines, added, skipped, seen);
 }
 
 static void test_rst_rows_are_the_closed_state(void)
@@ -118,15 +111,15 @@ static void test_rows_with_a_state_are_never_the_policy_a_bare_list_is(void)
 {
 	/* ZMap scanned one port: its rows say nothing of the others. */
 	write_text("zmap.csv", ZMAP_ALL);
-	check_state("zmap.csv", TCP_POLICY, RS_STATE_CLOSED, 6, 0, 4, 0);
+	check_state("zmap.csv", TCP_OTHER, RS_STATE_CLOSED, 6, 0, 4, 0);
 	write_text("udp161.csv", ZMAP_UDP161);
-	check_state("udp161.csv", (struct rs_svc){ RS_SLOT_UDP, RS_PORT_OTHER }, RS_STATE_CLOSED, 3,
+	check_state("udp161.csv", UDP_OTHER, RS_STATE_CLOSED, 3,
 		    0, 2, 0);
 	/* saddr alone is an address list: in the state the compile implies (closed for it). */
 	write_text("one.csv", "saddr\n192.0.2.20\n192.0.2.21");
-	check_state("one.csv", TCP_POLICY, RS_STATE_CLOSED, 3, 0, 2, 1u << RS_STATE_OPEN);
+	check_state("one.csv", TCP_OTHER, RS_STATE_CLOSED, 3, 0, 2, 1u << RS_STATE_OPEN);
 	{
-		struct dataset_query q = { TCP_POLICY, RS_STATE_CLOSED, RS_STATE_CLOSED };
+		struct dataset_query q = { TCP_OTHER, RS_STATE_CLOSED, RS_STATE_CLOSED };
 
 		ipset_clear(&set);
 		CHECK(dataset_read(tpath("one.csv"), &q, &set, &st) == 0, "%s", rs_last_error());
