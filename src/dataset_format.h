@@ -318,4 +318,34 @@ static inline bool masscan_proto(const char *p, const char *end)
 	return WORD_INDEX(p, end, words) >= 0;
 }
 
+/*
+ * nmap's port states (portlist.cc statenum2str), as the world can hold
+ * them: "open|filtered" is silence (-sU, -sF with no answer), which the
+ * world gives as filtered; "unfiltered" (-sA) and "closed|filtered" (-sI)
+ * do not say whether a SYN would be answered.
+ */
+static inline int nmap_state(const char *p, const char *end)
+{
+	static const char *const words[] = {
+		"open", "closed", "filtered", "open|filtered", "closed|filtered", "unfiltered",
+	};
+	static const int state[] = {
+		RS_STATE_OPEN, RS_STATE_CLOSED, RS_STATE_FILTERED, RS_STATE_FILTERED,
+		DS_NO_STATE, DS_NO_STATE,
+	};
+	int i = WORD_INDEX(p, end, words);
+
+	return i < 0 ? DS_BAD_WORD : state[i];
+}
+
+/* The slot of nmap's protocol word; -1 for "sctp" and "ip" (-sO), -2 for none. */
+static inline int nmap_proto(const char *p, const char *end)
+{
+	static const char *const words[] = { "tcp", "udp", "sctp", "ip" };
+	static const int slot[] = { RS_SLOT_TCP, RS_SLOT_UDP, -1, -1 };
+	int i = WORD_INDEX(p, end, words);
+
+	return i < 0 ? -2 : slot[i];
+}
+
 #endif
