@@ -338,11 +338,14 @@ static inline int nmap_state(const char *p, const char *end)
 	return i < 0 ? DS_BAD_WORD : state[i];
 }
 
-/* The slot of nmap's protocol word; -1 for "sctp" and "ip" (-sO), -2 for none. */
+/*
+ * The slot of nmap's protocol word; -1 for "sctp", "ip" (-sO's ports) and
+ * "n/a" (-sO's extrareasons), -2 for none.
+ */
 static inline int nmap_proto(const char *p, const char *end)
 {
-	static const char *const words[] = { "tcp", "udp", "sctp", "ip" };
-	static const int slot[] = { RS_SLOT_TCP, RS_SLOT_UDP, -1, -1 };
+	static const char *const words[] = { "tcp", "udp", "sctp", "ip", "n/a" };
+	static const int slot[] = { RS_SLOT_TCP, RS_SLOT_UDP, -1, -1, -1 };
 	int i = WORD_INDEX(p, end, words);
 
 	return i < 0 ? -2 : slot[i];

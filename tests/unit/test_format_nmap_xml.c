@@ -171,6 +171,28 @@ static void test_extraports_without_their_protocol_take_the_scans(void)
 	check_load_state("old2.xml", TCP_OTHER, RS_STATE_CLOSED, "nmap-xml", 1, 1, 0, 0);
 }
 
+static void test_ip_protocol_scan_is_no_ports_policy(void)
+{
+	/* nmap -sO 198.18.0.2: its "ports" are IP protocols, its extrareasons' proto "n/a". */
+	write_text("sO.xml",
+		   NMAP_HEAD("-sO -oX sO.xml 198.18.0.2", SCANINFO("ipproto", "ip", "256", "0-255"))
+		   HOSTHINT("198.18.0.2")
+		   HOST("198.18.0.2", "arp-response", "<ports>"
+			EXTRAPORTS("closed", "251", EXTRAREASONS("proto-unreach", "251", "n/a",
+								 "0,3-5,7-16,18-135,137-255"))
+			"<port protocol=\"ip\" portid=\"1\"><state state=\"open\" reason=\"echo-reply\" "
+			"reason_ttl=\"64\"/>\n<service name=\"icmp\" conf=\"8\" method=\"table\"/></port>\n"
+			"<port protocol=\"ip\" portid=\"6\"><state state=\"open\" reason=\"proto-response\" "
+			"reason_ttl=\"64\"/>\n<service name=\"tcp\" conf=\"8\" method=\"table\"/></port>\n"
+			"</ports>\n")
+		   NMAP_TAIL("1", "0", "1"));
+	check_load_state("sO.xml", TCP_OTHER, RS_STATE_CLOSED, "nmap-xml", 1, 0, 1, 0);
+	check_load_state("sO.xml", UDP_OTHER, RS_STATE_CLOSED, "nmap-xml", 1, 0, 1, 0);
+	check_load_state("sO.xml", (struct rs_svc){ RS_SLOT_TCP, 6 }, RS_STATE_OPEN, "nmap-xml", 1, 0,
+			 1, 0);
+	check_load_state("sO.xml", ICMP, RS_STATE_OPEN, "nmap-xml", 1, 0, 1, 0);
+}
+
 static void test_ack_scan_unfiltered_says_nothing(void)
 {
 	/* nmap -sA -p 22,80 198.18.0.2-3 */
@@ -374,6 +396,7 @@ static void run_tests(void)
 	RUN_TEST(test_closed_extraports_are_the_policy_filtered_ones_silence);
 	RUN_TEST(test_udp_open_filtered_is_silence_and_each_protocol_has_its_policy);
 	RUN_TEST(test_extraports_without_their_protocol_take_the_scans);
+	RUN_TEST(test_ip_protocol_scan_is_no_ports_policy);
 	RUN_TEST(test_ack_scan_unfiltered_says_nothing);
 	RUN_TEST(test_host_discovery_gives_only_the_icmp_reply_it_got);
 	RUN_TEST(test_masscan_xml_a_host_a_record);
