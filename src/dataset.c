@@ -34,6 +34,7 @@
 	X(nmap_xml)        \
 	X(addresses)       \
 	X(masscan_list)    \
+	X(nmap_grepable)   \
 	X(zmap_csv)
 
 #define X(n) extern const struct ds_format ds_format_##n;
