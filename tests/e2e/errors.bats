@@ -106,7 +106,7 @@ one_usage_line() {
 
 @test "world compile without SERVICE=FILE exits 2 and writes nothing" {
 	run -2 "$RESCAN" world compile -o "$D/x.world"
-	one_usage_line "world compile: expected SERVICE=FILE..."
+	one_usage_line "world compile: expected SERVICE[:STATE]=FILE..."
 	[ ! -e "$D/x.world" ]
 }
 
