@@ -25,14 +25,16 @@
 
 /*
  * Every format, in the order they are asked to claim a file: a file whose
- * first line opens with '[' or '{' is JSON, whatever a text format would
- * make of that line. A format is one line here and one file format_NAME.c
+ * first line opens with '[' or '{' is JSON, with '<' XML, whatever a text
+ * format would make of that line. A format is one line here and one file format_NAME.c
  * defining ds_format_NAME (see dataset_format.h).
  */
 #define DATASET_FORMATS(X) \
 	X(masscan_json)    \
+	X(nmap_xml)        \
 	X(addresses)       \
 	X(masscan_list)    \
+	X(nmap_grepable)   \
 	X(zmap_csv)
 
 #define X(n) extern const struct ds_format ds_format_##n;

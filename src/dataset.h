@@ -1,13 +1,16 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * dataset.h - readers for the files real scanners write. Each reader adds
- * the hosts a file reports as answering one service to an ipset.
+ * the hosts a file reports in one state (open, closed, filtered) of one
+ * service to an ipset.
  *
  * The format is detected from the content, never the file name (the
  * formats are the modules src/format_*.c; dataset_formats_help lists
  * them), and any file may be gzip- or zstd-compressed (detected by magic
- * bytes). Formats that carry their own proto/port (masscan's) skip and
- * count the records for other services, so one file can feed several.
+ * bytes). Formats that carry their own proto/port (masscan's, nmap's) skip
+ * and count the records for other services, so one file can feed several;
+ * records in another state of the service are counted and remembered
+ * (states_seen), so the file is read again for those.
  */
 #ifndef RESCAN_DATASET_H
 #define RESCAN_DATASET_H

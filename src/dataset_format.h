@@ -106,6 +106,24 @@ static inline void add_addr(struct ds *d, uint32_t addr)
 	add_addr_in(d, d->implied, addr);
 }
 
+/* What a scanner's state word says besides an enum rs_state. */
+#define DS_NO_STATE (-1)	/* a known word that is neither open, closed nor filtered */
+#define DS_BAD_WORD (-2)	/* not a word the scanner writes */
+
+/*
+ * A record that names its state (masscan's, nmap's): as add_addr_in, but a
+ * word that names none (DS_NO_STATE), or a state an ICMP service cannot
+ * have (it answers or is silent), is skipped and counted.
+ */
+static inline void add_addr_said(struct ds *d, int st, uint32_t addr)
+{
+	if (st < 0 || (st != RS_STATE_OPEN && d->svc.slot == RS_SLOT_ICMP)) {
+		d->st->skipped++;
+		return;
+	}
+	add_addr_in(d, (enum rs_state)st, addr);
+}
+
 /* ---- text ---------------------------------------------------------------- */
 
 static inline bool is_blank(char c)
@@ -235,20 +253,102 @@ static inline bool looks_ipv6(const char *p, const char *end)
 	return memchr(p, ':', (size_t)(end - p)) != NULL;
 }
 
-/* Does a record for proto/port ("tcp", 80) describe the service being read? */
+/*
+ * Does a record for proto/port ("tcp", 80) describe the service being read?
+ * Never the policy (RS_PORT_OTHER): a record names one port, and what the
+ * unlisted ports do is said only by nmap's "Not shown: N closed ports".
+ */
 static inline bool svc_matches(const struct ds *d, const char *proto, const char *proto_end,
 			       uint32_t port)
 {
 	switch (d->svc.slot) {
 	case RS_SLOT_TCP:
-		return token_is(proto, proto_end, "tcp") && port == d->svc.port;
+		return token_is(proto, proto_end, "tcp") && port == d->svc.port &&
+		       port != RS_PORT_OTHER;
 	case RS_SLOT_UDP:
-		return token_is(proto, proto_end, "udp") && port == d->svc.port;
+		return token_is(proto, proto_end, "udp") && port == d->svc.port &&
+		       port != RS_PORT_OTHER;
 	case RS_SLOT_ICMP:
 		/* masscan --ping reports an echo reply as "icmp" port 0. */
 		return token_is(proto, proto_end, "icmp");
 	}
 	return false;
+}
+
+/* Is the policy for unlisted ports (RS_PORT_OTHER) being read? */
+static inline bool svc_is_policy(const struct ds *d)
+{
+	return d->svc.slot != RS_SLOT_ICMP && d->svc.port == RS_PORT_OTHER;
+}
+
+/* ---- the scanners' words for a port's state ------------------------------ */
+
+/* The index of the token in words[n], or -1. */
+static inline int word_index(const char *p, const char *end, const char *const *words, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (token_is(p, end, words[i]))
+			return i;
+	return -1;
+}
+
+#define WORD_INDEX(p, end, words) word_index(p, end, words, (int)(sizeof(words) / sizeof(words[0])))
+
+/*
+ * masscan 1.3.2's status words (src/output.c status_string): "closed" is a
+ * RST or an ICMP port unreachable (written with --show closed); "up" is an
+ * ARP reply, "unknown" its default.
+ */
+static inline int masscan_state(const char *p, const char *end)
+{
+	static const char *const words[] = { "open", "closed", "up", "unknown" };
+	static const int state[] = { RS_STATE_OPEN, RS_STATE_CLOSED, DS_NO_STATE, DS_NO_STATE };
+	int i = WORD_INDEX(p, end, words);
+
+	return i < 0 ? DS_BAD_WORD : state[i];
+}
+
+/* masscan's protocol names (src/output.c name_from_ip_proto). */
+static inline bool masscan_proto(const char *p, const char *end)
+{
+	static const char *const words[] = { "tcp", "udp", "icmp", "sctp", "arp" };
+
+	return WORD_INDEX(p, end, words) >= 0;
+}
+
+/*
+ * nmap's port states (portlist.cc statenum2str), as the world can hold
+ * them: "open|filtered" is silence (-sU, -sF with no answer), which the
+ * world gives as filtered; "unfiltered" (-sA) and "closed|filtered" (-sI)
+ * do not say whether a SYN would be answered.
+ */
+static inline int nmap_state(const char *p, const char *end)
+{
+	static const char *const words[] = {
+		"open", "closed", "filtered", "open|filtered", "closed|filtered", "unfiltered",
+	};
+	static const int state[] = {
+		RS_STATE_OPEN, RS_STATE_CLOSED, RS_STATE_FILTERED, RS_STATE_FILTERED,
+		DS_NO_STATE, DS_NO_STATE,
+	};
+	int i = WORD_INDEX(p, end, words);
+
+	return i < 0 ? DS_BAD_WORD : state[i];
+}
+
+/*
+ * The slot of nmap's protocol word; -1 for "sctp", "ip" (-sO's ports) and
+ * "n/a" (-sO's extrareasons), -2 for none.
+ */
+static inline int nmap_proto(const char *p, const char *end)
+{
+	static const char *const words[] = { "tcp", "udp", "sctp", "ip", "n/a" };
+	static const int slot[] = { RS_SLOT_TCP, RS_SLOT_UDP, -1, -1, -1 };
+	int i = WORD_INDEX(p, end, words);
+
+	return i < 0 ? -2 : slot[i];
 }
 
 #endif

@@ -7,8 +7,10 @@
  * "[", one object per line with ",\n" before every object but the first
  * (1.0.5 put a trailing comma instead), then "]"; -oD is one object per line
  * with "port"/"proto" at the top level and the status under "data". An
- * echo reply is proto "icmp", port 0. Records for other services are
- * skipped and counted, so one file can feed several services.
+ * echo reply is proto "icmp", port 0. A status "open" or "closed" (--show
+ * closed) gives the port's state; banners, "up" (ARP) and "unknown", and
+ * records for other services are skipped and counted, so one file can feed
+ * several services.
  */
 #include "dataset_format.h"
 
@@ -23,21 +25,29 @@ static struct json_object *json_get(struct json_object *o, const char *key, enum
 	return v;
 }
 
+static int json_bad(struct ds *d, const char *what, const char *word)
+{
+	rs_error("%s:%llu: %s \"%s\"", d->path, (unsigned long long)d->lineno, what, word);
+	return -EINVAL;
+}
+
 /*
- * Is this port entry an open port of the service? status_in is the object
- * holding "status": the entry itself for -oJ, its "data" for -oD. Banner
- * entries carry no status and never match.
+ * The state a port entry gives the service, in *state: DS_NO_STATE when it
+ * is for another service or says none (a banner entry has no status; "up",
+ * "unknown"). status_in is the object holding "status": the entry itself
+ * for -oJ, its "data" for -oD.
  */
-static int json_port_matches(struct ds *d, struct json_object *entry,
-			     struct json_object *status_in, bool *match)
+static int json_port_state(struct ds *d, struct json_object *entry, struct json_object *status_in,
+			   int *state)
 {
 	struct json_object *port = json_get(entry, "port", json_type_int);
 	struct json_object *proto = json_get(entry, "proto", json_type_string);
 	struct json_object *status = status_in ? json_get(status_in, "status", json_type_string) : NULL;
-	const char *s;
+	const char *s, *w;
 	int64_t n;
+	int st;
 
-	*match = false;
+	*state = DS_NO_STATE;
 	if (!port || !proto) {
 		rs_error("%s:%llu: masscan record without \"port\" and \"proto\"", d->path,
 			 (unsigned long long)d->lineno);
@@ -49,37 +59,41 @@ static int json_port_matches(struct ds *d, struct json_object *entry,
 			 (long long)n);
 		return -EINVAL;
 	}
-	if (!status || strcmp(json_object_get_string(status), "open"))
-		return 0;
 	s = json_object_get_string(proto);
-	*match = svc_matches(d, s, s + strlen(s), (uint32_t)n);
+	if (!masscan_proto(s, s + strlen(s)))
+		return json_bad(d, "unknown protocol (tcp, udp, icmp, sctp, arp)", s);
+	if (!status)
+		return 0;
+	w = json_object_get_string(status);
+	st = masscan_state(w, w + strlen(w));
+	if (st == DS_BAD_WORD)
+		return json_bad(d, "unknown status (open, closed, up, unknown)", w);
+	if (svc_matches(d, s, s + strlen(s), (uint32_t)n))
+		*state = st;
 	return 0;
 }
 
-/* Add or skip a record's address once its ports have been looked at. */
-static int json_verdict(struct ds *d, const char *ip, const char *ip_end, bool hit)
+/* Add or skip a record's address once its ports have said its state. */
+static int json_verdict(struct ds *d, const char *ip, const char *ip_end, int state)
 {
 	uint32_t addr;
 
 	d->st->lines++;
 	if (!parse_addr_token(ip, ip_end, &addr)) {
-		if (looks_ipv6(ip, ip_end))
-			hit = false;	/* the world is IPv4 only */
-		else
+		if (!looks_ipv6(ip, ip_end))
 			return bad_record(d, "bad address", ip, ip_end);
-	}
-	if (!hit) {
-		d->st->skipped++;
+		d->st->skipped++;	/* the world is IPv4 only */
 		return 0;
 	}
-	add_addr(d, addr);
+	add_addr_said(d, state, addr);
 	return 0;
 }
 
+/* The record's state is that of its first port entry for the service. */
 static int json_record(struct ds *d, struct json_object *o)
 {
 	struct json_object *ip, *ports;
-	bool hit = false, match;
+	int state = DS_NO_STATE, st;
 	const char *s;
 	size_t i, n;
 	int err;
@@ -94,20 +108,21 @@ static int json_record(struct ds *d, struct json_object *o)
 	if (ports) {
 		n = json_object_array_length(ports);
 		for (i = 0; i < n; i++) {
-			err = json_port_matches(d, json_object_array_get_idx(ports, i),
-						json_object_array_get_idx(ports, i), &match);
+			err = json_port_state(d, json_object_array_get_idx(ports, i),
+					      json_object_array_get_idx(ports, i), &st);
 			if (err)
 				return err;
-			hit |= match;
+			if (state == DS_NO_STATE)
+				state = st;
 		}
 	} else {
 		/* -oD: port and proto at the top, status under "data" */
-		err = json_port_matches(d, o, json_get(o, "data", json_type_object), &hit);
+		err = json_port_state(d, o, json_get(o, "data", json_type_object), &state);
 		if (err)
 			return err;
 	}
 	s = json_object_get_string(ip);
-	return json_verdict(d, s, s + strlen(s), hit);
+	return json_verdict(d, s, s + strlen(s), state);
 }
 
 /*
@@ -167,7 +182,7 @@ static int json_fast(struct ds *d, struct rbuf *b)
 	struct scan s = { b->buf + b->start, b->buf + b->end };
 	const char *ip, *ip_end, *proto, *proto_end, *status, *status_end, *x, *x_end;
 	uint32_t port, ttl;
-	int err;
+	int err, state;
 
 	if (!(scan_lit(&s, "{   \"ip\": \"") && scan_str(&s, &ip, &ip_end) &&
 	      scan_lit(&s, ",   \"timestamp\": \"") && scan_str(&s, &x, &x_end) &&
@@ -177,9 +192,12 @@ static int json_fast(struct ds *d, struct rbuf *b)
 	      scan_lit(&s, ", \"reason\": \"") && scan_str(&s, &x, &x_end) &&
 	      scan_lit(&s, ", \"ttl\": ") && scan_uint(&s, 255, &ttl) && scan_lit(&s, "} ] }")))
 		return 0;
+	/* A word masscan does not write is json-c's path's to report. */
+	state = masscan_state(status, status_end);
+	if (state == DS_BAD_WORD || !masscan_proto(proto, proto_end))
+		return 0;
 	b->start = (size_t)(s.p - b->buf);
-	err = json_verdict(d, ip, ip_end, token_is(status, status_end, "open") &&
-			   svc_matches(d, proto, proto_end, port));
+	err = json_verdict(d, ip, ip_end, svc_matches(d, proto, proto_end, port) ? state : DS_NO_STATE);
 	return err ? err : 1;
 }
 

@@ -6,10 +6,19 @@
  * As ZMap 2.1.1 writes it (src/output_modules/module_csv.c, src/zmap.c): a
  * header only when more than one field is requested, names joined by ","
  * (1.2 used ", "); strings containing a comma are quoted. With -O csv every
- * response is written, so the "success" column decides; without one, the
- * "classification" does (rows classified "rst" and other non-answers are
- * skipped), and a "sport" column must be the service's port. (ZMap 4 writes
- * the header even for saddr alone.)
+ * response is written, so the "success" column decides: 1 is open; 0 is
+ * closed where the "classification" says the port refused (tcp_synscan's
+ * "rst", or udp/ntp/upnp's "icmp-unreach" with icmp_code 3, port
+ * unreachable; then saddr is the probed host, not icmp_responder), and
+ * any other failure (a router's unreachable, "other") is skipped and
+ * counted. Without a success column the classification decides alone:
+ * the words ZMap 2.1.1 writes for a failure are those, open otherwise. A
+ * "sport" column must be the service's port where it is filled.
+ *
+ * Rows with neither column (saddr alone; ZMap 4 writes the header even
+ * then) are an address list: the state the compile names. Rows with a state
+ * describe the one port ZMap scanned, never the policy for unlisted ports,
+ * for which they are skipped.
  */
 #include "dataset_format.h"
 
@@ -20,10 +29,15 @@
 /* Column indexes from the header (-1: not there), kept in d->state. */
 struct csv_cols {
 	int saddr, success, class, sport;
+	int icmp_type, icmp_code;	/* -1 without a classification column */
 	int needed;		/* fields a row must have: one past the last used */
+	int row_state;		/* a row's state unless its cells say otherwise */
 };
 
 _Static_assert(sizeof(struct csv_cols) <= DS_STATE_SIZE, "ZMap CSV state fits d->state");
+
+/* A row that gives the service no state (beside the enum rs_state values). */
+#define ROW_SKIP (-1000)
 
 /*
  * The next comma-separated field of [*pp, end); a quoted one ends at its
@@ -54,51 +68,52 @@ static bool csv_field(const char **pp, const char *end, const char **f, const ch
 /* Columns of a header line; false when it is not a ZMap header. */
 static bool csv_header(const struct ds *d, struct csv_cols *c, const char *p, const char *end)
 {
+	static const char *const names[] = {
+		"saddr", "success", "classification", "sport", "icmp_type", "icmp_code",
+	};
+	int *col[] = { &c->saddr, &c->success, &c->class, &c->sport, &c->icmp_type, &c->icmp_code };
 	const char *f, *f_end;
-	int i;
+	size_t k;
+	int i, n;
 
-	c->saddr = c->success = c->class = c->sport = -1;
+	for (k = 0; k < sizeof(col) / sizeof(col[0]); k++)
+		*col[k] = -1;
 	for (i = 0; csv_field(&p, end, &f, &f_end); i++) {
 		/* ZMap before 2.1 separated header names with ", " */
 		f = skip_blanks(f, f_end);
 		f_end = trim_blanks(f, f_end);
-		if (token_is(f, f_end, "saddr") && c->saddr < 0)
-			c->saddr = i;
-		else if (token_is(f, f_end, "success") && c->success < 0)
-			c->success = i;
-		else if (token_is(f, f_end, "classification") && c->class < 0)
-			c->class = i;
-		else if (token_is(f, f_end, "sport") && c->sport < 0)
-			c->sport = i;
+		n = WORD_INDEX(f, f_end, names);
+		if (n >= 0 && *col[n] < 0)
+			*col[n] = i;
 	}
 	if (c->saddr < 0)
 		return false;
 	/* An ICMP reply has no port; a TCP/UDP reply's source port is the service's. */
 	if (d->svc.slot == RS_SLOT_ICMP)
 		c->sport = -1;
-	c->needed = c->saddr;
-	if (c->success > c->needed)
-		c->needed = c->success;
-	if (c->class > c->needed)
-		c->needed = c->class;
-	if (c->sport > c->needed)
-		c->needed = c->sport;
-	c->needed++;
+	/* The ICMP fields say why a failure is one: read only with its classification. */
+	if (c->class < 0)
+		c->icmp_type = c->icmp_code = -1;
+	c->needed = 0;
+	for (k = 0; k < sizeof(col) / sizeof(col[0]); k++)
+		if (*col[k] >= c->needed)
+			c->needed = *col[k] + 1;
+	if (c->success < 0 && c->class < 0)
+		c->row_state = d->implied;
+	else
+		c->row_state = svc_is_policy(d) ? ROW_SKIP : RS_STATE_OPEN;
 	return true;
 }
 
-/* ZMap 2.1.1 classifications of responses that are not a live service. */
-static bool csv_non_answer(const char *p, const char *end)
+/* The words ZMap 2.1.1's modules classify a response with when it is no answer. */
+static bool csv_failure(const char *p, const char *end)
 {
 	static const char *const no[] = {
 		"rst", "unreach", "icmp-unreach", "sourcequench", "redirect", "timxceed", "other",
+		"no-http-header", "none",
 	};
-	size_t i;
 
-	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
-		if (token_is(p, end, no[i]))
-			return true;
-	return false;
+	return WORD_INDEX(p, end, no) >= 0;
 }
 
 /*
@@ -154,64 +169,113 @@ static bool csv_plain_commas(const char *p, const char *end, uint64_t *commas)
 }
 #endif
 
+/* A row's cells as they are read: where the fields that decide it are. */
+struct csv_row {
+	const char *saddr, *saddr_end;
+	const char *class, *class_end;
+	const char *type, *type_end, *code, *code_end;
+	bool failed;
+};
+
 /*
- * What field i of a row says: 0 (go on), CELL_SKIP (no open service), or an
- * error. The address is kept for the end, when every column has agreed.
- * Inlined into both row readers whatever the compiler would choose: it runs
- * once per field, and as a call its arguments cost more than its work.
+ * What field i of a row says: 0 (go on), CELL_SKIP (no state of the
+ * service), or an error. The fields that decide the row are kept for the
+ * end, when every column has agreed. Inlined into both row readers whatever
+ * the compiler would choose: it runs once per field, and as a call its
+ * arguments cost more than its work.
  */
 #define CELL_SKIP 1
 
 static inline __attribute__((always_inline)) int
 csv_cell(struct ds *d, const struct csv_cols *c, int i, const char *f, const char *f_end,
-	 const char *line, const char *end, const char **saddr, const char **saddr_end)
+	 const char *line, const char *end, struct csv_row *r)
 {
 	uint32_t v;
 
 	if (i == c->saddr) {
-		*saddr = f;
-		*saddr_end = f_end;
+		r->saddr = f;
+		r->saddr_end = f_end;
 	} else if (i == c->success) {
 		if (!parse_uint(f, f_end, 1, &v))
 			return bad_record(d, "success is not 0 or 1", line, end);
-		if (!v)
-			return CELL_SKIP;
-	} else if (i == c->class && c->success < 0) {
+		if (!v) {
+			/* Only a classification can make a failure a closed port. */
+			if (c->class < 0)
+				return CELL_SKIP;
+			r->failed = true;
+		}
+	} else if (i == c->class) {
+		r->class = f;
+		r->class_end = f_end;
 		/* Without a success column the classification decides. */
-		if (csv_non_answer(f, f_end))
-			return CELL_SKIP;
+		if (c->success < 0 && csv_failure(f, f_end))
+			r->failed = true;
 	} else if (i == c->sport && f < f_end) {
 		if (!parse_uint(f, f_end, 65535, &v))
 			return bad_record(d, "bad sport", line, end);
 		if (v != d->svc.port)
 			return CELL_SKIP;
+	} else if (i == c->icmp_type) {
+		r->type = f;
+		r->type_end = f_end;
+	} else if (i == c->icmp_code) {
+		r->code = f;
+		r->code_end = f_end;
 	}
 	return 0;
 }
 
+/*
+ * A failed row's state: closed where the port refused the probe (a RST
+ * for TCP, an ICMP port unreachable for UDP), else none. An unreachable
+ * without its icmp_code may be a router's for the host: none.
+ */
+static int csv_failure_state(struct ds *d, const struct csv_row *r, const char *line,
+			     const char *end)
+{
+	uint32_t type = 3, code;
+
+	if (d->svc.slot == RS_SLOT_TCP)
+		return token_is(r->class, r->class_end, "rst") ? RS_STATE_CLOSED : ROW_SKIP;
+	if (d->svc.slot != RS_SLOT_UDP || !token_is(r->class, r->class_end, "icmp-unreach") ||
+	    !r->code)
+		return ROW_SKIP;
+	if (!parse_uint(r->code, r->code_end, 255, &code) ||
+	    (r->type && !parse_uint(r->type, r->type_end, 255, &type)))
+		return bad_record(d, "bad icmp_type or icmp_code", line, end);
+	return type == 3 && code == 3 ? RS_STATE_CLOSED : ROW_SKIP;
+}
+
 /* A row's verdict once its cells have spoken (ret from csv_cell()). */
-static int csv_row_done(struct ds *d, int ret, const char *saddr, const char *saddr_end,
+static int csv_row_done(struct ds *d, const struct csv_cols *c, int ret, const struct csv_row *r,
 			const char *line, const char *end)
 {
 	uint32_t addr;
+	int st = c->row_state;
 
-	if (ret == CELL_SKIP) {
+	if (ret < 0)
+		return ret;
+	if (!ret && r->failed && st != ROW_SKIP) {
+		st = csv_failure_state(d, r, line, end);
+		if (st < 0 && st != ROW_SKIP)
+			return st;
+	}
+	if (ret == CELL_SKIP || st == ROW_SKIP) {
 		d->st->skipped++;
 		return 0;
 	}
-	if (ret)
-		return ret;
-	if (!parse_addr_token(saddr, saddr_end, &addr))
+	if (!parse_addr_token(r->saddr, r->saddr_end, &addr))
 		return bad_record(d, "bad saddr", line, end);
-	add_addr(d, addr);
+	add_addr_in(d, (enum rs_state)st, addr);
 	return 0;
 }
 
 /* Any row: quoted fields, blanks around fields, blank lines. */
 static int csv_line_slow(struct ds *d, const char *p, const char *end)
 {
-	const char *line = p, *f, *f_end, *saddr = NULL, *saddr_end = NULL;
+	const char *line = p, *f, *f_end;
 	const struct csv_cols *c = d->state;
+	struct csv_row r = { 0 };
 	int i, ret = 0;
 
 	if (skip_blanks(p, end) == end)
@@ -220,15 +284,16 @@ static int csv_line_slow(struct ds *d, const char *p, const char *end)
 		if (!csv_field(&p, end, &f, &f_end))
 			return bad_record(d, "fewer fields than the header names", line, end);
 		f = skip_blanks(f, f_end);
-		ret = csv_cell(d, c, i, f, trim_blanks(f, f_end), line, end, &saddr, &saddr_end);
+		ret = csv_cell(d, c, i, f, trim_blanks(f, f_end), line, end, &r);
 	}
-	return csv_row_done(d, ret, saddr, saddr_end, line, end);
+	return csv_row_done(d, c, ret, &r, line, end);
 }
 
 static int csv_line(struct ds *d, const char *p, const char *end)
 {
-	const char *line = p, *f_end, *saddr = NULL, *saddr_end = NULL;
+	const char *line = p, *f_end;
 	const struct csv_cols *c = d->state;
+	struct csv_row r = { 0 };
 	uint64_t commas;
 	int i, ret = 0;
 
@@ -238,11 +303,11 @@ static int csv_line(struct ds *d, const char *p, const char *end)
 		if (!p)	/* fewer fields than the header names: said the slow way */
 			return csv_line_slow(d, line, end);
 		f_end = commas ? line + __builtin_ctzll(commas) : end;
-		ret = csv_cell(d, c, i, p, f_end, line, end, &saddr, &saddr_end);
+		ret = csv_cell(d, c, i, p, f_end, line, end, &r);
 		p = commas ? f_end + 1 : NULL;
 		commas &= commas - 1;
 	}
-	return csv_row_done(d, ret, saddr, saddr_end, line, end);
+	return csv_row_done(d, c, ret, &r, line, end);
 }
 
 static enum ds_sniff csv_sniff(struct ds *d, const char *p, const char *end)

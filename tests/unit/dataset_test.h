@@ -23,6 +23,7 @@
 #include "dataset.h"
 #include "ipset.h"
 #include "rescan_abi.h"
+#include "service.h"
 #include "util.h"
 
 /* Not every test program uses every helper. */
@@ -36,6 +37,9 @@ static const struct rs_svc TCP80 = { RS_SLOT_TCP, 80 };
 static const struct rs_svc TCP443 = { RS_SLOT_TCP, 443 };
 static const struct rs_svc UDP53 = { RS_SLOT_UDP, 53 };
 static const struct rs_svc ICMP = { RS_SLOT_ICMP, RS_ICMP_ECHO };
+/* The policy for the ports a world does not list. */
+static const struct rs_svc TCP_OTHER = { RS_SLOT_TCP, RS_PORT_OTHER };
+static const struct rs_svc UDP_OTHER = { RS_SLOT_UDP, RS_PORT_OTHER };
 
 HELPER const char *tpath(const char *name)
 {
@@ -188,20 +192,33 @@ HELPER bool fails_at(const char *name, const char *text, struct rs_svc svc, unsi
 	return load(name, svc) == -EINVAL && error_at(name, line) && error_has(word);
 }
 
+/* seen for check_load_state: the states seen are not checked. */
+#define SEEN_ANY UINT32_MAX
+
 /*
- * name loads for svc as format with these counts, and the set holds
+ * name loads the hosts of svc in state want as format with these counts,
+ * seen (1 << state) the other states of svc it holds, and the set holds
  * exactly the addresses added.
  */
+HELPER void check_load_state(const char *name, struct rs_svc svc, enum rs_state want,
+			     const char *format, uint64_t lines, uint64_t added, uint64_t skipped,
+			     uint32_t seen)
+{
+	CHECK(load_state(name, svc, want) == 0, "%s: %s", name, rs_last_error());
+	CHECK(is_format(format), "%s: format %s", name, st.format);
+	CHECK(st.lines == lines && st.added == added && st.skipped == skipped &&
+	      (seen == SEEN_ANY || st.states_seen == seen),
+	      "%s port %u %s: lines %llu added %llu skipped %llu seen %#x", name, svc.port,
+	      svc_state_name(want), (unsigned long long)st.lines, (unsigned long long)st.added,
+	      (unsigned long long)st.skipped, st.states_seen);
+	CHECK(set_size() == added, "%s: %llu in the set", name, (unsigned long long)set_size());
+}
+
+/* name loads the open hosts of svc as format with these counts. */
 HELPER void check_load(const char *name, struct rs_svc svc, const char *format, uint64_t lines,
 		       uint64_t added, uint64_t skipped)
 {
-	CHECK(load(name, svc) == 0, "%s: %s", name, rs_last_error());
-	CHECK(is_format(format), "%s: format %s", name, st.format);
-	CHECK(st.lines == lines && st.added == added && st.skipped == skipped,
-	      "%s port %u: lines %llu added %llu skipped %llu", name, svc.port,
-	      (unsigned long long)st.lines, (unsigned long long)st.added,
-	      (unsigned long long)st.skipped);
-	CHECK(set_size() == added, "%s: %llu in the set", name, (unsigned long long)set_size());
+	check_load_state(name, svc, RS_STATE_OPEN, format, lines, added, skipped, SEEN_ANY);
 }
 
 /* ---- an address list with every kind of line ----------------------------- */

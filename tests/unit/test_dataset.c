@@ -18,7 +18,9 @@
 
 static void test_formats_help_lists_every_format_with_what_it_looks_like(void)
 {
-	static const char *const names[] = { "zmap-csv", "addresses", "masscan-list", "masscan-json" };
+	static const char *const names[] = {
+		"zmap-csv", "addresses", "masscan-list", "masscan-json", "nmap-xml", "nmap-grepable",
+	};
 	char *text = NULL;
 	size_t len = 0, i;
 	FILE *f = open_memstream(&text, &len);

@@ -2,8 +2,8 @@
 /*
  * test_format_masscan_json.c - the "masscan-json" format
  * (src/format_masscan_json.c): masscan -oJ in the layouts its versions and
- * JSON tools write, -oD, one file feeding each service, and every kind of
- * bad record or stray byte against the line it names.
+ * JSON tools write, -oD, one file feeding each service in each state, and
+ * every kind of bad record or stray byte against the line it names.
  */
 #include "dataset_test.h"
 
@@ -123,6 +123,75 @@ static void test_masscan_layout_with_other_statuses_escapes_and_values(void)
 	CHECK(!has("192.0.2.1") && has("192.0.2.2") && has("192.0.2.3") && !has("192.0.2.4"));
 }
 
+/*
+ * masscan 1.3.2 --show closed -p22,80,U:53,U:161 -oJ, as it wrote it in a
+ * namespace of ours: 22 open, 80 RST, 161 port unreachable, 53 a reply.
+ */
+#define MJ_REC(addr, port, proto, status, reason, ttl)                                       \
+	"{   \"ip\": \"" addr "\",   \"timestamp\": \"1796526483\", \"ports\": [ {\"port\": " \
+	port ", \"proto\": \"" proto "\", \"status\": \"" status "\", \"reason\": \"" reason  \
+	"\", \"ttl\": " ttl "} ] }\n"
+
+static const char MASSCAN_CLOSED[] =
+	"[\n"
+	MJ_REC("198.18.0.2", "22", "tcp", "open", "syn-ack", "64") ",\n"
+	MJ_REC("198.18.0.2", "80", "tcp", "closed", "rst-ack", "64") ",\n"
+	MJ_REC("198.18.0.2", "161", "udp", "closed", "none", "64") ",\n"
+	MJ_REC("198.18.0.2", "53", "udp", "open", "none", "0")
+	"]\n";
+
+static void check_state(const char *name, struct rs_svc svc, enum rs_state want, uint64_t added,
+			uint32_t seen)
+{
+	check_load_state(name, svc, want, "masscan-json", 4, added, 4 - added, seen);
+	CHECK(!added || has("198.18.0.2"));
+}
+
+static void check_closed_states(const char *name)
+{
+	const struct rs_svc tcp22 = { RS_SLOT_TCP, 22 }, udp161 = { RS_SLOT_UDP, 161 };
+
+	check_state(name, tcp22, RS_STATE_OPEN, 1, 0);
+	check_state(name, TCP80, RS_STATE_OPEN, 0, 1u << RS_STATE_CLOSED);
+	check_state(name, TCP80, RS_STATE_CLOSED, 1, 0);
+	check_state(name, udp161, RS_STATE_CLOSED, 1, 0);
+	check_state(name, UDP53, RS_STATE_OPEN, 1, 0);
+	check_state(name, UDP53, RS_STATE_CLOSED, 0, 1u << RS_STATE_OPEN);
+	/* No record is the policy on unlisted ports. */
+	check_state(name, TCP_OTHER, RS_STATE_CLOSED, 0, 0);
+}
+
+static void test_closed_records_are_the_closed_state_of_their_service(void)
+{
+	write_text("closed.json", MASSCAN_CLOSED);
+	check_closed_states("closed.json");
+	/* The same records through json-c: one line, no blanks. */
+	write_text("closed-compact.json",
+		   "[{\"ip\":\"198.18.0.2\",\"ports\":[{\"port\":22,\"proto\":\"tcp\",\"status\":\"open\"}]},"
+		   "{\"ip\":\"198.18.0.2\",\"ports\":[{\"port\":80,\"proto\":\"tcp\",\"status\":\"closed\"}]},"
+		   "{\"ip\":\"198.18.0.2\",\"ports\":[{\"port\":161,\"proto\":\"udp\",\"status\":\"closed\"}]},"
+		   "{\"ip\":\"198.18.0.2\",\"ports\":[{\"port\":53,\"proto\":\"udp\",\"status\":\"open\"}]}]");
+	check_closed_states("closed-compact.json");
+}
+
+static void test_unknown_status_or_protocol_is_an_error_naming_its_line(void)
+{
+	/* In masscan's layout and in another. */
+	CHECK(fails_at("s1.json", "[\n" MJ_REC("192.0.2.1", "80", "tcp", "open", "syn-ack", "64") ",\n"
+		       MJ_REC("192.0.2.2", "80", "tcp", "filtered", "none", "0") "]\n", TCP80, 4,
+		       "unknown status"), "%s", rs_last_error());
+	CHECK(error_has("filtered"), "%s", rs_last_error());
+	CHECK(fails_at("s2.json", "[\n" MJ_REC("192.0.2.1", "80", "tcp", "open", "syn-ack", "64") ",\n"
+		       MJ_REC("192.0.2.2", "80", "TCP", "open", "syn-ack", "64") "]\n", TCP80, 4,
+		       "unknown protocol"), "%s", rs_last_error());
+	CHECK(fails_at("s3.json", "[\n{\"ip\": \"192.0.2.1\",\n \"ports\": [{\"port\": 80, "
+		       "\"proto\": \"tcp\", \"status\": \"shut\"}]}\n]\n", TCP80, 2, "shut"),
+	      "%s", rs_last_error());
+	CHECK(fails_at("s4.json", "{\"ip\":\"192.0.2.1\",\"port\":80,\"proto\":\"xtp\",\"rec_type\":"
+		       "\"status\",\"data\":{\"status\":\"open\"}}\n", TCP80, 1, "xtp"),
+	      "%s", rs_last_error());
+}
+
 static void test_bad_record_is_an_error_naming_the_line_it_starts_on(void)
 {
 	CHECK(fails_at("j1.json", "[\n" MJ_STATUS("192.0.2.1", "80", "tcp") ",\n"
@@ -165,6 +234,8 @@ static void run_tests(void)
 	RUN_TEST(test_ndjson_with_status_under_data);
 	RUN_TEST(test_scan_that_found_nothing);
 	RUN_TEST(test_masscan_layout_with_other_statuses_escapes_and_values);
+	RUN_TEST(test_closed_records_are_the_closed_state_of_their_service);
+	RUN_TEST(test_unknown_status_or_protocol_is_an_error_naming_its_line);
 	RUN_TEST(test_bad_record_is_an_error_naming_the_line_it_starts_on);
 	RUN_TEST(test_bad_json_or_stray_bytes_are_errors_naming_their_line);
 	RUN_TEST(test_file_cut_short_is_an_error);
