@@ -172,16 +172,14 @@ enum rs_udp_reply {
 };
 
 /*
- * Value of "world_services". Zeroed entries mean "no such service". The
- * loader copies the slot's policy (the closed set of port RS_PORT_OTHER)
- * into set[RS_SET_POLICY] of every other port of the slot, so one entry
- * holds every set a probe's answer can come from.
+ * Value of "world_services". Zeroed entries mean "no such service". Set
+ * numbers fit 16 bits (a world has at most RS_WORLD_MAX_SETS): the entry
+ * stays 8 bytes, 1.5 MiB for all of a world's services.
  */
-#define RS_SET_POLICY RS_NR_STATES
+#define RS_WORLD_MAX_SETS 4096
 struct rs_service {
-	__u32 set[RS_NR_STATES + 1];	/* 1-based host set of each enum rs_state, then the policy's; 0 = none */
-	__u32 reply;			/* UDP: enum rs_udp_reply */
-	__u32 reserved;			/* a multiple of 8 bytes: the stride of an array map's values */
+	__u16 set[RS_NR_STATES];	/* 1-based host set of each enum rs_state; 0 = none */
+	__u16 reply;			/* UDP: enum rs_udp_reply */
 };
 
 /*

@@ -299,32 +299,42 @@ static __always_inline struct rs_service *service_at(__u32 slot, __u32 port)
 /*
  * What host addr (host byte order) answers to service (slot, port): its
  * state in the service's sets, in enum rs_state order, else closed if the
- * host is in the slot's policy (TCP and UDP). *svcp is the service's
- * entry (its reply kind). A set a world does not have costs one test of a
- * zero.
+ * host is in the slot's policy (the closed set of port RS_PORT_OTHER; TCP
+ * and UDP only). *svcp is the service's entry (its reply kind). A set a
+ * world does not have costs one test of a zero.
  */
 static __always_inline int world_lookup(__u32 slot, __u32 port, __u32 addr,
 					const struct rs_service **svcp)
 {
-	const struct rs_service *svc = service_at(slot, port);
-	__u32 s;
+	const struct rs_service *svc = service_at(slot, port), *pol;
+	__u32 s, listed;
 	int r;
 
 	if (!svc)
 		return WORLD_ERROR;
 	*svcp = svc;
 #pragma unroll
-	for (s = 0; s <= RS_SET_POLICY; s++) {
+	for (s = 0; s < RS_NR_STATES; s++) {
 		if (!svc->set[s])
 			continue;
 		r = set_has(svc->set[s], addr);
 		if (r != SET_MISS)
-			return r != SET_HIT ? WORLD_ERROR : s == RS_SET_POLICY ? WORLD_CLOSED : (int)s;
+			return r == SET_HIT ? (int)s : WORLD_ERROR;
 	}
-	if (svc->set[RS_STATE_OPEN] | svc->set[RS_STATE_CLOSED] | svc->set[RS_STATE_FILTERED] |
-	    svc->set[RS_SET_POLICY])
-		return WORLD_SILENT;
-	return WORLD_NO_SERVICE;
+	listed = svc->set[RS_STATE_OPEN] | svc->set[RS_STATE_CLOSED] | svc->set[RS_STATE_FILTERED];
+	if (slot == RS_SLOT_ICMP)
+		return listed ? WORLD_SILENT : WORLD_NO_SERVICE;
+
+	pol = service_at(slot, RS_PORT_OTHER);
+	if (!pol)
+		return WORLD_ERROR;
+	if (pol->set[RS_STATE_CLOSED]) {
+		r = set_has(pol->set[RS_STATE_CLOSED], addr);
+		if (r != SET_MISS)
+			return r == SET_HIT ? WORLD_CLOSED : WORLD_ERROR;
+		listed = 1;
+	}
+	return listed ? WORLD_SILENT : WORLD_NO_SERVICE;
 }
 
 #endif /* RESCAN_WORLD_LOOKUP_H */

@@ -180,16 +180,11 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 		const struct world_service *s = &w->services[i];
 		struct rs_service *e = &svcs[s->svc.slot << 16 | s->svc.port];
 		enum rs_state st;
-		uint32_t port;
 
 		for (st = 0; st < RS_NR_STATES; st++)
-			e->set[st] = s->set[st] == RS_NO_SET ? 0 : s->set[st] + 1;
+			e->set[st] = s->set[st] == RS_NO_SET ? 0 : (uint16_t)(s->set[st] + 1);
 		if (s->svc.slot == RS_SLOT_UDP)
-			e->reply = svc_udp_reply(s->svc.port);
-		/* The policy answers for every other port of its slot. */
-		if (s->svc.slot != RS_SLOT_ICMP && s->svc.port == RS_PORT_OTHER)
-			for (port = 1; port <= 0xffff; port++)
-				svcs[s->svc.slot << 16 | port].set[RS_SET_POLICY] = e->set[RS_STATE_CLOSED];
+			e->reply = (uint16_t)svc_udp_reply(s->svc.port);
 	}
 	err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
 		       "world_services");

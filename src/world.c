@@ -313,8 +313,8 @@ int world_add_service_blocks(struct world *w, struct rs_svc svc, enum rs_state s
 	err = add_state_check(w, svc, st, &ws);
 	if (err)
 		return err;
-	if (w->nsets >= RS_WORLD_MAX_SERVICES) {
-		rs_error("too many host sets (at most %d)", RS_WORLD_MAX_SERVICES);
+	if (w->nsets >= RS_WORLD_MAX_SETS) {
+		rs_error("too many host sets (at most %d)", RS_WORLD_MAX_SETS);
 		return -E2BIG;
 	}
 	dir = realloc(w->dir, (size_t)(w->nsets + 1) * RS_BLOCKS * sizeof(*dir));
@@ -689,7 +689,7 @@ int world_open(struct world *w, const char *path)
 		err = -EINVAL;
 		goto fail;
 	}
-	if (h->nservices > RS_WORLD_MAX_SERVICES || h->nsets > RS_WORLD_MAX_SERVICES ||
+	if (h->nservices > RS_WORLD_MAX_SERVICES || h->nsets > RS_WORLD_MAX_SETS ||
 	    h->pool_words > UINT32_MAX || h->prov_len > (1u << 30)) {
 		err = bad(path, "header counts out of range");
 		goto fail;
