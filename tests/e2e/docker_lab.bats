@@ -45,7 +45,7 @@ no_duplicates() {
 	run dk logs "$LAB"
 	[ "$(grep -c '^rescan-lab: ready in ' <<<"$output")" -eq 1 ]
 	grep '^rescan-lab: ready in ' <<<"$output" |
-		grep -E 'world synth:1 \(icmp [0-9]+, tcp/80 [0-9]+, tcp/443 [0-9]+, tcp/22 [0-9]+ hosts\); scanner lab0 100\.64\.0\.2'
+		grep -E 'world synth:1 \(icmp [0-9]+, tcp/80 [0-9]+, tcp/443 [0-9]+, tcp/22 [0-9]+, udp/53 [0-9]+, udp/123 [0-9]+, udp/161 [0-9]+, udp/1900 [0-9]+, icmp/timestamp [0-9]+ hosts\); scanner lab0 100\.64\.0\.2'
 }
 
 @test "self: sealed - no link up but lab0, every route through the lab" {

@@ -114,16 +114,16 @@ teardown_file() {
 	assert_same_set "$D/want" "$D/got"
 }
 
-@test "nmap -sS: open, closed and filtered per port, exactly" {
-	# hosts 256..319 (198.18.1.0/26), ports in the world, by policy and none
-	run lab_exec "$LAB" timeout 300 nmap -n -Pn -sS -p 22,80,443 --max-retries 1 \
+@test "nmap -sS -p a range and a list: open, closed and filtered per port, exactly" {
+	# hosts 256..319 (198.18.1.0/26); ports the world lists, and others
+	run lab_exec "$LAB" timeout 300 nmap -n -Pn -sS -p 20-25,80,443 --max-retries 1 \
 		-oG - 198.18.1.0/26
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
 	awk '/Ports:/ { a = $2; sub(/.*Ports: /, ""); sub(/\t.*/, ""); n = split($0, p, ", ")
 		for (k = 1; k <= n; k++) { split(p[k], f, "/"); print a, f[1], f[2] } }' \
 		<<<"$output" | sort >"$D/got"
-	awk "$RULE"' BEGIN { for (i = 256; i < 320; i++) { split("22 80 443", ps, " ")
-		for (k = 1; k <= 3; k++) { s = tcp(i, ps[k]); print addr(i), ps[k], s == "silent" ? "filtered" : s } } }' |
+	awk "$RULE"' BEGIN { for (i = 256; i < 320; i++) { split("20 21 22 23 24 25 80 443", ps, " ")
+		for (k = 1; k <= 8; k++) { s = tcp(i, ps[k]); print addr(i), ps[k], s == "silent" ? "filtered" : s } } }' |
 		sort >"$D/want"
 	diff "$D/want" "$D/got"
 }
