@@ -77,6 +77,25 @@ teardown_file() {
 	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
 }
 
+# nmap_finds CONDITION NMAP-ARGS...: nmap's host discovery (-sn, with
+# NMAP-ARGS) over hosts 512..639 (198.18.2.0/25) finds exactly the hosts
+# for which the rule's CONDITION holds.
+nmap_finds() {
+	local cond=$1
+	shift
+	run lab_exec "$LAB" timeout 300 nmap -n -sn "$@" --max-retries 1 -oG - 198.18.2.0/25
+	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
+	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
+	expect 512 639 "$cond" >"$D/want"
+	assert_same_set "$D/want" "$D/got"
+}
+
+# grepable_ports: "host port state" for every port of nmap -oG on stdin, sorted.
+grepable_ports() {
+	awk '/Ports:/ { a = $2; sub(/.*Ports: /, ""); sub(/\t.*/, ""); n = split($0, p, ", ")
+		for (k = 1; k <= n; k++) { split(p[k], f, "/"); print a, f[1], f[2] } }' | sort
+}
+
 @test "world export --state gives each state by the rule, the policy included" {
 	"$RESCAN" world export "$D/internet.world" tcp/80 198.18.0.0/20 | sort >"$D/got"
 	assert_same_set "$D/o80" "$D/got"
@@ -119,9 +138,7 @@ teardown_file() {
 	run lab_exec "$LAB" timeout 300 nmap -n -Pn -sS -p 20-25,80,443 --max-retries 1 \
 		-oG - 198.18.1.0/26
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	awk '/Ports:/ { a = $2; sub(/.*Ports: /, ""); sub(/\t.*/, ""); n = split($0, p, ", ")
-		for (k = 1; k <= n; k++) { split(p[k], f, "/"); print a, f[1], f[2] } }' \
-		<<<"$output" | sort >"$D/got"
+	grepable_ports <<<"$output" >"$D/got"
 	awk "$RULE"' BEGIN { for (i = 256; i < 320; i++) { split("20 21 22 23 24 25 80 443", ps, " ")
 		for (k = 1; k <= 8; k++) { s = tcp(i, ps[k]); print addr(i), ps[k], s == "silent" ? "filtered" : s } } }' |
 		sort >"$D/want"
@@ -129,27 +146,15 @@ teardown_file() {
 }
 
 @test "nmap -sn without -Pn: exactly the hosts that answer its echo, SYN 443, ACK 80 or timestamp" {
-	run lab_exec "$LAB" timeout 300 nmap -n -sn --max-retries 1 -oG - 198.18.2.0/25
-	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
-	expect 512 639 'i % 4 == 0 || i % 6 == 0 || tcp(i, 443) != "silent" || tcp(i, 80) != "silent"' >"$D/want"
-	assert_same_set "$D/want" "$D/got"
+	nmap_finds 'i % 4 == 0 || i % 6 == 0 || tcp(i, 443) != "silent" || tcp(i, 80) != "silent"'
 }
 
 @test "nmap -PA80 alone: exactly the hosts whose port 80 answers, open or closed" {
-	run lab_exec "$LAB" timeout 300 nmap -n -sn -PA80 --max-retries 1 -oG - 198.18.2.0/25
-	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
-	expect 512 639 'tcp(i, 80) != "silent"' >"$D/want"
-	assert_same_set "$D/want" "$D/got"
+	nmap_finds 'tcp(i, 80) != "silent"' -PA80
 }
 
 @test "nmap -PP alone: exactly the timestamp responders" {
-	run lab_exec "$LAB" timeout 300 nmap -n -sn -PP --max-retries 1 -oG - 198.18.2.0/25
-	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	awk '/Status: Up/ { print $2 }' <<<"$output" | sort >"$D/got"
-	expect 512 639 'i % 6 == 0' >"$D/want"
-	assert_same_set "$D/want" "$D/got"
+	nmap_finds 'i % 6 == 0' -PP
 }
 
 # masscan_states OUT RANGE ARGS...: masscan --show closed over RANGE, its
@@ -242,9 +247,7 @@ masscan_states() {
 @test "nmap -sU: open, closed and open|filtered per UDP port, exactly" {
 	run lab_exec "$LAB" timeout 600 nmap -n -Pn -sU -p 53,123,161,1900 --max-retries 1 -oG - 198.18.3.0/27
 	[ "$status" -eq 0 ] || { echo "$output"; false; }
-	awk '/Ports:/ { a = $2; sub(/.*Ports: /, ""); sub(/\t.*/, ""); n = split($0, p, ", ")
-		for (k = 1; k <= n; k++) { split(p[k], f, "/"); print a, f[1], f[2] } }' \
-		<<<"$output" | sort >"$D/got"
+	grepable_ports <<<"$output" >"$D/got"
 	awk "$RULE"' BEGIN { for (i = 768; i < 800; i++) { split("53 123 161 1900", ps, " ")
 		for (k = 1; k <= 4; k++) { s = udp(i, ps[k]); print addr(i), ps[k], s == "silent" ? "open|filtered" : s } } }' |
 		sort >"$D/want"
