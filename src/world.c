@@ -904,63 +904,56 @@ unsigned world_state(const struct world *w, struct rs_svc svc, uint32_t addr)
 	return RS_STATE_SILENT;
 }
 
-struct state_walk {
+/* The closed hosts of one /16 block, as a bitmap of its addresses. */
+struct closed_block {
 	const struct world *w;
 	struct rs_svc svc;
-	uint32_t *addrs;
-	uint32_t n;
+	uint64_t bits[RS_BITMAP_WORDS];
 };
 
-static int collect_closed(uint32_t addr, void *ctx)
+static int mark_closed(uint32_t addr, void *ctx)
 {
-	struct state_walk *sw = ctx;
+	struct closed_block *cb = ctx;
 
-	if (world_state(sw->w, sw->svc, addr) == RS_STATE_CLOSED)
-		sw->addrs[sw->n++] = addr;
+	if (world_state(cb->w, cb->svc, addr) == RS_STATE_CLOSED)
+		cb->bits[(addr & 0xffff) >> 6] |= 1ull << (addr & 63);
 	return 0;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /*
  * The closed hosts of a service come from two sets, its own and the
- * policy's: merged one /16 at a time (a block holds at most 2 * 65536 of
- * them), sorted, each once.
+ * policy's: merged one /16 at a time in a bitmap, which gives each once
+ * and in order.
  */
 static int closed_foreach(const struct world *w, struct rs_svc svc, const struct world_service *ws,
 			  uint32_t set_pol, uint32_t first, uint32_t last,
 			  int (*fn)(uint32_t addr, void *ctx), void *ctx)
 {
-	struct state_walk sw = { w, svc, NULL, 0 };
+	struct closed_block *cb = calloc(1, sizeof(*cb));
 	uint32_t b, lo, hi, i;
 	int err = 0;
 
-	sw.addrs = malloc(2 * RS_BLOCK_ADDRS * sizeof(*sw.addrs));
-	if (!sw.addrs) {
+	if (!cb) {
 		rs_error("out of memory");
 		return -ENOMEM;
 	}
+	cb->w = w;
+	cb->svc = svc;
 	for (b = first >> 16; !err; b++) {
 		lo = b << 16 > first ? b << 16 : first;
 		hi = (b << 16 | 0xffff) < last ? b << 16 | 0xffff : last;
-		sw.n = 0;
+		memset(cb->bits, 0, sizeof(cb->bits));
 		if (ws && ws->set[RS_STATE_CLOSED] != RS_NO_SET)
-			world_set_foreach(w, ws->set[RS_STATE_CLOSED], lo, hi, collect_closed, &sw);
+			world_set_foreach(w, ws->set[RS_STATE_CLOSED], lo, hi, mark_closed, cb);
 		if (set_pol != RS_NO_SET)
-			world_set_foreach(w, set_pol, lo, hi, collect_closed, &sw);
-		qsort(sw.addrs, sw.n, sizeof(*sw.addrs), cmp_u32);
-		for (i = 0; i < sw.n && !err; i++)
-			if (!i || sw.addrs[i] != sw.addrs[i - 1])
-				err = fn(sw.addrs[i], ctx);
+			world_set_foreach(w, set_pol, lo, hi, mark_closed, cb);
+		for (i = 0; i < RS_BITMAP_WORDS && !err; i++)
+			for (uint64_t v = cb->bits[i]; v && !err; v &= v - 1)
+				err = fn(b << 16 | i << 6 | (uint32_t)__builtin_ctzll(v), ctx);
 		if (b == last >> 16)
 			break;
 	}
-	free(sw.addrs);
+	free(cb);
 	return err;
 }
 
