@@ -174,7 +174,7 @@ enum rs_udp_reply {
 /*
  * Value of "world_services". Zeroed entries mean "no such service". Set
  * numbers fit 16 bits (a world has at most RS_WORLD_MAX_SETS): the entry
- * stays 8 bytes, 1.5 MiB for all of a world's services.
+ * is 8 bytes, 1.5 MiB for all of a world's services.
  */
 #define RS_WORLD_MAX_SETS 4096
 struct rs_service {

@@ -285,6 +285,38 @@ static int enter_netns(const char *ns)
 }
 
 /*
+ * Run in ns ("" or NULL: where we are): *self keeps our own namespace for
+ * leave_netns(), which returns to it and gives back err, or its own error.
+ */
+static int visit_netns(const char *ns, int *self)
+{
+	int err;
+
+	*self = -1;
+	if (!ns || !ns[0])
+		return 0;
+	*self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*self < 0)
+		return -errno;
+	err = enter_netns(ns);
+	if (err) {
+		close(*self);
+		*self = -1;
+	}
+	return err;
+}
+
+static int leave_netns(int self, int err)
+{
+	if (self >= 0) {
+		if (setns(self, CLONE_NEWNET) && !err)
+			err = -errno;
+		close(self);
+	}
+	return err;
+}
+
+/*
  * The scanner's kernel (a connect scan, curl) leaves TCP and UDP checksums
  * to the "hardware" on a veth: the probe carries only the pseudo-header's
  * sum, which the responder's incremental update cannot turn into a right
@@ -296,16 +328,11 @@ static int scanner_checksums_in_software(const struct lab *l)
 {
 	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
 	struct ifreq ifr = { 0 };
-	int self = -1, fd = -1, err = 0;
+	int self, fd, err;
 
-	if (!l->here) {
-		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0)
-			return -errno;
-		err = enter_netns(l->ns_scan);
-		if (err)
-			goto out;
-	}
+	err = visit_netns(l->here ? NULL : l->ns_scan, &self);
+	if (err)
+		return err;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->if_scan);
 	ifr.ifr_data = (void *)&ev;
@@ -313,15 +340,9 @@ static int scanner_checksums_in_software(const struct lab *l)
 		err = -errno;
 		rs_error("cannot turn off checksum offload on %s: %s", l->if_scan, strerror(errno));
 	}
-out:
 	if (fd >= 0)
 		close(fd);
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET) && !err)
-			err = -errno;
-		close(self);
-	}
-	return err;
+	return leave_netns(self, err);
 }
 
 static int create_links(const struct lab *l)
@@ -390,16 +411,11 @@ static int create_links(const struct lab *l)
 /* Attach prog_fd in native mode to ifname inside ns ("" = our own netns). */
 static int attach_xdp(const char *ns, const char *ifname, int prog_fd)
 {
-	int self = -1, err = 0, ifindex;
+	int self, err, ifindex;
 
-	if (ns[0]) {
-		self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-		if (self < 0)
-			return -errno;
-		err = enter_netns(ns);
-		if (err)
-			goto out;
-	}
+	err = visit_netns(ns, &self);
+	if (err)
+		return err;
 	ifindex = (int)if_nametoindex(ifname);
 	if (!ifindex) {
 		err = -errno;
@@ -417,12 +433,7 @@ static int attach_xdp(const char *ns, const char *ifname, int prog_fd)
 			rs_error("cannot attach XDP to %s: this kernel's veth lacks native XDP", ifname);
 	}
 out:
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET) && !err)
-			err = -errno;
-		close(self);
-	}
-	return err;
+	return leave_netns(self, err);
 }
 
 static int pin(struct bpf_map *map, const struct lab *l, const char *name)
