@@ -11,6 +11,7 @@
 
 #include "commands.h"
 #include "lab.h"
+#include "lab_datapath.h"
 #include "options.h"
 #include "preflight.h"
 #include "scanner_config.h"
@@ -36,7 +37,7 @@ int lab_for_command(const char *name, bool need_up, struct lab *l)
 /* ---- up ----------------------------------------------------------------- */
 
 struct up_opts {
-	const char *world, *name, *iface;
+	const char *world, *name, *iface, *data_path;
 	bool here, no_default_route;
 };
 
@@ -56,6 +57,9 @@ static const struct command up_cmd = {
 		OPT_FLAG(0, "no-default-route", struct up_opts, no_default_route,
 			 "with --here: leave the default route alone\n"
 			 "(host mode: then give zmap -i IF -G MAC -S ADDR)"),
+		OPT_STRING(0, "data-path", struct up_opts, data_path, "PATH",
+			   "auto (default), threaded or softirq: where the\n"
+			   "responder and the replies run (README, Performance)"),
 		{} },
 	.example = "Then: rescan lab exec -- zmap -p 80 -o http.csv",
 };
@@ -82,8 +86,9 @@ static void print_ready(const struct lab *l, const struct world *w, const char *
 		printf("%s%s %llu%s%s", i ? ", " : "", s, (unsigned long long)ws->hosts[st],
 		       st == RS_STATE_OPEN ? "" : " ", st == RS_STATE_OPEN ? "" : svc_state_name(st));
 	}
-	printf(" hosts)\nscanner: %s %s on %s, gateway %s\n",
-	       l->here ? "this namespace," : l->ns_scan, l->if_scan, a, g);
+	printf(" hosts)\nscanner: %s %s on %s, gateway %s; data path %s\n",
+	       l->here ? "this namespace," : l->ns_scan, l->if_scan, a, g,
+	       lab_data_path_name(l->data_path));
 	if (!l->here)
 		printf("try:     rescan lab exec%s%s -- zmap -p 80 -n 100000 -o http.csv\n",
 		       name ? " --name " : "", name ? name : "");
@@ -107,6 +112,9 @@ static int up(int argc, char **argv)
 	rc = lab_for_command(o.name, false, &l);
 	if (rc)
 		return rc;
+	if (o.data_path && lab_data_path_parse(o.data_path, &l.data_path))
+		return options_usage_error(&up_cmd, "--data-path '%s': use auto, threaded or softirq",
+					   o.data_path);
 	l.here = o.here;
 	l.default_route = !o.no_default_route;
 	if (o.iface)

@@ -3,16 +3,10 @@
 #include "lab.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <arpa/inet.h>
-#include <linux/ethtool.h>
 #include <linux/if_link.h>
-#include <linux/sockios.h>
 #include <net/if.h>
-#include <sched.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,14 +15,14 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lab_datapath.h"
 #include "lab_side.skel.h"
 #include "loader.h"
+#include "netns.h"
 #include "preflight.h"
 #include "responder.skel.h"
 #include "scanner_config.h"
 #include "util.h"
-
-#define NETNS_RUN_DIR "/run/netns"
 
 int lab_describe(struct lab *l, const char *name)
 {
@@ -89,14 +83,6 @@ void lab_format_mac(const uint8_t m[6], char buf[18])
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
 }
 
-static bool netns_exists(const char *ns)
-{
-	char path[128];
-
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
-	return access(path, F_OK) == 0;
-}
-
 bool lab_is_up(const struct lab *l)
 {
 	return netns_exists(l->ns_inet);
@@ -125,6 +111,8 @@ int lab_read_state(struct lab *l)
 			l->here = !l->ns_scan[0];
 		} else if (!strncmp(line, "scanner_iface=", 14)) {
 			snprintf(l->if_scan, sizeof(l->if_scan), "%.15s", line + 14);
+		} else if (!strncmp(line, "data_path=", 10)) {
+			lab_data_path_parse(line + 10, &l->data_path);
 		}
 	}
 	fclose(f);
@@ -181,9 +169,10 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 	format_ipv4(l->gw_addr, g);
 	lab_format_mac(l->gw_mac, mac);
 	fprintf(f, "name=%s\nscanner_netns=%s\nscanner_iface=%s\nscanner_addr=%s\n"
-		   "gateway_addr=%s\ngateway_mac=%s\ninternet_netns=%s\nworld=%s\nseed=%llu\n",
-		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet, world_desc,
-		(unsigned long long)w->seed);
+		   "gateway_addr=%s\ngateway_mac=%s\ninternet_netns=%s\ndata_path=%s\nworld=%s\n"
+		   "seed=%llu\n",
+		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet,
+		lab_data_path_name(l->data_path), world_desc, (unsigned long long)w->seed);
 	/* Services with open hosts: what a health probe or a student can try. */
 	for (i = 0; i < w->nservices; i++) {
 		uint32_t first = 0, set = w->services[i].set[RS_STATE_OPEN];
@@ -209,38 +198,6 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 /* ---- netns, links, addresses (through iproute2) --------------------------- */
 
 /*
- * Run "ip [-n NS] ARGS..." (NS NULL or "": the caller's own namespace) and
- * turn a failure into one error line that starts with what.
- */
-static int ip(const char *what, const char *ns, ...)
-{
-	char *argv[24], errbuf[256];
-	va_list ap;
-	int n = 0, rc;
-
-	argv[n++] = "ip";
-	if (ns && ns[0]) {
-		argv[n++] = "-n";
-		argv[n++] = (char *)ns;
-	}
-	va_start(ap, ns);
-	while (n < 23 && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	rc = run_cmd(argv, errbuf, sizeof(errbuf));
-	if (rc == -ENOENT) {
-		rs_error("%s: 'ip' not found (install iproute2)", what);
-		return rc;
-	}
-	if (rc) {
-		rs_error("%s: %s", what, errbuf[0] ? errbuf : "ip failed");
-		return rc < 0 ? rc : -EIO;
-	}
-	return 0;
-}
-
-/*
  * A real network is never silent, and masscan counts on it: after --wait
  * its receive thread must return from libpcap to see that the scan is
  * over, and libpcap 1.10 keeps polling through its read timeouts until a
@@ -258,91 +215,14 @@ static void keep_lab_link_alive(const struct lab *l)
 	char a[16];
 
 	format_ipv4(l->scan_addr, a);
-	if (ip("cannot shorten the gateway's ARP timers", l->ns_inet, "ntable", "change", "name",
-	       "arp_cache", "dev", l->if_inet, "base_reachable", "1000", "delay_probe", "1000",
-	       NULL) ||
-	    ip("cannot add a managed neighbour entry", l->ns_inet, "neigh", "replace", a, "dev",
-	       l->if_inet, "managed", NULL))
+	if (netns_ip("cannot shorten the gateway's ARP timers", l->ns_inet, "ntable", "change",
+		     "name", "arp_cache", "dev", l->if_inet, "base_reachable", "1000",
+		     "delay_probe", "1000", NULL) ||
+	    netns_ip("cannot add a managed neighbour entry", l->ns_inet, "neigh", "replace", a,
+		     "dev", l->if_inet, "managed", NULL))
 		fprintf(stderr, "rescan: note: %s; the lab link stays silent between scans, "
 			"so masscan may not exit after its scan (Ctrl-C twice ends it)\n",
 			rs_last_error());
-}
-
-static int enter_netns(const char *ns)
-{
-	char path[128];
-	int fd, err = 0;
-
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || setns(fd, CLONE_NEWNET))
-		err = -errno;
-	if (fd >= 0)
-		close(fd);
-	if (err)
-		rs_error("cannot enter network namespace %s: %s", ns, strerror(-err));
-	return err;
-}
-
-/*
- * Run in ns ("" or NULL: where we are): *self keeps our own namespace for
- * leave_netns(), which returns to it and gives back err, or its own error.
- */
-static int visit_netns(const char *ns, int *self)
-{
-	int err;
-
-	*self = -1;
-	if (!ns || !ns[0])
-		return 0;
-	*self = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	if (*self < 0)
-		return -errno;
-	err = enter_netns(ns);
-	if (err) {
-		close(*self);
-		*self = -1;
-	}
-	return err;
-}
-
-static int leave_netns(int self, int err)
-{
-	if (self >= 0) {
-		if (setns(self, CLONE_NEWNET) && !err)
-			err = -errno;
-		close(self);
-	}
-	return err;
-}
-
-/*
- * The scanner's kernel (a connect scan, curl) leaves TCP and UDP checksums
- * to the "hardware" on a veth: the probe carries only the pseudo-header's
- * sum, which the responder's incremental update cannot turn into a right
- * checksum, and the kernel then drops the reply as corrupt. Checksums done
- * in software on lab0 make every probe complete. Raw-socket scanners
- * (ZMap, masscan, nmap -sS) write their own checksums either way.
- */
-static int scanner_checksums_in_software(const struct lab *l)
-{
-	struct ethtool_value ev = { .cmd = ETHTOOL_STXCSUM, .data = 0 };
-	struct ifreq ifr = { 0 };
-	int self, fd, err;
-
-	err = visit_netns(l->here ? NULL : l->ns_scan, &self);
-	if (err)
-		return err;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", l->if_scan);
-	ifr.ifr_data = (void *)&ev;
-	if (fd < 0 || ioctl(fd, SIOCETHTOOL, &ifr)) {
-		err = -errno;
-		rs_error("cannot turn off checksum offload on %s: %s", l->if_scan, strerror(errno));
-	}
-	if (fd >= 0)
-		close(fd);
-	return leave_netns(self, err);
 }
 
 static int create_links(const struct lab *l)
@@ -358,49 +238,48 @@ static int create_links(const struct lab *l)
 	format_ipv4(l->gw_addr, a);
 	snprintf(gw_cidr, sizeof(gw_cidr), "%s/%d", a, l->prefix);
 
-	if (!l->here && (err = ip("cannot create the scanner namespace", NULL, "netns", "add",
-				  l->ns_scan, NULL)))
+	if (!l->here && (err = netns_ip("cannot create the scanner namespace", NULL, "netns",
+					"add", l->ns_scan, NULL)))
 		return err;
-	if ((err = ip("cannot create the internet namespace", NULL, "netns", "add", l->ns_inet, NULL)))
+	if ((err = netns_ip("cannot create the internet namespace", NULL, "netns", "add",
+			    l->ns_inet, NULL)))
 		return err;
 	if (l->here)
-		err = ip("cannot create the lab veth pair", NULL, "link", "add", l->if_scan, "address",
-			 scan_mac, "type", "veth", "peer", "name", l->if_inet, "address", gw_mac,
-			 "netns", l->ns_inet, NULL);
+		err = netns_ip("cannot create the lab veth pair", NULL, "link", "add", l->if_scan,
+			       "address", scan_mac, "type", "veth", "peer", "name", l->if_inet,
+			       "address", gw_mac, "netns", l->ns_inet, NULL);
 	else
-		err = ip("cannot create the lab veth pair", NULL, "link", "add", l->if_scan, "netns",
-			 l->ns_scan, "address", scan_mac, "type", "veth", "peer", "name",
-			 l->if_inet, "netns", l->ns_inet, "address", gw_mac, NULL);
+		err = netns_ip("cannot create the lab veth pair", NULL, "link", "add", l->if_scan,
+			       "netns", l->ns_scan, "address", scan_mac, "type", "veth", "peer",
+			       "name", l->if_inet, "netns", l->ns_inet, "address", gw_mac, NULL);
 	if (err)
 		return err;
 
 	/* Internet side: the gateway address, so the kernel there is the lab's router of record. */
-	if ((err = ip("cannot configure the internet side", l->ns_inet, "addr", "add",
-		      gw_cidr, "dev", l->if_inet, NULL)) ||
-	    (err = ip("cannot bring up the internet side", l->ns_inet, "link", "set",
-		      l->if_inet, "up", NULL)))
+	if ((err = netns_ip("cannot configure the internet side", l->ns_inet, "addr", "add",
+			    gw_cidr, "dev", l->if_inet, NULL)) ||
+	    (err = netns_ip("cannot bring up the internet side", l->ns_inet, "link", "set",
+			    l->if_inet, "up", NULL)))
 		return err;
 
-	if ((err = ip("cannot configure the scanner side", scan_ns, "addr", "add",
-		      scan_cidr, "dev", l->if_scan, NULL)) ||
-	    (err = ip("cannot bring up the scanner side", scan_ns, "link", "set",
-		      l->if_scan, "up", NULL)) ||
-	    (!l->here && (err = ip("cannot bring up loopback", scan_ns, "link", "set",
-				   "lo", "up", NULL))))
+	if ((err = netns_ip("cannot configure the scanner side", scan_ns, "addr", "add",
+			    scan_cidr, "dev", l->if_scan, NULL)) ||
+	    (err = netns_ip("cannot bring up the scanner side", scan_ns, "link", "set",
+			    l->if_scan, "up", NULL)) ||
+	    (!l->here && (err = netns_ip("cannot bring up loopback", scan_ns, "link", "set",
+					 "lo", "up", NULL))))
 		return err;
 	/*
 	 * A permanent neighbour entry for the gateway: no ARP round trip before
 	 * the first probe, and tools that read the table find it at once.
 	 */
 	format_ipv4(l->gw_addr, a);
-	if ((err = ip("cannot add the gateway neighbour entry", scan_ns, "neigh",
-		      "replace", a, "lladdr", gw_mac, "dev", l->if_scan, "nud", "permanent", NULL)))
+	if ((err = netns_ip("cannot add the gateway neighbour entry", scan_ns, "neigh",
+			    "replace", a, "lladdr", gw_mac, "dev", l->if_scan, "nud", "permanent", NULL)))
 		return err;
 	if (l->default_route &&
-	    (err = ip("cannot set the scanner's default route", scan_ns, "route",
-		      "replace", "default", "via", a, "dev", l->if_scan, NULL)))
-		return err;
-	if ((err = scanner_checksums_in_software(l)))
+	    (err = netns_ip("cannot set the scanner's default route", scan_ns, "route",
+			    "replace", "default", "via", a, "dev", l->if_scan, NULL)))
 		return err;
 	keep_lab_link_alive(l);
 	return 0;
@@ -413,7 +292,7 @@ static int attach_xdp(const char *ns, const char *ifname, int prog_fd)
 {
 	int self, err, ifindex;
 
-	err = visit_netns(ns, &self);
+	err = netns_visit(ns, &self);
 	if (err)
 		return err;
 	ifindex = (int)if_nametoindex(ifname);
@@ -433,7 +312,7 @@ static int attach_xdp(const char *ns, const char *ifname, int prog_fd)
 			rs_error("cannot attach XDP to %s: this kernel's veth lacks native XDP", ifname);
 	}
 out:
-	return leave_netns(self, err);
+	return netns_leave(self, err);
 }
 
 static int pin(struct bpf_map *map, const struct lab *l, const char *name)
@@ -544,6 +423,8 @@ int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 			 bpf_program__fd(side->progs.rescan_lab_side));
 	if (!err)
 		err = attach_xdp(l->ns_inet, l->if_inet, bpf_program__fd(resp->progs.rescan_responder));
+	if (!err)
+		err = lab_data_path_set(l);
 	if (!err)
 		err = write_state(l, w, world_desc);
 	if (err)

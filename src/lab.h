@@ -35,10 +35,18 @@
 #define LAB_NAME_MAX 11	/* keeps "<name>-scan" and "<name>-inet" short */
 #define LAB_STUDENTS_MAX 125	/* .129 to .253: below the health address */
 
+/* How probes and replies cross the veth pair: lab_datapath.h. */
+enum lab_data_path {
+	LAB_DATA_PATH_AUTO,	/* threaded where the kernel allows it, else softirq */
+	LAB_DATA_PATH_SOFTIRQ,
+	LAB_DATA_PATH_THREADED,
+};
+
 struct lab {
 	char name[LAB_NAME_MAX + 1];
 	bool here;			/* scanner side is the caller's netns */
 	bool default_route;		/* point the scanner's default route at the lab */
+	enum lab_data_path data_path;	/* asked for; after lab_up, the one it got */
 	char ns_scan[32];		/* "" when here */
 	char ns_inet[32];
 	char if_scan[IF_NAMESIZE];

@@ -76,7 +76,7 @@ no_duplicates() {
 @test "self: masscan with no adapter flags finds exactly the tcp/80 hosts" {
 	export_truth tcp/80 1.0.0.0/20 "$BATS_TEST_TMPDIR/expected"
 	masscan_exact "$LAB" "$BATS_TEST_TMPDIR/expected" /data/masscan.txt 80 1.0.0.0/20 \
-		--rate 20000 --wait 2
+		--rate 100000 --wait 2
 	no_duplicates masscan:80 /data/masscan.txt
 }
 

@@ -140,6 +140,76 @@ lab0_addr() { ip -n "$LAB-scan" -4 -br addr show lab0 | awk '{ sub(/\/.*/, "", $
 	[[ $output == *"-s/--student takes 1 to"*", not 0"* ]]
 }
 
+# ---- the data path (src/lab_datapath.h) ----------------------------------------
+
+# What auto should give on this kernel: threaded from Linux 6.16 on (its
+# veth stops the queue on a full ring instead of dropping the probe).
+kernel_wants_threaded() {
+	local major minor
+	IFS=. read -r major minor _ <<<"$(uname -r)"
+	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "${minor%%[!0-9]*}" -ge 16 ]; }
+}
+
+inet0_sysfs() { ip netns exec "$1-inet" cat "/sys/class/net/inet0/$2"; }
+lab0_qdisc() { ip netns exec "$1-scan" tc -j qdisc show dev lab0 | jq -r '.[0].kind'; }
+lab0_feature() { ip netns exec "$1-scan" ethtool -k lab0 | awk -v f="$2:" '$1 == f { print $2 }'; }
+
+@test "lab up: the data path is threaded from Linux 6.16 on, softirq before, and the state says which" {
+	local want=softirq
+	kernel_wants_threaded && want=threaded
+	[ "$("$RESCAN" lab status --name "$LAB" | sed -n 's/^data_path=//p')" = "$want" ]
+}
+
+@test "lab up: the threaded path runs inet0's NAPI in a thread with coalesced polls, behind a pfifo on lab0" {
+	kernel_wants_threaded || skip "kernel $(uname -r) < 6.16: the lab runs softirq (tested below)"
+	[ "$(inet0_sysfs "$LAB" threaded)" = 1 ]
+	[ "$(inet0_sysfs "$LAB" napi_defer_hard_irqs)" -gt 0 ]
+	[ "$(inet0_sysfs "$LAB" gro_flush_timeout)" -gt 0 ]
+	[ "$(lab0_qdisc "$LAB")" = pfifo ]
+}
+
+@test "lab up: lab0 computes checksums and segments in software on every data path" {
+	[ "$(lab0_feature "$LAB" tx-checksumming)" = off ]
+	[ "$(lab0_feature "$LAB" generic-segmentation-offload)" = off ]
+}
+
+# libpcap sizes a ring slot for 64 KiB when the interface has an offload
+# on: masscan's 4 MiB ring then holds 32 frames, and it lost replies.
+@test "lab up: masscan's capture ring gets slots the size of a frame, so it holds over a thousand" {
+	require_root_and_tools masscan ss
+	lab_exec "$LAB" timeout 20 masscan -p80 --rate 50 --wait 0 198.18.0.0/24 >/dev/null 2>&1 &
+	local pid=$! ring="" i
+	for ((i = 0; i < 50; i++)); do
+		sleep 0.2
+		ring=$(ip netns exec "$LAB-scan" ss -0 -e -p | grep -o 'ring_rx([^)]*)' | head -1)
+		[ -z "$ring" ] || break
+	done
+	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+	echo "# masscan's $ring" >&3
+	[[ $ring =~ frm_size:([0-9]+),frm_nr:([0-9]+) ]]
+	[ "${BASH_REMATCH[1]}" -le 2048 ]
+	[ "${BASH_REMATCH[2]}" -ge 1000 ]
+}
+
+@test "lab up --data-path softirq: inet0's NAPI stays in softirq, lab0 keeps no qdisc" {
+	"$RESCAN" lab up --name "$OTHER" --world "$D/two.world" --data-path softirq >/dev/null
+	local threaded qdisc state gso
+	threaded=$(inet0_sysfs "$OTHER" threaded) qdisc=$(lab0_qdisc "$OTHER")
+	state=$("$RESCAN" lab status --name "$OTHER" | sed -n 's/^data_path=//p')
+	gso=$(lab0_feature "$OTHER" generic-segmentation-offload)
+	"$RESCAN" lab down --name "$OTHER" >/dev/null
+	[ "$threaded" = 0 ]
+	[ "$qdisc" = noqueue ]
+	[ "$state" = softirq ]
+	[ "$gso" = off ]
+}
+
+@test "lab up --data-path: an unknown path is a usage error, nothing created" {
+	run -2 "$RESCAN" lab up --name "$OTHER" --world "$D/two.world" --data-path fast
+	[[ $output == *"--data-path 'fast'"* ]]
+	! ip netns list | grep -q "^$OTHER-"
+}
+
 # ---- the scanners' configuration --------------------------------------------
 
 @test "lab up: the scanner namespace's zmap.conf names lab0, its address and inet0's MAC" {

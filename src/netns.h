@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * netns.h - working in the lab's named network namespaces (those of `ip
+ * netns`, under /run/netns): enter one for a while, run iproute2's tools
+ * there. Every function takes NULL or "" for "where this process is".
+ */
+#ifndef RESCAN_NETNS_H
+#define RESCAN_NETNS_H
+
+#include <stdbool.h>
+
+#define NETNS_RUN_DIR "/run/netns"
+
+bool netns_exists(const char *ns);
+/* Switch this thread into ns; *self keeps where it was for netns_leave(). */
+int netns_visit(const char *ns, int *self);
+/* Back from netns_visit(); returns err, or its own error if err is 0. */
+int netns_leave(int self, int err);
+/* Enter ns for good (a child process about to do its work there). */
+int netns_enter(const char *ns);
+
+/*
+ * Run "TOOL [-n NS] ARGS..." (ip or tc; the argument list ends with NULL)
+ * and turn a failure into one error line that starts with what.
+ */
+int netns_run(const char *what, const char *tool, const char *ns, ...);
+#define netns_ip(what, ns, ...) netns_run((what), "ip", (ns), __VA_ARGS__)
+
+#endif /* RESCAN_NETNS_H */
