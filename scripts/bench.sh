@@ -14,7 +14,11 @@
 #                          addresses scanned, expected replies = `rescan
 #                          world export` of the range); rate limits 250 k,
 #                          500 k, 1 M pps and none; 1 and 2 sender threads;
-#                          masscan at its maximum rate
+#                          masscan at its maximum rate. All in the lab as
+#                          `rescan lab up` leaves it; unlimited also with
+#                          its NAPI thread pinned at SCHED_FIFO ("tuned"),
+#                          on a lab with `--data-path softirq`, and in the
+#                          rescan:lab appliance (`make image`, docker run)
 #   2 per-probe cost       BPF_PROG_TEST_RUN on fresh packets, cold and
 #                          warm (rsbench xdpcost), the machine's memory
 #                          latency for the same bytes (rsbench memlat), and
@@ -32,7 +36,8 @@
 #   BENCH_IL_WINDOW=0.4    seconds between program swaps in the scans that
 #                          compare the programs inside one scan
 #   BENCH_SCAN_CPU=0       the CPU ZMap runs on (all its threads: --cores)
-#   BENCH_NET_CPU=1        the CPU the internet side's NAPI thread runs on
+#   BENCH_NET_CPU=1        the CPU the tuned profile pins the NAPI thread to
+#   BENCH_APPLIANCE=0      leave the appliance out (no image build, no Docker)
 #   BENCH_WORK=DIR         cache for generated datasets (default
 #                          /var/tmp/rescan-bench, ~3 GB for the full run)
 #   BENCH_OUT=DIR          results (default bench/ in the repository)
@@ -63,6 +68,7 @@ RANGE_TAG=${SCAN_RANGE//\//_}	# names the datasets generated for it
 
 . "$REPO/scripts/bench/lib.sh"
 . "$REPO/scripts/bench/throughput.sh"
+. "$REPO/scripts/bench/appliance.sh"
 . "$REPO/scripts/bench/build.sh"
 
 trap bench_cleanup EXIT
@@ -121,26 +127,33 @@ if [[ " $PHASES " == *" throughput "* ]]; then
 	log "phase 1: throughput and loss ($REPS repetitions per point)"
 	rm -f "$THR_CSV" "$BPFSTATS_CSV" "$IL_CSV" "$DATA/lost_and_extra.txt"
 	thr_init
+	# The appliance's image, built from this tree (Docker's cache makes a
+	# rebuild of an unchanged tree quick); without an engine, said and skipped.
+	APPLIANCE=0
+	if [ "${BENCH_APPLIANCE:-1}" = 1 ]; then
+		if make -C "$REPO" -s image >"$SCRATCH/image.log" 2>&1; then
+			appliance_ready && APPLIANCE=1
+		else
+			log "appliance: SKIPPED, make image failed: $(tail -n 2 "$SCRATCH/image.log" | tr '\n' ' ')"
+		fi
+	fi
 	RATES="250000 500000 1000000 0"
 	[ -n "$QUICK" ] && RATES=0
 	i=0
 	for w in $WORLDS; do
 		lab="b$((RUN % 100000))$((i++))"
+		exp="$WORK/$w-$RANGE_TAG.expected"
+		# The lab as `rescan lab up` leaves it: the headline figures.
 		lab_create "$lab" "$WORK/$w-$RANGE_TAG.world" "${PPM[$w]}"
-		if [ -z "$QUICK" ]; then
-			# The lab as `rescan lab up` leaves it: NAPI in the sender's softirq.
-			thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap 0 1 "$SCAN_CPU"
-			# masscan 1.3.2 at its maximum rate; in the tuned lab its receive
-			# thread never finishes (see ANALYSIS.md), so only here.
-			[ "$w" = w1.4 ] && thr_pair default "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" masscan 10000000 1 "$SCAN_CPU"
-		fi
-		lab_tune "$lab"
+		grep -q '^data_path=' "$DATA/env.txt" || echo "data_path=$(lab_data_path "$lab")" >>"$DATA/env.txt"
 		for rate in $RATES; do
-			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap "$rate" 1 "$SCAN_CPU"
+			thr_pair default "$lab" "$w" "${PPM[$w]}" "$exp" zmap "$rate" 1 "$SCAN_CPU"
 		done
 		for ((r = 1; r <= REPS; r++)); do thr_interleaved "$lab" "$w" "${PPM[$w]}" 1 "$r"; done
+		# masscan 1.3.2 at its maximum rate, its threads where the kernel puts them.
+		[ "$w" = w1.4 ] && thr_pair default "$lab" "$w" "${PPM[$w]}" "$exp" masscan 10000000 1 ""
 		if [ -z "$QUICK" ]; then
-			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap 0 2 "$SCAN_CPU"
+			thr_pair default "$lab" "$w" "${PPM[$w]}" "$exp" zmap 0 2 "$SCAN_CPU"
 			for ((r = 1; r <= REPS; r++)); do thr_interleaved "$lab" "$w" "${PPM[$w]}" 2 "$r"; done
 			thr_bpf_stats "$lab" "$w"
 		fi
@@ -148,10 +161,26 @@ if [[ " $PHASES " == *" throughput "* ]]; then
 			# ZMap's own thread placement (receiver and sender on different
 			# CPUs): shows ZMap 2.1.1's validation race (zmap#612).
 			for ((r = 1; r <= REPS; r++)); do
-				thr_point tuned "$lab" "$w" "${PPM[$w]}" "$WORK/$w-$RANGE_TAG.expected" zmap resp 0 1 "" "$r"
+				thr_point default "$lab" "$w" "${PPM[$w]}" "$exp" zmap resp 0 1 "" "$r"
 			done
 		fi
+		# The same lab with its NAPI thread pinned at SCHED_FIFO: what a
+		# set-up tuned for ZMap alone reaches, for comparison.
+		lab_tune "$lab"
+		thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$exp" zmap 0 1 "$SCAN_CPU"
 		"$RESCAN" lab down --name "$lab" >/dev/null 2>&1 || true
+		# The softirq data path (`lab up --data-path softirq`, auto on
+		# kernels before 6.16), on a lab of its own.
+		lab_create "${lab}s" "$WORK/$w-$RANGE_TAG.world" "${PPM[$w]}" softirq
+		thr_pair softirq "${lab}s" "$w" "${PPM[$w]}" "$exp" zmap 0 1 "$SCAN_CPU"
+		[ "$w" = w1.4 ] && thr_pair softirq "${lab}s" "$w" "${PPM[$w]}" "$exp" masscan 10000000 1 ""
+		"$RESCAN" lab down --name "${lab}s" >/dev/null 2>&1 || true
+		# The appliance as the README starts it, on the same world.
+		if [ "$w" = w1.4 ] && [ "$APPLIANCE" = 1 ]; then
+			appliance_create "${lab}a" "$WORK/$w-$RANGE_TAG.world" "${PPM[$w]}"
+			thr_pair appliance "${lab}a" "$w" "${PPM[$w]}" "$exp" zmap 0 1 "$SCAN_CPU"
+			docker rm -f "${CONTAINER[${lab}a]}" >/dev/null 2>&1 || true
+		fi
 	done
 fi
 

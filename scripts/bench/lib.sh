@@ -19,6 +19,59 @@ SCAN_IF=$("$RESCAN" lab env scanner_iface)
 INET_IF=$("$RESCAN" lab env internet_iface)
 declare -A SCAN_NS INET_NS
 LABS=()
+# Labs inside a rescan:lab container (appliance.sh): the container's name
+# and its first process, through which the bench reaches its namespaces.
+declare -A CONTAINER CPID
+
+# inet_exec NAME CMD...: CMD in the lab's internet namespace (network only).
+inet_exec() {
+	local n=$1
+	shift
+	if [ -n "${CONTAINER[$n]:-}" ]; then
+		nsenter --net="/proc/${CPID[$n]}/root/run/netns/${INET_NS[$n]}" "$@"
+	else
+		ip netns exec "${INET_NS[$n]}" "$@"
+	fi
+}
+
+# scan_exec NAME CMD...: CMD in the lab's scanner namespace, with its /sys.
+scan_exec() {
+	local n=$1
+	shift
+	if [ -n "${CONTAINER[$n]:-}" ]; then
+		nsenter --target "${CPID[$n]}" --net --mount "$@"
+	else
+		ip netns exec "${SCAN_NS[$n]}" "$@"
+	fi
+}
+
+# lab_timed NAME SECS TIMEFILE CMD...: lab_run under a timeout of SECS, and
+# the CPU time it used ("user system" seconds) in TIMEFILE. In a container
+# that is the container's cgroup's: the client of docker exec does nothing.
+lab_timed() {
+	local n=$1 secs=$2 tf=$3 cg u0 s0 u1 s1 rc=0
+	shift 3
+	if [ -z "${CONTAINER[$n]:-}" ]; then
+		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$tf" \
+			timeout "$secs" "$RESCAN" lab exec --name "$n" -- "$@"
+		return
+	fi
+	cg=/sys/fs/cgroup$(awk -F: '$1 == 0 { print $3 }' "/proc/${CPID[$n]}/cgroup")/cpu.stat
+	read -r u0 s0 < <(awk '/^user_usec/ { u = $2 } /^system_usec/ { s = $2 } END { print u, s }' "$cg")
+	docker exec -e TZ=:/etc/localtime "${CONTAINER[$n]}" timeout "$secs" "$@" || rc=$?
+	read -r u1 s1 < <(awk '/^user_usec/ { u = $2 } /^system_usec/ { s = $2 } END { print u, s }' "$cg")
+	awk -v a="$((u1 - u0))" -v b="$((s1 - s0))" 'BEGIN { printf "%.2f %.2f\n", a / 1e6, b / 1e6 }' >"$tf"
+	return "$rc"
+}
+
+# lab_stats NAME: `rescan stats --json` of the lab.
+lab_stats() {
+	if [ -n "${CONTAINER[$1]:-}" ]; then
+		docker exec "${CONTAINER[$1]}" rescan stats --json
+	else
+		"$RESCAN" stats --name "$1" --json
+	fi
+}
 
 log() { printf '[bench %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
 die() { log "ERROR: $*"; exit 1; }
@@ -26,7 +79,11 @@ die() { log "ERROR: $*"; exit 1; }
 bench_cleanup() {
 	local l
 	for l in "${LABS[@]}"; do
-		"$RESCAN" lab down --name "$l" >/dev/null 2>&1 || true
+		if [ -n "${CONTAINER[$l]:-}" ]; then
+			docker rm -f "${CONTAINER[$l]}" >/dev/null 2>&1 || true
+		else
+			"$RESCAN" lab down --name "$l" >/dev/null 2>&1 || true
+		fi
 	done
 	rm -rf "$PIN" "$SCRATCH" 2>/dev/null
 	if [ -n "${BPF_STATS_WAS:-}" ]; then
@@ -42,18 +99,32 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 
 # ---- lab set-up ------------------------------------------------------------
 
-# lab_create NAME WORLD PPM: a lab, its responder pinned so it survives
-# swaps, and the baselines next to it (scripts/bench/rsbench/baselines.bpf.c):
-# XDP_DROP, and the reflector, which answers the hosts `rsbench gen -s
-# $GEN_SEED PPM` draws.
+# lab_create NAME WORLD PPM [DATA-PATH]: a lab (lab up's own data path unless
+# one is named), its responder pinned so it survives swaps, and the
+# baselines next to it (scripts/bench/rsbench/baselines.bpf.c): XDP_DROP,
+# and the reflector, which answers the hosts `rsbench gen -s $GEN_SEED PPM`
+# draws. NAPI_PIDS[NAME]: the NAPI threads its lab up started.
+declare -A NAPI_PIDS
 lab_create() {
-	local name=$1 world=$2 ppm=$3 rid
-	"$RESCAN" lab up --name "$name" --world "$world" >/dev/null || die "lab up $name failed"
+	local name=$1 world=$2 ppm=$3 path=${4:-auto} rid before p
+	before=" $(pgrep -d' ' '^napi/' || true) "
+	"$RESCAN" lab up --name "$name" --world "$world" --data-path "$path" >/dev/null ||
+		die "lab up $name failed"
 	LABS+=("$name")
+	NAPI_PIDS[$name]=""
+	for p in $(pgrep '^napi/' || true); do
+		[[ $before == *" $p "* ]] || NAPI_PIDS[$name]+="$p "
+	done
 	SCAN_NS[$name]=$("$RESCAN" lab env --name "$name" scanner_netns)
 	INET_NS[$name]=$("$RESCAN" lab env --name "$name" internet_netns)
+	lab_baselines "$name" "$ppm"
+}
+
+# lab_baselines NAME PPM: the lab's responder pinned, the baselines loaded.
+lab_baselines() {
+	local name=$1 ppm=$2 rid
 	mkdir -p "$PIN"
-	rid=$(ip netns exec "${INET_NS[$name]}" bpftool -j net show dev "$INET_IF" | jq '.[0].xdp[0].id')
+	rid=$(inet_exec "$name" bpftool -j net show dev "$INET_IF" | jq '.[0].xdp[0].id')
 	[ -n "$rid" ] && [ "$rid" != null ] || die "no responder on $name $INET_IF"
 	bpftool prog pin id "$rid" "$PIN/resp-$name" || die "cannot pin responder of $name"
 	"$RSBENCH" baselines -s "$GEN_SEED" -p 80 "$ppm" "$PIN/base-$name" ||
@@ -78,7 +149,7 @@ lab_attach() { lab_attach_id "$1" "$(prog_id "$(prog_pin "$1" "$2")")" "$2"; }
 
 # lab_attach_id NAME ID WHAT: the same, by program id (swapping often).
 lab_attach_id() {
-	ip netns exec "${INET_NS[$1]}" bpftool net attach xdpdrv id "$2" dev "$INET_IF" overwrite ||
+	inet_exec "$1" bpftool net attach xdpdrv id "$2" dev "$INET_IF" overwrite ||
 		die "cannot attach $3 to $1"
 }
 
@@ -104,25 +175,17 @@ lab0_poll() {
 			echo "$EPOCHREALTIME $n $rst"; read -rt "$0" -u $s; done' "$2" "$SCAN_IF" 2>/dev/null
 }
 
-# lab_tune NAME: the "tuned" profile. The internet side's NAPI runs as a
-# thread on NET_CPU (SCHED_FIFO, so other work there cannot stall it), its
-# notifications are coalesced (the sender is not interrupted per probe),
-# and lab0 gets a qdisc, so a full veth ring pushes back on the sender
-# instead of dropping probes. ZMap itself runs on SCAN_CPU (--cores).
+# lab_data_path NAME: the data path lab up gave NAME (threaded or softirq).
+lab_data_path() { "$RESCAN" lab status --name "$1" | sed -n 's/^data_path=//p'; }
+
+# lab_tune NAME: the "tuned" profile, on top of the lab as lab up left it:
+# its NAPI thread (the threaded data path's) pinned to NET_CPU at
+# SCHED_FIFO, so nothing else that runs there can delay it. It needs the
+# host's view of the kernel's threads, which a container does not have.
 lab_tune() {
-	local name=$1 before after p
-	before=$(pgrep -d' ' '^napi/' || true)
-	ip netns exec "${INET_NS[$name]}" sh -c '
-		echo 1 > "/sys/class/net/$0/threaded" &&
-		echo 100 > "/sys/class/net/$0/napi_defer_hard_irqs" &&
-		echo 20000 > "/sys/class/net/$0/gro_flush_timeout"' "$INET_IF" ||
-		die "cannot tune $name $INET_IF"
-	ip netns exec "${SCAN_NS[$name]}" tc qdisc replace dev "$SCAN_IF" root pfifo limit 10000 ||
-		die "cannot add a qdisc to $name $SCAN_IF"
-	sleep 0.2
-	after=$(pgrep '^napi/' || true)
-	for p in $after; do
-		case " $before " in *" $p "*) continue ;; esac
+	local name=$1 p
+	[ -n "${NAPI_PIDS[$name]}" ] || die "lab $name has no NAPI thread to tune (data path $(lab_data_path "$name"))"
+	for p in ${NAPI_PIDS[$name]}; do
 		taskset -pc "$NET_CPU" "$p" >/dev/null && chrt -f -p "$NAPI_PRIO" "$p" ||
 			die "cannot place NAPI thread $p"
 	done
@@ -134,9 +197,9 @@ lab_tune() {
 veth_counters() {
 	local name=$1
 	{
-		ip netns exec "${INET_NS[$name]}" ethtool -S "$INET_IF" | awk '/xdp_tx_errors|rx_queue_0_drops/ { gsub(":", ""); print "inet0_" $1 "=" $2 }'
-		ip netns exec "${SCAN_NS[$name]}" ip -s -j link show "$SCAN_IF" | jq -r '.[0].stats64 | "lab0_tx_dropped=\(.tx.dropped)", "lab0_rx_dropped=\(.rx.dropped)"'
-		ip netns exec "${SCAN_NS[$name]}" tc -s -j qdisc show dev "$SCAN_IF" | jq -r '"lab0_qdisc_drops=\(.[0].drops // 0)"'
+		inet_exec "$name" ethtool -S "$INET_IF" | awk '/xdp_tx_errors|rx_queue_0_drops/ { gsub(":", ""); print "inet0_" $1 "=" $2 }'
+		scan_exec "$name" ip -s -j link show "$SCAN_IF" | jq -r '.[0].stats64 | "lab0_tx_dropped=\(.tx.dropped)", "lab0_rx_dropped=\(.rx.dropped)"'
+		scan_exec "$name" tc -s -j qdisc show dev "$SCAN_IF" | jq -r '"lab0_qdisc_drops=\(.[0].drops // 0)"'
 	} | tr '\n' ' '
 }
 

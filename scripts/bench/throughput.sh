@@ -26,7 +26,7 @@ thr_point() {
 	rm -rf "$d"; mkdir -p "$d"; chmod 1777 "$d"	# ZMap writes as nobody after dropping privileges
 	lab_attach "$lab" "$mode"
 	before=$(veth_counters "$lab")
-	st0=$("$RESCAN" stats --name "$lab" --json)
+	st0=$(lab_stats "$lab")
 	if [ "$tool" = zmap ]; then
 		cmd=(zmap -p 80 -r "$rate" -T "$senders" --cores "${cores:-$(seq -s, 0 $(($(nproc) - 1)))}" -c 2
 		     -b "$SCRATCH/blocklist" -o "$d/out.csv" -u "$d/status.csv" -m "$d/meta.json" "$SCAN_RANGE")
@@ -42,11 +42,10 @@ thr_point() {
 		# never return (seen in both lab profiles); SIGINT makes it write
 		# its output and exit, so give it scan time + wait + margin.
 		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$d/time" timeout -s INT -k 10 30 \
-			taskset -c "$SCAN_CPU" "$RESCAN" lab exec --name "$lab" -- "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
+			"$RESCAN" lab exec --name "$lab" -- "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
 		kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
 	else
-		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$d/time" timeout 300 \
-			"$RESCAN" lab exec --name "$lab" -- "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
+		lab_timed "$lab" 300 "$d/time" "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
 	fi
 	t1=$EPOCHREALTIME; u1=$(cpu_user_ticks)
 	after=$(veth_counters "$lab")
@@ -55,7 +54,7 @@ thr_point() {
 		-v c="$(awk 'END { print $1 + 0 }' "$d/time" 2>/dev/null)" \
 		'BEGIN { print ((b - a) / hz - c > m * (t1 - t0)) ? 1 : 0 }')
 	LAST_NOISY=$((LAST_NOISY + noisy))
-	st1=$("$RESCAN" stats --name "$lab" --json)
+	st1=$(lab_stats "$lab")
 	cpu=$(awk 'END { print $1 + $2 }' "$d/time" 2>/dev/null)
 	exp_n=$(wc -l <"$exp")
 	if [ "$tool" = zmap ]; then
@@ -91,7 +90,7 @@ thr_point() {
 
 # All modes of one (world, tool, rate, senders, cores) point, REPS times,
 # in the order drop resp resp drop drop resp ... so drift hits both alike.
-# Unlimited ZMap scans in the tuned lab also run the reflector, always
+# Unlimited ZMap scans in the default lab also run the reflector, always
 # between the two (drop refl resp resp refl drop ...): it answers the same
 # hosts without a world, which splits the responder's gap to XDP_DROP into
 # what replies cost the scanner and what rescan's lookup costs.
@@ -101,7 +100,8 @@ thr_point() {
 thr_pair() {
 	local profile=$1 lab=$2 wtag=$3 ppm=$4 exp=$5 tool=$6 rate=$7 senders=$8 cores=$9 r k=0 retries=0 m
 	local -a modes=(drop resp)
-	[ "$profile" = tuned ] && [ "$tool" = zmap ] && [ "$rate" = 0 ] && modes=(drop refl resp)
+	[ "$profile" = default ] && [ "$tool" = zmap ] && [ "$rate" = 0 ] && [ "$cores" ] &&
+		modes=(drop refl resp)
 	for ((r = 1; r <= REPS; r++)); do
 		LAST_NOISY=0
 		k=$((k + 1))	# the pair's number in the CSV "rep" column
