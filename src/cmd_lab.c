@@ -58,8 +58,9 @@ static const struct command up_cmd = {
 			 "with --here: leave the default route alone\n"
 			 "(host mode: then give zmap -i IF -G MAC -S ADDR)"),
 		OPT_STRING(0, "data-path", struct up_opts, data_path, "PATH",
-			   "auto (default), threaded or softirq: where the\n"
-			   "responder and the replies run (README, Performance)"),
+			   "threaded, softirq or auto (the default: threaded\n"
+			   "from Linux 6.16 on): where the responder and the\n"
+			   "replies run (README, How it works)"),
 		{} },
 	.example = "Then: rescan lab exec -- zmap -p 80 -o http.csv",
 };
