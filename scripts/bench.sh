@@ -166,8 +166,12 @@ if [[ " $PHASES " == *" throughput "* ]]; then
 		fi
 		# The same lab with its NAPI thread pinned at SCHED_FIFO: what a
 		# set-up tuned for ZMap alone reaches, for comparison.
-		lab_tune "$lab"
-		thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$exp" zmap 0 1 "$SCAN_CPU"
+		if [ -n "${NAPI_PIDS[$lab]}" ]; then
+			lab_tune "$lab"
+			thr_pair tuned "$lab" "$w" "${PPM[$w]}" "$exp" zmap 0 1 "$SCAN_CPU"
+		else
+			log "  tuned: SKIPPED, lab up gave $lab the $(lab_data_path "$lab") data path (no NAPI thread to pin)"
+		fi
 		"$RESCAN" lab down --name "$lab" >/dev/null 2>&1 || true
 		# The softirq data path (`lab up --data-path softirq`, auto on
 		# kernels before 6.16), on a lab of its own.

@@ -45,9 +45,11 @@ scan_exec() {
 	fi
 }
 
-# lab_timed NAME SECS TIMEFILE CMD...: lab_run under a timeout of SECS, and
-# the CPU time it used ("user system" seconds) in TIMEFILE. In a container
-# that is the container's cgroup's: the client of docker exec does nothing.
+# lab_timed NAME SECS TIMEFILE CMD...: CMD where the lab's scanner runs
+# (rescan lab exec, or docker exec into the appliance), under a timeout of
+# SECS, and the CPU time it used ("user system" seconds) in TIMEFILE. In a
+# container that is the container's cgroup's: the client of docker exec
+# does nothing.
 lab_timed() {
 	local n=$1 secs=$2 tf=$3 cg u0 s0 u1 s1 rc=0
 	shift 3
@@ -106,7 +108,7 @@ load1() { cut -d' ' -f1 /proc/loadavg; }
 # draws. NAPI_PIDS[NAME]: the NAPI threads its lab up started.
 declare -A NAPI_PIDS
 lab_create() {
-	local name=$1 world=$2 ppm=$3 path=${4:-auto} rid before p
+	local name=$1 world=$2 ppm=$3 path=${4:-auto} before p
 	before=" $(pgrep -d' ' '^napi/' || true) "
 	"$RESCAN" lab up --name "$name" --world "$world" --data-path "$path" >/dev/null ||
 		die "lab up $name failed"
