@@ -152,6 +152,20 @@ static __always_inline int udp_turn(struct xdp_md *ctx, struct pkt *p, __u32 ple
 }
 
 /*
+ * The reply's payload after udp_turn(), its first n bytes proven to be in
+ * the frame (n a constant); NULL if they are not, which the plen given to
+ * udp_turn() rules out.
+ */
+static __always_inline void *udp_reply_payload(struct xdp_md *ctx, __u32 n)
+{
+	__u8 *d = (void *)(long)ctx->data + UDP_DATA_AT;
+
+	if ((void *)(d + n) > (void *)(long)ctx->data_end)
+		return NULL;
+	return d;
+}
+
+/*
  * Add to *sum the len bytes from offset at of the frame, read as they sit
  * (words of any size add up to the same 16-bit sum, and the order of
  * bytes within them is the same for all). Whole 8-byte words are read in

@@ -76,15 +76,13 @@ static __always_inline int dns_is_version_bind(const __u8 *name, void *data_end)
 static __always_inline int dns_refuse(struct xdp_md *ctx, struct pkt *p, __u16 flags, __u16 rcode,
 				      __u32 *plen)
 {
-	void *data_end;
 	__u16 *h;
 	int ret = udp_turn(ctx, p, DNS_HDR_LEN, DNS_HDR_LEN);
 
 	if (ret)
 		return ret;
-	h = (void *)(long)ctx->data + UDP_DATA_AT;
-	data_end = (void *)(long)ctx->data_end;
-	if ((void *)(h + DNS_HDR_LEN / 2) > data_end)
+	h = udp_reply_payload(ctx, DNS_HDR_LEN);
+	if (!h)
 		return RS_CNT_ABORT_INTERNAL;
 	h[1] = bpf_htons(DNS_QR | (flags & (DNS_OPCODE | DNS_RD)) | DNS_RA | rcode);
 	h[2] = h[3] = h[4] = h[5] = 0;
@@ -100,7 +98,6 @@ static __always_inline int udp_dns(struct xdp_md *ctx, struct pkt *p, __u32 *ple
 	__u8 rr[DNS_RR_LEN + 4];
 	enum dns_answer answer = DNS_NONE;
 	__u32 alen = 0, q_end, addr;
-	void *data_end;
 	int c, i, ret;
 
 	if (len < DNS_HDR_LEN || (void *)(d + DNS_HDR_LEN) > p->data_end)
@@ -150,9 +147,8 @@ static __always_inline int udp_dns(struct xdp_md *ctx, struct pkt *p, __u32 *ple
 	ret = udp_turn(ctx, p, q_end + alen, q_end);
 	if (ret)
 		return ret;
-	h = (void *)(long)ctx->data + UDP_DATA_AT;
-	data_end = (void *)(long)ctx->data_end;
-	if ((void *)(h + DNS_HDR_LEN / 2) > data_end)
+	h = udp_reply_payload(ctx, DNS_HDR_LEN);
+	if (!h)
 		return RS_CNT_ABORT_INTERNAL;
 	h[1] = bpf_htons(DNS_QR | (flags & DNS_RD) | DNS_RA | (answer == DNS_VERSION ? DNS_AA : 0));
 	h[3] = bpf_htons(answer != DNS_NONE);

@@ -61,7 +61,6 @@ static __always_inline int ntp_server_reply(struct xdp_md *ctx, struct pkt *p, _
 	const struct rs_ntp_server *srv = &rs_ntp_servers[rs_banner_row(bpf_ntohl(p->ip->daddr))];
 	const __u8 *d = udp_payload(p);
 	__u32 xmt_sec, xmt_frac;
-	void *data_end;
 	__u8 poll, *r;
 	int ret, i;
 
@@ -74,9 +73,8 @@ static __always_inline int ntp_server_reply(struct xdp_md *ctx, struct pkt *p, _
 	ret = udp_turn(ctx, p, NTP_LEN, NTP_LEN);
 	if (ret)
 		return ret;
-	r = (void *)(long)ctx->data + UDP_DATA_AT;
-	data_end = (void *)(long)ctx->data_end;
-	if ((void *)(r + NTP_LEN) > data_end)
+	r = udp_reply_payload(ctx, NTP_LEN);
+	if (!r)
 		return RS_CNT_ABORT_INTERNAL;
 	r[0] = vn << 3 | NTP_MODE_SERVER;
 	r[1] = srv->stratum;
@@ -100,7 +98,6 @@ static __always_inline int ntp_private_reply(struct xdp_md *ctx, struct pkt *p, 
 					     __u32 *plen)
 {
 	const __u8 *d = udp_payload(p);
-	void *data_end;
 	__u8 impl, err, *r;
 	int ret;
 
@@ -117,9 +114,8 @@ static __always_inline int ntp_private_reply(struct xdp_md *ctx, struct pkt *p, 
 	ret = udp_turn(ctx, p, NTP_PRIV_LEN, NTP_PRIV_LEN);
 	if (ret)
 		return ret;
-	r = (void *)(long)ctx->data + UDP_DATA_AT;
-	data_end = (void *)(long)ctx->data_end;
-	if ((void *)(r + NTP_PRIV_LEN) > data_end)
+	r = udp_reply_payload(ctx, NTP_PRIV_LEN);
+	if (!r)
 		return RS_CNT_ABORT_INTERNAL;
 	r[0] = NTP_PRIV_RESPONSE | vn << 3 | NTP_MODE_PRIVATE;
 	r[1] = 0;	/* not authenticated, sequence 0 */
