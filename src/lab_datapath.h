@@ -12,8 +12,8 @@
  *   - libpcap sizes each slot of a capture ring (TPACKET_V2, what masscan
  *     and nmap get in immediate mode) for 64 KiB when the interface has any
  *     offload on, for one MTU-sized frame when it has none: masscan's
- *     4 MiB ring holds 1,310 replies instead of 32, and stops losing them
- *     when its receive thread is briefly off the CPU.
+ *     4 MiB ring holds 1,310 replies instead of 32, enough to outlast its
+ *     receive thread's time off the CPU.
  *
  * threaded: the internet side's NAPI runs as a kernel thread, which the
  *   scheduler puts on a CPU the sender leaves idle, so the responder,

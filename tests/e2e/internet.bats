@@ -157,31 +157,16 @@ grepable_ports() {
 	nmap_finds 'i % 6 == 0' -PP
 }
 
-# masscan_states OUT RANGE ARGS...: masscan --show closed over RANGE, its
-# "state proto port host" lines to OUT.got, sorted. masscan 1.3.2 loses a
-# delivered reply now and then in its own receive path on a busy machine
-# (bench/ANALYSIS.md §1): a line the rule expects but masscan missed counts
-# only if a second masscan of just that host and port reports it, and at
-# most 2 % (or 3) may need that; a line the rule does not expect fails.
+# masscan_states OUT RANGE WANT ARGS...: masscan --show closed over RANGE,
+# its "state proto port host" lines to OUT.got, sorted; they must be
+# exactly WANT's.
 masscan_states() {
-	local out=$1 range=$2 want=$3 missed line st proto port host
+	local out=$1 range=$2 want=$3
 	shift 3
 	run lab_exec "$LAB" timeout 120 masscan "$@" --rate 500 --wait 3 --show closed -oL "$out" "$range"
 	[ "$status" -eq 0 ] || { echo "$output"; return 1; }
 	awk '$1 == "open" || $1 == "closed" { print $1, $2, $3, $4 }' "$out" | sort -u >"$out.got"
-	[ -z "$(comm -13 "$want" "$out.got")" ] ||
-		{ echo "not in the world:"; comm -13 "$want" "$out.got" | head; return 1; }
-	comm -23 "$want" "$out.got" >"$out.missed"
-	missed=$(wc -l <"$out.missed")
-	[ "$missed" -le $(( $(wc -l <"$want") / 50 > 3 ? $(wc -l <"$want") / 50 : 3 )) ] ||
-		{ echo "masscan missed $missed of $(wc -l <"$want"):"; head "$out.missed"; lab_diagnostics "$LAB"; return 1; }
-	while read -r st proto port host; do
-		if [ "$proto" = icmp ]; then set -- --ping; else set -- -p"$port"; fi
-		run lab_exec "$LAB" timeout 60 masscan "$@" --rate 100 --wait 2 --show closed -oL "$out.again" "$host"
-		grep -q "^$st $proto $port $host " "$out.again" ||
-			{ echo "masscan missed $st $proto $port $host twice"; return 1; }
-	done <"$out.missed"
-	[ "$missed" -eq 0 ] || echo "# masscan missed $missed lines; a second scan found each" >&3
+	assert_same_set "$want" "$out.got" || { lab_diagnostics "$LAB"; return 1; }
 }
 
 @test "masscan -p a list and a range --show closed: open and closed per port, exactly" {

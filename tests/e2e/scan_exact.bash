@@ -33,9 +33,9 @@ zmap_exact() {
 }
 
 # masscan_exact LAB EXPECTED OUT PORT RANGE MASSCAN-ARGS...: masscan's list
-# output (-oL) of one TCP port must hold exactly EXPECTED's hosts. (It lost
-# replies in bursts while its capture ring had 32 slots; the lab's lab0
-# gives it over a thousand: src/lab_datapath.h, bench/ANALYSIS.md §1.)
+# output (-oL) of one TCP port must hold exactly EXPECTED's hosts: lab0
+# does no offloads, so masscan's capture ring holds over a thousand
+# replies (src/lab_datapath.h, bench/ANALYSIS.md §1).
 masscan_exact() {
 	local lab=$1 expected=$2 out=$3 port=$4 range=$5
 	shift 5
