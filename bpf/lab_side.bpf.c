@@ -3,8 +3,10 @@
  * lab_side.bpf.c - attached to the scanner's interface (lab0). A veth only
  * delivers XDP_TX frames from its peer when this side has an XDP program
  * too, so this program exists; it passes every frame to the scanner's stack
- * and counts what reached it, which is how `rescan stats` tells replies sent
- * from replies delivered.
+ * and counts what reached it, in total and per scanner of the lab by the
+ * frame's destination, which is how `rescan stats` tells replies sent from
+ * replies delivered. Only the responder and the internet side's kernel
+ * send into this interface, so a destination is no claim of the scanner's.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -23,6 +25,30 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lab_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_SOURCES * RS_NR_LAB_COUNTERS);
+	__type(key, __u32);
+	__type(value, __u64);
+} lab_dest_counters SEC(".maps");
+
+/* Set by the lab before loading: the lab network, network byte order. */
+const volatile __u32 lab_net = 0;
+const volatile __u32 lab_mask = 0;
+
+/* The lab host a frame is for, or RS_SOURCES when it is for none. */
+static __always_inline __u32 dest_host(struct xdp_md *ctx)
+{
+	void *data_end = (void *)(long)ctx->data_end;
+	struct ethhdr *eth = (void *)(long)ctx->data;
+	struct iphdr *ip = (void *)(eth + 1);
+
+	if (!lab_mask || (void *)(ip + 1) > data_end || eth->h_proto != bpf_htons(ETH_P_IP) ||
+	    (ip->daddr & lab_mask) != lab_net)
+		return RS_SOURCES;
+	return bpf_ntohl(ip->daddr & ~lab_mask);
+}
 
 static __always_inline __u32 kind_of(struct xdp_md *ctx)
 {
@@ -60,11 +86,17 @@ static __always_inline __u32 kind_of(struct xdp_md *ctx)
 SEC("xdp")
 int rescan_lab_side(struct xdp_md *ctx)
 {
-	__u32 k = kind_of(ctx);
+	__u32 k = kind_of(ctx), host = dest_host(ctx);
 	__u64 *v = bpf_map_lookup_elem(&lab_counters, &k);
 
 	if (v)
 		*v += 1;
+	if (host < RS_SOURCES) {
+		k += host * RS_NR_LAB_COUNTERS;
+		v = bpf_map_lookup_elem(&lab_dest_counters, &k);
+		if (v)
+			*v += 1;
+	}
 	return XDP_PASS;
 }
 

@@ -205,6 +205,9 @@ struct rs_service {
 	X(DROP_FILTERED, "drop_filtered", "probe for a port the world says is filtered on that host") \
 	X(DROP_HANDSHAKE, "drop_handshake", "the scanner's ACK, data or FIN on a connection whose SYN-ACK the lab sent") \
 	X(DROP_BAD_REQUEST, "drop_bad_request", "UDP probe its service's protocol does not answer: too short, malformed, or not a request (e.g. another SNMP community)") \
+	X(DROP_SPOOFED, "drop_spoofed", "sent from a source address its interface may not use (another student's, made up)") \
+	X(DROP_DO_NOT_SCAN, "drop_do_not_scan", "addressed to a do-not-scan range: never answered, counted per range") \
+	X(DROP_RATE_LIMITED, "drop_rate_limited", "over its student's rate cap, as a provider's rate limit drops it") \
 	X(DROP_NOT_PROBE, "drop_not_probe", "IPv4 packet that is no probe rescan answers (e.g. a scanner's RST)") \
 	X(DROP_UNSUPPORTED, "drop_unsupported", "probe in a form rescan does not answer (SYN with payload, IP fragment, UDP with IP options)") \
 	X(DROP_LAB_INTERNAL, "drop_lab_internal", "addressed to the lab network itself, not the internet") \
@@ -231,14 +234,56 @@ enum rs_lab_counter { RS_LAB_COUNTERS(RS_ENUM_ENTRY) RS_NR_LAB_COUNTERS };
 #define RS_MAP_COUNTERS "counters"
 /*
  * The same counters per scanner: "source_counters" is indexed
- * host * RS_NR_COUNTERS + counter, host = the source address's host part in
- * the lab network (student k of a class scans from host 128 + k). Packets
- * from elsewhere, and frames too short to have a source, count only in the
- * totals. The lab network is a /24, so RS_SOURCES hosts cover it.
+ * host * RS_NR_COUNTERS + counter, host = a host part in the lab network
+ * (student k of a class scans from host 128 + k). Which host a packet
+ * counts for is decided by where it came in (see struct rs_seat): a
+ * student's own interface counts everything for that student, whatever
+ * source the packet claims. The lab network is a /24, so RS_SOURCES hosts
+ * cover it.
  */
 #define RS_SOURCES 256
 #define RS_MAP_SOURCE_COUNTERS "source_counters"
 #define RS_MAP_LAB_COUNTERS "lab_counters"
+/* What reached each scanner, indexed host * RS_NR_LAB_COUNTERS + counter by the reply's destination. */
+#define RS_MAP_LAB_DEST_COUNTERS "lab_dest_counters"
+
+/*
+ * Seats: who sends on which of the internet side's interfaces. "seats" is
+ * an array indexed by the ingress ifindex. A seat with a mask accepts only
+ * sources inside addr/mask: a student's interface has its one address
+ * (mask /32), so a packet from it with any other source is dropped as
+ * spoofed and counted for that student. A zeroed entry is no seat: its
+ * packets count by source address, as on the bench's harness.
+ *
+ * The rate cap is a GCRA (virtual scheduling form of a token bucket): a
+ * probe is let through when the seat's theoretical arrival time tat is no
+ * more than burst_ns ahead of now, and then moves tat interval_ns on.
+ * One seat's packets come in on one veth queue, so one CPU at a time runs
+ * them and tat needs no atomic update.
+ */
+#define RS_SEAT_IFINDEX_MAX 4096
+#define RS_MAP_SEATS "seats"
+struct rs_seat {
+	__u32 addr;		/* network order */
+	__u32 mask;		/* network order; 0: no seat */
+	__u64 interval_ns;	/* ns between probes at the cap; 0: no cap */
+	__u64 burst_ns;		/* (burst - 1) * interval_ns */
+	__u64 tat;		/* written by the responder */
+};
+
+/*
+ * Do-not-scan ranges: an LPM trie from the range to its label's number.
+ * Every packet into one is dropped and counted in "do_not_scan_hits",
+ * indexed host * RS_DNS_LABELS + label (host as for source_counters).
+ */
+#define RS_DNS_RANGES_MAX 65536
+#define RS_DNS_LABELS 64
+#define RS_MAP_DO_NOT_SCAN "do_not_scan"
+#define RS_MAP_DO_NOT_SCAN_HITS "do_not_scan_hits"
+struct rs_dns_key {
+	__u32 prefixlen;
+	__u32 addr;		/* network order */
+};
 
 /* The reply's IP TTL: what a host a few hops away would show. */
 #define RS_REPLY_TTL 64

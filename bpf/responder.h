@@ -27,6 +27,7 @@
 const volatile __u32 lab_net = 0;	/* lab network, network byte order */
 const volatile __u32 lab_mask = 0;	/* its netmask; 0 disables the check */
 const volatile __u32 isn_key = 0;	/* keys our TCP initial sequence numbers */
+const volatile __u32 do_not_scan_on = 0;	/* the do_not_scan trie has ranges */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -41,6 +42,52 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } source_counters SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, RS_SEAT_IFINDEX_MAX);
+	__type(key, __u32);
+	__type(value, struct rs_seat);
+} seats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, RS_DNS_RANGES_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct rs_dns_key);
+	__type(value, __u32);
+} do_not_scan SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_SOURCES * RS_DNS_LABELS);
+	__type(key, __u32);
+	__type(value, __u64);
+} do_not_scan_hits SEC(".maps");
+
+/* Who a verdict counts for: the lab address of its row, the do-not-scan label. */
+struct whom {
+	__u32 src;	/* network order; outside the lab network: totals only */
+	__u32 label;	/* with RS_CNT_DROP_DO_NOT_SCAN */
+};
+
+static __always_inline int seat_fixed(const struct rs_seat *s)
+{
+	return s && s->mask == 0xffffffff;
+}
+
+/* The rate cap: 1 when this probe is over it (rescan_abi.h, struct rs_seat). */
+static __always_inline int over_rate(struct rs_seat *s)
+{
+	__u64 now = bpf_ktime_get_ns(), tat = s->tat;
+
+	if (tat < now)
+		tat = now;
+	if (tat - now > s->burst_ns)
+		return 1;
+	s->tat = tat + s->interval_ns;
+	return 0;
+}
 
 static __always_inline int classify(struct pkt *p, struct probe *pr)
 {
@@ -112,8 +159,31 @@ static __always_inline int verdict_of(__u32 cnt)
 	return XDP_DROP;
 }
 
-/* *src: the packet's IPv4 source (network order) once it parsed, else 0. */
-static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
+/* Who sent it, whether they may, and where it goes, before what it is. */
+static __always_inline int admit(const struct pkt *p, struct rs_seat *seat, struct whom *who)
+{
+	__u32 *label;
+
+	if (seat && seat->mask && (p->ip->saddr & seat->mask) != seat->addr)
+		return RS_CNT_DROP_SPOOFED;
+	who->src = p->ip->saddr;
+	if (lab_mask && (p->ip->daddr & lab_mask) == lab_net)
+		return RS_CNT_DROP_LAB_INTERNAL;
+	if (do_not_scan_on) {
+		struct rs_dns_key k = { .prefixlen = 32, .addr = p->ip->daddr };
+
+		label = bpf_map_lookup_elem(&do_not_scan, &k);
+		if (label) {
+			who->label = *label;
+			return RS_CNT_DROP_DO_NOT_SCAN;
+		}
+	}
+	if (seat && seat->interval_ns && over_rate(seat))
+		return RS_CNT_DROP_RATE_LIMITED;
+	return 0;
+}
+
+static __always_inline int answer(struct xdp_md *ctx, struct rs_seat *seat, struct whom *who)
 {
 	const struct rs_service *svc = NULL;
 	struct probe pr = {};
@@ -123,9 +193,9 @@ static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
 	ret = parse_ipv4(ctx, &p);
 	if (ret)
 		return ret;
-	*src = p.ip->saddr;
-	if (lab_mask && (p.ip->daddr & lab_mask) == lab_net)
-		return RS_CNT_DROP_LAB_INTERNAL;
+	ret = admit(&p, seat, who);
+	if (ret)
+		return ret;
 
 	ret = classify(&p, &pr);
 	if (ret)
@@ -149,27 +219,40 @@ static __always_inline int answer(struct xdp_md *ctx, __u32 *src)
 }
 
 /* Count the verdict in the totals and, for a scanner of the lab, in its own row. */
-static __always_inline void count(__u32 cnt, __u32 src)
+static __always_inline void count(__u32 cnt, const struct whom *who)
 {
-	__u32 host = bpf_ntohl(src & ~lab_mask), key;
+	__u32 host = bpf_ntohl(who->src & ~lab_mask), key;
 	__u64 *v = bpf_map_lookup_elem(&counters, &cnt);
 
 	if (v)
 		*v += 1;
-	if (!lab_mask || (src & lab_mask) != lab_net || host >= RS_SOURCES)
+	if (!lab_mask || (who->src & lab_mask) != lab_net || host >= RS_SOURCES)
 		return;
 	key = host * RS_NR_COUNTERS + cnt;
 	v = bpf_map_lookup_elem(&source_counters, &key);
 	if (v)
 		*v += 1;
+	if (cnt != RS_CNT_DROP_DO_NOT_SCAN || who->label >= RS_DNS_LABELS)
+		return;
+	key = host * RS_DNS_LABELS + who->label;
+	v = bpf_map_lookup_elem(&do_not_scan_hits, &key);
+	if (v)
+		*v += 1;
 }
 
-/* parse -> classify -> look up -> rewrite, count the verdict, return it. */
+/*
+ * parse -> admit (seat, lab, do-not-scan, rate) -> classify -> look up ->
+ * rewrite; count the verdict for whoever sent it, return it. A frame
+ * without an IPv4 source (ARP) counts for its seat's one address.
+ */
 static __always_inline int rescan_respond(struct xdp_md *ctx)
 {
-	__u32 src = 0, cnt = answer(ctx, &src);
+	__u32 ifindex = ctx->ingress_ifindex, cnt;
+	struct rs_seat *seat = bpf_map_lookup_elem(&seats, &ifindex);
+	struct whom who = { .src = seat_fixed(seat) ? seat->addr : 0 };
 
-	count(cnt, src);
+	cnt = answer(ctx, seat, &who);
+	count(cnt, &who);
 	return verdict_of(cnt);
 }
 

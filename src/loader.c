@@ -151,6 +151,7 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 	skel->rodata->lab_net = cfg->lab_net;
 	skel->rodata->lab_mask = cfg->lab_mask;
 	skel->rodata->isn_key = cfg->isn_key;
+	skel->rodata->do_not_scan_on = cfg->do_not_scan;
 	skel->rodata->pool_words = (uint32_t)pool_words;
 	/* Array maps need at least one entry; an empty world gets a dummy. */
 	err = bpf_map__set_max_entries(skel->maps.world_dir,

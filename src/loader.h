@@ -8,6 +8,7 @@
 #ifndef RESCAN_LOADER_H
 #define RESCAN_LOADER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "world.h"
@@ -18,6 +19,7 @@ struct responder_cfg {
 	uint32_t lab_net;	/* network byte order; never answered as internet */
 	uint32_t lab_mask;
 	uint32_t isn_key;
+	bool do_not_scan;	/* the do_not_scan trie will have ranges */
 };
 
 /* Load the responder with w in its maps. On error nothing stays loaded. */
