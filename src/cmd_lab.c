@@ -37,8 +37,9 @@ int lab_for_command(const char *name, bool need_up, struct lab *l)
 /* ---- up ----------------------------------------------------------------- */
 
 struct up_opts {
-	const char *world, *name, *iface, *data_path;
+	const char *world, *name, *iface, *data_path, *do_not_scan;
 	bool here, no_default_route;
+	uint64_t students, student_rate, student_burst;
 };
 
 static const struct command up_cmd = {
@@ -61,8 +62,23 @@ static const struct command up_cmd = {
 			   "threaded, softirq or auto (the default: threaded\n"
 			   "from Linux 6.16 on): where the responder and the\n"
 			   "replies run (README, How it works)"),
+		OPT_U64_RANGE(0, "students", struct up_opts, students, "N", 0, LAB_STUDENTS_MAX,
+			      "a class: N students, each with a namespace and veth\n"
+			      "of its own (rescan lab exec --student K)"),
+		OPT_U64(0, "student-rate", struct up_opts, student_rate, "PPS",
+			"cap each student at PPS probes per second; what is\n"
+			"over it is dropped and counted (default: no cap)"),
+		OPT_U64(0, "student-burst", struct up_opts, student_burst, "N",
+			"with --student-rate: probes a student may send at\n"
+			"once (default: 10 ms at the cap, at least 64)"),
+		OPT_STRING(0, "do-not-scan", struct up_opts, do_not_scan, "FILE",
+			   "ranges never answered, each probe into them counted\n"
+			   "per student and label (CIDR [# label] per line:\n"
+			   "ZMap's blocklist format)"),
 		{} },
-	.example = "Then: rescan lab exec -- zmap -p 80 -o http.csv",
+	.example = "Then: rescan lab exec -- zmap -p 80 -o http.csv\n"
+		   "A class: rescan lab up --world synth:random --students 20 --student-rate 50000\n"
+		   "         rescan lab exec --student 3 -- bash -l",
 };
 
 static void print_ready(const struct lab *l, const struct world *w, const char *desc,
@@ -90,6 +106,22 @@ static void print_ready(const struct lab *l, const struct world *w, const char *
 	printf(" hosts)\nscanner: %s %s on %s, gateway %s; data path %s\n",
 	       l->here ? "this namespace," : l->ns_scan, l->if_scan, a, g,
 	       lab_data_path_name(l->data_path));
+	if (l->students) {
+		char first[16], last[16];
+
+		format_ipv4(lab_student_addr(l, 1), first);
+		format_ipv4(lab_student_addr(l, l->students), last);
+		printf("class:   %u student%s, %s to %s, each in a namespace of its own", l->students,
+		       l->students == 1 ? "" : "s", first, last);
+		if (l->student_rate)
+			printf(", at most %llu probes/s each (burst %llu)",
+			       (unsigned long long)l->student_rate,
+			       (unsigned long long)l->student_burst);
+		if (l->do_not_scan)
+			printf("; do not scan: %s", l->do_not_scan);
+		printf("\n         rescan lab exec%s%s --student K -- bash -l; results in %s/student-K\n",
+		       name ? " --name " : "", name ? name : "", l->results_dir);
+	}
 	if (!l->here)
 		printf("try:     rescan lab exec%s%s -- zmap -p 80 -n 100000 -o http.csv\n",
 		       name ? " --name " : "", name ? name : "");
@@ -116,8 +148,20 @@ static int up(int argc, char **argv)
 	if (o.data_path && lab_data_path_parse(o.data_path, &l.data_path))
 		return options_usage_error(&up_cmd, "--data-path '%s': use auto, threaded or softirq",
 					   o.data_path);
+	if ((o.student_rate || o.student_burst || o.do_not_scan) && !o.students)
+		return options_usage_error(&up_cmd, "--%s is for a class: add --students N",
+					   o.student_rate ? "student-rate" :
+					   o.student_burst ? "student-burst" : "do-not-scan");
+	if (o.student_burst && !o.student_rate)
+		return options_usage_error(&up_cmd, "--student-burst needs --student-rate");
 	l.here = o.here;
 	l.default_route = !o.no_default_route;
+	l.students = (unsigned)o.students;
+	l.student_rate = o.student_rate;
+	l.student_burst = o.student_burst;
+	if (o.student_rate && !o.student_burst)
+		l.student_burst = o.student_rate / 100 > 64 ? o.student_rate / 100 : 64;
+	l.do_not_scan = o.do_not_scan;
 	if (o.iface)
 		strcpy(l.if_scan, o.iface);
 	if (lab_is_up(&l)) {
@@ -199,29 +243,49 @@ static int down(int argc, char **argv)
 	return RS_EXIT_OK;
 }
 
+struct exec_opts {
+	const char *name;
+	uint64_t student;
+};
+
 static const struct command exec_cmd = {
 	.name = "rescan lab exec",
 	.args = "-- COMMAND [ARGS...]",
 	.min_args = 1,
 	.max_args = ARGS_ANY,
 	.stop_at_args = true,
-	.about = "Run COMMAND on the lab's scanner side; its exit status is rescan's.",
-	.opts = name_only,
+	.about = "Run COMMAND on the lab's scanner side; its exit status is rescan's.\n"
+		 "With --student K: in student K's namespace, as student K's own user\n"
+		 "(uid " RS_STR(LAB_STUDENT_UID) " + K) with CAP_NET_RAW alone, in its results directory\n"
+		 "(" LAB_RESULTS_ROOT "/LAB/student-K).",
+	.opts = (const struct opt[]){
+		OPT_LAB_NAME(struct exec_opts, name),
+		OPT_U64_RANGE('s', "student", struct exec_opts, student, "K", 1, LAB_STUDENTS_MAX,
+			      "run as student K of the class (lab up --students)"),
+		{} },
 	.example = "examples:\n"
 		   "  rescan lab exec -- zmap -p 443 -o https.csv\n"
-		   "  rescan lab exec -- zmap --probe-module=icmp_echoscan -o ping.csv",
+		   "  rescan lab exec -- zmap --probe-module=icmp_echoscan -o ping.csv\n"
+		   "  rescan lab exec --student 3 -- bash -l",
 };
 
 static int exec_in_lab(int argc, char **argv)
 {
+	struct exec_opts o = { 0 };
 	char **args;
 	struct lab l;
-	int rc;
+	int nargs, rc;
 
-	rc = parse_lab_command(&exec_cmd, argc, argv, true, &l, &args);
+	rc = options_parse(&exec_cmd, &o, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
 		return rc;
-	lab_exec(&l, args);
+	rc = lab_for_command(o.name, true, &l);
+	if (rc)
+		return rc;
+	if (lab_exec(&l, (unsigned)o.student, args) == -ENOENT) {
+		rs_print_last_error();
+		return RS_EXIT_USAGE;
+	}
 	rs_print_last_error();
 	return 127;
 }

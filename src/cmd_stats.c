@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "commands.h"
+#include "do_not_scan.h"
 #include "lab.h"
 #include "loader.h"
 #include "options.h"
@@ -35,9 +36,8 @@ static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uin
 	fd = bpf_obj_get(path);
 	if (fd < 0) {
 		err = -errno;
-		if (err != -ENOENT || strcmp(map, RS_MAP_SOURCE_COUNTERS))
-			rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
-		return err;	/* -ENOENT for sources: a lab from an older rescan */
+		rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
+		return err;
 	}
 	err = loader_read_percpu(fd, vals, n);
 	close(fd);
@@ -46,15 +46,57 @@ static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uin
 	return err;
 }
 
-/* Per-scanner rows: those of src[RS_SOURCES][RS_NR_COUNTERS] that saw a packet. */
-static uint64_t source_total(const uint64_t *row)
+/*
+ * Per scanner of the lab: the responder's counters (by where a packet came
+ * in), what reached it, its probes into each do-not-scan range.
+ */
+struct rows {
+	uint64_t src[RS_SOURCES * RS_NR_COUNTERS];
+	uint64_t dest[RS_SOURCES * RS_NR_LAB_COUNTERS];
+	uint64_t dns[RS_SOURCES * RS_DNS_LABELS];
+	char labels[RS_DNS_LABELS][DNS_LABEL_MAX + 1];
+	unsigned nlabels;
+};
+
+static uint64_t row_sum(const uint64_t *row, uint32_t n)
 {
 	uint64_t t = 0;
 	uint32_t i;
 
-	for (i = 0; i < RS_NR_COUNTERS; i++)
+	for (i = 0; i < n; i++)
 		t += row[i];
 	return t;
+}
+
+/* The do-not-scan labels, from the lab's state file ("do_not_scan_label=N TEXT"). */
+static void read_labels(const struct lab *l, struct rows *r)
+{
+	char path[192], line[256];
+	unsigned n;
+	int off;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/state", l->run_dir);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (sscanf(line, "do_not_scan_label=%u %n", &n, &off) == 1 && n < RS_DNS_LABELS) {
+			snprintf(r->labels[n], sizeof(r->labels[n]), "%s", line + off);
+			if (n >= r->nlabels)
+				r->nlabels = n + 1;
+		}
+	}
+	fclose(f);
+}
+
+/* The student a lab host is (1 to LAB_STUDENTS_MAX), else 0. */
+static unsigned student_of(const struct lab *l, uint32_t host)
+{
+	uint32_t first = lab_student_addr(l, 1) - l->net;
+
+	return host >= first && host < first + LAB_STUDENTS_MAX ? host - first + 1 : 0;
 }
 
 static void source_addr(const struct lab *l, uint32_t host, char *buf, size_t len)
@@ -64,48 +106,77 @@ static void source_addr(const struct lab *l, uint32_t host, char *buf, size_t le
 	inet_ntop(AF_INET, &a, buf, (socklen_t)len);
 }
 
-static struct json_object *sources_json(const struct lab *l, const uint64_t *src)
+static bool row_used(const struct rows *r, uint32_t h)
+{
+	return row_sum(r->src + (size_t)h * RS_NR_COUNTERS, RS_NR_COUNTERS) ||
+	       row_sum(r->dest + (size_t)h * RS_NR_LAB_COUNTERS, RS_NR_LAB_COUNTERS);
+}
+
+static struct json_object *sources_json(const struct lab *l, const struct rows *r,
+					unsigned only)
 {
 	struct json_object *o = json_object_new_object();
 	char addr[INET_ADDRSTRLEN];
 	uint32_t h, i;
 
 	for (h = 0; h < RS_SOURCES; h++) {
-		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS, packets = source_total(row);
-		struct json_object *r;
+		const uint64_t *row = r->src + (size_t)h * RS_NR_COUNTERS;
+		const uint64_t *rx = r->dest + (size_t)h * RS_NR_LAB_COUNTERS;
+		const uint64_t *dns = r->dns + (size_t)h * RS_DNS_LABELS;
+		struct json_object *j, *d, *x;
 
-		if (!packets)
+		if ((only && student_of(l, h) != only) || (!only && !row_used(r, h)))
 			continue;
-		r = json_object_new_object();
-		json_object_object_add(r, "packets", json_object_new_uint64(packets));
+		j = json_object_new_object();
+		if (student_of(l, h))
+			json_object_object_add(j, "student", json_object_new_int((int)student_of(l, h)));
+		json_object_object_add(j, "packets",
+				       json_object_new_uint64(row_sum(row, RS_NR_COUNTERS)));
 		for (i = 0; i < RS_NR_COUNTERS; i++)
-			json_object_object_add(r, responder_desc[i].name, json_object_new_uint64(row[i]));
+			json_object_object_add(j, responder_desc[i].name, json_object_new_uint64(row[i]));
+		x = json_object_new_object();
+		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
+			json_object_object_add(x, lab_desc[i].name, json_object_new_uint64(rx[i]));
+		json_object_object_add(j, "delivered", x);
+		d = json_object_new_object();
+		for (i = 0; i < r->nlabels; i++)
+			json_object_object_add(d, r->labels[i], json_object_new_uint64(dns[i]));
+		json_object_object_add(j, "do_not_scan", d);
 		source_addr(l, h, addr, sizeof(addr));
-		json_object_object_add(o, addr, r);
+		json_object_object_add(o, addr, j);
 	}
 	return o;
 }
 
-static void sources_text(const struct lab *l, const uint64_t *src)
+static void sources_text(const struct lab *l, const struct rows *r, unsigned only)
 {
-	char addr[INET_ADDRSTRLEN];
+	char addr[INET_ADDRSTRLEN], who[16];
 	uint32_t h, i;
 
-	printf("by scanner (source address):\n");
+	printf("by scanner (where its packets came in):\n");
 	for (h = 0; h < RS_SOURCES; h++) {
-		const uint64_t *row = src + (size_t)h * RS_NR_COUNTERS, packets = source_total(row);
+		const uint64_t *row = r->src + (size_t)h * RS_NR_COUNTERS;
+		const uint64_t *rx = r->dest + (size_t)h * RS_NR_LAB_COUNTERS;
+		const uint64_t *dns = r->dns + (size_t)h * RS_DNS_LABELS;
 		const char *sep = "";
 
-		if (!packets)
+		if ((only && student_of(l, h) != only) || (!only && !row_used(r, h)))
 			continue;
 		source_addr(l, h, addr, sizeof(addr));
-		printf("  %-15s %12llu packets:", addr, (unsigned long long)packets);
+		snprintf(who, sizeof(who), "student %u", student_of(l, h));
+		printf("  %-15s %-11s %12llu packets:", addr, student_of(l, h) ? who : "",
+		       (unsigned long long)row_sum(row, RS_NR_COUNTERS));
 		for (i = 0; i < RS_NR_COUNTERS; i++) {
 			if (!row[i])
 				continue;
 			printf("%s %s %llu", sep, responder_desc[i].name, (unsigned long long)row[i]);
 			sep = ",";
 		}
+		printf("; delivered %llu", (unsigned long long)row_sum(rx, RS_NR_LAB_COUNTERS));
+		for (i = 0; i < r->nlabels; i++)
+			if (dns[i])
+				printf("; do-not-scan '%s' %llu", r->labels[i],
+				       (unsigned long long)dns[i]);
 		printf("\n");
 	}
 }
@@ -143,14 +214,16 @@ static void print_line(const uint64_t *resp, const uint64_t *side)
 struct stats_opts {
 	const char *name;
 	bool json, line;
+	uint64_t student;
 };
 
 static const struct command stats_cmd = {
 	.name = "rescan stats",
 	.about = "Counters of a running lab: every packet the responder saw, by\n"
 		 "verdict (the probes it answered, the ones it dropped and why), the\n"
-		 "same for each scanner address of the lab (every student of a class\n"
-		 "has one), and what reached the scanner's interface.",
+		 "same for each scanner of the lab by where its packets came in (each\n"
+		 "student of a class has its own row, with what reached it and its\n"
+		 "probes into do-not-scan ranges), and what reached the scanner side.",
 	.opts = (const struct opt[]){
 		OPT_LAB_NAME(struct stats_opts, name),
 		OPT_FLAG('j', "json", struct stats_opts, json, "machine-readable output"),
@@ -158,15 +231,17 @@ static const struct command stats_cmd = {
 			 "one line for a log: the totals that are not 0, as\n"
 			 "name=value, without the ARP refresh that ticks on an\n"
 			 "idle lab (pass_arp, rx_other)"),
+		OPT_U64_RANGE('s', "student", struct stats_opts, student, "K", 1, LAB_STUDENTS_MAX,
+			      "student K's row alone (what to show a student)"),
 		{} },
 };
 
 int cmd_stats(int argc, char **argv)
 {
 	uint64_t resp[RS_NR_COUNTERS], side[RS_NR_LAB_COUNTERS], total = 0;
-	static uint64_t src[RS_SOURCES * RS_NR_COUNTERS];
+	static struct rows rows;
 	struct stats_opts o = { 0 };
-	bool have_src;
+	unsigned only;
 	char **args;
 	struct lab l;
 	uint32_t i;
@@ -177,11 +252,19 @@ int cmd_stats(int argc, char **argv)
 		return rc;
 	if (o.json && o.line)
 		return options_usage_error(&stats_cmd, "--json and --line exclude each other");
+	if (o.student && o.line)
+		return options_usage_error(&stats_cmd, "--student and --line exclude each other");
+	only = (unsigned)o.student;
 	rc = lab_for_command(o.name, true, &l);
 	if (rc)
 		return rc;
 	if (read_pinned(&l, RS_MAP_COUNTERS, resp, RS_NR_COUNTERS) ||
-	    read_pinned(&l, RS_MAP_LAB_COUNTERS, side, RS_NR_LAB_COUNTERS)) {
+	    read_pinned(&l, RS_MAP_LAB_COUNTERS, side, RS_NR_LAB_COUNTERS) ||
+	    (!o.line &&
+	     (read_pinned(&l, RS_MAP_SOURCE_COUNTERS, rows.src, RS_SOURCES * RS_NR_COUNTERS) ||
+	      read_pinned(&l, RS_MAP_LAB_DEST_COUNTERS, rows.dest,
+			  RS_SOURCES * RS_NR_LAB_COUNTERS) ||
+	      read_pinned(&l, RS_MAP_DO_NOT_SCAN_HITS, rows.dns, RS_SOURCES * RS_DNS_LABELS)))) {
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
@@ -191,24 +274,34 @@ int cmd_stats(int argc, char **argv)
 		print_line(resp, side);
 		return RS_EXIT_OK;
 	}
-	have_src = !read_pinned(&l, RS_MAP_SOURCE_COUNTERS, src, RS_SOURCES * RS_NR_COUNTERS);
+	read_labels(&l, &rows);
 
 	if (o.json) {
 		struct json_object *jo = json_object_new_object(), *r = json_object_new_object(),
 				   *s = json_object_new_object();
 
-		json_object_object_add(r, "packets", json_object_new_uint64(total));
-		for (i = 0; i < RS_NR_COUNTERS; i++)
-			json_object_object_add(r, responder_desc[i].name, json_object_new_uint64(resp[i]));
-		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
-			json_object_object_add(s, lab_desc[i].name, json_object_new_uint64(side[i]));
 		json_object_object_add(jo, "lab", json_object_new_string(l.name));
-		json_object_object_add(jo, "responder", r);
-		json_object_object_add(jo, "scanner_side", s);
-		if (have_src)
-			json_object_object_add(jo, "sources", sources_json(&l, src));
+		if (!only) {
+			json_object_object_add(r, "packets", json_object_new_uint64(total));
+			for (i = 0; i < RS_NR_COUNTERS; i++)
+				json_object_object_add(r, responder_desc[i].name,
+						       json_object_new_uint64(resp[i]));
+			for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
+				json_object_object_add(s, lab_desc[i].name,
+						       json_object_new_uint64(side[i]));
+			json_object_object_add(jo, "responder", r);
+			json_object_object_add(jo, "scanner_side", s);
+		} else {
+			json_object_put(r);
+			json_object_put(s);
+		}
+		json_object_object_add(jo, "sources", sources_json(&l, &rows, only));
 		printf("%s\n", json_object_to_json_string_ext(jo, JSON_C_TO_STRING_PRETTY));
 		json_object_put(jo);
+		return RS_EXIT_OK;
+	}
+	if (only) {
+		sources_text(&l, &rows, only);
 		return RS_EXIT_OK;
 	}
 	printf("lab '%s' responder (internet side): %llu packets\n", l.name,
@@ -216,9 +309,8 @@ int cmd_stats(int argc, char **argv)
 	for (i = 0; i < RS_NR_COUNTERS; i++)
 		printf("  %-20s %14llu  %s\n", responder_desc[i].name, (unsigned long long)resp[i],
 		       responder_desc[i].help);
-	if (have_src)
-		sources_text(&l, src);
-	printf("scanner side (%s):\n", l.if_scan);
+	sources_text(&l, &rows, 0);
+	printf("scanner side (%s%s):\n", l.if_scan, l.students ? " and every student's" : "");
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
 		printf("  %-20s %14llu  %s\n", lab_desc[i].name, (unsigned long long)side[i],
 		       lab_desc[i].help);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/random.h>
 
 #include <json-c/json.h>
 
@@ -24,8 +25,15 @@ int world_open_spec(struct world *w, const char *spec, char *desc, size_t descle
 	int err;
 
 	if (!strncmp(spec, "synth", 5) && (spec[5] == 0 || spec[5] == ':')) {
-		if (spec[5] == ':' && parse_u64(spec + 6, &seed)) {
-			rs_error("world '%s': expected synth:SEED with a decimal seed", spec);
+		/* A class's seed is its answer key: random, it cannot be guessed. */
+		if (!strcmp(spec, "synth:random")) {
+			if (getrandom(&seed, sizeof(seed), 0) != sizeof(seed)) {
+				rs_error("cannot draw a random seed: %s", strerror(errno));
+				return -errno;
+			}
+		} else if (spec[5] == ':' && parse_u64(spec + 6, &seed)) {
+			rs_error("world '%s': expected synth:SEED with a decimal seed, or synth:random",
+				 spec);
 			return -EINVAL;
 		}
 		world_init(w, seed);

@@ -15,8 +15,9 @@ int cmd_stats(int argc, char **argv);
 
 /*
  * Open the world a user names: a world file path, or "synth:SEED" for the
- * built-in generator ("synth" alone: the default seed). desc gets a short
- * description for messages and the lab's state file.
+ * built-in generator ("synth" alone: the default seed; "synth:random": a
+ * seed nobody can guess). desc gets a short description for messages and
+ * the lab's state file (synth:SEED with the seed drawn).
  */
 int world_open_spec(struct world *w, const char *spec, char *desc, size_t desclen);
 #define DEFAULT_WORLD_SPEC "synth:1"

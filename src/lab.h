@@ -11,11 +11,22 @@
  *   internet side (netns <name>-inet)
  *     inet0 100.64.0.1/24 + XDP responder (native mode)
  *
- * The rest of the /24 serves the appliance's class: student k (1 to
- * LAB_STUDENTS_MAX) scans from .(128 + k), the health check probes from
- * .254, and the appliance makes .128/25 local to its namespace.
+ * The rest of the /24 serves a class: student k (1 to LAB_STUDENTS_MAX)
+ * scans from .(128 + k), the health check probes from .254.
  *
- * The scanner side holds nothing but lab0 and lo, so it has no route to any
+ * With --students N each student has a namespace of its own, joined to the
+ * same internet side by a veth pair of its own:
+ *
+ *   student k (netns <name>-s<k>)         internet side (<name>-inet)
+ *     lab0 100.64.0.(128+k)/24  -- veth --  st<k> + the same XDP responder
+ *
+ * The responder knows each internet-side interface as a seat (rescan_abi.h,
+ * struct rs_seat): student k's may send only from its own address, at most
+ * at the class's rate, and counts for student k alone. The appliance's
+ * students (rescan-student) still share its namespace and are counted by
+ * source address.
+ *
+ * A scanner side holds nothing but lab0 and lo, so it has no route to any
  * real interface of the machine.
  */
 #ifndef RESCAN_LAB_H
@@ -34,6 +45,10 @@
 #define LAB_INET_IFACE "inet0"	/* the responder's interface, the gateway */
 #define LAB_NAME_MAX 11	/* keeps "<name>-scan" and "<name>-inet" short */
 #define LAB_STUDENTS_MAX 125	/* .129 to .253: below the health address */
+#define LAB_STUDENT_IFACE "st"	/* student k's internet-side end: st<k> */
+/* Student k runs as uid and gid LAB_STUDENT_UID + k (rescan lab exec --student). */
+#define LAB_STUDENT_UID 47000
+#define LAB_RESULTS_ROOT "/var/lib/rescan"
 
 /* How probes and replies cross the veth pair: lab_datapath.h. */
 enum lab_data_path {
@@ -60,13 +75,27 @@ struct lab {
 	uint32_t health_addr;		/* source of the appliance's health probes */
 	char pin_dir[128];		/* bpffs dir for the lab's maps */
 	char run_dir[128];		/* state file, world summary */
+	char results_dir[128];		/* student k's results below it: student-<k> */
+	/* A class (lab up --students): */
+	unsigned students;		/* student namespaces */
+	uint64_t student_rate;		/* probes per second each; 0: no cap */
+	uint64_t student_burst;		/* probes a student may send at once */
+	const char *do_not_scan;	/* file of ranges never answered, or NULL */
+	unsigned student;		/* in a student's view (lab_student_view): k */
 };
 
 /* Fill l for lab name (NULL: the default); checks the name. */
 int lab_describe(struct lab *l, const char *name);
 /* The source address of student k, 1 <= k <= LAB_STUDENTS_MAX. */
 uint32_t lab_student_addr(const struct lab *l, unsigned k);
-/* Read the mode (here, iface) a running lab was started with into l. */
+/*
+ * Student k's side of lab l: the same lab with student k's namespace,
+ * interfaces, address and MAC as its scanner side.
+ */
+void lab_student_view(const struct lab *l, unsigned k, struct lab *view);
+/* Student k's results directory. */
+void lab_student_results(const struct lab *l, unsigned k, char *buf, size_t len);
+/* Read the mode (here, iface, students) a running lab was started with into l. */
 int lab_read_state(struct lab *l);
 bool lab_is_up(const struct lab *l);
 
@@ -76,8 +105,12 @@ void lab_responder_cfg(const struct lab *l, const struct world *w, struct respon
 /* Bring the lab up with w loaded; on error everything is torn down. */
 int lab_up(struct lab *l, const struct world *w, const char *world_desc);
 int lab_down(const struct lab *l);
-/* Replace this process with argv running on the scanner side. */
-int lab_exec(const struct lab *l, char **argv);
+/*
+ * Replace this process with argv running on the scanner side; for student
+ * k (> 0) in its namespace, as its own user, with CAP_NET_RAW only, in its
+ * results directory.
+ */
+int lab_exec(const struct lab *l, unsigned k, char **argv);
 
 /* Path of a pinned map of the lab ("counters", ...). */
 void lab_pin_path(const struct lab *l, const char *map, char *buf, size_t len);
