@@ -70,7 +70,8 @@ static const struct command up_cmd = {
 			"over it is dropped and counted (default: no cap)"),
 		OPT_U64(0, "student-burst", struct up_opts, student_burst, "N",
 			"with --student-rate: probes a student may send at\n"
-			"once (default: 10 ms at the cap, at least 64)"),
+			"at once (default: 100 ms at the cap, at least 64): a\n"
+			"scanner that fell behind catches up in a burst"),
 		OPT_STRING(0, "do-not-scan", struct up_opts, do_not_scan, "FILE",
 			   "ranges never answered, each probe into them counted\n"
 			   "per student and label (CIDR [# label] per line:\n"
@@ -160,7 +161,7 @@ static int up(int argc, char **argv)
 	l.student_rate = o.student_rate;
 	l.student_burst = o.student_burst;
 	if (o.student_rate && !o.student_burst)
-		l.student_burst = o.student_rate / 100 > 64 ? o.student_rate / 100 : 64;
+		l.student_burst = o.student_rate / 10 > 64 ? o.student_rate / 10 : 64;
 	l.do_not_scan = o.do_not_scan;
 	if (o.iface)
 		strcpy(l.if_scan, o.iface);
@@ -310,7 +311,13 @@ static int status(int argc, char **argv)
 		return RS_EXIT_STATE;
 	}
 	printf("lab '%s' is up\n", l.name);
-	lab_print_state(&l);
+	fflush(stdout);
+	rc = lab_print_state(&l);
+	if (rc) {
+		/* A student's case: the state names the world, for root alone. */
+		rs_print_error("cannot read the lab's state in %s: %s", l.run_dir, strerror(-rc));
+		return RS_EXIT_FAIL;
+	}
 	return RS_EXIT_OK;
 }
 

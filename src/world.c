@@ -477,7 +477,8 @@ int world_write(const struct world *w, const char *path)
 	err = write_all(fd, &h, sizeof(h));
 	for (k = 0; k < 4 && !err; k++)
 		err = write_all(fd, sec[k].data, sec[k].len);
-	if (!err && fchmod(fd, 0644))
+	/* A world is the answer key of every scan of it: its owner's alone. */
+	if (!err && fchmod(fd, 0600))
 		err = -errno;
 	if (!err && close(fd))
 		err = -errno;
