@@ -188,7 +188,19 @@ struct tcase {
 	int pad;		/* Ethernet padding after the IP packet... */
 	uint8_t pad_fill;	/* ...made of this byte */
 	struct damage damage;
+	/* Per scanner, checked when a row says where: IN_ROW(), IN_NO_ROW, DNS_HIT() */
+	int counts_in;		/* host + 1 of the row it counts in; -1: the totals only */
+	int dns_label;		/* drop_do_not_scan: the do_not_scan_hits label it counts under */
 };
+
+/*
+ * Where a row's verdict counts per scanner, each time it runs: in host h's
+ * row of source_counters (and, as drop_do_not_scan, in do_not_scan_hits
+ * under label l), or in no row. Every other per-scanner counter stays.
+ */
+#define IN_ROW(h) .counts_in = (h) + 1
+#define IN_NO_ROW .counts_in = -1
+#define DNS_HIT(h, l) IN_ROW(h), .dns_label = (l)
 
 #define SYN 0x02
 #define ACK 0x10

@@ -4,11 +4,13 @@
  * through BPF_PROG_TEST_RUN on its responder; the verdict must be the one
  * its counter stands for, exactly that counter must move by one, a frame
  * that is not answered must come back untouched, a reply must equal the
- * one frame.c builds from scratch, and the same probe twice must get the
- * same reply. What fails is said field by field.
+ * one frame.c builds from scratch, the same probe twice must get the
+ * same reply, and where a row says which scanner it counts for, exactly
+ * that scanner's counters move. What fails is said field by field.
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -186,6 +188,63 @@ static void check_counters(const struct run *r, int expect, const char *when)
 		     counter_name[expect]);
 }
 
+/* The per-scanner counters of a responder, summed over its CPUs. */
+struct per_scanner {
+	uint64_t src[RS_SOURCES * RS_NR_COUNTERS];	/* source_counters */
+	uint64_t dns[RS_SOURCES * RS_DNS_LABELS];	/* do_not_scan_hits */
+};
+
+static int read_per_scanner(enum responder on, struct per_scanner *p)
+{
+	struct responder_bpf *sk = responder(on);
+	int err = loader_read_percpu(bpf_map__fd(sk->maps.source_counters), p->src,
+				     N_ROWS(p->src));
+
+	return err ? err :
+		     loader_read_percpu(bpf_map__fd(sk->maps.do_not_scan_hits), p->dns,
+					N_ROWS(p->dns));
+}
+
+/* Cells moved, of n of width w each (a host's row), other than cell want by `runs`. */
+static void check_cells(const char *map, const uint64_t *b, const uint64_t *a, size_t n,
+			size_t w, size_t want, uint64_t runs, const char *(*name)(size_t k))
+{
+	size_t k;
+
+	for (k = 0; k < n; k++)
+		if (a[k] - b[k] != (k == want ? runs : 0))
+			fail("%s: host %zu's %s moved by %llu, expected %llu", map, k / w,
+			     name(k % w), (unsigned long long)(a[k] - b[k]),
+			     (unsigned long long)(k == want ? runs : 0));
+}
+
+static const char *counter_of(size_t k)
+{
+	return counter_name[k];
+}
+
+static const char *label_of(size_t k)
+{
+	static char s[16];
+
+	snprintf(s, sizeof(s), "label %zu", k);
+	return s;
+}
+
+/* The row's per-scanner counters moved where it says, once per run, and nothing else did. */
+static void check_per_scanner(const struct tcase *t, int expect, const struct per_scanner *b,
+			      const struct per_scanner *a, uint64_t runs)
+{
+	size_t host = t->counts_in > 0 ? (size_t)t->counts_in - 1 : SIZE_MAX;
+	bool hit = host != SIZE_MAX && expect == RS_CNT_DROP_DO_NOT_SCAN &&
+		   t->dns_label >= 0 && t->dns_label < RS_DNS_LABELS;
+
+	check_cells("source_counters", b->src, a->src, N_ROWS(a->src), RS_NR_COUNTERS,
+		    host == SIZE_MAX ? SIZE_MAX : host * RS_NR_COUNTERS + expect, runs, counter_of);
+	check_cells("do_not_scan_hits", b->dns, a->dns, N_ROWS(a->dns), RS_DNS_LABELS,
+		    hit ? host * RS_DNS_LABELS + t->dns_label : SIZE_MAX, runs, label_of);
+}
+
 static void note_isn(const struct tcase *t, const uint8_t *out)
 {
 	uint32_t l4 = ETH_LEN + (out[ETH_LEN] & 15) * 4u;
@@ -205,7 +264,8 @@ static void note_isn(const struct tcase *t, const uint8_t *out)
 	};
 }
 
-bool check_row(const struct tcase *t, int expect)
+/* Run row t (an answered one twice), judge verdicts, counters and bytes. */
+static void judge(const struct tcase *t, int expect, bool twice)
 {
 	uint32_t want = verdict_of_counter(expect);
 	const char *why;
@@ -215,19 +275,17 @@ bool check_row(const struct tcase *t, int expect)
 	uint32_t exp_len;
 	int err;
 
-	row = t;
-	row_failed = false;
 	frame_build(t, &f);
 	err = run_frame(t->on, &f, &r);
 	if (err) {
 		fail("BPF_PROG_TEST_RUN or reading the counters failed: %s", strerror(-err));
-		return false;
+		return;
 	}
 	if (r.retval != want)
 		fail("verdict %s, expected %s", verdict_str(r.retval), verdict_str(want));
 	check_counters(&r, expect, "");
 	if (r.retval != want)
-		return false;	/* the bytes of another verdict say nothing more */
+		return;	/* the bytes of another verdict say nothing more */
 
 	if (want != V_TX) {
 		/* Nothing may be written into a frame that is not answered. */
@@ -235,7 +293,7 @@ bool check_row(const struct tcase *t, int expect)
 			fail("a frame that was not answered was changed:");
 			frame_explain_diff("the frame", r.in, r.in_len, r.out, r.out_len);
 		}
-		return !row_failed;
+		return;
 	}
 
 	exp_len = frame_expected_reply(&f, expect, r.out, exp);
@@ -248,12 +306,14 @@ bool check_row(const struct tcase *t, int expect)
 		fail("%s", why);
 	if (expect == RS_CNT_TX_SYNACK && r.out_len >= f.len)
 		note_isn(t, r.out);
+	if (!twice)
+		return;
 
 	/* The same probe again must get the very same reply. */
 	err = run_frame(t->on, &f, &again);
 	if (err) {
 		fail("second run failed: %s", strerror(-err));
-		return false;
+		return;
 	}
 	if (again.retval != want)
 		fail("second run: verdict %s, expected %s", verdict_str(again.retval),
@@ -263,5 +323,35 @@ bool check_row(const struct tcase *t, int expect)
 		fail("the same probe twice gave different replies:");
 		frame_explain_diff("the second reply", r.out, r.out_len, again.out, again.out_len);
 	}
+}
+
+static bool check(const struct tcase *t, int expect, bool twice)
+{
+	static struct per_scanner before, after;
+	uint64_t runs = runs_on(t->on);
+
+	row = t;
+	row_failed = false;
+	if (t->counts_in && read_per_scanner(t->on, &before)) {
+		fail("reading the per-scanner counters failed");
+		return false;
+	}
+	judge(t, expect, twice);
+	if (!t->counts_in || row_failed)
+		return !row_failed;
+	if (read_per_scanner(t->on, &after))
+		fail("reading the per-scanner counters failed");
+	else
+		check_per_scanner(t, expect, &before, &after, runs_on(t->on) - runs);
 	return !row_failed;
+}
+
+bool check_row(const struct tcase *t, int expect)
+{
+	return check(t, expect, true);
+}
+
+bool check_row_once(const struct tcase *t, int expect)
+{
+	return check(t, expect, false);
 }

@@ -2,7 +2,8 @@
 /*
  * runner.h - feeding frames to a loaded responder with BPF_PROG_TEST_RUN
  * and checking one row: the verdict, that exactly the expected counter
- * moved by one, and the bytes that come back. A failure prints why, on
+ * moved by one, per scanner too where the row says, and the bytes that
+ * come back. A failure prints why, on
  * TAP comment lines, naming the row, its frame and the header fields
  * that differ.
  */
@@ -43,8 +44,13 @@ int run_fast(enum responder on, const struct frame *f, struct run *r);
 /* How many frames on's program has seen. */
 uint64_t runs_on(enum responder on);
 
-/* Run row t, check it against the counter expect; false (after saying why) if it failed. */
+/*
+ * Run row t, check it against the counter expect; false (after saying why)
+ * if it failed. check_row_once() runs an answered row once, not twice:
+ * for rows whose verdict depends on the runs before (a seat's rate cap).
+ */
 bool check_row(const struct tcase *t, int expect);
+bool check_row_once(const struct tcase *t, int expect);
 
 /* A TCP reply a row got: its 4-tuple, the ISN key of its responder, the ISN. */
 struct isn_seen {
