@@ -40,6 +40,8 @@ enum responder {
 	ON_EMPTY,	/* a world without any service, lab check on, key A */
 	ON_CORRUPT,	/* main world with maps damaged after loading (corrupt.c), key A */
 	ON_STATES,	/* the states world (fixture.h: open, closed, filtered, policy), key A */
+	ON_SEAT_ONE,	/* the states world from a student's seat, do-not-scan on (fixture.h), key A */
+	ON_SEAT_NET,	/* the states world from the lab's own seat (fixture.h), key A */
 	NR_RESPONDERS,
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * fixture.c - the BPF tests' world and the four responders loaded with
- * it. Every container kind of rescan_abi.h is here (ARRAY with n = 1, 4
+ * fixture.c - the BPF tests' worlds and the responders loaded with
+ * them. Every container kind of rescan_abi.h is here (ARRAY with n = 1, 4
  * and 63, GUIDED with n = 64 and 300 and buckets of 1 to 8, SPLIT with
  * every kind of /24, BITMAP, FULL, EMPTY), in the first and the last
  * block of IPv4, around the lab network, and in 40 bitmaps of which one
@@ -25,11 +25,11 @@ static struct responder_bpf *skel[NR_RESPONDERS];
 
 const char *const responder_name[NR_RESPONDERS] = {
 	[ON_LAB] = "lab", [ON_OPEN] = "open", [ON_EMPTY] = "empty", [ON_CORRUPT] = "corrupt",
-	[ON_STATES] = "states",
+	[ON_STATES] = "states", [ON_SEAT_ONE] = "seat-one", [ON_SEAT_NET] = "seat-net",
 };
 const uint32_t responder_isn_key[NR_RESPONDERS] = {
 	[ON_LAB] = KEY_A, [ON_OPEN] = KEY_B, [ON_EMPTY] = KEY_A, [ON_CORRUPT] = KEY_A,
-	[ON_STATES] = KEY_A,
+	[ON_STATES] = KEY_A, [ON_SEAT_ONE] = KEY_A, [ON_SEAT_NET] = KEY_A,
 };
 
 struct responder_bpf *responder(enum responder on)
@@ -286,6 +286,20 @@ static int build_worlds(void)
 	return err;
 }
 
+static const struct world *world_of(enum responder on)
+{
+	switch (on) {
+	case ON_EMPTY:
+		return &empty_world;
+	case ON_STATES:
+	case ON_SEAT_ONE:
+	case ON_SEAT_NET:
+		return &states_world;
+	default:
+		return &world;
+	}
+}
+
 int fixture_load(void)
 {
 	const struct responder_cfg cfg[NR_RESPONDERS] = {
@@ -294,6 +308,8 @@ int fixture_load(void)
 		[ON_EMPTY] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 		[ON_CORRUPT] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 		[ON_STATES] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
+		[ON_SEAT_ONE] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A, .do_not_scan = true },
+		[ON_SEAT_NET] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 	};
 	int on, err;
 
@@ -302,9 +318,7 @@ int fixture_load(void)
 		return -1;
 	}
 	for (on = 0; on < NR_RESPONDERS; on++) {
-		err = loader_load_responder(on == ON_EMPTY	? &empty_world :
-					    on == ON_STATES ? &states_world : &world,
-					    &cfg[on], &skel[on]);
+		err = loader_load_responder(world_of(on), &cfg[on], &skel[on]);
 		if (err) {
 			printf("not ok 1 - load the responder (%s): %s%s\n", responder_name[on],
 			       rs_last_error(),
@@ -315,8 +329,13 @@ int fixture_load(void)
 		}
 	}
 	err = corrupt_world();
-	if (err)
+	if (err) {
 		printf("not ok 1 - damage the corrupt responder's maps: %s\n", strerror(-err));
+		return err;
+	}
+	err = seat_responders();
+	if (err)
+		printf("not ok 1 - seat the seated responders: %s\n", strerror(-err));
 	return err;
 }
 

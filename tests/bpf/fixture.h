@@ -40,6 +40,43 @@ extern struct world states_world;
 #define STATES_POLICY_NET IP(30, 0, 3, 0)
 #define STATES_BANNER_NET IP(30, 0, 5, 0)
 #define STATES_SILENT_NET IP(30, 0, 9, 0)
+
+/*
+ * The seated responders (seats.c), both on the states world. Every frame
+ * of BPF_PROG_TEST_RUN comes in on the loopback, so each has its one seat
+ * there:
+ *   ON_SEAT_ONE  student STUDENT_HOST's seat, STUDENT_IP/32, no rate cap,
+ *                do-not-scan on with the ranges below
+ *   ON_SEAT_NET  the lab's own seat in a class, LAB_NET/OWN_SEAT_MASK (the
+ *                lower half of the lab network), no rate cap, do-not-scan off
+ * ON_STATES has the same do-not-scan ranges in its trie, with do-not-scan off.
+ */
+#define STUDENT_HOST 131
+#define STUDENT_IP (LAB_NET + STUDENT_HOST)
+#define OWN_SEAT_MASK IP(255, 255, 255, 128)
+
+/*
+ * The do-not-scan ranges and their labels; the longest prefix wins:
+ *   STATES_OPEN_NET/29         DNS_OPEN   open hosts .1-.7 (.8, .9 are outside)
+ *   DNS_HOST/32                DNS_ONE    STATES_OPEN_NET.5, inside the /29
+ *   DNS_POLICY_HALF/25         DNS_LAST   the upper half of STATES_POLICY_NET
+ *   100.64.0.0/10              DNS_CGN    shared address space, the lab network in it
+ *   STATES_SILENT_NET/24       DNS_PAST   a label past do_not_scan_hits' labels
+ */
+#define DNS_HOST (STATES_OPEN_NET + 5)
+#define DNS_POLICY_HALF (STATES_POLICY_NET + 128)
+#define DNS_OPEN 0
+#define DNS_CGN 1
+#define DNS_ONE 3
+#define DNS_LAST (RS_DNS_LABELS - 1)
+#define DNS_PAST RS_DNS_LABELS
+
+/* Set on's seat (host order; interval and burst in ns) with its rate cap's clock reset. */
+int seat_set(enum responder on, uint32_t addr, uint32_t mask, uint64_t interval_ns,
+	     uint64_t burst_ns);
+/* Seat the seated responders and fill the do-not-scan tries (seats.c). */
+int seat_responders(void);
+
 extern const char *const responder_name[NR_RESPONDERS];
 extern const uint32_t responder_isn_key[NR_RESPONDERS];
 
