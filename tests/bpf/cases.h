@@ -301,6 +301,7 @@ extern const struct case_file udp_app_cases;	/* cases_udp_apps.c */
 extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 extern const struct case_file seat_cases;	/* cases_seats.c */
+extern const struct case_file do_not_scan_cases;	/* cases_do_not_scan.c */
 
 /* The row a lookup row stands for, and the counter it must move. */
 struct tcase lookup_case(const struct lookup_table *lt, const struct lookup_row *r, int *expect);

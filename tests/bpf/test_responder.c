@@ -17,6 +17,7 @@
  *   cases_udp.c        UDP: echo, port unreachable, silence, broken headers
  *   cases_udp_apps.c   UDP: the DNS, NTP, SNMP and SSDP replies
  *   cases_seats.c      seats: whose row a packet counts in, spoofed sources
+ *   cases_do_not_scan.c  do-not-scan ranges, by label and scanner
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
  * to the packets seen, per-scanner counters, every address of the search
@@ -41,6 +42,7 @@
 static const struct case_file *const files[] = {
 	&frame_cases, &tcp_syn_cases, &icmp_echo_cases, &lookup_cases, &corrupt_cases,
 	&tcp_states_cases, &icmp_timestamp_cases, &udp_cases, &udp_app_cases, &seat_cases,
+	&do_not_scan_cases,
 };
 
 /* Call fn on every row of every table, with the counter it must move. */
