@@ -14,6 +14,7 @@
 #ifndef RESCAN_TEST_CASES_H
 #define RESCAN_TEST_CASES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -302,6 +303,12 @@ extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 extern const struct case_file seat_cases;	/* cases_seats.c */
 extern const struct case_file do_not_scan_cases;	/* cases_do_not_scan.c */
+
+/*
+ * Rows whose verdicts depend on the rows before them, run in order: a
+ * seat's rate cap (rate_cap.c). False once a row fails, after saying why.
+ */
+bool rate_cap_holds(void);
 
 /* The row a lookup row stands for, and the counter it must move. */
 struct tcase lookup_case(const struct lookup_table *lt, const struct lookup_row *r, int *expect);

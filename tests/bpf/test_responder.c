@@ -18,6 +18,7 @@
  *   cases_udp_apps.c   UDP: the DNS, NTP, SNMP and SSDP replies
  *   cases_seats.c      seats: whose row a packet counts in, spoofed sources
  *   cases_do_not_scan.c  do-not-scan ranges, by label and scanner
+ *   rate_cap.c         a seat's rate cap, rows run once in order
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
  * to the packets seen, per-scanner counters, every address of the search
@@ -436,6 +437,12 @@ static void handshake_left_alone(void)
 	CHECK(check_row(&next, RS_CNT_TX_RST_UNSOLICITED), "an ACK one past our ISN + 1");
 }
 
+/* A seat's rate cap: a burst through, the rest dropped, the cap refilled with time. */
+static void rate_cap(void)
+{
+	CHECK(rate_cap_holds(), "a row of the rate cap failed");
+}
+
 /* ---- UDP replies by host -------------------------------------------------- */
 
 /* The part of a UDP reply's payload that says which row of a table the host has. */
@@ -531,6 +538,7 @@ int main(void)
 	}
 	for_each_row(note_row);
 	counter_seen[RS_CNT_DROP_HANDSHAKE] = true;	/* handshake_left_alone() */
+	counter_seen[RS_CNT_DROP_RATE_LIMITED] = true;	/* rate_cap() */
 	RUN_TEST(world_has_every_container_kind);
 	RUN_TEST(every_counter_covered);
 	RUN_TEST(row_names_unique);
@@ -542,6 +550,7 @@ int main(void)
 	RUN_TEST(chunk_edges);
 	RUN_TEST(source_counters_by_scanner);
 	RUN_TEST(udp_replies_vary_by_host);
+	RUN_TEST(rate_cap);
 	RUN_TEST(counters_sum_to_runs);
 
 	ret = CHECK_DONE();
