@@ -205,7 +205,7 @@ static int read_per_scanner(enum responder on, struct per_scanner *p)
 					N_ROWS(p->dns));
 }
 
-/* Cells moved, of n of width w each (a host's row), other than cell want by `runs`. */
+/* Of a per-scanner map (w cells a host), cell want moved by runs, every other one stayed. */
 static void check_cells(const char *map, const uint64_t *b, const uint64_t *a, size_t n,
 			size_t w, size_t want, uint64_t runs, const char *(*name)(size_t k))
 {
