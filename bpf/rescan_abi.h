@@ -252,8 +252,11 @@ enum rs_lab_counter { RS_LAB_COUNTERS(RS_ENUM_ENTRY) RS_NR_LAB_COUNTERS };
  * an array indexed by the ingress ifindex. A seat with a mask accepts only
  * sources inside addr/mask: a student's interface has its one address
  * (mask /32), so a packet from it with any other source is dropped as
- * spoofed and counted for that student. A zeroed entry is no seat: its
- * packets count by source address, as on the bench's harness.
+ * spoofed and counted for that student. A mask of 0 checks no source: a
+ * zeroed entry is no seat, and its packets count by source address, as
+ * on the bench's harness. Every IPv4 packet of a seat that passes these
+ * checks meets its rate cap, as a provider's limit counts packets, not
+ * probes: the scanner kernel's RST to a SYN-ACK too.
  *
  * The rate cap is a GCRA (virtual scheduling form of a token bucket): a
  * probe is let through when the seat's theoretical arrival time tat is no

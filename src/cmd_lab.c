@@ -5,12 +5,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include <json-c/json.h>
 
 #include "commands.h"
 #include "lab.h"
+#include "lab_class.h"
 #include "lab_datapath.h"
 #include "options.h"
 #include "preflight.h"
@@ -64,7 +68,8 @@ static const struct command up_cmd = {
 			   "replies run (README, How it works)"),
 		OPT_U64_RANGE(0, "students", struct up_opts, students, "N", 0, LAB_STUDENTS_MAX,
 			      "a class: N students, each with a namespace and veth\n"
-			      "of its own (rescan lab exec --student K)"),
+			      "of its own (rescan lab exec --student K); students in\n"
+			      "containers join instead (rescan lab class-serve)"),
 		OPT_U64(0, "student-rate", struct up_opts, student_rate, "PPS",
 			"cap each student at PPS probes per second; what is\n"
 			"over it is dropped and counted (default: no cap)"),
@@ -149,10 +154,6 @@ static int up(int argc, char **argv)
 	if (o.data_path && lab_data_path_parse(o.data_path, &l.data_path))
 		return options_usage_error(&up_cmd, "--data-path '%s': use auto, threaded or softirq",
 					   o.data_path);
-	if ((o.student_rate || o.student_burst || o.do_not_scan) && !o.students)
-		return options_usage_error(&up_cmd, "--%s is for a class: add --students N",
-					   o.student_rate ? "student-rate" :
-					   o.student_burst ? "student-burst" : "do-not-scan");
 	if (o.student_burst && !o.student_rate)
 		return options_usage_error(&up_cmd, "--student-burst needs --student-rate");
 	l.here = o.here;
@@ -289,6 +290,117 @@ static int exec_in_lab(int argc, char **argv)
 	}
 	rs_print_last_error();
 	return 127;
+}
+
+/* ---- class-serve, join: students in containers of their own ------------- */
+
+struct class_serve_opts {
+	const char *name, *socket;
+	uint64_t students;
+};
+
+static const struct command class_serve_cmd = {
+	.name = "rescan lab class-serve",
+	.about = "Seat students who bring a network namespace of their own (containers):\n"
+		 "each that connects to SOCKET and passes its namespace (rescan lab join)\n"
+		 "becomes student K until it hangs up: a veth of its own into the\n"
+		 "internet side and the seat of K (its address alone, the lab's\n"
+		 "--student-rate). Runs until SIGTERM or SIGINT, then takes every\n"
+		 "student out of the lab again.",
+	.opts = (const struct opt[]){
+		OPT_LAB_NAME(struct class_serve_opts, name),
+		OPT_STRING(0, "socket", struct class_serve_opts, socket, "PATH",
+			   "the class socket (default " LAB_CLASS_SOCKET ")"),
+		OPT_U64_RANGE(0, "students", struct class_serve_opts, students, "N", 1,
+			      LAB_STUDENTS_MAX,
+			      "seats (default " RS_STR(LAB_STUDENTS_MAX) ")"),
+		{} },
+};
+
+static int class_serve(int argc, char **argv)
+{
+	struct class_serve_opts o = { .socket = LAB_CLASS_SOCKET, .students = LAB_STUDENTS_MAX };
+	char **args;
+	struct lab l;
+	int nargs, rc;
+
+	rc = options_parse(&class_serve_cmd, &o, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	rc = lab_for_command(o.name, true, &l);
+	if (rc)
+		return rc;
+	if (lab_class_serve(&l, o.socket, (unsigned)o.students)) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	return RS_EXIT_OK;
+}
+
+struct join_opts {
+	const char *socket, *etc;
+};
+
+static const struct command join_cmd = {
+	.name = "rescan lab join",
+	.about = "Join a lab as a student, with this process's network namespace: the\n"
+		 "lab's class-serve gives it a veth (lab0) into the lab and a seat.\n"
+		 "Prints student=K and addr=ADDR, then stays until the lab goes or it is\n"
+		 "stopped; the seat lasts as long. Needs no capability.",
+	.opts = (const struct opt[]){
+		OPT_STRING(0, "socket", struct join_opts, socket, "PATH",
+			   "the class socket (default " LAB_CLASS_SOCKET ")"),
+		OPT_STRING(0, "etc", struct join_opts, etc, "DIR",
+			   "also write zmap.conf and masscan.conf for this seat\n"
+			   "below DIR (as rescan lab scanner-config --etc)"),
+		{} },
+};
+
+static volatile sig_atomic_t join_stop;
+
+static void on_join_stop(int sig)
+{
+	(void)sig;
+	join_stop = 1;
+}
+
+static int join(int argc, char **argv)
+{
+	struct join_opts o = { .socket = LAB_CLASS_SOCKET };
+	struct sigaction sa = { .sa_handler = on_join_stop };
+	struct lab_class_seat seat;
+	char **args, a[16], c;
+	struct lab l;
+	int nargs, rc, fd;
+
+	rc = options_parse(&join_cmd, &o, argc, argv, &args, &nargs);
+	if (rc != OPTS_RUN)
+		return rc;
+	lab_describe(&l, NULL);
+	if (lab_class_join(o.socket, &seat, &fd)) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	if (o.etc) {
+		struct scanner_seat s = { .iface = LAB_SCAN_IFACE, .source = seat.addr,
+					  .number = seat.student };
+
+		if (scanner_config_write(&l, o.etc, &s, false)) {
+			rs_print_last_error();
+			close(fd);
+			return RS_EXIT_FAIL;
+		}
+	}
+	format_ipv4(seat.addr, a);
+	printf("student=%u\naddr=%s\niface=%s\n", seat.student, a, LAB_SCAN_IFACE);
+	fflush(stdout);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	/* The lab never writes again: a return is its hang-up (or a signal). */
+	while (!join_stop && recv(fd, &c, 1, 0) < 0 && errno == EINTR)
+		;
+	close(fd);
+	return RS_EXIT_OK;
 }
 
 static const struct command status_cmd = {
@@ -630,6 +742,8 @@ static const struct subcmd lab_cmds[] = {
 	{ "preflight", preflight, "can this machine build a lab: capabilities, kernel, BPF" },
 	{ "env", env, "the lab's addresses, MACs and names, for scripts" },
 	{ "scanner-config", scanner_config, "point zmap and masscan in this namespace at the lab" },
+	{ "class-serve", class_serve, "seat students in containers who join with their namespace" },
+	{ "join", join, "join a lab as a student with this namespace (no capability needed)" },
 };
 
 int cmd_lab(int argc, char **argv)

@@ -7,6 +7,8 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <fcntl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,6 +140,10 @@ int lab_read_state(struct lab *l)
 			lab_data_path_parse(line + 10, &l->data_path);
 		} else if (!strncmp(line, "students=", 9)) {
 			l->students = (unsigned)strtoul(line + 9, NULL, 10);
+		} else if (!strncmp(line, "student_rate=", 13)) {
+			l->student_rate = strtoull(line + 13, NULL, 10);
+		} else if (!strncmp(line, "student_burst=", 14)) {
+			l->student_burst = strtoull(line + 14, NULL, 10);
 		}
 	}
 	fclose(f);
@@ -272,8 +278,9 @@ static int create_links(const struct lab *l)
 	format_ipv4(l->gw_addr, a);
 	snprintf(gw_cidr, sizeof(gw_cidr), "%s/%d", a, l->prefix);
 
-	if (!l->here && (err = netns_ip("cannot create the scanner namespace", NULL, "netns",
-					"add", l->ns_scan, NULL)))
+	if (!l->here && !l->scan_ns_made &&
+	    (err = netns_ip("cannot create the scanner namespace", NULL, "netns", "add", l->ns_scan,
+			    NULL)))
 		return err;
 	if (!l->student && (err = netns_ip("cannot create the internet namespace", NULL, "netns",
 					   "add", l->ns_inet, NULL)))
@@ -377,7 +384,7 @@ static int pin(struct bpf_map *map, const struct lab *l, const char *name)
 static const char *const pinned_maps[] = {
 	RS_MAP_COUNTERS, RS_MAP_LAB_COUNTERS, RS_MAP_LAB_DEST_COUNTERS, RS_MAP_SOURCE_COUNTERS,
 	RS_MAP_SEATS, RS_MAP_DO_NOT_SCAN, RS_MAP_DO_NOT_SCAN_HITS, "world_services", "world_dir",
-	"world_pool",
+	"world_pool", RS_PIN_RESPONDER, RS_PIN_LAB_SIDE,
 };
 
 static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_side_bpf *side)
@@ -388,11 +395,12 @@ static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_
 		resp->maps.do_not_scan_hits, resp->maps.world_services, resp->maps.world_dir,
 		resp->maps.world_pool,
 	};
+	char path[192];
 	size_t i;
 	int err;
 
-	_Static_assert(sizeof(maps) / sizeof(maps[0]) == sizeof(pinned_maps) / sizeof(pinned_maps[0]),
-		       "one pin name per map");
+	_Static_assert(sizeof(maps) / sizeof(maps[0]) + 2 == sizeof(pinned_maps) / sizeof(pinned_maps[0]),
+		       "one pin name per map, then the programs'");
 	/* Maps of the world and of every student: root's alone. */
 	err = mkdir_p(l->pin_dir);
 	if (!err && chmod(l->pin_dir, 0700))
@@ -404,7 +412,16 @@ static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		if ((err = pin(maps[i], l, pinned_maps[i])))
 			return err;
-	return 0;
+	/* The programs too: students who join later get the same ones. */
+	lab_pin_path(l, RS_PIN_RESPONDER, path, sizeof(path));
+	err = bpf_program__pin(resp->progs.rescan_responder, path);
+	if (!err) {
+		lab_pin_path(l, RS_PIN_LAB_SIDE, path, sizeof(path));
+		err = bpf_program__pin(side->progs.rescan_lab_side, path);
+	}
+	if (err)
+		rs_error("cannot pin the lab's programs at %s: %s", path, strerror(-err));
+	return err;
 }
 
 static void remove_pins(const struct lab *l)
@@ -499,8 +516,11 @@ static int make_results_dir(const struct lab *l, unsigned k)
 	return err;
 }
 
-/* Student k's namespace and veth pair, configured, attached and seated. */
-static int student_up(const struct lab *l, unsigned k, int side_fd, int resp_fd, int seats_fd)
+/*
+ * Student k's veth pair, configured, attached and seated; its namespace
+ * made here, or (joined) the one already named <lab>-s<k>.
+ */
+static int student_up(const struct lab *l, unsigned k, const struct lab_progs *p, bool joined)
 {
 	struct scanner_seat seat = { .iface = LAB_SCAN_IFACE, .number = k };
 	struct rs_seat rs = student_seat(l, k);
@@ -509,19 +529,110 @@ static int student_up(const struct lab *l, unsigned k, int side_fd, int resp_fd,
 	int err;
 
 	lab_student_view(l, k, &v);
+	v.scan_ns_made = joined;
 	seat.source = v.scan_addr;
-	if (netns_exists(v.ns_scan)) {
+	if (!joined && netns_exists(v.ns_scan)) {
 		rs_error("network namespace %s exists but the lab is not up; remove it with "
 			 "'ip netns del %s'", v.ns_scan, v.ns_scan);
 		return -EEXIST;
 	}
 	scanner_config_netns_dir(&v, etc, sizeof(etc));
-	if ((err = scanner_config_write(&v, etc, &seat, true)) || (err = create_links(&v)) ||
-	    (err = attach_xdp(v.ns_scan, v.if_scan, side_fd)) ||
-	    (err = attach_xdp(v.ns_inet, v.if_inet, resp_fd)) || (err = lab_data_path_set(&v)) ||
-	    (err = seat_put(&v, seats_fd, v.if_inet, &rs)))
+	if ((!joined && (err = scanner_config_write(&v, etc, &seat, true))) ||
+	    (err = create_links(&v)) || (err = attach_xdp(v.ns_scan, v.if_scan, p->side_fd)) ||
+	    (err = attach_xdp(v.ns_inet, v.if_inet, p->resp_fd)) || (err = lab_data_path_set(&v)) ||
+	    (err = seat_put(&v, p->seats_fd, v.if_inet, &rs)))
 		return err;
-	return make_results_dir(l, k);
+	return joined ? 0 : make_results_dir(l, k);
+}
+
+/* ---- students who bring their own namespace (lab_class.c) ----------------- */
+
+int lab_progs_open(const struct lab *l, struct lab_progs *p)
+{
+	static const char *const names[] = { RS_PIN_RESPONDER, RS_PIN_LAB_SIDE, RS_MAP_SEATS };
+	int *fds[] = { &p->resp_fd, &p->side_fd, &p->seats_fd };
+	char path[192];
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		*fds[i] = -1;
+	for (i = 0; i < 3; i++) {
+		lab_pin_path(l, names[i], path, sizeof(path));
+		*fds[i] = bpf_obj_get(path);
+		if (*fds[i] < 0) {
+			int err = -errno;
+
+			rs_error("cannot open the lab's %s at %s: %s", names[i], path, strerror(errno));
+			lab_progs_close(p);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void lab_progs_close(struct lab_progs *p)
+{
+	int *fds[] = { &p->resp_fd, &p->side_fd, &p->seats_fd };
+	size_t i;
+
+	for (i = 0; i < 3; i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+int lab_student_join(const struct lab *l, unsigned k, int netns_fd, const struct lab_progs *p)
+{
+	char path[192], src[64];
+	struct lab v;
+	int fd, err;
+
+	lab_student_view(l, k, &v);
+	/* Named like a namespace of `ip netns add`, so every tool reaches it. */
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", v.ns_scan);
+	snprintf(src, sizeof(src), "/proc/self/fd/%d", netns_fd);
+	err = mkdir_p(NETNS_RUN_DIR);
+	if (!err) {
+		fd = open(path, O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0444);
+		err = fd < 0 ? -errno : 0;
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!err && mount(src, path, NULL, MS_BIND, NULL))
+		err = -errno;
+	if (err) {
+		rs_error("cannot name student %u's namespace %s: %s", k, path, strerror(-err));
+		if (err != -EEXIST)
+			unlink(path);
+		return err;
+	}
+	err = student_up(l, k, p, true);
+	if (err)
+		lab_student_leave(l, k, p);
+	return err;
+}
+
+int lab_student_leave(const struct lab *l, unsigned k, const struct lab_progs *p)
+{
+	struct rs_seat none = { 0 };
+	char path[192];
+	struct lab v;
+	int err;
+
+	lab_student_view(l, k, &v);
+	/* The seat first, while its interface still has the index it was given. */
+	if (p)
+		seat_put(&v, p->seats_fd, v.if_inet, &none);
+	err = netns_ip("cannot remove the student's veth", l->ns_inet, "link", "del", v.if_inet,
+		       NULL);
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", v.ns_scan);
+	if (umount2(path, MNT_DETACH) && errno != EINVAL && errno != ENOENT && !err) {
+		rs_error("cannot release %s: %s", path, strerror(errno));
+		err = -errno;
+	}
+	unlink(path);
+	return err;
 }
 
 int lab_up(struct lab *l, const struct world *w, const char *world_desc)
@@ -537,8 +648,9 @@ int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 	 */
 	struct rs_seat own = { .addr = htonl(l->net),
 			       .mask = htonl(l->students ? l->mask | l->mask >> 1 : l->mask) };
-	int err, resp_fd, side_fd, seats_fd;
+	struct lab_progs progs;
 	unsigned k;
+	int err;
 
 	lab_responder_cfg(l, w, &cfg);
 	if (lab_is_up(l)) {
@@ -592,19 +704,19 @@ int lab_up(struct lab *l, const struct world *w, const char *world_desc)
 	err = create_links(l);
 	if (err)
 		goto fail;
-	resp_fd = bpf_program__fd(resp->progs.rescan_responder);
-	side_fd = bpf_program__fd(side->progs.rescan_lab_side);
-	seats_fd = bpf_map__fd(resp->maps.seats);
+	progs.seats_fd = bpf_map__fd(resp->maps.seats);
+	progs.resp_fd = bpf_program__fd(resp->progs.rescan_responder);
+	progs.side_fd = bpf_program__fd(side->progs.rescan_lab_side);
 	/* The scanner side first: a veth drops XDP_TX frames until its peer has XDP. */
-	err = attach_xdp(l->here ? "" : l->ns_scan, l->if_scan, side_fd);
+	err = attach_xdp(l->here ? "" : l->ns_scan, l->if_scan, progs.side_fd);
 	if (!err)
-		err = attach_xdp(l->ns_inet, l->if_inet, resp_fd);
+		err = attach_xdp(l->ns_inet, l->if_inet, progs.resp_fd);
 	if (!err)
 		err = lab_data_path_set(l);
 	if (!err)
-		err = seat_put(l, seats_fd, l->if_inet, &own);
+		err = seat_put(l, progs.seats_fd, l->if_inet, &own);
 	for (k = 1; !err && k <= l->students; k++)
-		err = student_up(l, k, side_fd, resp_fd, seats_fd);
+		err = student_up(l, k, &progs, false);
 	if (!err)
 		err = write_state(l, w, world_desc, l->do_not_scan ? &dns : NULL);
 	if (err)

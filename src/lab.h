@@ -82,7 +82,15 @@ struct lab {
 	uint64_t student_burst;		/* probes a student may send at once */
 	const char *do_not_scan;	/* file of ranges never answered, or NULL */
 	unsigned student;		/* in a student's view (lab_student_view): k */
+	bool scan_ns_made;		/* its scanner namespace exists already (joined) */
 };
+
+/* The lab's programs and seats, pinned by lab up, for students who join later. */
+struct lab_progs {
+	int resp_fd, side_fd, seats_fd;
+};
+#define RS_PIN_RESPONDER "responder"
+#define RS_PIN_LAB_SIDE "lab_side"
 
 /* Fill l for lab name (NULL: the default); checks the name. */
 int lab_describe(struct lab *l, const char *name);
@@ -102,6 +110,18 @@ bool lab_is_up(const struct lab *l);
 /* How the responder of lab l answers world w: the lab network it never
  * answers as internet, the key of its SYN-ACKs' sequence numbers. */
 void lab_responder_cfg(const struct lab *l, const struct world *w, struct responder_cfg *cfg);
+/*
+ * A student who brings a network namespace of its own (a container):
+ * name it <lab>-s<k>, give it a veth pair into the internet side with the
+ * lab's programs on both ends and student k's seat. lab_student_leave
+ * takes all of that away again (p NULL: the seat stays; its interface is
+ * gone with the veth). The programs and seats come from lab_progs_open.
+ */
+int lab_progs_open(const struct lab *l, struct lab_progs *p);
+void lab_progs_close(struct lab_progs *p);
+int lab_student_join(const struct lab *l, unsigned k, int netns_fd, const struct lab_progs *p);
+int lab_student_leave(const struct lab *l, unsigned k, const struct lab_progs *p);
+
 /* Bring the lab up with w loaded; on error everything is torn down. */
 int lab_up(struct lab *l, const struct world *w, const char *world_desc);
 int lab_down(const struct lab *l);

@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* lab_class.c - the class socket: students' namespaces joining a lab (lab_class.h). */
+#include "lab_class.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+
+#include "util.h"
+
+#define REPLY_MAX 256
+
+struct seat_conn {
+	int fd;			/* the connection; -1: the seat is free */
+	dev_t dev;		/* the namespace it holds */
+	ino_t ino;
+};
+
+static volatile sig_atomic_t stopping;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+static int unix_addr(const char *path, struct sockaddr_un *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->sun_family = AF_UNIX;
+	if (strlen(path) >= sizeof(a->sun_path)) {
+		rs_error("socket path %s is too long", path);
+		return -ENAMETOOLONG;
+	}
+	strcpy(a->sun_path, path);
+	return 0;
+}
+
+/* One byte and, with it, the fd the peer passed; -1 in *fd if none. */
+static int recv_fd(int sock, int *fd)
+{
+	char byte, ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl) };
+	struct cmsghdr *c;
+	ssize_t n;
+
+	*fd = -1;
+	n = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+	if (n <= 0)
+		return n < 0 ? -errno : -ECONNRESET;
+	for (c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
+			int n_fds = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int)), i, *fds;
+
+			fds = (int *)CMSG_DATA(c);
+			for (i = 0; i < n_fds; i++) {
+				if (*fd < 0)
+					*fd = fds[i];
+				else
+					close(fds[i]);
+			}
+		}
+	}
+	return 0;
+}
+
+static void reply(int fd, const char *text)
+{
+	size_t len = strlen(text);
+
+	/* A student that hung up meanwhile is no error of the server's. */
+	if (send(fd, text, len, MSG_NOSIGNAL) != (ssize_t)len)
+		return;
+}
+
+/* Seat a new connection: its namespace, if it is one the class may have. */
+static void admit(const struct lab *l, struct seat_conn *seats, unsigned max, int conn,
+		  const struct lab_progs *p, const struct stat *own)
+{
+	char msg[REPLY_MAX], a[16];
+	struct stat st;
+	unsigned k, free_k = 0;
+	int ns = -1, err;
+
+	err = recv_fd(conn, &ns);
+	if (err || ns < 0) {
+		reply(conn, "error=no namespace passed (send a descriptor of /proc/self/ns/net)\n\n");
+		goto refuse;
+	}
+	if (ioctl(ns, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(ns, &st)) {
+		reply(conn, "error=that is no network namespace\n\n");
+		goto refuse;
+	}
+	if (st.st_dev == own->st_dev && st.st_ino == own->st_ino) {
+		reply(conn, "error=that is the lab's own namespace\n\n");
+		goto refuse;
+	}
+	for (k = 1; k <= max; k++) {
+		if (seats[k].fd >= 0 && seats[k].dev == st.st_dev && seats[k].ino == st.st_ino) {
+			snprintf(msg, sizeof(msg), "error=this namespace is student %u already\n\n", k);
+			reply(conn, msg);
+			goto refuse;
+		}
+		if (seats[k].fd < 0 && !free_k)
+			free_k = k;
+	}
+	if (!free_k) {
+		snprintf(msg, sizeof(msg), "error=the class is full: all %u seats are taken\n\n", max);
+		reply(conn, msg);
+		goto refuse;
+	}
+	k = free_k;
+	if (lab_student_join(l, k, ns, p)) {
+		snprintf(msg, sizeof(msg), "error=%s\n\n", rs_last_error());
+		reply(conn, msg);
+		fprintf(stderr, "rescan: student %u could not join: %s\n", k, rs_last_error());
+		goto refuse;
+	}
+	close(ns);
+	seats[k] = (struct seat_conn){ conn, st.st_dev, st.st_ino };
+	format_ipv4(lab_student_addr(l, k), a);
+	snprintf(msg, sizeof(msg), "student=%u\naddr=%s\n\n", k, a);
+	reply(conn, msg);
+	printf("student %u joined: %s\n", k, a);
+	fflush(stdout);
+	return;
+refuse:
+	if (ns >= 0)
+		close(ns);
+	close(conn);
+}
+
+static void leave(const struct lab *l, struct seat_conn *s, unsigned k, const struct lab_progs *p)
+{
+	if (lab_student_leave(l, k, p))
+		fprintf(stderr, "rescan: student %u left, not cleanly: %s\n", k, rs_last_error());
+	else
+		printf("student %u left\n", k);
+	fflush(stdout);
+	close(s->fd);
+	s->fd = -1;
+}
+
+int lab_class_serve(const struct lab *l, const char *path, unsigned max)
+{
+	struct seat_conn seats[LAB_STUDENTS_MAX + 1];
+	struct pollfd pfd[LAB_STUDENTS_MAX + 1];
+	struct sigaction sa = { .sa_handler = on_stop };
+	struct sockaddr_un addr;
+	struct lab_progs progs;
+	struct stat own;
+	unsigned k, n;
+	int lfd, err;
+
+	if ((err = unix_addr(path, &addr)))
+		return err;
+	if (stat("/proc/self/ns/net", &own)) {
+		rs_error("cannot look at this process's namespace: %s", strerror(errno));
+		return -errno;
+	}
+	err = lab_progs_open(l, &progs);
+	if (err)
+		return err;
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	unlink(path);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||
+	    chmod(path, 0666) || listen(lfd, 64)) {
+		err = -errno;
+		rs_error("cannot serve the class on %s: %s", path, strerror(errno));
+		if (lfd >= 0)
+			close(lfd);
+		lab_progs_close(&progs);
+		return err;
+	}
+	for (k = 0; k <= LAB_STUDENTS_MAX; k++)
+		seats[k].fd = -1;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	printf("serving up to %u students on %s\n", max, path);
+	fflush(stdout);
+
+	while (!stopping) {
+		pfd[0] = (struct pollfd){ .fd = lfd, .events = POLLIN };
+		for (k = 1; k <= max; k++)
+			pfd[k] = (struct pollfd){ .fd = seats[k].fd, .events = POLLIN };
+		n = max + 1;
+		if (poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			err = -errno;
+			rs_error("poll: %s", strerror(errno));
+			break;
+		}
+		/* A seated student says nothing more: anything readable is its hang-up. */
+		for (k = 1; k <= max; k++) {
+			if (seats[k].fd >= 0 && pfd[k].revents) {
+				char c;
+
+				if (recv(seats[k].fd, &c, 1, MSG_DONTWAIT) <= 0)
+					leave(l, &seats[k], k, &progs);
+			}
+		}
+		if (pfd[0].revents & POLLIN) {
+			int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+
+			if (conn >= 0)
+				admit(l, seats, max, conn, &progs, &own);
+		}
+	}
+	for (k = 1; k <= max; k++)
+		if (seats[k].fd >= 0)
+			leave(l, &seats[k], k, &progs);
+	close(lfd);
+	unlink(path);
+	lab_progs_close(&progs);
+	return err;
+}
+
+int lab_class_join(const char *path, struct lab_class_seat *seat, int *out)
+{
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'j', buf[REPLY_MAX + 1], *line;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = sizeof(ctl) };
+	struct sockaddr_un addr;
+	struct cmsghdr *c;
+	size_t got = 0;
+	int fd, ns, err;
+
+	if ((err = unix_addr(path, &addr)))
+		return err;
+	ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (ns < 0 || fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr))) {
+		err = -errno;
+		rs_error("cannot reach the lab's class socket %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	c = CMSG_FIRSTHDR(&m);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(c), &ns, sizeof(int));
+	if (sendmsg(fd, &m, MSG_NOSIGNAL) != 1) {
+		err = -errno;
+		rs_error("cannot pass this namespace to the lab: %s", strerror(errno));
+		goto fail;
+	}
+	/* The answer ends with an empty line. */
+	while (got < REPLY_MAX && !(got >= 2 && !memcmp(buf + got - 2, "\n\n", 2))) {
+		ssize_t n = recv(fd, buf + got, REPLY_MAX - got, 0);
+
+		if (n <= 0) {
+			err = n ? -errno : -ECONNRESET;
+			rs_error("the lab hung up before it answered");
+			goto fail;
+		}
+		got += (size_t)n;
+	}
+	buf[got] = 0;
+	memset(seat, 0, sizeof(*seat));
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, "error=", 6)) {
+			rs_error("the lab refused: %s", line + 6);
+			err = -EPERM;
+			goto fail;
+		}
+		if (!strncmp(line, "student=", 8))
+			seat->student = (unsigned)strtoul(line + 8, NULL, 10);
+		else if (!strncmp(line, "addr=", 5))
+			parse_ipv4_addr(line + 5, line + strlen(line), &seat->addr);
+	}
+	if (!seat->student || !seat->addr) {
+		rs_error("the lab's answer made no sense");
+		err = -EPROTO;
+		goto fail;
+	}
+	close(ns);
+	*out = fd;
+	return 0;
+fail:
+	if (ns >= 0)
+		close(ns);
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
