@@ -35,14 +35,13 @@ LABEL org.opencontainers.image.title="rescan:lab" \
       org.opencontainers.image.description="A sealed virtual internet for mass-scan tools (XDP responder + ZMap, masscan, nmap)" \
       org.opencontainers.image.licenses="GPL-2.0-only"
 # The rescan binary's libraries, the scanners, iproute2 for the lab's links,
-# bpftool to inspect it, socat for the appliance's status socket that
-# student containers read, busybox for small tools the base lacks (ping,
-# nc, arping, vi, ...).
+# bpftool to inspect it, tcpdump to watch one's own packets, busybox for small tools the base lacks (ping, nc,
+# arping, vi, ...), libcap2-bin for setcap below.
 COPY --from=build /src/runtime-packages /tmp/runtime-packages
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       $(cat /tmp/runtime-packages) \
-      zmap masscan nmap iproute2 bpftool busybox socat \
+      zmap masscan nmap tcpdump iproute2 bpftool busybox libcap2-bin \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages /var/cache/debconf/*-old /var/log/apt /var/log/dpkg.log \
  && cd /usr/local/bin \
  && for a in $(busybox --list); do \
@@ -51,9 +50,22 @@ RUN apt-get update \
  && mkdir -p /data
 COPY --from=build /src/rescan /usr/local/bin/rescan
 COPY rootfs/ /
-RUN rescan --version \
+# A student container runs as the user student with CAP_NET_RAW alone in
+# its bounding set: the scanners carry that capability as a file
+# capability, so they can open raw sockets and nothing else can; the
+# student's join writes their configuration (rescan lab join --etc /etc).
+RUN useradd --uid 47000 --user-group --create-home --shell /bin/bash student \
+ && setcap cap_net_raw+ep /usr/sbin/zmap \
+ && setcap cap_net_raw+ep "$(readlink -f /usr/bin/masscan)" \
+ && setcap cap_net_raw+ep "$(readlink -f /usr/bin/nmap)" \
+ && setcap cap_net_raw+ep "$(readlink -f /usr/bin/tcpdump)" \
+ && mkdir -p /etc/masscan /run/rescan-class /run/rescan-lab \
+ && chown student:student /etc/zmap /etc/zmap/zmap.conf /etc/masscan /run/rescan-lab \
+ && rescan --version \
  && chmod 0755 /usr/local/sbin/rescan-entrypoint /usr/local/sbin/rescan-student /usr/local/sbin/rescan-health \
  && echo '[ -r /run/rescan-lab/motd ] && [ -z "${RESCAN_MOTD_SHOWN:-}" ] && cat /run/rescan-lab/motd && export RESCAN_MOTD_SHOWN=1' >>/etc/bash.bashrc
+# nmap uses raw sockets for a user other than root only when told it may.
+ENV NMAP_PRIVILEGED=1
 WORKDIR /data
 # Interval 30 s: each check sends one probe, answered in the counters (see rescan-health).
 HEALTHCHECK --interval=30s --timeout=15s --start-period=120s --retries=3 \

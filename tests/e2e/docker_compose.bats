@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # compose/lab.yml (appliance + one student) and compose/class.yml (appliance
-# + N students): students scan at the same time, each from its own source
-# address, and each result is exactly the world's ground truth; `down`
+# + N students): each student in a network namespace of its own, joined to
+# the lab through the class socket; students scan at the same time and each
+# result is exactly the world's ground truth; what a student container can
+# try against the lab or another student fails or is counted; `down`
 # leaves nothing behind. Runs with Debian's docker-compose 1.29 (or
 # `docker compose` where that is what there is: COMPOSE=...).
 
@@ -15,6 +17,8 @@ setup_file() {
 	docker_setup_file
 	if docker_skipped; then return 0; fi
 	export RESCAN_DATA="$BATS_FILE_TMPDIR/data"
+	# The ground truth below is synth:1's (class.yml's own default is synth:random).
+	export RESCAN_WORLD=synth:1
 	mkdir -p "$RESCAN_DATA"
 	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
 	host_state >"$HOST_BEFORE"
@@ -31,7 +35,7 @@ teardown_file() {
 	local f
 	[ -n "${RUN_ID:-}" ] || return 0
 	for f in lab class; do
-		compose -p "$RUN_ID$f" -f "$REPO/compose/$f.yml" down -t 5 >/dev/null 2>&1 || true
+		compose -p "$RUN_ID$f" -f "$REPO/compose/$f.yml" down -v -t 5 >/dev/null 2>&1 || true
 	done
 	docker_teardown_file
 }
@@ -82,7 +86,7 @@ student_cpu_ok() {
 	[ -n "$want" ] && [ "$conf" = "$want" ] || fail "student $k: zmap.conf cores '$conf', expected '$want'"
 }
 
-@test "lab.yml: appliance and student come up; the student holds 100.64.0.129" {
+@test "lab.yml: appliance and student come up; the student is student 1 in a namespace of its own" {
 	local p=${RUN_ID}lab i
 	run compose -p "$p" -f "$REPO/compose/lab.yml" up -d
 	[ "$status" -eq 0 ] || fail "$output"
@@ -90,9 +94,16 @@ student_cpu_ok() {
 		wait_ready "$c"
 	done
 	[ "$(student_addr "$(containers_of "$p" student)")" = 100.64.0.129 ]
-	# The appliance has no network of Docker's: lo and the lab, nothing else.
+	# The appliance has no network of Docker's: lo and the lab, nothing else;
+	# the student has its own lo and lab0, with its address alone.
 	run dk exec "$(containers_of "$p" lab)" ip -o link show
 	[ "$(awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' <<<"$output" | sort | tr '\n' ' ')" = "lab0 lo " ]
+	run dk exec "$(containers_of "$p" student)" ip -o -4 addr show
+	[ "$(awk '{ print $2, $4 }' <<<"$output" | sort | tr '\n' ' ')" = "lab0 100.64.0.129/24 lo 127.0.0.1/8 " ] ||
+		fail "student's addresses: $output"
+	run dk exec "$(containers_of "$p" student)" sh -c 'id -u; grep -E "^Cap(Eff|Bnd)" /proc/self/status'
+	[ "${lines[0]}" = 47000 ] && [[ ${lines[1]} == *0000000000000000 ]] && [[ ${lines[2]} == *0000000000002000 ]] ||
+		fail "student's identity: $output"
 }
 
 @test "lab.yml: the student's zmap finds exactly the world's tcp/80 hosts, from its own address" {
@@ -116,7 +127,7 @@ student_cpu_ok() {
 	# 0, not 137: the appliance took SIGTERM itself, compose did not kill it.
 	[ "$(dk inspect -f '{{.State.ExitCode}}' "$lab")" -eq 0 ] || fail "$(dk logs "$lab" 2>&1 | tail -3)"
 	dk logs "$lab" 2>&1 | grep -q "^rescan-lab: stopped: lab '" || fail "no 'stopped' line in the log"
-	run compose -p "$p" -f "$REPO/compose/lab.yml" down -t 10
+	run compose -p "$p" -f "$REPO/compose/lab.yml" down -v -t 10
 	[ "$status" -eq 0 ] || fail "$output"
 	[ -z "$(containers_of "$p" lab)" ]
 	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"
@@ -167,6 +178,7 @@ student_cpu_ok() {
 }
 
 @test "class.yml: --scale student=3 gives a third student its own address; the appliance logs them" {
+	local i
 	local p=${RUN_ID}class a
 	run compose -p "$p" -f "$REPO/compose/class.yml" up -d --scale student=3
 	[ "$status" -eq 0 ] || fail "$output"
@@ -176,19 +188,91 @@ student_cpu_ok() {
 	[ "$(containers_of "$p" student | wc -l)" -eq 3 ]
 	a=$(for c in $(containers_of "$p" student); do student_addr "$c"; done | sort -u | wc -l)
 	[ "$a" -eq 3 ]
-	local i
-	for ((i = 0; i < 30; i++)); do
-		dk logs "$(containers_of "$p" lab)" 2>&1 | grep -q '^rescan-lab: students: 1 2 3 $' && break
-		sleep 1
+	for ((i = 1; i <= 3; i++)); do
+		dk logs "$(containers_of "$p" lab)" 2>&1 | grep -q "^rescan-lab: student $i joined: 100.64.0.$((128 + i))$"
 	done
-	dk logs "$(containers_of "$p" lab)" 2>&1 | grep -q '^rescan-lab: students: 1 2 3 $'
+}
+
+# A student of the class, its address, and the appliance.
+class_parties() {
+	local p=${RUN_ID}class
+	read -r s1 s2 s3 <<<"$(containers_of "$p" student | tr '\n' ' ')"
+	lab=$(containers_of "$p" lab)
+	a1=$(student_addr "$s1") a2=$(student_addr "$s2")
+}
+
+# student_row LAB ADDR COUNTER: that counter of the student at ADDR.
+student_row() {
+	dk exec "$1" rescan stats --json | jq -r --arg a "$2" --arg c "$3" '.sources[$a][$c] // 0'
+}
+
+@test "class.yml: a student's probes from another student's address are dropped and counted as its own" {
+	local s1 s2 s3 lab a1 a2 before1 before2
+	class_parties
+	before1=$(student_row "$lab" "$a1" drop_spoofed) before2=$(student_row "$lab" "$a2" drop_spoofed)
+	run dk exec "$s1" zmap -p 80 -n 400 -r 20000 -c 1 -q -S "$a2" -o /dev/null "$RANGE"
+	[ "$status" -eq 0 ] || fail "$output"
+	[ $(($(student_row "$lab" "$a1" drop_spoofed) - before1)) -eq 400 ]
+	[ "$(student_row "$lab" "$a2" drop_spoofed)" -eq "$before2" ]
+}
+
+@test "class.yml: a student sniffing sees its own namespace only, nothing of another's scan" {
+	local s1 s2 s3 lab a1 a2 t
+	class_parties
+	dk exec "$s2" timeout 15 tcpdump -i any -n -U -w /tmp/sniff.pcap >/dev/null 2>&1 &
+	t=$!
+	sleep 2
+	run dk exec "$s1" zmap -p 80 -n 3000 -r 20000 -c 1 -q -o /dev/null "$RANGE"
+	[ "$status" -eq 0 ] || fail "$output"
+	wait "$t" || true
+	run dk exec "$s2" tcpdump -n -r /tmp/sniff.pcap
+	[ "$status" -eq 0 ] || fail "tcpdump -r: $output"
+	# It captured (the gateway's ARP refresh of its own seat, every few seconds)...
+	grep -q "ARP, Request who-has $a2" <<<"$output" || fail "student 2's capture saw nothing: $output"
+	# ...but nothing of student 1.
+	! grep -F "$a1" <<<"$output" || fail "student 2 saw student 1's packets"
+	run dk exec "$s2" ip -o link show
+	[ "$(awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' <<<"$output" | sort | tr '\n' ' ')" = "lab0 lo " ]
+}
+
+@test "class.yml: a student cannot read the world or the lab's state, reach its maps or see its processes" {
+	local s1 s2 s3 lab a1 a2
+	class_parties
+	# Nothing of the teacher's is mounted: no /data content, no world, no bpffs.
+	run dk exec "$s1" sh -c 'ls -A /data /world 2>/dev/null; ls /sys/fs/bpf 2>&1'
+	[ -z "$(grep -v -e '^/data:$' -e '^$' -e 'No such file' <<<"$output")" ] || fail "$output"
+	run dk exec "$s1" rescan lab status
+	[ "$status" -ne 0 ]
+	run dk exec "$s1" bpftool map show
+	[ "$status" -ne 0 ]
+	# The appliance's processes are in another PID namespace: not there to signal.
+	run dk exec "$s1" sh -c 'ps -eo args'
+	! grep -q -e 'class-serve' -e 'lab up' <<<"$output" || fail "$output"
+}
+
+@test "class.yml: without RESCAN_WORLD a class gets synth:random, a seed no student can guess" {
+	RESCAN_WORLD= run compose -f "$REPO/compose/class.yml" config
+	[ "$status" -eq 0 ] || fail "$output"
+	grep -q 'RESCAN_WORLD: synth:random' <<<"$output"
+}
+
+@test "class.yml: nothing outside the lab is reachable from a student" {
+	local s1 s2 s3 lab a1 a2 addr
+	class_parties
+	addr=$(ip -4 -o addr show scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
+	[ -n "$addr" ] || addr=192.0.2.1
+	run dk exec "$s1" ip route
+	[ "$(sed 's/ *$//' <<<"$output")" = "$(printf 'default via 100.64.0.1 dev lab0\n100.64.0.0/24 dev lab0 proto kernel scope link src %s' "$a1")" ] ||
+		fail "routes: $output"
+	run dk exec "$s1" wget -q -T 3 -O /dev/null "http://$addr/"
+	[ "$status" -ne 0 ]
 }
 
 @test "class.yml: down leaves nothing on the host" {
 	local p=${RUN_ID}class
 	lab_bpf_ids "$(containers_of "$p" lab)" >"$BATS_TEST_TMPDIR/ids"
 	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids"
-	run compose -p "$p" -f "$REPO/compose/class.yml" down -t 10
+	run compose -p "$p" -f "$REPO/compose/class.yml" down -v -t 10
 	[ "$status" -eq 0 ] || fail "$output"
 	[ -z "$(containers_of "$p" lab)$(containers_of "$p" student)" ]
 	bpf_ids_gone "$BATS_TEST_TMPDIR/ids"

@@ -44,11 +44,16 @@ one_error_line() {
 	[[ $entry == *rescan-entrypoint* ]]
 }
 
-@test "image: has rescan, zmap, masscan, nmap, iproute2, bpftool, busybox and no build tools" {
+@test "image: has rescan, zmap, masscan, nmap, tcpdump, iproute2, bpftool, busybox and no build tools" {
 	run dk run --rm --network none --entrypoint sh "$IMAGE" -c '
-		for t in rescan zmap masscan nmap ip ss bpftool busybox socat ping nc; do
+		for t in rescan zmap masscan nmap tcpdump ip ss bpftool busybox ping nc; do
 			command -v $t >/dev/null || echo "missing $t"
 		done
+		for t in zmap masscan nmap tcpdump; do
+			getcap "$(readlink -f "$(command -v $t)")" | grep -q "cap_net_raw=ep" ||
+				echo "$t lacks the file capability cap_net_raw"
+		done
+		[ "$(id -u student)" = 47000 ] || echo "no user student (uid 47000)"
 		for t in clang gcc cc make llc; do
 			command -v $t >/dev/null && echo "build tool $t in the runtime image"
 		done
@@ -198,11 +203,12 @@ one_error_line() {
 	[[ $output == *"missing capability CAP_NET_RAW"*"--cap-add NET_RAW"* ]]
 }
 
-@test "student: without an appliance in its namespace -> one line, exit 1" {
-	run_lab --network none -e RESCAN_STUDENT_WAIT=2 -- student
+@test "student: without the appliance's class socket -> one line, exit 1" {
+	run_lab --network none --user student --cap-drop ALL --cap-add NET_RAW \
+		-e RESCAN_STUDENT_WAIT=2 -- student
 	[ "$status" -eq 1 ]
 	one_error_line
-	[[ $output == *"--network container:LAB"*"network_mode: service:lab"* ]]
+	[[ $output == *"no class socket at /run/rescan-class/join.sock"*"rescan-class:/run/rescan-class:ro"* ]]
 }
 
 @test "stop while the world is still loading: SIGTERM is handled (exit 0, not killed), nothing left" {

@@ -2,21 +2,14 @@
 #
 # appliance.sh - what the rescan:lab scripts share; sourced by
 # rescan-entrypoint, rescan-student and rescan-health. Their state
-# directory, how they speak, the motd, and the student protocol. The lab's
-# own facts (addresses, MACs, names) are not here: the scripts ask
-# `rescan lab env`, and `rescan lab status` for a running lab.
-#
-# The student protocol, in the appliance's network namespace that students
-# share: the abstract socket @$LAB_SOCKET serves the appliance's info (the
-# lines of `rescan lab status` and students=N), and student k holds
-# @$STUDENT_SOCKET<k> for as long as it runs: that socket is its claim on
-# slot k. Abstract sockets vanish with their holder, so a stopped student
-# frees its slot without any cleanup.
+# directory, how they speak, the motd. The lab's own facts (addresses,
+# MACs, names) are not here: the scripts ask `rescan lab env`, and
+# `rescan lab status` for a running lab. Students join the appliance
+# through the class socket (rescan lab class-serve / rescan lab join).
 
 PROG=rescan-lab
 STATE=/run/rescan-lab	# these scripts' own state; the Dockerfile's bashrc reads its motd
-LAB_SOCKET=rescan-lab
-STUDENT_SOCKET=rescan-student-
+CLASS_SOCKET=/run/rescan-class/join.sock	# rescan lab class-serve's, on a volume students mount
 
 say() { printf '%s: %s\n' "$PROG" "$*"; }
 err() { printf '%s: error: %s\n' "$PROG" "$*" >&2; }
@@ -38,31 +31,12 @@ services_summary() {
 		END { print s " hosts" }' "$STATE/status"
 }
 
-# The appliance's info, from any container in its network namespace.
-lab_info() { socat -u "ABSTRACT-CONNECT:$LAB_SOCKET" - 2>/dev/null; }
-
-# The student slots held now, ascending, each followed by a space.
-students_present() {
-	ss -xlH 2>/dev/null | grep -o "@$STUDENT_SOCKET[0-9]*" | sed "s/@$STUDENT_SOCKET//" |
-		sort -n | tr '\n' ' '
-}
-
-# slot_held K [PID]: someone (process PID) holds student slot K.
-slot_held() {
-	ss -xlpH 2>/dev/null | grep "@$STUDENT_SOCKET$1 " | grep -q "${2:+pid=$2,}"
-}
-
-# write_motd WHO ADDR IFACE: $STATE/motd, /etc/rescan/motd with this lab's
-# facts filled in; bash shows it once per interactive shell (docker run
-# -it, docker exec -it ... bash). nmap, which reads no configuration file, is given the
-# source address where it is not the lab's scanner address.
+# write_motd WORLD WHO ADDR IFACE GATEWAY: $STATE/motd, /etc/rescan/motd
+# with this lab's facts filled in; bash shows it once per interactive shell
+# (docker run -it, docker exec -it ... bash).
 write_motd() {
-	local who=$1 addr=$2 iface=$3 nmap_flags=""
-	[ "$addr" != "$(status_field scanner_addr)" ] && nmap_flags=" -S $addr -e $iface"
-	sed -e "s|@WORLD@|$(status_field world) ($(services_summary))|" \
-		-e "s|@WHO@|$who|" -e "s|@ADDR@|$addr|" -e "s|@IFACE@|$iface|" \
-		-e "s|@GATEWAY@|$(status_field gateway_addr)|" -e "s|@NMAP_FLAGS@|$nmap_flags|" \
-		/etc/rescan/motd >"$STATE/motd" 2>/dev/null
+	sed -e "s|@WORLD@|$1|" -e "s|@WHO@|$2|" -e "s|@ADDR@|$3|" -e "s|@IFACE@|$4|" \
+		-e "s|@GATEWAY@|$5|" /etc/rescan/motd >"$STATE/motd" 2>/dev/null
 }
 
 # run_child ON_EXIT COMMAND...: run COMMAND as this script's child, so
