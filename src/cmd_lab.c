@@ -550,7 +550,7 @@ static size_t lab_facts(const struct lab *l, unsigned student, struct fact *f)
 	format_ipv4(l->health_addr, fact(f, &n, "health_addr",
 					 "source of the appliance's health probes"));
 	cidr(l->student_net, l->student_prefix,
-	     fact(f, &n, "student_net", "student and health addresses (local in an appliance)"));
+	     fact(f, &n, "student_net", "student addresses and the health check's"));
 	strcpy(fact(f, &n, "default_world", "what lab up loads without --world"), DEFAULT_WORLD_SPEC);
 	v = fact(f, &n, "students_max", "the most students a class can have");
 	sprintf(v, "%d", LAB_STUDENTS_MAX);

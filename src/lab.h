@@ -22,9 +22,8 @@
  *
  * The responder knows each internet-side interface as a seat (rescan_abi.h,
  * struct rs_seat): student k's may send only from its own address, at most
- * at the class's rate, and counts for student k alone. The appliance's
- * students (rescan-student) still share its namespace and are counted by
- * source address.
+ * at the class's rate, and counts for student k alone. A student container
+ * brings a namespace of its own instead of getting one made (lab_class.h).
  *
  * A scanner side holds nothing but lab0 and lo, so it has no route to any
  * real interface of the machine.
