@@ -781,6 +781,36 @@ int lab_down(const struct lab *l)
 }
 
 /*
+ * Replace this process with `ip netns exec NS PRE... ARGV...`; ip also
+ * gives the command a /sys of the namespace.
+ */
+static int exec_in_netns(const char *ns, const char *const *pre, char **argv)
+{
+	size_t np = 0, na = 0, n = 0, i;
+	char **full;
+
+	while (pre && pre[np])
+		np++;
+	while (argv[na])
+		na++;
+	full = calloc(np + na + 5, sizeof(*full));
+	if (!full)
+		return -ENOMEM;
+	full[n++] = "ip";
+	full[n++] = "netns";
+	full[n++] = "exec";
+	full[n++] = (char *)ns;
+	for (i = 0; i < np; i++)
+		full[n++] = (char *)pre[i];
+	for (i = 0; i < na; i++)
+		full[n++] = argv[i];
+	execvp("ip", full);
+	rs_error("cannot run ip netns exec: %s", strerror(errno));
+	free(full);
+	return -errno;
+}
+
+/*
  * Student k's process: its user and group, no other group, CAP_NET_RAW
  * alone (ambient, so it survives exec into the scanners; the bounding set
  * and no_new_privs keep it from ever getting more), its results directory
@@ -789,9 +819,11 @@ int lab_down(const struct lab *l)
  */
 static int exec_student(const struct lab *l, unsigned k, char **argv)
 {
-	char dir[192], ids[16], user[24], **full;
+	char dir[192], ids[16], user[24];
+	const char *const drop[] = { "setpriv", "--reuid", ids, "--regid", ids, "--clear-groups",
+				     "--inh-caps=-all,+net_raw", "--ambient-caps=-all,+net_raw",
+				     "--bounding-set=-all,+net_raw", "--no-new-privs", "--", NULL };
 	struct lab v;
-	int n = 0, i;
 
 	if (k > l->students) {
 		rs_error("lab '%s' has %u student%s; there is no student %u", l->name, l->students,
@@ -810,39 +842,11 @@ static int exec_student(const struct lab *l, unsigned k, char **argv)
 	setenv("USER", user, 1);
 	setenv("LOGNAME", user, 1);
 	setenv("NMAP_PRIVILEGED", "1", 1);
-	for (i = 0; argv[i]; i++)
-		;
-	full = calloc((size_t)i + 20, sizeof(*full));
-	if (!full)
-		return -ENOMEM;
-	full[n++] = "ip";
-	full[n++] = "netns";
-	full[n++] = "exec";
-	full[n++] = v.ns_scan;
-	full[n++] = "setpriv";
-	full[n++] = "--reuid";
-	full[n++] = ids;
-	full[n++] = "--regid";
-	full[n++] = ids;
-	full[n++] = "--clear-groups";
-	full[n++] = "--inh-caps=-all,+net_raw";
-	full[n++] = "--ambient-caps=-all,+net_raw";
-	full[n++] = "--bounding-set=-all,+net_raw";
-	full[n++] = "--no-new-privs";
-	full[n++] = "--";
-	for (i = 0; argv[i]; i++)
-		full[n++] = argv[i];
-	execvp("ip", full);
-	rs_error("cannot run ip netns exec: %s", strerror(errno));
-	free(full);
-	return -errno;
+	return exec_in_netns(v.ns_scan, drop, argv);
 }
 
 int lab_exec(const struct lab *l, unsigned k, char **argv)
 {
-	char **full;
-	int n = 0, i;
-
 	if (k)
 		return exec_student(l, k, argv);
 	if (l->here) {
@@ -850,20 +854,5 @@ int lab_exec(const struct lab *l, unsigned k, char **argv)
 		rs_error("cannot run %s: %s", argv[0], strerror(errno));
 		return -errno;
 	}
-	for (i = 0; argv[i]; i++)
-		;
-	full = calloc((size_t)i + 5, sizeof(*full));
-	if (!full)
-		return -ENOMEM;
-	/* ip netns exec also gives the command a /sys of the namespace. */
-	full[n++] = "ip";
-	full[n++] = "netns";
-	full[n++] = "exec";
-	full[n++] = (char *)l->ns_scan;
-	for (i = 0; argv[i]; i++)
-		full[n++] = argv[i];
-	execvp("ip", full);
-	rs_error("cannot run ip netns exec: %s", strerror(errno));
-	free(full);
-	return -errno;
+	return exec_in_netns(l->ns_scan, NULL, argv);
 }
