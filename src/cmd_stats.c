@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 
 #include "commands.h"
 #include "do_not_scan.h"
+#include "lab_class.h"
 #include "lab.h"
 #include "loader.h"
 #include "options.h"
@@ -212,8 +214,8 @@ static void print_line(const uint64_t *resp, const uint64_t *side)
 }
 
 struct stats_opts {
-	const char *name;
-	bool json, line;
+	const char *name, *socket;
+	bool json, line, mine;
 	uint64_t student;
 };
 
@@ -233,8 +235,73 @@ static const struct command stats_cmd = {
 			 "idle lab (pass_arp, rx_other)"),
 		OPT_U64_RANGE('s', "student", struct stats_opts, student, "K", 1, LAB_STUDENTS_MAX,
 			      "student K's row alone (what to show a student)"),
+		OPT_FLAG('m', "mine", struct stats_opts, mine,
+			 "a student's own row, asked of the lab's class socket\n"
+			 "with this namespace (needs no capability; a student\n"
+			 "container of rescan lab join)"),
+		OPT_STRING(0, "socket", struct stats_opts, socket, "PATH",
+			   "with --mine: the class socket (default " LAB_CLASS_SOCKET ")"),
 		{} },
 };
+
+static const char *help_of(const char *name)
+{
+	uint32_t i;
+
+	for (i = 0; i < RS_NR_COUNTERS; i++)
+		if (!strcmp(name, responder_desc[i].name))
+			return responder_desc[i].help;
+	if (!strncmp(name, "delivered.", 10))
+		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
+			if (!strcmp(name + 10, lab_desc[i].name))
+				return lab_desc[i].help;
+	return "";
+}
+
+/* --mine: the row the lab counted for this namespace's seat. */
+static int stats_mine(const struct stats_opts *o)
+{
+	static char buf[LAB_CLASS_COUNTERS_MAX];
+	struct json_object *jo = json_object_new_object(), *d = json_object_new_object();
+	char *line, *eq;
+
+	if (lab_class_counters(o->socket ? o->socket : LAB_CLASS_SOCKET, buf, sizeof(buf))) {
+		json_object_put(jo);
+		json_object_put(d);
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		eq = strchr(line, '=');
+		if (!eq)
+			continue;
+		*eq = 0;
+		if (o->json) {
+			struct json_object *v = strcmp(line, "addr") ?
+				json_object_new_uint64(strtoull(eq + 1, NULL, 10)) :
+				json_object_new_string(eq + 1);
+
+			if (!strncmp(line, "delivered.", 10))
+				json_object_object_add(d, line + 10, v);
+			else
+				json_object_object_add(jo, line, v);
+		} else if (!strcmp(line, "student")) {
+			printf("student %s", eq + 1);
+		} else if (!strcmp(line, "addr")) {
+			printf(" (%s), as the lab counted it:\n", eq + 1);
+		} else if (strcmp(eq + 1, "0")) {
+			printf("  %-30s %14s  %s\n", line, eq + 1, help_of(line));
+		}
+	}
+	if (o->json) {
+		json_object_object_add(jo, "delivered", d);
+		printf("%s\n", json_object_to_json_string_ext(jo, JSON_C_TO_STRING_PRETTY));
+	} else {
+		json_object_put(d);
+	}
+	json_object_put(jo);
+	return RS_EXIT_OK;
+}
 
 int cmd_stats(int argc, char **argv)
 {
@@ -254,6 +321,13 @@ int cmd_stats(int argc, char **argv)
 		return options_usage_error(&stats_cmd, "--json and --line exclude each other");
 	if (o.student && o.line)
 		return options_usage_error(&stats_cmd, "--student and --line exclude each other");
+	if (o.socket && !o.mine)
+		return options_usage_error(&stats_cmd, "--socket only applies with --mine");
+	if (o.mine) {
+		if (o.line || o.student || o.name)
+			return options_usage_error(&stats_cmd, "--mine takes only --json and --socket");
+		return stats_mine(&o);
+	}
 	only = (unsigned)o.student;
 	rc = lab_for_command(o.name, true, &l);
 	if (rc)

@@ -17,6 +17,9 @@
 #include <linux/nsfs.h>
 #include <sched.h>
 
+#include <bpf/bpf.h>
+
+#include "loader.h"
 #include "util.h"
 
 #define REPLY_MAX 256
@@ -47,11 +50,11 @@ static int unix_addr(const char *path, struct sockaddr_un *a)
 	return 0;
 }
 
-/* One byte and, with it, the fd the peer passed; -1 in *fd if none. */
-static int recv_fd(int sock, int *fd)
+/* One byte (the request) and, with it, the fd the peer passed; -1 in *fd if none. */
+static int recv_fd(int sock, char *req, int *fd)
 {
-	char byte, ctl[CMSG_SPACE(sizeof(int))];
-	struct iovec iov = { &byte, 1 };
+	char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { req, 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
 			    .msg_controllen = sizeof(ctl) };
 	struct cmsghdr *c;
@@ -86,22 +89,79 @@ static void reply(int fd, const char *text)
 		return;
 }
 
-/* Seat a new connection: its namespace, if it is one the class may have. */
+#define RS_NAME_ENTRY(id, name, help) name,
+static const char *const responder_names[] = { RS_RESPONDER_COUNTERS(RS_NAME_ENTRY) };
+static const char *const lab_names[] = { RS_LAB_COUNTERS(RS_NAME_ENTRY) };
+#undef RS_NAME_ENTRY
+
+/* Student k's row of the lab's counters, as name=value lines, to conn. */
+static void send_counters(const struct lab *l, unsigned k, int conn)
+{
+	uint64_t sent[RS_NR_COUNTERS], got[RS_NR_LAB_COUNTERS];
+	uint32_t host = lab_student_addr(l, k) - l->net, i;
+	char path[192], *msg, a[16];
+	size_t len = 0, cap = LAB_CLASS_COUNTERS_MAX;
+	int fd_s, fd_d, err = -1;
+
+	lab_pin_path(l, RS_MAP_SOURCE_COUNTERS, path, sizeof(path));
+	fd_s = bpf_obj_get(path);
+	lab_pin_path(l, RS_MAP_LAB_DEST_COUNTERS, path, sizeof(path));
+	fd_d = bpf_obj_get(path);
+	if (fd_s >= 0 && fd_d >= 0)
+		err = loader_read_percpu_at(fd_s, host * RS_NR_COUNTERS, sent, RS_NR_COUNTERS) ||
+		      loader_read_percpu_at(fd_d, host * RS_NR_LAB_COUNTERS, got, RS_NR_LAB_COUNTERS);
+	if (fd_s >= 0)
+		close(fd_s);
+	if (fd_d >= 0)
+		close(fd_d);
+	msg = malloc(cap);
+	if (err || !msg) {
+		reply(conn, "error=the lab cannot read its counters\n\n");
+		free(msg);
+		return;
+	}
+	format_ipv4(lab_student_addr(l, k), a);
+	len += (size_t)snprintf(msg + len, cap - len, "student=%u\naddr=%s\n", k, a);
+	for (i = 0; i < RS_NR_COUNTERS; i++)
+		len += (size_t)snprintf(msg + len, cap - len, "%s=%llu\n", responder_names[i],
+					(unsigned long long)sent[i]);
+	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
+		len += (size_t)snprintf(msg + len, cap - len, "delivered.%s=%llu\n", lab_names[i],
+					(unsigned long long)got[i]);
+	snprintf(msg + len, cap - len, "\n");
+	reply(conn, msg);
+	free(msg);
+}
+
+/*
+ * A new connection: seat its namespace, if it is one the class may have
+ * ('j'), or tell the seat it holds its counters ('c', and close).
+ */
 static void admit(const struct lab *l, struct seat_conn *seats, unsigned max, int conn,
 		  const struct lab_progs *p, const struct stat *own)
 {
-	char msg[REPLY_MAX], a[16];
+	char msg[REPLY_MAX], a[16], req = 0;
 	struct stat st;
 	unsigned k, free_k = 0;
 	int ns = -1, err;
 
-	err = recv_fd(conn, &ns);
+	err = recv_fd(conn, &req, &ns);
 	if (err || ns < 0) {
 		reply(conn, "error=no namespace passed (send a descriptor of /proc/self/ns/net)\n\n");
 		goto refuse;
 	}
 	if (ioctl(ns, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(ns, &st)) {
 		reply(conn, "error=that is no network namespace\n\n");
+		goto refuse;
+	}
+	if (req == LAB_CLASS_COUNTERS) {
+		for (k = 1; k <= max; k++)
+			if (seats[k].fd >= 0 && seats[k].dev == st.st_dev && seats[k].ino == st.st_ino)
+				break;
+		if (k > max)
+			reply(conn, "error=this namespace holds no seat of the class\n\n");
+		else
+			send_counters(l, k, conn);
 		goto refuse;
 	}
 	if (st.st_dev == own->st_dev && st.st_ino == own->st_ino) {
@@ -230,10 +290,14 @@ int lab_class_serve(const struct lab *l, const char *path, unsigned max)
 	return err;
 }
 
-int lab_class_join(const char *path, struct lab_class_seat *seat, int *out)
+/*
+ * Send request req with this process's namespace to the class socket at
+ * path; the answer (up to its empty line) into buf. *out: the connection.
+ */
+static int ask(const char *path, char req, char *buf, size_t size, int *out)
 {
-	char ctl[CMSG_SPACE(sizeof(int))] = { 0 }, byte = 'j', buf[REPLY_MAX + 1], *line;
-	struct iovec iov = { &byte, 1 };
+	char ctl[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { &req, 1 };
 	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
 			    .msg_controllen = sizeof(ctl) };
 	struct sockaddr_un addr;
@@ -261,8 +325,8 @@ int lab_class_join(const char *path, struct lab_class_seat *seat, int *out)
 		goto fail;
 	}
 	/* The answer ends with an empty line. */
-	while (got < REPLY_MAX && !(got >= 2 && !memcmp(buf + got - 2, "\n\n", 2))) {
-		ssize_t n = recv(fd, buf + got, REPLY_MAX - got, 0);
+	while (got < size - 1 && !(got >= 2 && !memcmp(buf + got - 2, "\n\n", 2))) {
+		ssize_t n = recv(fd, buf + got, size - 1 - got, 0);
 
 		if (n <= 0) {
 			err = n ? -errno : -ECONNRESET;
@@ -272,21 +336,10 @@ int lab_class_join(const char *path, struct lab_class_seat *seat, int *out)
 		got += (size_t)n;
 	}
 	buf[got] = 0;
-	memset(seat, 0, sizeof(*seat));
-	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
-		if (!strncmp(line, "error=", 6)) {
-			rs_error("the lab refused: %s", line + 6);
-			err = -EPERM;
-			goto fail;
-		}
-		if (!strncmp(line, "student=", 8))
-			seat->student = (unsigned)strtoul(line + 8, NULL, 10);
-		else if (!strncmp(line, "addr=", 5))
-			parse_ipv4_addr(line + 5, line + strlen(line), &seat->addr);
-	}
-	if (!seat->student || !seat->addr) {
-		rs_error("the lab's answer made no sense");
-		err = -EPROTO;
+	if (!strncmp(buf, "error=", 6)) {
+		buf[strcspn(buf, "\n")] = 0;
+		rs_error("the lab refused: %s", buf + 6);
+		err = -EPERM;
 		goto fail;
 	}
 	close(ns);
@@ -296,6 +349,38 @@ fail:
 	if (ns >= 0)
 		close(ns);
 	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+int lab_class_join(const char *path, struct lab_class_seat *seat, int *out)
+{
+	char buf[REPLY_MAX + 1], *line;
+	int err;
+
+	err = ask(path, LAB_CLASS_JOIN, buf, sizeof(buf), out);
+	if (err)
+		return err;
+	memset(seat, 0, sizeof(*seat));
+	for (line = strtok(buf, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, "student=", 8))
+			seat->student = (unsigned)strtoul(line + 8, NULL, 10);
+		else if (!strncmp(line, "addr=", 5))
+			parse_ipv4_addr(line + 5, line + strlen(line), &seat->addr);
+	}
+	if (!seat->student || !seat->addr) {
+		rs_error("the lab's answer made no sense");
+		close(*out);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int lab_class_counters(const char *path, char *buf, size_t size)
+{
+	int fd, err = ask(path, LAB_CLASS_COUNTERS, buf, size, &fd);
+
+	if (!err)
 		close(fd);
 	return err;
 }

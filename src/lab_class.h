@@ -20,7 +20,16 @@
  * the server takes student k's veth and seat away. A namespace can hold
  * one seat at a time; a student cannot pass any namespace but one it is
  * in, and gains nothing from one it is not.
+ *
+ * The request is the byte sent with the descriptor: LAB_CLASS_JOIN, or
+ * LAB_CLASS_COUNTERS, answered with the counters of the seat that
+ * namespace holds (student=, addr=, then NAME=VALUE per responder counter
+ * and delivered.NAME=VALUE per scanner-side one) and closed: a student
+ * sees its own row, and can name no other.
  */
+#define LAB_CLASS_JOIN 'j'
+#define LAB_CLASS_COUNTERS 'c'
+#define LAB_CLASS_COUNTERS_MAX 8192	/* bytes of that answer, at most */
 #ifndef RESCAN_LAB_CLASS_H
 #define RESCAN_LAB_CLASS_H
 
@@ -42,5 +51,8 @@ struct lab_class_seat {
  * success *fd is the connection, to keep open for as long as the seat.
  */
 int lab_class_join(const char *path, struct lab_class_seat *seat, int *fd);
+
+/* The counters of the seat this process's namespace holds, as the lines above. */
+int lab_class_counters(const char *path, char *buf, size_t size);
 
 #endif /* RESCAN_LAB_CLASS_H */

@@ -212,6 +212,11 @@ void loader_free_responder(struct responder_bpf *skel)
 
 int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n)
 {
+	return loader_read_percpu_at(map_fd, 0, out, n);
+}
+
+int loader_read_percpu_at(int map_fd, uint32_t first, uint64_t *out, uint32_t n)
+{
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *vals;
 	uint32_t k;
@@ -223,8 +228,10 @@ int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n)
 	if (!vals)
 		return -ENOMEM;
 	for (k = 0; k < n; k++) {
+		uint32_t key = first + k;
+
 		out[k] = 0;
-		if (bpf_map_lookup_elem(map_fd, &k, vals)) {
+		if (bpf_map_lookup_elem(map_fd, &key, vals)) {
 			int err = -errno;
 
 			free(vals);

@@ -29,6 +29,8 @@ void loader_free_responder(struct responder_bpf *skel);
 
 /* Sum a per-CPU array map of u64 counters into out[0..n). */
 int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n);
+/* The same for its keys first .. first + n - 1. */
+int loader_read_percpu_at(int map_fd, uint32_t first, uint64_t *out, uint32_t n);
 
 /* Explain a libbpf / bpf() failure with a hint for the usual causes. */
 void loader_explain(const char *what, int err);
