@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 
 #include "loader.h"
+#include "netns.h"
 #include "util.h"
 
 #define REPLY_MAX 256
@@ -133,6 +134,37 @@ static void send_counters(const struct lab *l, unsigned k, int conn)
 	free(msg);
 }
 
+static bool same_ns(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Is ns (its stat) the server's, the lab's scanner or internet side, or a student's of lab up? */
+static bool lab_owns(const struct lab *l, const struct stat *own, const struct stat *ns)
+{
+	char path[192];
+	struct stat st;
+	unsigned k;
+
+	if (same_ns(ns, own))
+		return true;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", l->ns_inet);
+	if (!stat(path, &st) && same_ns(ns, &st))
+		return true;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", l->ns_scan);
+	if (!l->here && !stat(path, &st) && same_ns(ns, &st))
+		return true;
+	for (k = 1; k <= l->students; k++) {
+		struct lab v;
+
+		lab_student_view(l, k, &v);
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", v.ns_scan);
+		if (!stat(path, &st) && same_ns(ns, &st))
+			return true;
+	}
+	return false;
+}
+
 /*
  * A new connection: seat its namespace, if it is one the class may have
  * ('j'), or tell the seat it holds its counters ('c', and close).
@@ -164,17 +196,21 @@ static void admit(const struct lab *l, struct seat_conn *seats, unsigned max, in
 			send_counters(l, k, conn);
 		goto refuse;
 	}
-	if (st.st_dev == own->st_dev && st.st_ino == own->st_ino) {
-		reply(conn, "error=that is the lab's own namespace\n\n");
+	if (lab_owns(l, own, &st)) {
+		reply(conn, "error=that is one of the lab's own namespaces\n\n");
 		goto refuse;
 	}
 	for (k = 1; k <= max; k++) {
+		struct lab v;
+
 		if (seats[k].fd >= 0 && seats[k].dev == st.st_dev && seats[k].ino == st.st_ino) {
 			snprintf(msg, sizeof(msg), "error=this namespace is student %u already\n\n", k);
 			reply(conn, msg);
 			goto refuse;
 		}
-		if (seats[k].fd < 0 && !free_k)
+		/* The seats of lab up --students are taken too. */
+		lab_student_view(l, k, &v);
+		if (seats[k].fd < 0 && !free_k && !netns_exists(v.ns_scan))
 			free_k = k;
 	}
 	if (!free_k) {

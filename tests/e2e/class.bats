@@ -40,6 +40,12 @@ setup_file() {
 		--student-rate "$RATE" --student-burst "$BURST" --do-not-scan "$SHARED/do-not-scan"
 }
 
+# What a test left running in the background, should it fail half way.
+teardown() {
+	[ -s "$BATS_TEST_TMPDIR/pids" ] && xargs -r kill <"$BATS_TEST_TMPDIR/pids" 2>/dev/null
+	true
+}
+
 teardown_file() {
 	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
 	rm -rf "$SHARED"
@@ -118,11 +124,11 @@ hosts_where() {
 	SCAN_SOURCE=$(student_addr 2) b2=$(reply_counts "$LAB" tx_echo_reply)
 	"$RESCAN" lab exec --name "$LAB" --student 1 -- zmap --cores 0 -p 80 -r 50000 -c 5 \
 		-b "$SHARED/blocklist" -o "$(results 1)/http.csv" -m "$(results 1)/http.json" \
-		198.18.0.0/18 >"$D/z1.log" 2>&1 &
+		198.18.0.0/18 >"$D/z1.log" 2>&1 3>&- &
 	local z1=$!
 	"$RESCAN" lab exec --name "$LAB" --student 2 -- zmap --cores 0 --probe-module=icmp_echoscan \
 		-r 50000 -c 5 -b "$SHARED/blocklist" -o "$(results 2)/ping.csv" -m "$(results 2)/ping.json" \
-		198.18.64.0/18 >"$D/z2.log" 2>&1 &
+		198.18.64.0/18 >"$D/z2.log" 2>&1 3>&- &
 	local z2=$!
 	wait "$z1" || { cat "$D/z1.log"; false; }
 	wait "$z2" || { cat "$D/z2.log"; false; }
@@ -176,7 +182,7 @@ hosts_where() {
 @test "a student sniffing sees nothing of another student's scan" {
 	local t
 	"$RESCAN" lab exec --name "$LAB" --student 2 -- \
-		timeout 12 tcpdump -i any -n -U -w "$(results 2)/sniff.pcap" >"$D/tcpdump.log" 2>&1 &
+		timeout 12 tcpdump -i any -n -U -w "$(results 2)/sniff.pcap" >"$D/tcpdump.log" 2>&1 3>&- &
 	t=$!
 	sleep 2
 	as_student 1 zmap --cores 0 -p 80 -n 5000 -r 20000 -c 1 -b "$SHARED/blocklist" \
@@ -234,7 +240,7 @@ hosts_where() {
 }
 
 @test "a student cannot signal another student's or the lab's processes, nor gain a capability" {
-	"$RESCAN" lab exec --name "$LAB" --student 2 -- sleep 30 &
+	"$RESCAN" lab exec --name "$LAB" --student 2 -- sleep 30 >/dev/null 2>&1 3>&- &
 	local victim=$!
 	sleep 1
 	local pid
@@ -281,7 +287,7 @@ hosts_where() {
 	t0=$(date +%s.%N)
 	"$RESCAN" lab exec --name "$LAB" --student 4 -- zmap --cores 0 -p 80 -r 400000 -n 1500000 \
 		-c 1 -b "$SHARED/blocklist" -o /dev/null -m "$(results 4)/flood.json" 0.0.0.0/0 \
-		>"$D/flood.log" 2>&1 &
+		>"$D/flood.log" 2>&1 3>&- &
 	local flood=$!
 	sleep 1
 	STUDENT=1 SCAN_SOURCE=$(student_addr 1) zmap_exact "$LAB" "$D/expect_flood" \
@@ -299,6 +305,62 @@ hosts_where() {
 	[ "$limited" -gt 0 ]
 	awk -v a="$accepted" -v r="$RATE" -v b="$BURST" -v t0="$t0" -v t1="$t1" \
 		'BEGIN { exit !(a <= r * (t1 - t0) + b) }'
+}
+
+# A namespace of a student's own, made here as a container would have it,
+# joining through the class socket as that student's user would.
+@test "class-serve: a joined namespace is seated, one seat per namespace, and its counters are its own" {
+	local sock=$SHARED/join.sock serve j1 pid
+	"$RESCAN" lab class-serve --name "$LAB" --socket "$sock" --students 6 >"$D/serve.log" 2>&1 3>&- &
+	serve=$!
+	echo "$serve" >>"$BATS_TEST_TMPDIR/pids"
+	for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+	unshare -n setpriv --reuid 47100 --regid 47100 --clear-groups \
+		--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw -- \
+		"$RESCAN" lab join --socket "$sock" >"$D/join.out" 2>&1 3>&- &
+	j1=$!
+	echo "$j1" >>"$BATS_TEST_TMPDIR/pids"
+	for _ in $(seq 50); do grep -q '^iface=' "$D/join.out" && break; sleep 0.1; done
+	cat "$D/join.out"
+	# Seats 1 to 4 are the lab's own students: the next free one is 5.
+	grep -qx 'student=5' "$D/join.out"
+	pid=$j1	# unshare and setpriv exec, so this is rescan lab join
+	nsenter -t "$pid" -n ip -o -4 addr show lab0 | grep -q "inet $(student_addr 5)/24"
+	# The same namespace a second time, the lab's own, and one without a seat: refused.
+	run nsenter -t "$pid" -n "$RESCAN" lab join --socket "$sock"
+	[ "$status" -eq 1 ]
+	grep -q 'this namespace is student 5 already' <<<"$output"
+	run "$RESCAN" lab exec --name "$LAB" -- "$RESCAN" lab join --socket "$sock"
+	[ "$status" -eq 1 ]
+	grep -q "one of the lab's own namespaces" <<<"$output"
+	run "$RESCAN" lab exec --name "$LAB" --student 2 -- "$RESCAN" lab join --socket "$sock"
+	[ "$status" -eq 1 ]
+	grep -q "one of the lab's own namespaces" <<<"$output"
+	run unshare -n "$RESCAN" stats --mine --socket "$sock"
+	[ "$status" -eq 1 ]
+	grep -q 'holds no seat' <<<"$output"
+	# Its counters, asked as its own user with its namespace: its row alone.
+	nsenter -t "$pid" -n setpriv --reuid 47100 --regid 47100 --clear-groups \
+		--inh-caps=-all,+net_raw --ambient-caps=-all,+net_raw -- \
+		timeout 60 zmap --cores 0 -i lab0 -G "$("$RESCAN" lab env gateway_mac)" -p 80 -n 700 \
+		-r 20000 -c 1 -q -b "$SHARED/blocklist" -o /dev/null 198.18.0.0/16
+	run nsenter -t "$pid" -n setpriv --reuid 47100 --regid 47100 --clear-groups -- \
+		"$RESCAN" stats --mine --socket "$sock" --json
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .addr <<<"$output")" = "$(student_addr 5)" ]
+	[ "$(jq .student <<<"$output")" -eq 5 ]
+	[ "$(jq .drop_not_in_world <<<"$output")" -eq "$(student_row 5 .drop_not_in_world)" ]
+	# Leaving (the join ends) takes the veth and the seat away.
+	kill "$j1"
+	wait "$j1" || true
+	for _ in $(seq 50); do grep -q 'student 5 left' "$D/serve.log" && break; sleep 0.1; done
+	cat "$D/serve.log"
+	grep -q 'student 5 left' "$D/serve.log"
+	! ip -n "$LAB-inet" link show st5 2>/dev/null
+	! ip netns list | grep -qw "$LAB-s5"
+	kill "$serve"
+	wait "$serve"
+	[ ! -e "$sock" ]
 }
 
 @test "lab exec --student refuses a student the class does not have (exit 2)" {

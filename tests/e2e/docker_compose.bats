@@ -12,6 +12,7 @@
 load docker_helper
 
 RANGE=80.0.0.0/16
+CAP=150000	# probes/s per student in class.yml
 
 setup_file() {
 	docker_setup_file
@@ -19,6 +20,8 @@ setup_file() {
 	export RESCAN_DATA="$BATS_FILE_TMPDIR/data"
 	# The ground truth below is synth:1's (class.yml's own default is synth:random).
 	export RESCAN_WORLD=synth:1
+	# class.yml's students are capped well above the 25 kpps of the exact scans.
+	export RESCAN_STUDENT_RATE=$CAP
 	mkdir -p "$RESCAN_DATA"
 	export HOST_BEFORE="$BATS_FILE_TMPDIR/host.before"
 	host_state >"$HOST_BEFORE"
@@ -254,6 +257,31 @@ student_row() {
 	RESCAN_WORLD= run compose -f "$REPO/compose/class.yml" config
 	[ "$status" -eq 0 ] || fail "$output"
 	grep -q 'RESCAN_WORLD: synth:random' <<<"$output"
+}
+
+@test "class.yml: a student flooding past the cap is dropped and counted, and sees it in its own counters" {
+	local s1 s2 s3 lab a1 a2 b2 flood mine0 mine sent limited
+	class_parties
+	mine0=$(dk exec "$s1" rescan stats --mine --json)
+	b2=$(SCAN_SOURCE=$a2 reply_counts "$s2 $lab" tx_synack)
+	dk exec "$s1" zmap -p 80 -r 400000 -n 1000000 -c 1 -q -o /dev/null -m /tmp/flood.json 80.0.0.0/8 \
+		>"$BATS_TEST_TMPDIR/flood.log" 2>&1 &
+	flood=$!
+	sleep 1
+	scan "$s2 $lab" 80
+	wait "$flood" || fail "the flood failed: $(cat "$BATS_TEST_TMPDIR/flood.log")"
+	check_student "$s2 $lab" 80 "$BATS_FILE_TMPDIR/tcp80" "$a2" "$b2"
+	# The flooding student's own view, asked of the class socket: the
+	# same row the teacher sees, every probe in it.
+	mine=$(dk exec "$s1" rescan stats --mine --json)
+	[ "$(jq -r .addr <<<"$mine")" = "$a1" ]
+	sent=$(dk exec "$s1" cat /tmp/flood.json | jq .total_sent)
+	limited=$(($(jq .drop_rate_limited <<<"$mine") - $(jq .drop_rate_limited <<<"$mine0")))
+	echo "# flood: $sent sent, $limited over the cap of $CAP probes/s" >&3
+	[ "$limited" -gt 0 ]
+	[ "$(jq .drop_rate_limited <<<"$mine")" -eq "$(student_row "$lab" "$a1" drop_rate_limited)" ]
+	# The other student's row holds none of it.
+	[ "$(student_row "$lab" "$a2" drop_rate_limited)" -eq 0 ]
 }
 
 @test "class.yml: nothing outside the lab is reachable from a student" {
