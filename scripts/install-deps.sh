@@ -15,7 +15,7 @@ set -euo pipefail
 BUILD=(make gcc libc6-dev clang libclang-rt-14-dev llvm libbpf-dev bpftool libelf-dev
 	zlib1g-dev libzstd-dev libjson-c-dev pkg-config)
 LAB=(iproute2 zmap masscan nmap)
-TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox
+TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox tcpdump curl procps
 	docker.io docker-compose debootstrap)
 PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}")
 

@@ -298,7 +298,7 @@ hosts_where() {
 	sent=$(jq .total_sent "$(results 4)/flood.json")
 	limited=$(($(student_row 4 .drop_rate_limited) - lim0))
 	accepted=$(($(student_probes 4) - probes0 - limited))
-	echo "# flood: sent $sent, over the cap $limited, let through $accepted in $(echo "$t1 - $t0" | bc) s" >&3
+	echo "# flood: sent $sent, over the cap $limited, let through $accepted in $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.1f", b - a }') s" >&3
 	# Every probe is accounted for, and what got through is within the cap
 	# for the wall time the flood took (an upper bound on its duration).
 	[ $((accepted + limited)) -eq "$sent" ] || { "$RESCAN" stats --name "$LAB" --student 4; false; }
