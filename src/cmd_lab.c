@@ -507,13 +507,14 @@ static int preflight(int argc, char **argv)
 
 /* ---- env: the lab's facts for scripts ------------------------------------ */
 
+#define FACT_VALUE_MAX 192
 struct fact {
 	const char *key, *help;
-	char value[40];
+	char value[FACT_VALUE_MAX];
 	bool number;
 };
 
-#define FACTS_MAX 16
+#define FACTS_MAX 24
 
 static char *fact(struct fact *f, size_t *n, const char *key, const char *help)
 {
@@ -555,9 +556,20 @@ static size_t lab_facts(const struct lab *l, unsigned student, struct fact *f)
 	v = fact(f, &n, "students_max", "the most students a class can have");
 	sprintf(v, "%d", LAB_STUDENTS_MAX);
 	f[n - 1].number = true;
-	if (student)
-		format_ipv4(lab_student_addr(l, student),
+	if (student) {
+		struct lab v;
+
+		lab_student_view(l, student, &v);
+		format_ipv4(v.scan_addr,
 			    fact(f, &n, "student_addr", "with --student K: student K's source address"));
+		strcpy(fact(f, &n, "student_netns", "with --student K: its network namespace"),
+		       v.ns_scan);
+		strcpy(fact(f, &n, "student_iface",
+			    "with --student K: its veth's end on the internet side"), v.if_inet);
+		lab_student_results(l, student,
+				    fact(f, &n, "student_results", "with --student K: its results directory"),
+				    FACT_VALUE_MAX);
+	}
 	return n;
 }
 
@@ -649,8 +661,8 @@ static int env(int argc, char **argv)
 	for (a = 0; a < nargs; a++)
 		if (!find_fact(f, n, args[a]))
 			return options_usage_error(&env_cmd, "no key '%s'%s", args[a],
-						   strcmp(args[a], "student_addr") ? ""
-									   : " without --student K");
+						   strncmp(args[a], "student_", 8) ? ""
+										   : " without --student K");
 	if (!o.json) {
 		for (a = 0; a < nargs; a++)
 			printf("%s\n", find_fact(f, n, args[a])->value);

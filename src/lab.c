@@ -144,6 +144,8 @@ int lab_read_state(struct lab *l)
 			l->student_rate = strtoull(line + 13, NULL, 10);
 		} else if (!strncmp(line, "student_burst=", 14)) {
 			l->student_burst = strtoull(line + 14, NULL, 10);
+		} else if (!strncmp(line, "results_dir=", 12) && line[12]) {
+			snprintf(l->results_dir, sizeof(l->results_dir), "%.127s", line + 12);
 		}
 	}
 	fclose(f);
@@ -208,9 +210,11 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 		   "seed=%llu\n",
 		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet,
 		lab_data_path_name(l->data_path), world_desc, (unsigned long long)w->seed);
-	fprintf(f, "students=%u\nstudent_rate=%llu\nstudent_burst=%llu\ndo_not_scan=%s\n",
+	fprintf(f, "students=%u\nstudent_rate=%llu\nstudent_burst=%llu\ndo_not_scan=%s\n"
+		   "results_dir=%s\n",
 		l->students, (unsigned long long)l->student_rate,
-		(unsigned long long)l->student_burst, l->do_not_scan ? l->do_not_scan : "");
+		(unsigned long long)l->student_burst, l->do_not_scan ? l->do_not_scan : "",
+		l->results_dir);
 	for (i = 0; dns && i < dns->nlabels; i++)
 		fprintf(f, "do_not_scan_label=%u %s\n", i, dns->labels[i]);
 	/* Services with open hosts: what a health probe or a student can try. */
@@ -530,6 +534,12 @@ static int student_up(const struct lab *l, unsigned k, const struct lab_progs *p
 
 	lab_student_view(l, k, &v);
 	v.scan_ns_made = joined;
+	/*
+	 * Every student's veth on the softirq path: a NAPI thread per student
+	 * competes with every student's sender for the CPUs, which stalls a
+	 * large class (bench/RESULTS.md, "A class").
+	 */
+	v.data_path = LAB_DATA_PATH_SOFTIRQ;
 	seat.source = v.scan_addr;
 	if (!joined && netns_exists(v.ns_scan)) {
 		rs_error("network namespace %s exists but the lab is not up; remove it with "

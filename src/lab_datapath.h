@@ -26,6 +26,9 @@
  *   kernels get softirq.
  * softirq: the veth's own way, each probe's whole path (responder, reply,
  *   the scanner kernel's RST) in the softirq of the CPU that sent it.
+ *   Every student's veth of a class takes this path, whatever the lab's
+ *   own: with a NAPI thread per student, the threads and the students'
+ *   senders crowd the CPUs.
  */
 #ifndef RESCAN_LAB_DATAPATH_H
 #define RESCAN_LAB_DATAPATH_H
