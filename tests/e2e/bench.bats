@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # `make bench` itself (scripts/bench.sh), in its quick mode on a /12 (about
-# two minutes): it runs to the end, leaves nothing behind, and what it reports
+# three minutes): it runs to the end, leaves nothing behind, and what it reports
 # is what it measured. The suite checks the bench's bookkeeping, never its
 # timings: the ground truth it scans against is the generated hosts of the
 # range, every responder scan was answered host for host, the reflector
@@ -45,32 +45,36 @@ MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i;
 		{ tail -n 20 "$BATS_FILE_TMPDIR/bench.log"; false; }
 	grep -q '^## Summary against the targets' "$OUT/RESULTS.md"
 	grep -q "^## 1. Send rate, ratio, loss (scan of $RANGE = 1,048,576 probes)" "$OUT/RESULTS.md"
+	grep -q '^## 4. A class (issue #18): students scanning at once' "$OUT/RESULTS.md"
 	[ "$(head -c 4 "$OUT/throughput.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
 	local f
 	for f in env.txt throughput.csv interleaved.csv xdpcost.jsonl memlat.jsonl build.csv \
-		throughput_used.csv interleaved_used.csv; do
+		throughput_used.csv interleaved_used.csv class.csv; do
 		[ -s "$OUT/data/$f" ] || { echo "no data/$f"; false; }
 	done
 }
 
 @test "bench: nothing of its own is left behind (labs, pins, scratch space, pollers)" {
 	# Other benches may run on this machine meanwhile: only this run's
-	# names count (scripts/bench/lib.sh: labs b<run % 100000><n>).
+	# names count (scripts/bench/lib.sh: labs b<run % 100000><n>; the
+	# class phase's b<id>c and b<id>k, with a namespace per student).
 	local run ns left pid name
 	run=$(sed -n 's/^run=//p' "$OUT/data/env.txt")
 	[ -n "$run" ] || { echo "env.txt has no run id"; false; }
-	ns="^b$((run % 100000))[0-9]s?-(scan|inet)\$"
+	ns="^b$((run % 100000))([0-9]s?|c|k)-(scan|inet|s[0-9]+)\$"
 	left=$(ip netns list | awk '{ print $1 }' | grep -E "$ns" || true)
 	[ -z "$left" ] || { echo "namespaces left behind: $left"; false; }
+	left=$(ls /etc/netns 2>/dev/null | grep -E "$ns" || true)
+	[ -z "$left" ] || { echo "/etc/netns entries left behind: $left"; false; }
 	[ ! -e "/sys/fs/bpf/rescan-bench-$run" ] || { echo "pins left behind"; false; }
 	[ ! -e "/dev/shm/rescan-bench-$run" ] || { echo "scratch space left behind"; false; }
 	if command -v docker >/dev/null && timeout 10 docker version >/dev/null 2>&1; then
 		left=$(docker ps -aq --filter "name=^rescan-bench-$run-")
 		[ -z "$left" ] || { echo "appliance containers left behind: $left"; false; }
 	fi
-	# a poller (lib.sh lab0_poll) in one of this run's labs, or in a
-	# namespace that is gone (a lab taken down under it)
-	for pid in $(pgrep -f 'statistics/tx_packets' || true); do
+	# a poller (lib.sh lab0_poll, class.sh class_poll) in one of this
+	# run's labs, or in a namespace that is gone (a lab taken down under it)
+	for pid in $(pgrep -f 'statistics/[rt]x_packets' || true); do
 		name=$(ip netns identify "$pid" 2>/dev/null || true)
 		if { [ -z "$name" ] && kill -0 "$pid" 2>/dev/null; } || [[ $name =~ $ns ]]; then
 			echo "poller $pid left behind (netns '$name')"
@@ -260,6 +264,97 @@ MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i;
 		w = $13 + $14 + $15
 		if ($12 < w || $12 - w >= 1048576) { print "memlock " $12 ", world maps " $13 " + " $14 " + " $15; bad = 1 } }
 		END { exit bad || !seen }' "$OUT/data/build.csv"
+}
+
+# class_awk [AWK-OPTIONS] PROGRAM: PROGRAM over data/class.csv's rows, its columns by
+# name (c["sent"]) and the round's time and aggregate rate at hand.
+class_awk() {
+	awk -F, "${@:1:$# - 1}" "$MEDIAN_AWK"'
+		NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+		function col(x) { return $c[x] }
+		'"${!#}" "$OUT/data/class.csv"
+}
+
+@test "bench: the class phase has a row per student per round, classes of 1 and 4 and a capped student" {
+	local sizes
+	# rounds: 1 and 4 students, 2 rounds each (BENCH_QUICK), students 1..N
+	# each once per round; the cap: 2 rounds of student 1
+	sizes=$(class_awk '$1 == "class" { print $2 }' | sort -nu | tr '\n' ' ')
+	[ "$sizes" = "1 4 " ] || { echo "class sizes: $sizes"; false; }
+	class_awk '{ k = $1 " " $2 " " $3; n[k]++; s[k] += col("student")
+		if (!(k in seen)) { seen[k] = 1; r[$1 " " $2]++ }
+		if (col("student") < 1 || col("student") > $2) { print "student " col("student") " in a class of " $2; bad = 1 } }
+		END { for (k in n) { split(k, a, " ")
+			if (n[k] != a[2] || s[k] != a[2] * (a[2] + 1) / 2) { print k ": " n[k] " rows"; bad = 1 } }
+		      for (x in r) if (r[x] != 2) { print x ": " r[x] " rounds"; bad = 1 }
+		      if (!("cap 1" in r)) { print "no cap rows"; bad = 1 }
+		      exit bad }'
+	# every column of the header, in every row (cmd last, quoted)
+	awk -F, 'NR == 1 { n = NF; next } { split($0, q, "\""); if (split(q[1], f, ",") != n) { print "short row: " $0; bad = 1 } }
+		END { exit bad }' "$OUT/data/class.csv"
+}
+
+@test "bench: each student scanned its own share, against the world's hosts there" {
+	# the shares of a round tile the range; ZMap sent each address once,
+	# exited 0, reported no host the world lacks, and got no reply the lab
+	# did not deliver; expected is the world's hosts of the share
+	# (recomputed here from the generated hosts)
+	class_awk -v size="$SIZE" -v base="${RANGE%/*}" '
+		function ip(a,   p) { split(a, p, "."); return ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4] }
+		{ what = $1 " N=" $2 " round " $3 " student " col("student")
+		  split(col("share"), sh, "/"); lo = ip(sh[1]); n = 2 ^ (32 - sh[2])
+		  want = $1 == "cap" ? size : size / $2
+		  if (n != want || lo != ip(base) + (col("student") - 1) * want * ($1 == "class")) { print what ": share " col("share"); bad = 1 }
+		  if (col("exit") != 0 || col("sent") != n) { print what ": exit " col("exit") ", sent " col("sent") " of " n; bad = 1 }
+		  if (col("false_pos") != 0 || col("received") > col("expected") || col("received") > col("delivered")) {
+			print what ": received " col("received") " of " col("expected") ", delivered " col("delivered") ", FP " col("false_pos"); bad = 1 }
+		  if ($1 == "cap" && (col("cap_pps") != 100000 || col("burst") < 64)) { print what ": cap " col("cap_pps") " burst " col("burst"); bad = 1 }
+		  if ($1 == "class" && (col("cap_pps") != 0 || col("rate_limited") != 0)) { print what ": a cap in the class lab"; bad = 1 }
+		  if (!(col("t_end") > col("t_start"))) { print what ": no send window"; bad = 1 }
+		  print col("share"), col("expected") > "/dev/stderr" }
+		END { exit bad }' 2>"$BATS_TEST_TMPDIR/shares"
+	local share n
+	while read -r share n; do
+		[ "$("$REPO/rescan" world export "$WORK/w1.4-$TAG.world" tcp/80 "$share" | wc -l)" -eq "$n" ] &&
+			[ "$(awk -v s="$share" 'BEGIN { split(s, a, "/"); split(a[1], p, "."); lo = ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4]; hi = lo + 2 ^ (32 - a[2]) }
+				{ split($1, p, "."); x = ((p[1] * 256 + p[2]) * 256 + p[3]) * 256 + p[4]; k += x >= lo && x < hi } END { print k + 0 }' \
+				"$WORK/w1.4-$TAG.expected")" -eq "$n" ] || { echo "$share: expected $n"; false; }
+	done < <(sort -u "$BATS_TEST_TMPDIR/shares")
+}
+
+@test "bench: the class section's rates, shares, losses and the cap's accuracy are the rows' (recomputed here)" {
+	local want line n=0 acc
+	# per class size: the rounds' aggregate (judged over first start to
+	# last end), its median against 1 student's, each student's share of
+	# the round's fair rate, and the replies over all rounds
+	while read -r want; do
+		set -- $want	# N rounds kmin kmed kmax ratio lo hi expected received
+		line=$(grep -E "^\| $1 \| $2 \| " "$OUT/RESULTS.md") || { echo "no row for $1 students, $2 rounds"; false; }
+		[ "$(awk -F' [|] ' '{ print $3 "|" $4 "|" $5 "|" $7 "|" $8 "|" $9 }' <<<"$line")" = \
+			"$3 k / $4 k / $5 k|$6|$7 / $8|$9|${10}|$((${9} - ${10}))" ] ||
+			{ echo "report: $line"; echo "rows: $want"; false; }
+		n=$((n + 1))
+	done < <(class_awk '$1 == "class" { k = $2 SUBSEP $3; j[k] += col("judged")
+			if (!(k in a) || col("t_start") < a[k]) a[k] = col("t_start"); if (!(k in b) || col("t_end") > b[k]) b[k] = col("t_end")
+			row[++m] = $0; e[$2] += col("expected"); g[$2] += col("received") }
+		END { for (k in j) { split(k, x, SUBSEP); agg[k] = j[k] / (b[k] - a[k]); v[x[1], ++nv[x[1]]] = agg[k] }
+			for (i = 1; i <= m; i++) { split(row[i], f, ","); N = f[2]
+				s = f[c["judged"]] / (f[c["t_end"]] - f[c["t_start"]]) / (agg[N, f[3]] / N)
+				if (!(N in lo) || s < lo[N]) lo[N] = s; if (!(N in hi) || s > hi[N]) hi[N] = s }
+			for (N in nv) { r = nv[N]; mn = mx = v[N, 1]
+				for (i = 1; i <= r; i++) { w[i] = v[N, i]; if (w[i] < mn) mn = w[i]; if (w[i] > mx) mx = w[i] }
+				md[N] = med(w, r); mins[N] = mn; maxs[N] = mx }
+			for (N in nv) printf "%d %d %.0f %.0f %.0f %.3f %.3f %.3f %d %d\n", N, nv[N], mins[N] / 1000, md[N] / 1000, maxs[N] / 1000,
+				md[N] / md[1], lo[N], hi[N], e[N], g[N] }')
+	[ "$n" -eq 2 ]
+	# the cap: let through (IPv4 packets less those over the cap) over cap x window + burst
+	n=0
+	while read -r want; do
+		grep -qF "$want" "$OUT/RESULTS.md" || { echo "no cap row '$want'"; grep -A6 "rate cap" "$OUT/RESULTS.md"; false; }
+		n=$((n + 1))
+	done < <(class_awk '$1 == "cap" { w = col("t_end") - col("t_start"); l = col("packets_ipv4") - col("rate_limited"); x = col("cap_pps") * w + col("burst")
+		printf "| %s | %s | %s | %s | %s | %.0f | %.3f | %.0f | %.3f |\n", col("cap_pps"), col("burst"), $3, col("sent"), col("rate_limited"), l, w, x, l / x }')
+	[ "$n" -eq 2 ]
 }
 
 @test "bench: rsbench answers a bad option or argument with one line and exit 2" {
