@@ -28,7 +28,8 @@
 #   4 a class              `rescan lab up --students 32`, 1.4 % world: 1, 4,
 #                          16 and 32 students scanning at once, each with
 #                          ZMap at its maximum rate on an equal share of
-#                          the range (aggregate answered rate against one
+#                          the range (its first /12 at most; all started
+#                          at once) (aggregate answered rate against one
 #                          student's, each student's share, reply loss);
 #                          and one student under `--student-rate`: how
 #                          close what the cap lets through comes to it

@@ -2,11 +2,15 @@
 # scripts/bench/class.sh - phase 4 of `make bench` (sourced by bench.sh):
 # a class. One lab with the largest class of CLASS_SIZES students
 # (`rescan lab up --students N`, the 1.4 % world); in each round N of them
-# scan at once, each its own equal share of SCAN_RANGE, with plain ZMap at
+# scan at once, each its own equal share of CLASS_RANGE, with plain ZMap at
 # its maximum rate (the lab's zmap.conf: interface, gateway, source address
 # and CPU as lab up wrote them for that student). Then the per-student cap:
 # one student of a lab of its own with `--student-rate CAP` scans the whole
-# range at ZMap's maximum rate. One CSV row per student per round.
+# of CLASS_RANGE at ZMap's maximum rate. One CSV row per student per round.
+#
+# CLASS_RANGE is SCAN_RANGE, or its first /12 when SCAN_RANGE is larger: a
+# class on the threaded data path can fall to a few thousand probes/s, and
+# a round of a /10 then outlasts any timeout worth waiting for.
 #
 # Equal shares, not the same range for all: a round then holds the same
 # probes and the same replies whatever N is, so the aggregate rate of N
@@ -25,17 +29,20 @@ CLASS_HEADER="kind,students,round,student,share,cap_pps,burst,exit,sent,success_
 CLASS_SIZES=${BENCH_CLASS:-$([ -n "$QUICK" ] && echo 1 4 || echo 1 4 16 32)}
 CLASS_CAP=${BENCH_CLASS_CAP:-100000}	# the capped student's --student-rate
 CLASS_POLL=0.02
+CLASS_RANGE=$SCAN_RANGE
+[ "${SCAN_RANGE#*/}" -ge 12 ] || CLASS_RANGE="${SCAN_RANGE%/*}/12"	# a /8../11 starts on a /12
+CLASS_SIZE=$((1 << (32 - ${CLASS_RANGE#*/})))
 CLASS_RES="$SCRATCH/class"	# RESCAN_RESULTS_DIR of the class labs: students write here
 declare -A STUDENT_IF	# "LAB K": student K's veth on the lab's internet side
 
 ip2int() { local IFS=.; set -- $1; echo $((($1 << 24) + ($2 << 16) + ($3 << 8) + $4)); }
 int2ip() { echo "$(($1 >> 24 & 255)).$(($1 >> 16 & 255)).$(($1 >> 8 & 255)).$(($1 & 255))"; }
 
-# class_share N K: student K's share of SCAN_RANGE when N students share it.
+# class_share N K: student K's share of CLASS_RANGE when N students share it.
 class_share() {
-	local n=$1 k=$2 bits=0 plen=${SCAN_RANGE#*/}
+	local n=$1 k=$2 bits=0 plen=${CLASS_RANGE#*/}
 	while ((1 << bits < n)); do bits=$((bits + 1)); done
-	echo "$(int2ip $(($(ip2int "${SCAN_RANGE%/*}") + (k - 1) * (SCAN_SIZE / n))))/$((plen + bits))"
+	echo "$(int2ip $(($(ip2int "${CLASS_RANGE%/*}") + (k - 1) * (CLASS_SIZE / n))))/$((plen + bits))"
 }
 
 # class_students LAB: how many students lab up gave LAB.
@@ -74,35 +81,56 @@ class_poll() {
 }
 
 # class_round KIND LAB N ROUND CAP BURST: students 1..N of LAB scan at once,
-# one row each. KIND class: each its share of SCAN_RANGE; cap: the range.
+# one row each. KIND class: each its share of CLASS_RANGE; cap: all of it.
+# All N are started first and wait on a FIFO, then all are let go with one
+# write: started one after the other, the last of 32 would begin seconds
+# after the first, its start-up starved by the ZMaps already sending.
 class_round() {
 	local kind=$1 lab=$2 n=$3 round=$4 cap=$5 burst=$6 d="$SCRATCH/class-round" k share dir
-	local poller u0 u1 t0 t1 cpu others noisy ld up
-	local -a pids ifs cmd rc
+	local poller u0 u1 t0 t1 cpu others noisy ld up go gofd i
+	local -a pids ifs cmd rc launch
 	rm -rf "$d"; mkdir -p "$d"
 	up="rescan lab up --name $lab --world w1.4-$RANGE_TAG.world --students $(class_students "$lab")"
 	[ "$kind" = cap ] && up+=" --student-rate $cap"
 	for ((k = 1; k <= n; k++)); do
 		ifs+=("${STUDENT_IF["$lab $k"]}")
-		rm -f "$CLASS_RES/$lab/student-$k/"{out.csv,meta.json}
+		rm -f "$CLASS_RES/$lab/student-$k/"{out.csv,meta.json,ready}
+	done
+	# The start line: students may read it; held open here, so opening it
+	# never blocks and a student's read waits for its line.
+	go="$SCRATCH/class-go"
+	rm -f "$go"; mkfifo -m 644 "$go"
+	exec {gofd}<>"$go"
+	for ((k = 1; k <= n; k++)); do
+		share=$([ "$kind" = cap ] && echo "$CLASS_RANGE" || class_share "$n" "$k")
+		cmd=(zmap -p 80 -r 0 -c 2 -b "$SCRATCH/blocklist" -o out.csv -m meta.json "$share")
+		launch[k]=$EPOCHREALTIME
+		TZ=:/etc/localtime /usr/bin/time -f '%e %U %S' -o "$d/time.$k" timeout 600 \
+			env RESCAN_RESULTS_DIR="$CLASS_RES" "$RESCAN" lab exec --name "$lab" --student "$k" -- \
+			sh -c ': >ready && read -r _ <"$0" && exec "$@"' "$go" "${cmd[@]}" >"$d/log.$k" 2>&1 &
+		pids[k]=$!
+	done
+	for ((k = 1; k <= n; k++)); do
+		for ((i = 0; i < 600; i++)); do
+			[ -e "$CLASS_RES/$lab/student-$k/ready" ] && break
+			kill -0 "${pids[k]}" 2>/dev/null || break
+			sleep 0.05
+		done
+		[ -e "$CLASS_RES/$lab/student-$k/ready" ] ||
+			{ exec {gofd}>&-; cat "$d/log.$k" >&2; die "student $k of $lab did not come to the start line"; }
 	done
 	lab_stats "$lab" >"$d/st0"
 	class_poll "$lab" "$CLASS_POLL" "${ifs[@]}" >"$d/poll" &
 	poller=$!
 	sleep 0.1	# a sample of every counter before the first probe
 	u0=$(cpu_user_ticks); t0=$EPOCHREALTIME
-	for ((k = 1; k <= n; k++)); do
-		share=$([ "$kind" = cap ] && echo "$SCAN_RANGE" || class_share "$n" "$k")
-		cmd=(zmap -p 80 -r 0 -c 2 -b "$SCRATCH/blocklist" -o out.csv -m meta.json "$share")
-		TZ=:/etc/localtime /usr/bin/time -f '%e %U %S' -o "$d/time.$k" timeout 300 \
-			env RESCAN_RESULTS_DIR="$CLASS_RES" "$RESCAN" lab exec --name "$lab" --student "$k" -- "${cmd[@]}" \
-			>"$d/log.$k" 2>&1 &
-		pids[k]=$!
-	done
+	printf '\n%.0s' $(seq "$n") >&"$gofd"
 	for ((k = 1; k <= n; k++)); do
 		rc[k]=0
 		wait "${pids[k]}" || rc[k]=$?
 	done
+	exec {gofd}>&-
+	rm -f "$go"
 	t1=$EPOCHREALTIME; u1=$(cpu_user_ticks)
 	sleep 0.1
 	kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
@@ -131,7 +159,7 @@ class_round() {
 		>"$d/counters" || die "cannot read the stats of $lab"
 	for ((k = 1; k <= n; k++)); do
 		local dir="$CLASS_RES/$lab/student-$k" exp sent su pcap total got ts te wall scpu pk judged tx dl lim
-		share=$([ "$kind" = cap ] && echo "$SCAN_RANGE" || class_share "$n" "$k")
+		share=$([ "$kind" = cap ] && echo "$CLASS_RANGE" || class_share "$n" "$k")
 		exp="$SCRATCH/class-expected-${share//\//_}"
 		[ -s "$exp" ] || "$RESCAN" world export "$WORK/w1.4-$RANGE_TAG.world" tcp/80 "$share" | sort >"$exp"
 		read -r sent su pcap < <(jq -r '"\(.total_sent) \(.success_unique) \(.pcap_recv),\(.pcap_drop)"' \
@@ -145,10 +173,12 @@ class_round() {
 			  comm -13 "$exp" "$d/got" | sed 's/^/extra /'; } >>"$DATA/class_lost_and_extra.txt"
 		fi
 		read -r _ ts te < <(awk -v k="$k" '$1 == k' "$d/windows")
-		read -r wall scpu < <(awk '{ printf "%s %.2f\n", $1, $2 + $3 }' "$d/time.$k" 2>/dev/null)
+		# its wall time from the start line on: /usr/bin/time's, less its wait there
+		read -r wall scpu < <(awk -v w="$(awk -v a="${launch[k]}" -v b="$t0" 'BEGIN { print b - a }')" \
+			'{ printf "%.2f %.2f\n", $1 - w, $2 + $3 }' "$d/time.$k" 2>/dev/null)
 		read -r _ pk judged tx dl lim < <(awk -v k="$k" '$1 == k' "$d/counters")
 		cmd=(zmap -p 80 -r 0 -c 2 -b "$SCRATCH/blocklist" -o out.csv -m meta.json "$share")
-		echo "$kind,$n,$round,$k,$share,$cap,$burst,${rc[k]},${sent:-0},${su:-0},${pcap:-,},$(wc -l <"$exp"),$got,$((total - got)),$pk,$judged,$tx,$dl,$lim,$ts,$te,${wall:-0},${scpu:-0},$others,$ld,$noisy,\"$up; rescan lab exec --name $lab --student $k -- ${cmd[*]}\"" >>"$CLASS_CSV"
+		echo "$kind,$n,$round,$k,$share,$cap,$burst,${rc[k]},${sent:-0},${su:-0},${pcap:-,},$(wc -l <"$exp"),$got,$((total - got)),$pk,$judged,$tx,$dl,$lim,$ts,$te,${wall:-0},${scpu:-0},$others,$ld,$noisy,\"$up; rescan lab exec --name $lab --student $k -- ${cmd[*]} (all students released at once from a FIFO)\"" >>"$CLASS_CSV"
 	done
 	log "  $kind N=$n round $round: $(awk -F, -v n="$n" -v r="$round" -v kd="$kind" '
 		$1 == kd && $2 == n && $3 == r { j += $17; if (a == "" || $21 < a) a = $21; if ($22 > b) b = $22; e += $13; g += $14; l += $20; x = x + ($8 != 0) }
@@ -164,11 +194,12 @@ class_phase() {
 	"$RESCAN" lab env lab_net >"$SCRATCH/blocklist"
 	chmod a+rx "$SCRATCH"; chmod a+r "$SCRATCH/blocklist"
 	for n in $CLASS_SIZES; do
-		(((n & (n - 1)) == 0 && n <= SCAN_SIZE)) || die "BENCH_CLASS: $n is not a power of 2 (equal shares of $SCAN_RANGE)"
+		(((n & (n - 1)) == 0 && n <= CLASS_SIZE)) || die "BENCH_CLASS: $n is not a power of 2 (equal shares of $CLASS_RANGE)"
 		((n > max)) && max=$n
 	done
 	class_lab "$lab" "$max"
 	echo "class_data_path=$(lab_data_path "$lab")" >>"$DATA/env.txt"
+	echo "class_range=$CLASS_RANGE" >>"$DATA/env.txt"
 	# Every size once per round, in the order 1 4 16 32, then 32 16 4 1, ...
 	# so drift over the phase hits small and large classes alike.
 	for ((r = 1; r <= REPS; r++)); do

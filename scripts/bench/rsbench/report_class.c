@@ -239,7 +239,8 @@ void report_class(struct report *r)
 	fprintf(r->f, "## 4. A class (issue #18): students scanning at once\n\n"
 		"One lab made by `rescan lab up --students %d` (data path: %s) on the 1.4 %% world. "
 		"In a round, N of its students start plain ZMap at once (`rescan lab exec --student "
-		"K -- zmap -p 80 -r 0`, on the CPU the student's zmap.conf names), each on its own "
+		"K -- zmap -p 80 -r 0`, on the CPU the student's zmap.conf names; all are started, "
+		"wait on one FIFO, and are let go together), each on its own "
 		"1/N of %s, so every round has the same probes and the same replies; N = 1 is the "
 		"single scanner.\n"
 		"A student's send window is read from its veth's receive counter on the internet "
@@ -256,7 +257,8 @@ void report_class(struct report *r)
 		"min / max | round s (mean) | expected | received | lost | loss | delivered | "
 		"ZMap pcap drops | FP | noisy rounds |\n"
 		"|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n",
-		nsizes ? sizes[nsizes - 1] : 0, env_get(r, "class_data_path", "?"), scan_range(r));
+		nsizes ? sizes[nsizes - 1] : 0, env_get(r, "class_data_path", "?"),
+		env_get(r, "class_range", scan_range(r)));
 	if (nsizes && sizes[0] == 1)
 		one = size_of(r, &c, 1, rounds).agg.med;
 	for (k = 0; k < nsizes; k++) {
@@ -277,7 +279,8 @@ void report_class(struct report *r)
 		"like its probes); the most a cap lets through in the send window s is C × s + B. "
 		"Accuracy = let through ÷ (C × s + B): 1 is exact, above 1 lets too much through.\n\n"
 		"| cap C pps | burst B | round | ZMap sent | over the cap | let through | send s | "
-		"C × s + B | accuracy |\n|---|---|---|---|---|---|---|---|---|\n", scan_range(r));
+		"C × s + B | accuracy |\n|---|---|---|---|---|---|---|---|---|\n",
+		env_get(r, "class_range", scan_range(r)));
 	for (i = 0; i < r->cls.nrows; i++) {
 		if (!is_kind(r, &c, i, "cap"))
 			continue;
