@@ -8,9 +8,9 @@
 # one student of a lab of its own with `--student-rate CAP` scans the whole
 # of CLASS_RANGE at ZMap's maximum rate. One CSV row per student per round.
 #
-# CLASS_RANGE is SCAN_RANGE, or its first /12 when SCAN_RANGE is larger: a
-# class on the threaded data path can fall to a few thousand probes/s, and
-# a round of a /10 then outlasts any timeout worth waiting for.
+# CLASS_RANGE is SCAN_RANGE, or its first /12 when SCAN_RANGE is larger:
+# 32 students on a few CPUs share what one scanner gets, and a round of a
+# /10 would take minutes.
 #
 # Equal shares, not the same range for all: a round then holds the same
 # probes and the same replies whatever N is, so the aggregate rate of N
@@ -61,10 +61,9 @@ class_lab() {
 	LABS+=("$name")
 	INET_NS[$name]=$("$RESCAN" lab env --name "$name" internet_netns)
 	for ((k = 1; k <= n; k++)); do
-		idx=$(class_rescan lab exec --name "$name" --student "$k" -- cat "/sys/class/net/$SCAN_IF/iflink") ||
-			die "cannot read student $k's interface in $name"
-		STUDENT_IF["$name $k"]=$(inet_exec "$name" ip -j link show | jq -r --argjson i "$idx" '.[] | select(.ifindex == $i) | .ifname')
-		[ -n "${STUDENT_IF["$name $k"]}" ] || die "student $k of $name has no veth on the internet side"
+		STUDENT_IF["$name $k"]=$("$RESCAN" lab env --name "$name" --student "$k" student_iface)
+		inet_exec "$name" ip link show "${STUDENT_IF["$name $k"]}" >/dev/null 2>&1 ||
+			die "student $k of $name has no veth on the internet side"
 	done
 }
 

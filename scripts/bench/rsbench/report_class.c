@@ -236,8 +236,9 @@ void report_class(struct report *r)
 	sizes = xmalloc((r->cls.nrows + 1) * sizeof(*sizes));
 	rounds = xmalloc((r->cls.nrows + 1) * sizeof(*rounds));
 	nsizes = distinct(r, &c, "class", c.students, 0, sizes);
-	fprintf(r->f, "## 4. A class (issue #18): students scanning at once\n\n"
-		"One lab made by `rescan lab up --students %d` (data path: %s) on the 1.4 %% world. "
+	fprintf(r->f, "## 4. A class: students scanning at once\n\n"
+		"One lab made by `rescan lab up --students %d` (its own data path: %s; every "
+		"student's veth: softirq) on the 1.4 %% world. "
 		"In a round, N of its students start plain ZMap at once (`rescan lab exec --student "
 		"K -- zmap -p 80 -r 0`, on the CPU the student's zmap.conf names; all are started, "
 		"wait on one FIFO, and are let go together), each on its own "
