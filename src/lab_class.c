@@ -139,12 +139,11 @@ static bool same_ns(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* Is ns (its stat) the server's, the lab's scanner or internet side, or a student's of lab up? */
+/* Is ns (its stat) the server's own, or the lab's scanner or internet side? */
 static bool lab_owns(const struct lab *l, const struct stat *own, const struct stat *ns)
 {
 	char path[192];
 	struct stat st;
-	unsigned k;
 
 	if (same_ns(ns, own))
 		return true;
@@ -152,17 +151,29 @@ static bool lab_owns(const struct lab *l, const struct stat *own, const struct s
 	if (!stat(path, &st) && same_ns(ns, &st))
 		return true;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", l->ns_scan);
-	if (!l->here && !stat(path, &st) && same_ns(ns, &st))
-		return true;
+	return !l->here && !stat(path, &st) && same_ns(ns, &st);
+}
+
+/* The student whose seat ns (its stat) holds, joined or made by lab up; 0: none. */
+static unsigned seat_of(const struct lab *l, const struct seat_conn *seats, unsigned max,
+			const struct stat *ns)
+{
+	char path[192];
+	struct stat st;
+	unsigned k;
+
+	for (k = 1; k <= max; k++)
+		if (seats[k].fd >= 0 && seats[k].dev == ns->st_dev && seats[k].ino == ns->st_ino)
+			return k;
 	for (k = 1; k <= l->students; k++) {
 		struct lab v;
 
 		lab_student_view(l, k, &v);
 		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", v.ns_scan);
 		if (!stat(path, &st) && same_ns(ns, &st))
-			return true;
+			return k;
 	}
-	return false;
+	return 0;
 }
 
 /*
@@ -187,30 +198,29 @@ static void admit(const struct lab *l, struct seat_conn *seats, unsigned max, in
 		goto refuse;
 	}
 	if (req == LAB_CLASS_COUNTERS) {
-		for (k = 1; k <= max; k++)
-			if (seats[k].fd >= 0 && seats[k].dev == st.st_dev && seats[k].ino == st.st_ino)
-				break;
-		if (k > max)
+		k = seat_of(l, seats, max, &st);
+		if (!k)
 			reply(conn, "error=this namespace holds no seat of the class\n\n");
 		else
 			send_counters(l, k, conn);
+		goto refuse;
+	}
+	k = seat_of(l, seats, max, &st);
+	if (k) {
+		snprintf(msg, sizeof(msg), "error=this namespace is student %u already\n\n", k);
+		reply(conn, msg);
 		goto refuse;
 	}
 	if (lab_owns(l, own, &st)) {
 		reply(conn, "error=that is one of the lab's own namespaces\n\n");
 		goto refuse;
 	}
-	for (k = 1; k <= max; k++) {
+	for (k = 1; k <= max && !free_k; k++) {
 		struct lab v;
 
-		if (seats[k].fd >= 0 && seats[k].dev == st.st_dev && seats[k].ino == st.st_ino) {
-			snprintf(msg, sizeof(msg), "error=this namespace is student %u already\n\n", k);
-			reply(conn, msg);
-			goto refuse;
-		}
 		/* The seats of lab up --students are taken too. */
 		lab_student_view(l, k, &v);
-		if (seats[k].fd < 0 && !free_k && !netns_exists(v.ns_scan))
+		if (seats[k].fd < 0 && !netns_exists(v.ns_scan))
 			free_k = k;
 	}
 	if (!free_k) {
@@ -257,6 +267,7 @@ int lab_class_serve(const struct lab *l, const char *path, unsigned max)
 	struct sigaction sa = { .sa_handler = on_stop };
 	struct sockaddr_un addr;
 	struct lab_progs progs;
+	char dir[sizeof(addr.sun_path)];
 	struct stat own;
 	unsigned k, n;
 	int lfd, err;
@@ -270,6 +281,12 @@ int lab_class_serve(const struct lab *l, const char *path, unsigned max)
 	err = lab_progs_open(l, &progs);
 	if (err)
 		return err;
+	/* Its directory, for students to reach it (the socket itself is 0666). */
+	snprintf(dir, sizeof(dir), "%s", path);
+	if (strrchr(dir, '/') && strrchr(dir, '/') != dir) {
+		*strrchr(dir, '/') = 0;
+		mkdir_p(dir);
+	}
 	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	unlink(path);
 	if (lfd < 0 || bind(lfd, (struct sockaddr *)&addr, sizeof(addr)) ||

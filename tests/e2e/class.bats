@@ -335,7 +335,12 @@ hosts_where() {
 	grep -q "one of the lab's own namespaces" <<<"$output"
 	run "$RESCAN" lab exec --name "$LAB" --student 2 -- "$RESCAN" lab join --socket "$sock"
 	[ "$status" -eq 1 ]
-	grep -q "one of the lab's own namespaces" <<<"$output"
+	grep -q "this namespace is student 2 already" <<<"$output"
+	# A student of lab up reads its own counters the same way.
+	run "$RESCAN" lab exec --name "$LAB" --student 2 -- "$RESCAN" stats --mine --socket "$sock" --json
+	[ "$status" -eq 0 ]
+	[ "$(jq .student <<<"$output")" -eq 2 ]
+	[ "$(jq .tx_synack <<<"$output")" -eq "$(student_row 2 .tx_synack)" ]
 	run unshare -n "$RESCAN" stats --mine --socket "$sock"
 	[ "$status" -eq 1 ]
 	grep -q 'holds no seat' <<<"$output"
