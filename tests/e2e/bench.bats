@@ -45,7 +45,7 @@ MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i;
 		{ tail -n 20 "$BATS_FILE_TMPDIR/bench.log"; false; }
 	grep -q '^## Summary against the targets' "$OUT/RESULTS.md"
 	grep -q "^## 1. Send rate, ratio, loss (scan of $RANGE = 1,048,576 probes)" "$OUT/RESULTS.md"
-	grep -q '^## 4. A class (issue #18): students scanning at once' "$OUT/RESULTS.md"
+	grep -q '^## 4. A class: students scanning at once' "$OUT/RESULTS.md"
 	[ "$(head -c 4 "$OUT/throughput.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
 	local f
 	for f in env.txt throughput.csv interleaved.csv xdpcost.jsonl memlat.jsonl build.csv \
