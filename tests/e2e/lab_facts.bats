@@ -177,7 +177,10 @@ lab0_feature() { ip netns exec "$1-scan" ethtool -k lab0 | awk -v f="$2:" '$1 ==
 # on: masscan's 4 MiB ring then holds 32 frames, and it lost replies.
 @test "lab up: masscan's capture ring gets slots the size of a frame, so it holds over a thousand" {
 	require_root_and_tools masscan ss
-	lab_exec "$LAB" timeout 20 masscan -p80 --rate 50 --wait 0 198.18.0.0/24 >/dev/null 2>&1 &
+	# rescan and ip netns exec exec, so $! is timeout, which passes a kill
+	# on to masscan: it must not go on probing into the tests after this one.
+	"$RESCAN" lab exec --name "$LAB" -- timeout 20 masscan -p80 --rate 50 --wait 0 198.18.0.0/24 \
+		>/dev/null 2>&1 3>&- &
 	local pid=$! ring="" i
 	for ((i = 0; i < 50; i++)); do
 		sleep 0.2
@@ -185,6 +188,7 @@ lab0_feature() { ip netns exec "$1-scan" ethtool -k lab0 | awk -v f="$2:" '$1 ==
 		[ -z "$ring" ] || break
 	done
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+	! ip netns pids "$LAB-scan" | xargs -r ps -o comm= -p | grep -qx masscan
 	echo "# masscan's $ring" >&3
 	[[ $ring =~ frm_size:([0-9]+),frm_nr:([0-9]+) ]]
 	[ "${BASH_REMATCH[1]}" -le 2048 ]
