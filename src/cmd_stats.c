@@ -78,7 +78,7 @@ static void read_labels(const struct lab *l, struct rows *r)
 	int off;
 	FILE *f;
 
-	snprintf(path, sizeof(path), "%s/state", l->run_dir);
+	lab_state_path(l, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return;

@@ -115,9 +115,21 @@ bool lab_is_up(const struct lab *l)
 
 /* ---- state file ---------------------------------------------------------- */
 
-static void state_path(const struct lab *l, char *buf, size_t len)
+void lab_state_path(const struct lab *l, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/state", l->run_dir);
+}
+
+/* mkdir -p path, then give it mode (whatever umask and an older lab left); 0 or -errno, said. */
+static int dir_with_mode(const char *path, mode_t mode)
+{
+	int err = mkdir_p(path);
+
+	if (!err && chmod(path, mode))
+		err = -errno;
+	if (err)
+		rs_error("cannot create %s: %s", path, strerror(-err));
+	return err;
 }
 
 int lab_read_state(struct lab *l)
@@ -125,7 +137,7 @@ int lab_read_state(struct lab *l)
 	char path[160], line[256];
 	FILE *f;
 
-	state_path(l, path, sizeof(path));
+	lab_state_path(l, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -158,7 +170,7 @@ int lab_print_state(const struct lab *l)
 	size_t n;
 	FILE *f;
 
-	state_path(l, path, sizeof(path));
+	lab_state_path(l, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -189,14 +201,10 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 	int err;
 
 	/* It names the world and its seed: the answer key, for root alone. */
-	err = mkdir_p(l->run_dir);
-	if (!err && chmod(l->run_dir, 0700))
-		err = -errno;
-	if (err) {
-		rs_error("cannot create %s: %s", l->run_dir, strerror(-err));
+	err = dir_with_mode(l->run_dir, 0700);
+	if (err)
 		return err;
-	}
-	state_path(l, path, sizeof(path));
+	lab_state_path(l, path, sizeof(path));
 	f = fopen(path, "w");
 	if (!f) {
 		rs_error("cannot write %s: %s", path, strerror(errno));
@@ -406,13 +414,9 @@ static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_
 	_Static_assert(sizeof(maps) / sizeof(maps[0]) + 2 == sizeof(pinned_maps) / sizeof(pinned_maps[0]),
 		       "one pin name per map, then the programs'");
 	/* Maps of the world and of every student: root's alone. */
-	err = mkdir_p(l->pin_dir);
-	if (!err && chmod(l->pin_dir, 0700))
-		err = -errno;
-	if (err) {
-		rs_error("cannot create %s: %s", l->pin_dir, strerror(-err));
+	err = dir_with_mode(l->pin_dir, 0700);
+	if (err)
 		return err;
-	}
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]); i++)
 		if ((err = pin(maps[i], l, pinned_maps[i])))
 			return err;
@@ -444,7 +448,7 @@ static void remove_state(const struct lab *l)
 {
 	char path[160];
 
-	state_path(l, path, sizeof(path));
+	lab_state_path(l, path, sizeof(path));
 	unlink(path);
 	rmdir(l->run_dir);
 }
@@ -507,16 +511,15 @@ static int make_results_dir(const struct lab *l, unsigned k)
 	char dir[192];
 	int err;
 
-	err = mkdir_p(l->results_dir);
-	if (!err && chmod(l->results_dir, 0711))
-		err = -errno;
+	/* Students may pass through the class's directory, not list it. */
+	err = dir_with_mode(l->results_dir, 0711);
 	lab_student_results(l, k, dir, sizeof(dir));
-	if (!err && mkdir(dir, 0700) && errno != EEXIST)
+	if (!err)
+		err = dir_with_mode(dir, 0700);
+	if (!err && chown(dir, uid, uid)) {
 		err = -errno;
-	if (!err && (chown(dir, uid, uid) || chmod(dir, 0700)))
-		err = -errno;
-	if (err)
-		rs_error("cannot make the results directory %s: %s", dir, strerror(-err));
+		rs_error("cannot give %s to student %u: %s", dir, k, strerror(errno));
+	}
 	return err;
 }
 
@@ -537,7 +540,7 @@ static int student_up(const struct lab *l, unsigned k, const struct lab_progs *p
 	/*
 	 * Every student's veth on the softirq path: a NAPI thread per student
 	 * competes with every student's sender for the CPUs, which stalls a
-	 * large class (bench/RESULTS.md, "A class").
+	 * large class (bench/data/class/RESULTS-class.md).
 	 */
 	v.data_path = LAB_DATA_PATH_SOFTIRQ;
 	seat.source = v.scan_addr;

@@ -102,6 +102,8 @@ uint32_t lab_student_addr(const struct lab *l, unsigned k);
 void lab_student_view(const struct lab *l, unsigned k, struct lab *view);
 /* Student k's results directory. */
 void lab_student_results(const struct lab *l, unsigned k, char *buf, size_t len);
+/* The lab's state file: how it was made, its world and seed (root's alone). */
+void lab_state_path(const struct lab *l, char *buf, size_t len);
 /* Read the mode (here, iface, students) a running lab was started with into l. */
 int lab_read_state(struct lab *l);
 bool lab_is_up(const struct lab *l);

@@ -139,27 +139,26 @@ static bool same_ns(const struct stat *a, const struct stat *b)
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
 }
 
-/* Is ns (its stat) the server's own, or the lab's scanner or internet side? */
-static bool lab_owns(const struct lab *l, const struct stat *own, const struct stat *ns)
+/* Is ns (its stat) the namespace `ip netns` knows as name? */
+static bool named_ns(const char *name, const struct stat *ns)
 {
 	char path[192];
 	struct stat st;
 
-	if (same_ns(ns, own))
-		return true;
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", l->ns_inet);
-	if (!stat(path, &st) && same_ns(ns, &st))
-		return true;
-	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", l->ns_scan);
-	return !l->here && !stat(path, &st) && same_ns(ns, &st);
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	return !stat(path, &st) && same_ns(ns, &st);
+}
+
+/* Is ns the server's own, or the lab's scanner or internet side? */
+static bool lab_owns(const struct lab *l, const struct stat *own, const struct stat *ns)
+{
+	return same_ns(ns, own) || named_ns(l->ns_inet, ns) || (!l->here && named_ns(l->ns_scan, ns));
 }
 
 /* The student whose seat ns (its stat) holds, joined or made by lab up; 0: none. */
 static unsigned seat_of(const struct lab *l, const struct seat_conn *seats, unsigned max,
 			const struct stat *ns)
 {
-	char path[192];
-	struct stat st;
 	unsigned k;
 
 	for (k = 1; k <= max; k++)
@@ -169,8 +168,7 @@ static unsigned seat_of(const struct lab *l, const struct seat_conn *seats, unsi
 		struct lab v;
 
 		lab_student_view(l, k, &v);
-		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", v.ns_scan);
-		if (!stat(path, &st) && same_ns(ns, &st))
+		if (named_ns(v.ns_scan, ns))
 			return k;
 	}
 	return 0;

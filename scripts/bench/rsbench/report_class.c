@@ -109,6 +109,18 @@ static int distinct(const struct report *r, const struct class_cols *c, const ch
 	return n;
 }
 
+/*
+ * The class sizes the rows hold, sorted, into *sizes; *rounds gets room for
+ * the round numbers of any one size. The caller frees both.
+ */
+static int class_sizes(const struct report *r, const struct class_cols *c, int **sizes,
+		       int **rounds)
+{
+	*sizes = xmalloc((r->cls.nrows + 1) * sizeof(**sizes));
+	*rounds = xmalloc((r->cls.nrows + 1) * sizeof(**rounds));
+	return distinct(r, c, "class", c->students, 0, *sizes);
+}
+
 /* A class size over its rounds. */
 struct size {
 	struct stats agg;	/* aggregate rate per round */
@@ -194,9 +206,7 @@ void report_class_summary(struct report *r)
 	if (!r->cls.header)
 		return;
 	c = cols(&r->cls);
-	sizes = xmalloc((r->cls.nrows + 1) * sizeof(*sizes));
-	rounds = xmalloc((r->cls.nrows + 1) * sizeof(*rounds));
-	nsizes = distinct(r, &c, "class", c.students, 0, sizes);
+	nsizes = class_sizes(r, &c, &sizes, &rounds);
 	if (nsizes && sizes[0] == 1) {
 		one = size_of(r, &c, 1, rounds);
 		big = size_of(r, &c, sizes[nsizes - 1], rounds);
@@ -233,9 +243,7 @@ void report_class(struct report *r)
 	if (!r->cls.header)
 		return;
 	c = cols(&r->cls);
-	sizes = xmalloc((r->cls.nrows + 1) * sizeof(*sizes));
-	rounds = xmalloc((r->cls.nrows + 1) * sizeof(*rounds));
-	nsizes = distinct(r, &c, "class", c.students, 0, sizes);
+	nsizes = class_sizes(r, &c, &sizes, &rounds);
 	fprintf(r->f, "## 4. A class: students scanning at once\n\n"
 		"One lab made by `rescan lab up --students %d` (its own data path: %s; every "
 		"student's veth: softirq) on the 1.4 %% world. "
