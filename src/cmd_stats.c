@@ -8,113 +8,17 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <bpf/bpf.h>
 #include <json-c/json.h>
 
 #include "commands.h"
-#include "do_not_scan.h"
 #include "lab_class.h"
+#include "lab_counters.h"
 #include "lab.h"
 #include "loader.h"
 #include "options.h"
 #include "util.h"
 
-struct counter_desc {
-	const char *name;
-	const char *help;
-};
-
-#define RS_DESC_ENTRY(id, name, help) { name, help },
-static const struct counter_desc responder_desc[] = { RS_RESPONDER_COUNTERS(RS_DESC_ENTRY) };
-static const struct counter_desc lab_desc[] = { RS_LAB_COUNTERS(RS_DESC_ENTRY) };
-#undef RS_DESC_ENTRY
-
-static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uint32_t n)
-{
-	char path[192];
-	int fd, err;
-
-	lab_pin_path(l, map, path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0) {
-		err = -errno;
-		rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
-		return err;
-	}
-	err = loader_read_percpu(fd, vals, n);
-	close(fd);
-	if (err)
-		rs_error("cannot read %s: %s", path, strerror(-err));
-	return err;
-}
-
-/*
- * Per scanner of the lab: the responder's counters (by where a packet came
- * in), what reached it, its probes into each do-not-scan range.
- */
-struct rows {
-	uint64_t src[RS_SOURCES * RS_NR_COUNTERS];
-	uint64_t dest[RS_SOURCES * RS_NR_LAB_COUNTERS];
-	uint64_t dns[RS_SOURCES * RS_DNS_LABELS];
-	char labels[RS_DNS_LABELS][DNS_LABEL_MAX + 1];
-	unsigned nlabels;
-};
-
-static uint64_t row_sum(const uint64_t *row, uint32_t n)
-{
-	uint64_t t = 0;
-	uint32_t i;
-
-	for (i = 0; i < n; i++)
-		t += row[i];
-	return t;
-}
-
-/* The do-not-scan labels, from the lab's state file ("do_not_scan_label=N TEXT"). */
-static void read_labels(const struct lab *l, struct rows *r)
-{
-	char path[192], line[256];
-	unsigned n;
-	int off;
-	FILE *f;
-
-	lab_state_path(l, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (sscanf(line, "do_not_scan_label=%u %n", &n, &off) == 1 && n < RS_DNS_LABELS) {
-			snprintf(r->labels[n], sizeof(r->labels[n]), "%s", line + off);
-			if (n >= r->nlabels)
-				r->nlabels = n + 1;
-		}
-	}
-	fclose(f);
-}
-
-/* The student a lab host is (1 to LAB_STUDENTS_MAX), else 0. */
-static unsigned student_of(const struct lab *l, uint32_t host)
-{
-	uint32_t first = lab_student_addr(l, 1) - l->net;
-
-	return host >= first && host < first + LAB_STUDENTS_MAX ? host - first + 1 : 0;
-}
-
-static void source_addr(const struct lab *l, uint32_t host, char *buf, size_t len)
-{
-	struct in_addr a = { htonl(l->net | host) };
-
-	inet_ntop(AF_INET, &a, buf, (socklen_t)len);
-}
-
-static bool row_used(const struct rows *r, uint32_t h)
-{
-	return row_sum(r->src + (size_t)h * RS_NR_COUNTERS, RS_NR_COUNTERS) ||
-	       row_sum(r->dest + (size_t)h * RS_NR_LAB_COUNTERS, RS_NR_LAB_COUNTERS);
-}
-
-static struct json_object *sources_json(const struct lab *l, const struct rows *r,
+static struct json_object *sources_json(const struct lab *l, const struct lab_counters *r,
 					unsigned only)
 {
 	struct json_object *o = json_object_new_object();
@@ -122,59 +26,59 @@ static struct json_object *sources_json(const struct lab *l, const struct rows *
 	uint32_t h, i;
 
 	for (h = 0; h < RS_SOURCES; h++) {
-		const uint64_t *row = r->src + (size_t)h * RS_NR_COUNTERS;
-		const uint64_t *rx = r->dest + (size_t)h * RS_NR_LAB_COUNTERS;
-		const uint64_t *dns = r->dns + (size_t)h * RS_DNS_LABELS;
+		const uint64_t *row = lab_row_verdicts(r, h);
+		const uint64_t *rx = lab_row_delivered(r, h);
+		const uint64_t *dns = lab_row_do_not_scan(r, h);
 		struct json_object *j, *d, *x;
 
-		if ((only && student_of(l, h) != only) || (!only && !row_used(r, h)))
+		if ((only && lab_row_student(l, h) != only) || (!only && !lab_row_used(r, h)))
 			continue;
 		j = json_object_new_object();
-		if (student_of(l, h))
-			json_object_object_add(j, "student", json_object_new_int((int)student_of(l, h)));
+		if (lab_row_student(l, h))
+			json_object_object_add(j, "student", json_object_new_int((int)lab_row_student(l, h)));
 		json_object_object_add(j, "packets",
-				       json_object_new_uint64(row_sum(row, RS_NR_COUNTERS)));
+				       json_object_new_uint64(lab_counters_sum(row, RS_NR_COUNTERS)));
 		for (i = 0; i < RS_NR_COUNTERS; i++)
-			json_object_object_add(j, responder_desc[i].name, json_object_new_uint64(row[i]));
+			json_object_object_add(j, lab_responder_desc[i].name, json_object_new_uint64(row[i]));
 		x = json_object_new_object();
 		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
-			json_object_object_add(x, lab_desc[i].name, json_object_new_uint64(rx[i]));
+			json_object_object_add(x, lab_side_desc[i].name, json_object_new_uint64(rx[i]));
 		json_object_object_add(j, "delivered", x);
 		d = json_object_new_object();
 		for (i = 0; i < r->nlabels; i++)
 			json_object_object_add(d, r->labels[i], json_object_new_uint64(dns[i]));
 		json_object_object_add(j, "do_not_scan", d);
-		source_addr(l, h, addr, sizeof(addr));
+		lab_row_addr(l, h, addr, sizeof(addr));
 		json_object_object_add(o, addr, j);
 	}
 	return o;
 }
 
-static void sources_text(const struct lab *l, const struct rows *r, unsigned only)
+static void sources_text(const struct lab *l, const struct lab_counters *r, unsigned only)
 {
 	char addr[INET_ADDRSTRLEN], who[16];
 	uint32_t h, i;
 
 	printf("by scanner (where its packets came in):\n");
 	for (h = 0; h < RS_SOURCES; h++) {
-		const uint64_t *row = r->src + (size_t)h * RS_NR_COUNTERS;
-		const uint64_t *rx = r->dest + (size_t)h * RS_NR_LAB_COUNTERS;
-		const uint64_t *dns = r->dns + (size_t)h * RS_DNS_LABELS;
+		const uint64_t *row = lab_row_verdicts(r, h);
+		const uint64_t *rx = lab_row_delivered(r, h);
+		const uint64_t *dns = lab_row_do_not_scan(r, h);
 		const char *sep = "";
 
-		if ((only && student_of(l, h) != only) || (!only && !row_used(r, h)))
+		if ((only && lab_row_student(l, h) != only) || (!only && !lab_row_used(r, h)))
 			continue;
-		source_addr(l, h, addr, sizeof(addr));
-		snprintf(who, sizeof(who), "student %u", student_of(l, h));
-		printf("  %-15s %-11s %12llu packets:", addr, student_of(l, h) ? who : "",
-		       (unsigned long long)row_sum(row, RS_NR_COUNTERS));
+		lab_row_addr(l, h, addr, sizeof(addr));
+		snprintf(who, sizeof(who), "student %u", lab_row_student(l, h));
+		printf("  %-15s %-11s %12llu packets:", addr, lab_row_student(l, h) ? who : "",
+		       (unsigned long long)lab_counters_sum(row, RS_NR_COUNTERS));
 		for (i = 0; i < RS_NR_COUNTERS; i++) {
 			if (!row[i])
 				continue;
-			printf("%s %s %llu", sep, responder_desc[i].name, (unsigned long long)row[i]);
+			printf("%s %s %llu", sep, lab_responder_desc[i].name, (unsigned long long)row[i]);
 			sep = ",";
 		}
-		printf("; delivered %llu", (unsigned long long)row_sum(rx, RS_NR_LAB_COUNTERS));
+		printf("; delivered %llu", (unsigned long long)lab_counters_sum(rx, RS_NR_LAB_COUNTERS));
 		for (i = 0; i < r->nlabels; i++)
 			if (dns[i])
 				printf("; do-not-scan '%s' %llu", r->labels[i],
@@ -200,13 +104,13 @@ static void print_line(const uint64_t *resp, const uint64_t *side)
 
 	for (i = 0; i < RS_NR_COUNTERS; i++) {
 		if (resp[i] && !ticks_when_idle(false, i)) {
-			printf("%s%s=%llu", sep, responder_desc[i].name, (unsigned long long)resp[i]);
+			printf("%s%s=%llu", sep, lab_responder_desc[i].name, (unsigned long long)resp[i]);
 			sep = " ";
 		}
 	}
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++) {
 		if (side[i] && !ticks_when_idle(true, i)) {
-			printf("%s%s=%llu", sep, lab_desc[i].name, (unsigned long long)side[i]);
+			printf("%s%s=%llu", sep, lab_side_desc[i].name, (unsigned long long)side[i]);
 			sep = " ";
 		}
 	}
@@ -249,12 +153,12 @@ static const char *help_of(const char *name)
 	uint32_t i;
 
 	for (i = 0; i < RS_NR_COUNTERS; i++)
-		if (!strcmp(name, responder_desc[i].name))
-			return responder_desc[i].help;
+		if (!strcmp(name, lab_responder_desc[i].name))
+			return lab_responder_desc[i].help;
 	if (!strncmp(name, "delivered.", 10))
 		for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
-			if (!strcmp(name + 10, lab_desc[i].name))
-				return lab_desc[i].help;
+			if (!strcmp(name + 10, lab_side_desc[i].name))
+				return lab_side_desc[i].help;
 	return "";
 }
 
@@ -305,8 +209,9 @@ static int stats_mine(const struct stats_opts *o)
 
 int cmd_stats(int argc, char **argv)
 {
-	uint64_t resp[RS_NR_COUNTERS], side[RS_NR_LAB_COUNTERS], total = 0;
-	static struct rows rows;
+	static struct lab_counters rows;
+	const uint64_t *resp = rows.resp, *side = rows.side;
+	uint64_t total = 0;
 	struct stats_opts o = { 0 };
 	unsigned only;
 	char **args;
@@ -332,13 +237,7 @@ int cmd_stats(int argc, char **argv)
 	rc = lab_for_command(o.name, true, &l);
 	if (rc)
 		return rc;
-	if (read_pinned(&l, RS_MAP_COUNTERS, resp, RS_NR_COUNTERS) ||
-	    read_pinned(&l, RS_MAP_LAB_COUNTERS, side, RS_NR_LAB_COUNTERS) ||
-	    (!o.line &&
-	     (read_pinned(&l, RS_MAP_SOURCE_COUNTERS, rows.src, RS_SOURCES * RS_NR_COUNTERS) ||
-	      read_pinned(&l, RS_MAP_LAB_DEST_COUNTERS, rows.dest,
-			  RS_SOURCES * RS_NR_LAB_COUNTERS) ||
-	      read_pinned(&l, RS_MAP_DO_NOT_SCAN_HITS, rows.dns, RS_SOURCES * RS_DNS_LABELS)))) {
+	if (lab_counters_read(&l, &rows, o.line)) {
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
@@ -348,7 +247,6 @@ int cmd_stats(int argc, char **argv)
 		print_line(resp, side);
 		return RS_EXIT_OK;
 	}
-	read_labels(&l, &rows);
 
 	if (o.json) {
 		struct json_object *jo = json_object_new_object(), *r = json_object_new_object(),
@@ -358,10 +256,10 @@ int cmd_stats(int argc, char **argv)
 		if (!only) {
 			json_object_object_add(r, "packets", json_object_new_uint64(total));
 			for (i = 0; i < RS_NR_COUNTERS; i++)
-				json_object_object_add(r, responder_desc[i].name,
+				json_object_object_add(r, lab_responder_desc[i].name,
 						       json_object_new_uint64(resp[i]));
 			for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
-				json_object_object_add(s, lab_desc[i].name,
+				json_object_object_add(s, lab_side_desc[i].name,
 						       json_object_new_uint64(side[i]));
 			json_object_object_add(jo, "responder", r);
 			json_object_object_add(jo, "scanner_side", s);
@@ -381,12 +279,12 @@ int cmd_stats(int argc, char **argv)
 	printf("lab '%s' responder (internet side): %llu packets\n", l.name,
 	       (unsigned long long)total);
 	for (i = 0; i < RS_NR_COUNTERS; i++)
-		printf("  %-20s %14llu  %s\n", responder_desc[i].name, (unsigned long long)resp[i],
-		       responder_desc[i].help);
+		printf("  %-20s %14llu  %s\n", lab_responder_desc[i].name, (unsigned long long)resp[i],
+		       lab_responder_desc[i].help);
 	sources_text(&l, &rows, 0);
 	printf("scanner side (%s%s):\n", l.if_scan, l.students ? " and every student's" : "");
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
-		printf("  %-20s %14llu  %s\n", lab_desc[i].name, (unsigned long long)side[i],
-		       lab_desc[i].help);
+		printf("  %-20s %14llu  %s\n", lab_side_desc[i].name, (unsigned long long)side[i],
+		       lab_side_desc[i].help);
 	return RS_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* lab_class.c - the class socket: students' namespaces joining a lab (lab_class.h). */
 #include "lab_class.h"
+#include "lab_counters.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,11 +91,6 @@ static void reply(int fd, const char *text)
 		return;
 }
 
-#define RS_NAME_ENTRY(id, name, help) name,
-static const char *const responder_names[] = { RS_RESPONDER_COUNTERS(RS_NAME_ENTRY) };
-static const char *const lab_names[] = { RS_LAB_COUNTERS(RS_NAME_ENTRY) };
-#undef RS_NAME_ENTRY
-
 /* Student k's row of the lab's counters, as name=value lines, to conn. */
 static void send_counters(const struct lab *l, unsigned k, int conn)
 {
@@ -124,10 +120,10 @@ static void send_counters(const struct lab *l, unsigned k, int conn)
 	format_ipv4(lab_student_addr(l, k), a);
 	len += (size_t)snprintf(msg + len, cap - len, "student=%u\naddr=%s\n", k, a);
 	for (i = 0; i < RS_NR_COUNTERS; i++)
-		len += (size_t)snprintf(msg + len, cap - len, "%s=%llu\n", responder_names[i],
+		len += (size_t)snprintf(msg + len, cap - len, "%s=%llu\n", lab_responder_desc[i].name,
 					(unsigned long long)sent[i]);
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
-		len += (size_t)snprintf(msg + len, cap - len, "delivered.%s=%llu\n", lab_names[i],
+		len += (size_t)snprintf(msg + len, cap - len, "delivered.%s=%llu\n", lab_side_desc[i].name,
 					(unsigned long long)got[i]);
 	snprintf(msg + len, cap - len, "\n");
 	reply(conn, msg);

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* lab_counters.c - a running lab's counters, read from its pinned maps. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+
+#include "lab_counters.h"
+#include "loader.h"
+#include "util.h"
+
+#define RS_DESC_ENTRY(id, name, help) { name, help },
+const struct counter_desc lab_responder_desc[RS_NR_COUNTERS] = { RS_RESPONDER_COUNTERS(RS_DESC_ENTRY) };
+const struct counter_desc lab_side_desc[RS_NR_LAB_COUNTERS] = { RS_LAB_COUNTERS(RS_DESC_ENTRY) };
+#undef RS_DESC_ENTRY
+
+/* The answers are the counters before pass_arp: tx_synack .. tx_port_unreach. */
+_Static_assert(RS_CNT_TX_SYNACK == 0 && RS_CNT_PASS_ARP == RS_CNT_TX_PORT_UNREACH + 1,
+	       "the tx_* counters come first, in one run");
+
+static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uint32_t n)
+{
+	char path[192];
+	int fd, err;
+
+	lab_pin_path(l, map, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot open the lab's counters at %s: %s", path, strerror(errno));
+		return err;
+	}
+	err = loader_read_percpu(fd, vals, n);
+	close(fd);
+	if (err)
+		rs_error("cannot read %s: %s", path, strerror(-err));
+	return err;
+}
+
+/* The do-not-scan labels, from the lab's state file ("do_not_scan_label=N TEXT"). */
+static void read_labels(const struct lab *l, struct lab_counters *c)
+{
+	char path[192], line[256];
+	unsigned n;
+	int off;
+	FILE *f;
+
+	c->nlabels = 0;
+	lab_state_path(l, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (sscanf(line, "do_not_scan_label=%u %n", &n, &off) == 1 && n < RS_DNS_LABELS) {
+			snprintf(c->labels[n], sizeof(c->labels[n]), "%s", line + off);
+			if (n >= c->nlabels)
+				c->nlabels = n + 1;
+		}
+	}
+	fclose(f);
+}
+
+int lab_counters_read(const struct lab *l, struct lab_counters *c, bool totals_only)
+{
+	int err;
+
+	err = read_pinned(l, RS_MAP_COUNTERS, c->resp, RS_NR_COUNTERS);
+	if (!err)
+		err = read_pinned(l, RS_MAP_LAB_COUNTERS, c->side, RS_NR_LAB_COUNTERS);
+	if (err || totals_only)
+		return err;
+	err = read_pinned(l, RS_MAP_SOURCE_COUNTERS, c->src, RS_SOURCES * RS_NR_COUNTERS);
+	if (!err)
+		err = read_pinned(l, RS_MAP_LAB_DEST_COUNTERS, c->dest,
+				  RS_SOURCES * RS_NR_LAB_COUNTERS);
+	if (!err)
+		err = read_pinned(l, RS_MAP_DO_NOT_SCAN_HITS, c->dns, RS_SOURCES * RS_DNS_LABELS);
+	if (!err)
+		read_labels(l, c);
+	return err;
+}
+
+uint64_t lab_counters_sum(const uint64_t *v, uint32_t n)
+{
+	uint64_t t = 0;
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		t += v[i];
+	return t;
+}
+
+uint64_t lab_row_answered(const struct lab_counters *c, uint32_t row)
+{
+	return lab_counters_sum(lab_row_verdicts(c, row), RS_CNT_PASS_ARP);
+}
+
+bool lab_row_used(const struct lab_counters *c, uint32_t row)
+{
+	return lab_row_packets(c, row) ||
+	       lab_counters_sum(lab_row_delivered(c, row), RS_NR_LAB_COUNTERS);
+}
+
+unsigned lab_row_student(const struct lab *l, uint32_t row)
+{
+	uint32_t first = lab_student_addr(l, 1) - l->net;
+
+	return row >= first && row < first + LAB_STUDENTS_MAX ? row - first + 1 : 0;
+}
+
+void lab_row_addr(const struct lab *l, uint32_t row, char *buf, size_t len)
+{
+	struct in_addr a = { htonl(l->net | row) };
+
+	inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+}
