@@ -200,6 +200,7 @@ int dataset_read(const char *path, const struct dataset_query *q, struct ipset *
 	if (!err)
 		err = read_stream(&d, &b);
 	adder_flush(&d.add);
+	st->reported = d.add.pushed;
 	adder_free(&d.add);
 	st->added = set_population(set) - before;
 	rbuf_close(&b);

@@ -36,6 +36,7 @@ struct dataset_stats {
 	const char *format;	/* the format read ("zmap-csv"); "unknown" before one is */
 	uint64_t lines;		/* lines (or JSON records) read */
 	uint64_t added;		/* addresses added (a CIDR line adds many) */
+	uint64_t reported;	/* addresses read in the state: added, or in the set already */
 	uint64_t skipped;	/* records for other services, states, or non-answers */
 	uint32_t states_seen;	/* 1 << state of each state of svc skipped: read again for it */
 	uint32_t parts;		/* pieces parsed at once: 2 for a big plain file */

@@ -90,6 +90,7 @@ void adder_sync(struct adder *a)
 void adder_handoff(struct adder *a)
 {
 	adder_sync(a);
+	a->pushed += a->n;
 	a->wbuf = a->buf;
 	a->wn = a->n;
 	a->buf = a->buf == a->mem ? a->mem + a->batch : a->mem;
@@ -105,6 +106,7 @@ void adder_flush(struct adder *a)
 	if (!a->mem)
 		return;
 	adder_sync(a);
+	a->pushed += a->n;
 	sort_insert(a, a->buf, a->mem + 2 * (size_t)a->batch, a->n);
 	a->n = 0;
 }
@@ -119,6 +121,7 @@ void adder_free(struct adder *a)
 void adder_add_range(struct adder *a, uint32_t first, uint32_t last)
 {
 	adder_sync(a);
+	a->pushed += (uint64_t)last - first + 1;
 	set_lock(a);
 	ipset_add_range(a->set, first, last);
 	set_unlock(a);

@@ -27,6 +27,7 @@ struct adder {
 	pthread_t worker;
 	bool busy;		/* worker running: nobody else may touch the set */
 	pthread_mutex_t *lock;	/* set when another adder writes the same set */
+	uint64_t pushed;	/* addresses given to it, each time it was given one */
 };
 
 int adder_init(struct adder *a, struct ipset *set, uint32_t batch);

@@ -100,6 +100,7 @@ static int half_finish(struct ds *d, struct rbuf *b, struct half *h, int err)
 		__atomic_store_n(&h->stop, 1, __ATOMIC_RELAXED);
 	pthread_join(h->thread, NULL);
 	adder_flush(&h->d.add);
+	d->add.pushed += h->d.add.pushed;
 	d->st->skipped += h->st.skipped;
 	d->st->states_seen |= h->st.states_seen;
 	if (!err && h->err) {

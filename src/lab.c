@@ -869,3 +869,31 @@ int lab_exec(const struct lab *l, unsigned k, char **argv)
 	}
 	return exec_in_netns(l->ns_scan, NULL, argv);
 }
+
+int lab_state_get(const struct lab *l, const char *key, char *buf, size_t len)
+{
+	char path[192], line[512];
+	size_t klen = strlen(key);
+	int err = -ENOENT;
+	FILE *f;
+
+	lab_state_path(l, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f) {
+		err = -errno;
+		rs_error("cannot read the lab's state %s: %s", path, strerror(errno));
+		return err;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, key, klen) && line[klen] == '=') {
+			snprintf(buf, len, "%s", line + klen + 1);
+			err = 0;
+			break;
+		}
+	}
+	fclose(f);
+	if (err)
+		rs_error("the lab's state %s says nothing of %s", path, key);
+	return err;
+}

@@ -33,6 +33,7 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "loader.h"
@@ -106,6 +107,8 @@ void lab_student_results(const struct lab *l, unsigned k, char *buf, size_t len)
 void lab_state_path(const struct lab *l, char *buf, size_t len);
 /* Read the mode (here, iface, students) a running lab was started with into l. */
 int lab_read_state(struct lab *l);
+/* The value of key in the lab's state file ("world", "seed"...); -ENOENT when absent. */
+int lab_state_get(const struct lab *l, const char *key, char *buf, size_t len);
 bool lab_is_up(const struct lab *l);
 
 /* How the responder of lab l answers world w: the lab network it never

@@ -23,6 +23,7 @@ static const struct subcmd commands[] = {
 	{ "world", cmd_world, "compile, generate, inspect and export worlds" },
 	{ "lab", cmd_lab, "bring a sealed lab up or down, run a scanner inside it" },
 	{ "stats", cmd_stats, "what the responder saw, answered and dropped" },
+	{ "grade", cmd_grade, "scan results against the ground truth, one student or a class" },
 };
 
 /*

@@ -14,6 +14,7 @@ enum rs_exit {
 	RS_EXIT_FAIL = 1,	/* the operation failed (bad input, kernel refused, ...) */
 	RS_EXIT_USAGE = 2,	/* bad command line */
 	RS_EXIT_STATE = 3,	/* lab state does not allow it (already up / not up) */
+	RS_EXIT_BELOW = 4,	/* rescan grade: a result below the assignment's threshold */
 };
 
 /* The exit code for a command that failed with -errno err (lab state: 3). */

@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* grade.c - a student's results against the ground truth (grade.h). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grade.h"
+#include "util.h"
+
+static double ratio(uint64_t a, uint64_t b)
+{
+	return b ? (double)a / (double)b : 1.0;
+}
+
+double grade_precision(const struct grade_counts *c)
+{
+	return ratio(c->tp, c->tp + c->fp);
+}
+
+double grade_recall(const struct grade_counts *c)
+{
+	return ratio(c->tp, c->tp + c->fn);
+}
+
+double grade_coverage(const struct grade_counts *c)
+{
+	return ratio(c->blocks_found, c->blocks);
+}
+
+void grade_counts_add(struct grade_counts *to, const struct grade_counts *c)
+{
+	to->truth += c->truth;
+	to->reported += c->reported;
+	to->tp += c->tp;
+	to->fp += c->fp;
+	to->fn += c->fn;
+	to->outside += c->outside;
+	to->duplicates += c->duplicates;
+	to->blocks += c->blocks;
+	to->blocks_found += c->blocks_found;
+}
+
+struct truth_buf {
+	uint32_t *v;
+	uint64_t n, cap;
+};
+
+static int push_truth(uint32_t addr, void *ctx)
+{
+	struct truth_buf *t = ctx;
+
+	if (t->n == t->cap) {
+		uint64_t cap = t->cap ? t->cap * 2 : 4096;
+		uint32_t *v = realloc(t->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		t->v = v;
+		t->cap = cap;
+	}
+	t->v[t->n++] = addr;
+	return 0;
+}
+
+int grader_init(struct grader *g, const struct world *w, const struct assignment *a)
+{
+	unsigned i, r;
+	int err;
+
+	memset(g, 0, sizeof(*g));
+	g->w = w;
+	g->a = a;
+	err = ipset_init(&g->seen);
+	if (err)
+		return err;
+	for (i = 0; i < a->nservices; i++) {
+		struct truth_buf t = { 0 };
+
+		for (r = 0, err = 0; r < a->nranges && !err; r++)
+			err = world_state_foreach(w, a->services[i], (enum rs_state)a->state,
+						  a->ranges[r].first, a->ranges[r].last, push_truth, &t);
+		g->truth[i] = t.v;
+		g->ntruth[i] = t.n;
+		if (err) {
+			rs_error("out of memory for the ground truth");
+			grader_free(g);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+void grader_free(struct grader *g)
+{
+	unsigned i;
+
+	for (i = 0; i < ASSIGN_SERVICES_MAX; i++)
+		free(g->truth[i]);
+	ipset_free(&g->seen);
+	memset(g, 0, sizeof(*g));
+}
+
+static bool block_in_one_range(const struct assignment *a, uint32_t first)
+{
+	unsigned r;
+
+	for (r = 0; r < a->nranges; r++)
+		if (a->ranges[r].first <= first && a->ranges[r].last >= (first | 0xffff))
+			return true;
+	return false;
+}
+
+/* Reported hosts in, and outside, the assigned ranges. */
+static void count_reported(const struct grader *g, struct grade_counts *c)
+{
+	const struct assignment *a = g->a;
+	uint32_t b, w;
+
+	for (b = 0; b < RS_BLOCKS; b++) {
+		const uint64_t *words;
+		uint32_t first = b << 16, n;
+
+		if (!g->seen.touched[b])
+			continue;
+		words = ipset_block(&g->seen, b);
+		n = ipset_block_census(words, NULL);
+		c->reported += n;
+		if (block_in_one_range(a, first))
+			continue;
+		for (w = 0; w < 1024; w++) {
+			uint64_t bits = words[w];
+
+			while (bits) {
+				uint32_t addr = first | w << 6 | (uint32_t)__builtin_ctzll(bits);
+
+				bits &= bits - 1;
+				c->outside += !assignment_in_range(a, addr);
+			}
+		}
+	}
+}
+
+int grade_service(struct grader *g, unsigned i, struct grade_file *files, unsigned nfiles,
+		  bool skip_unknown, struct grade_counts *c)
+{
+	const struct assignment *a = g->a;
+	struct dataset_query q = { .svc = a->services[i], .want = (enum rs_state)a->state,
+				   .implied = (enum rs_state)a->state };
+	uint64_t records = 0, k, last_block = UINT64_MAX;
+	bool block_found = false;
+	unsigned f;
+	int err = 0;
+
+	memset(c, 0, sizeof(*c));
+	ipset_clear(&g->seen);
+	for (f = 0; f < nfiles && !err; f++) {
+		struct dataset_stats st;
+
+		err = dataset_read(files[f].path, &q, &g->seen, &st);
+		if (err && skip_unknown && !strcmp(st.format, "unknown")) {
+			files[f].format = NULL;
+			snprintf(files[f].error, sizeof(files[f].error), "%s", rs_last_error());
+			err = 0;
+			continue;
+		}
+		files[f].format = err ? NULL : st.format;
+		records += st.reported;
+	}
+	if (err)
+		return err;
+	count_reported(g, c);
+	c->duplicates = records - c->reported;
+	c->truth = g->ntruth[i];
+	for (k = 0; k < g->ntruth[i]; k++) {
+		uint32_t addr = g->truth[i][k];
+		bool hit = ipset_has(&g->seen, addr);
+
+		if (addr >> GRADE_BLOCK_BITS != last_block) {
+			c->blocks_found += block_found;
+			c->blocks++;
+			last_block = addr >> GRADE_BLOCK_BITS;
+			block_found = false;
+		}
+		block_found |= hit;
+		c->tp += hit;
+	}
+	c->blocks_found += block_found;
+	c->fn = c->truth - c->tp;
+	c->fp = c->reported - c->outside - c->tp;
+	return 0;
+}
