@@ -30,6 +30,7 @@
  * defining ds_format_NAME (see dataset_format.h).
  */
 #define DATASET_FORMATS(X) \
+	X(zmap_json)       \
 	X(masscan_json)    \
 	X(nmap_xml)        \
 	X(addresses)       \
