@@ -241,6 +241,13 @@ static int setup(const struct grade_opts *o, struct assignment *a, struct grade_
 	}
 	if (!err && o->assignment)
 		err = assignment_read(o->assignment, a);
+	/* The do-not-scan ranges the lab enforced, whatever the assignment says. */
+	if (!err && o->lab) {
+		char dns[ASSIGN_TEXT_MAX];
+
+		if (!lab_state_get(&l, "do_not_scan", dns, sizeof(dns)) && dns[0])
+			snprintf(a->do_not_scan, sizeof(a->do_not_scan), "%s", dns);
+	}
 	if (!err && o->range) {
 		a->nranges = 0;
 		err = assignment_add_ranges(a, o->range, "--range");

@@ -43,11 +43,27 @@ void grade_counts_add(struct grade_counts *to, const struct grade_counts *c)
 struct truth_buf {
 	uint32_t *v;
 	uint64_t n, cap;
+	const struct dns_list *dns;
 };
+
+/* Is addr in a do-not-scan range? Never answered, so no scan can find it. */
+static bool do_not_scan(const struct dns_list *d, uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; d && i < d->n; i++)
+		if (d->ranges[i].prefix == 0 ||
+		    (addr ^ d->ranges[i].addr) >> (32 - d->ranges[i].prefix) == 0)
+			return true;
+	return false;
+}
 
 static int push_truth(uint32_t addr, void *ctx)
 {
 	struct truth_buf *t = ctx;
+
+	if (do_not_scan(t->dns, addr))
+		return 0;
 
 	if (t->n == t->cap) {
 		uint64_t cap = t->cap ? t->cap * 2 : 4096;
@@ -71,10 +87,16 @@ int grader_init(struct grader *g, const struct world *w, const struct assignment
 	g->w = w;
 	g->a = a;
 	err = ipset_init(&g->seen);
-	if (err)
+	if (!err && a->do_not_scan[0]) {
+		err = dns_list_read(a->do_not_scan, &g->dns);
+		g->have_dns = !err;
+	}
+	if (err) {
+		grader_free(g);
 		return err;
+	}
 	for (i = 0; i < a->nservices; i++) {
-		struct truth_buf t = { 0 };
+		struct truth_buf t = { .dns = g->have_dns ? &g->dns : NULL };
 
 		for (r = 0, err = 0; r < a->nranges && !err; r++)
 			err = world_state_foreach(w, a->services[i], (enum rs_state)a->state,
@@ -96,6 +118,8 @@ void grader_free(struct grader *g)
 
 	for (i = 0; i < ASSIGN_SERVICES_MAX; i++)
 		free(g->truth[i]);
+	if (g->have_dns)
+		dns_list_free(&g->dns);
 	ipset_free(&g->seen);
 	memset(g, 0, sizeof(*g));
 }

@@ -4,7 +4,9 @@
  * what an assignment asks (assignment.h): per service, the hosts of the
  * assigned ranges in the asked state are the truth; the hosts the result
  * files report in that state are read with the dataset readers (any
- * format rescan reads: dataset.h), and compared host by host.
+ * format rescan reads: dataset.h), and compared host by host. Hosts in
+ * the assignment's do-not-scan ranges are no one's truth: the lab never
+ * answers them.
  */
 #ifndef RESCAN_GRADE_H
 #define RESCAN_GRADE_H
@@ -14,6 +16,7 @@
 
 #include "assignment.h"
 #include "dataset.h"
+#include "do_not_scan.h"
 #include "ipset.h"
 #include "world.h"
 
@@ -45,6 +48,8 @@ struct grader {
 	uint32_t *truth[ASSIGN_SERVICES_MAX];	/* ascending */
 	uint64_t ntruth[ASSIGN_SERVICES_MAX];
 	struct ipset seen;			/* one student's reports, one service */
+	struct dns_list dns;			/* the assignment's do-not-scan ranges */
+	bool have_dns;
 };
 
 int grader_init(struct grader *g, const struct world *w, const struct assignment *a);

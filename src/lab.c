@@ -219,10 +219,10 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet,
 		lab_data_path_name(l->data_path), world_desc, (unsigned long long)w->seed);
 	fprintf(f, "students=%u\nstudent_rate=%llu\nstudent_burst=%llu\ndo_not_scan=%s\n"
-		   "results_dir=%s\n",
+		   "results_dir=%s\nassignment=%s\n",
 		l->students, (unsigned long long)l->student_rate,
 		(unsigned long long)l->student_burst, l->do_not_scan ? l->do_not_scan : "",
-		l->results_dir);
+		l->results_dir, l->assignment ? l->assignment : "");
 	for (i = 0; dns && i < dns->nlabels; i++)
 		fprintf(f, "do_not_scan_label=%u %s\n", i, dns->labels[i]);
 	/* Services with open hosts: what a health probe or a student can try. */

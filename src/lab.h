@@ -81,6 +81,7 @@ struct lab {
 	uint64_t student_rate;		/* probes per second each; 0: no cap */
 	uint64_t student_burst;		/* probes a student may send at once */
 	const char *do_not_scan;	/* file of ranges never answered, or NULL */
+	const char *assignment;		/* the assignment file lab up read, or NULL */
 	unsigned student;		/* in a student's view (lab_student_view): k */
 	bool scan_ns_made;		/* its scanner namespace exists already (joined) */
 };
