@@ -33,13 +33,15 @@
 #                          student's, each student's share, reply loss);
 #                          and one student under `--student-rate`: how
 #                          close what the cap lets through comes to it
+#   5 grading              `rescan grade --class` of 200 submissions of a
+#                          /16 scan (ZMap CSV), and of one: seconds, memory
 #
 # Environment:
 #   BENCH_QUICK=1          a smoke run of about 3 minutes (2 worlds, no rate
 #                          limits, 2 repetitions, small build, classes of
 #                          1 and 4)
 #   BENCH_REPS=N           repetitions of every throughput point (default 3)
-#   BENCH_PHASES="..."     any of: throughput xdpcost build class (default all)
+#   BENCH_PHASES="..."     any of: throughput xdpcost build class grade (default all)
 #   BENCH_RANGE=CIDR       the range every scan covers (default 64.0.0.0/10;
 #                          a /8 to a /16; tests/e2e/bench.bats uses a /12)
 #   BENCH_IL_WINDOW=0.4    seconds between program swaps in the scans that
@@ -48,6 +50,7 @@
 #   BENCH_NET_CPU=1        the CPU the tuned profile pins the NAPI thread to
 #   BENCH_CLASS="1 4 16 32" the class sizes of phase 4 (powers of 2)
 #   BENCH_CLASS_CAP=PPS    the capped student's --student-rate (100000)
+#   BENCH_GRADE_N=200      the submissions phase 5 grades at once
 #   BENCH_APPLIANCE=0      leave the appliance out (no image build, no Docker)
 #   BENCH_WORK=DIR         cache for generated datasets (default
 #                          /var/tmp/rescan-bench, ~3 GB for the full run)
@@ -64,7 +67,7 @@ QUICK=${BENCH_QUICK:+1}
 [ "${BENCH_QUICK:-0}" = 0 ] && QUICK=
 REPS=${BENCH_REPS:-$([ -n "$QUICK" ] && echo 2 || echo 3)}
 REPS_BUILD=$([ -n "$QUICK" ] && echo 1 || echo 3)
-PHASES=${BENCH_PHASES:-throughput xdpcost build class}
+PHASES=${BENCH_PHASES:-throughput xdpcost build class grade}
 SCAN_CPU=${BENCH_SCAN_CPU:-0}
 NET_CPU=${BENCH_NET_CPU:-1}
 WORK=${BENCH_WORK:-/var/tmp/rescan-bench}
@@ -82,6 +85,7 @@ RANGE_TAG=${SCAN_RANGE//\//_}	# names the datasets generated for it
 . "$REPO/scripts/bench/appliance.sh"
 . "$REPO/scripts/bench/build.sh"
 . "$REPO/scripts/bench/class.sh"
+. "$REPO/scripts/bench/grade.sh"
 
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
@@ -231,6 +235,12 @@ fi
 if [[ " $PHASES " == *" class "* ]]; then
 	log "phase 4: a class (classes of ${CLASS_SIZES// /, }, $REPS rounds each; a student capped at $CLASS_CAP pps)"
 	class_phase
+fi
+
+# ---- phase 5: grading ------------------------------------------------------------
+if [[ " $PHASES " == *" grade "* ]]; then
+	log "phase 5: grading $GRADE_N submissions of a /16 scan"
+	grade_phase
 fi
 
 echo "load_end=$(cut -d' ' -f1-3 /proc/loadavg)" >>"$DATA/env.txt"

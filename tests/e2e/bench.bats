@@ -46,10 +46,11 @@ MEDIAN_AWK='function med(a, k,   i, j, t) { for (i = 2; i <= k; i++) for (j = i;
 	grep -q '^## Summary against the targets' "$OUT/RESULTS.md"
 	grep -q "^## 1. Send rate, ratio, loss (scan of $RANGE = 1,048,576 probes)" "$OUT/RESULTS.md"
 	grep -q '^## 4. A class: students scanning at once' "$OUT/RESULTS.md"
+	grep -q '^## 5. Grading a class' "$OUT/RESULTS.md"
 	[ "$(head -c 4 "$OUT/throughput.png" | od -An -tx1 | tr -d ' ')" = 89504e47 ]
 	local f
 	for f in env.txt throughput.csv interleaved.csv xdpcost.jsonl memlat.jsonl build.csv \
-		throughput_used.csv interleaved_used.csv class.csv; do
+		throughput_used.csv interleaved_used.csv class.csv grade.csv; do
 		[ -s "$OUT/data/$f" ] || { echo "no data/$f"; false; }
 	done
 }
@@ -366,4 +367,15 @@ class_awk() {
 	[ "${#lines[@]}" -eq 1 ]
 	run -0 "$REPO/.output/rsbench" report --help
 	[[ $output == *"data/throughput_used.csv"* ]]
+}
+
+@test "bench: the grading section is its rows' medians, of 1 and of 200 submissions" {
+	local n1 n200 med
+	read -r n1 n200 < <(awk -F, 'NR > 1 { n[$1]++ } END { print n[1] + 0, n[200] + 0 }' "$OUT/data/grade.csv")
+	# As many runs of each, at least one.
+	[ "$n1" -ge 1 ] && [ "$n1" -eq "$n200" ]
+	med=$(awk -F, "$MEDIAN_AWK"' NR > 1 && $1 == 200 { a[++k] = $3 } END { print med(a, k) }' "$OUT/data/grade.csv")
+	grep -q "^| 200 | $med s | " "$OUT/RESULTS.md" || { grep '^| 200 |' "$OUT/RESULTS.md"; echo "median $med"; false; }
+	# Every submission was graded: each run's rows are all the submissions'.
+	awk -F, 'NR > 1 && $1 == 200 && $8 < 200 * 1000 { bad = 1 } END { exit bad }' "$OUT/data/grade.csv"
 }

@@ -13,6 +13,7 @@
  * The sections: the summary against the targets, 1 scans (report_scans.c),
  * 2 per-probe cost (report_cost.c), 3 world build, load and memory (here),
  * 4 a class (report_class.c).
+ * 5 grading a class (report_grade.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -218,7 +219,7 @@ static void header(struct report *r)
 		env_get(r, "git", ""), env_get(r, "load_start", ""), env_get(r, "load_end", ""),
 		env_get(r, "duration_s", ""), env_get(r, "scan_cpu", ""), env_get(r, "reps", ""),
 		env_get(r, "data_path", "?"), env_get(r, "net_cpu", ""));
-	fprintf(r->f, "## Summary against the targets (issues #4, #16 and #18)\n\n"
+	fprintf(r->f, "## Summary against the targets (issues #4, #16, #18 and #19)\n\n"
 		"| figure | seed (ReScan) | our prototype | target | measured here | met |\n"
 		"|---|---|---|---|---|---|\n");
 }
@@ -244,6 +245,8 @@ static void load(struct report *r)
 	table_load(&r->build, p);
 	data_path(p, sizeof(p), r, "class.csv");
 	table_load(&r->cls, p);
+	data_path(p, sizeof(p), r, "grade.csv");
+	table_load(&r->grade, p);
 	data_path(p, sizeof(p), r, "xdpcost.jsonl");
 	jsonl_load(p, &r->xdp, &r->nxdp);
 	data_path(p, sizeof(p), r, "memlat.jsonl");
@@ -321,6 +324,7 @@ int cmd_report(int argc, char **argv)
 	if (r.build.header)
 		build_summary(&r);
 	report_class_summary(&r);
+	report_grade_summary(&r);
 	fprintf(r.f, "\n");
 	if (r.thr.header)
 		report_scans(&r);
@@ -328,6 +332,7 @@ int cmd_report(int argc, char **argv)
 	if (r.build.header)
 		build_section(&r);
 	report_class(&r);
+	report_grade(&r);
 	if (fclose(r.f) || rename(tmp, path))
 		die("%s: %s", path, strerror(errno));
 	if (r.thr.header) {

@@ -52,7 +52,7 @@ struct report {
 	const char *out;	/* OUTDIR: RESULTS.md goes here, the data is in OUTDIR/data */
 	char **env;		/* data/env.txt, "key=value" lines */
 	int nenv;
-	struct table thr, il, bpfstats, build, cls;	/* cls: data/class.csv */
+	struct table thr, il, bpfstats, build, cls, grade;	/* cls: data/class.csv */
 	struct thr_cols c;
 	bool *used;		/* per row of thr: a figure uses it (see mark_used) */
 	int noisy_left_out;
@@ -109,6 +109,8 @@ void report_cost_summary(struct report *r);	/* report_cost.c */
 void report_cost(struct report *r);
 void report_class_summary(struct report *r);	/* report_class.c */
 void report_class(struct report *r);
+void report_grade_summary(struct report *r);	/* report_grade.c */
+void report_grade(struct report *r);
 void write_plot_data(struct report *r, const char *path, int *nworlds, char *titles, size_t len);
 
 void write_il_used(struct report *r, const char *path);
