@@ -48,7 +48,7 @@ static void plot_quality(FILE *f, const struct grade_context *x, const struct gr
 	unsigned i, h = n * (2 * BAR_H + 8) + 40;
 
 	fprintf(f, "<h2>Recall and precision</h2>\n<svg class=\"plot\" id=\"quality\" width=\"%d\" height=\"%u\" "
-		   "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n", LABEL_W + PLOT_W + 60, h);
+		   "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n", LABEL_W + PLOT_W + 130, h);
 	for (i = 0; i < n; i++) {
 		double r = g[i].graded ? grade_recall(&g[i].total) : 0;
 		double p = g[i].graded ? grade_precision(&g[i].total) : 0;
@@ -128,7 +128,7 @@ static void plot_rates(FILE *f, const struct grade_context *x, const struct grad
 			if (k + 1 == s->npoints)
 				fprintf(f, "%.1f,%u", xs, H);
 		}
-		fprintf(f, "\"/><text x=\"%u\" y=\"%u\" fill=\"%s\" class=\"val\">", W + 4,
+		fprintf(f, "\"/><text x=\"%u\" y=\"%u\" style=\"fill:%s\">", W + 4,
 			30 + (i % 16) * 14, c);
 		esc(f, g[i].name);
 		fprintf(f, "</text>\n");
