@@ -172,15 +172,43 @@ enum rs_udp_reply {
 };
 
 /*
- * Value of "world_services". Zeroed entries mean "no such service". Set
- * numbers fit 16 bits (a world has at most RS_WORLD_MAX_SETS): the entry
- * is 8 bytes, 1.5 MiB for all of a world's services.
+ * Value of "world_services". An entry without sets means "no such
+ * service". Set numbers fit 16 bits (a world has at most
+ * RS_WORLD_MAX_SETS): the entry is 8 bytes, 1.5 MiB for all of a world's
+ * services.
  */
 #define RS_WORLD_MAX_SETS 4096
 struct rs_service {
 	__u16 set[RS_NR_STATES];	/* 1-based host set of each enum rs_state; 0 = none */
-	__u16 reply;			/* UDP: enum rs_udp_reply */
+	__u8 reply;			/* UDP: enum rs_udp_reply */
+	__u8 bucket;			/* where its probes count: see RS_SVC_BUCKETS */
 };
+
+/*
+ * Per-service counters: "service_counters" is a per-CPU array of
+ * RS_SVC_BUCKETS struct rs_svc_counters, one per service bucket, found
+ * through the probe's own world_services entry (its bucket field), so
+ * counting costs one lookup of a small array. The loader gives each
+ * service of the world a bucket of its own, the policies of unlisted ports
+ * first, then the others in the world's order; services past the
+ * RS_SVC_COUNTED-th share RS_SVC_OTHER. A port the world does not list
+ * counts in its slot's policy's bucket if the world has that policy,
+ * else in RS_SVC_NONE, as does an ICMP request type it does not list.
+ * A probe counts here once the world has been asked about it (past the
+ * seat, lab, do-not-scan and rate checks): the probes of all buckets sum
+ * to the tx_* verdicts plus drop_filtered, drop_not_in_world,
+ * drop_no_service and drop_bad_request; open and closed sum to the tx_*.
+ */
+#define RS_SVC_BUCKETS 256
+#define RS_SVC_NONE 0				/* the world has no such service */
+#define RS_SVC_FIRST 1				/* the first service's bucket */
+#define RS_SVC_OTHER (RS_SVC_BUCKETS - 1)	/* services past the counted ones */
+#define RS_SVC_COUNTED (RS_SVC_OTHER - RS_SVC_FIRST)	/* services with a bucket of their own */
+#define RS_MAP_SERVICE_COUNTERS "service_counters"
+#define RS_SERVICE_COUNTERS(X)                                                   \
+	X(PROBES, "probes", "probes of the service the world was asked about")      \
+	X(OPEN, "open", "answered as open: SYN-ACK, echo or timestamp reply, the protocol's reply; RST to an ACK to an open port") \
+	X(CLOSED, "closed", "answered as closed: RST-ACK, ICMP port unreachable; RST to an ACK to a closed port")
 
 /*
  * Counters. Every verdict of the responder increments exactly one of these,
@@ -229,6 +257,14 @@ struct rs_service {
 enum rs_counter { RS_RESPONDER_COUNTERS(RS_ENUM_ENTRY) RS_NR_COUNTERS };
 enum rs_lab_counter { RS_LAB_COUNTERS(RS_ENUM_ENTRY) RS_NR_LAB_COUNTERS };
 #undef RS_ENUM_ENTRY
+#define RS_SVC_ENUM_ENTRY(id, name, help) RS_SVC_CNT_##id,
+enum rs_svc_counter { RS_SERVICE_COUNTERS(RS_SVC_ENUM_ENTRY) RS_NR_SVC_COUNTERS };
+#undef RS_SVC_ENUM_ENTRY
+
+/* Value of "service_counters". */
+struct rs_svc_counters {
+	__u64 c[RS_NR_SVC_COUNTERS];	/* enum rs_svc_counter */
+};
 
 /* Names the CLI pins maps under (bpffs dir /sys/fs/bpf/rescan/<lab>/). */
 #define RS_MAP_COUNTERS "counters"

@@ -65,11 +65,32 @@ struct {
 	__type(value, __u64);
 } do_not_scan_hits SEC(".maps");
 
-/* Who a verdict counts for: the lab address of its row, the do-not-scan label. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, RS_SVC_BUCKETS);
+	__type(key, __u32);
+	__type(value, struct rs_svc_counters);
+} service_counters SEC(".maps");
+
+/* No service bucket: the world was not asked about the packet. */
+#define NO_BUCKET RS_SVC_BUCKETS
+
+/*
+ * Who and what a verdict counts for: the lab address of its row, the
+ * do-not-scan label, the service bucket and the world's answer.
+ */
 struct whom {
 	__u32 src;	/* network order; outside the lab network: totals only */
 	__u32 label;	/* with RS_CNT_DROP_DO_NOT_SCAN */
+	__u32 bucket;	/* the probe's service bucket, or NO_BUCKET */
+	__u32 state;	/* the world's answer (enum world_answer) with a bucket */
 };
+
+/* The tx_* counters come first, in one run; OPEN and CLOSED follow each other as the states do. */
+_Static_assert(RS_CNT_TX_SYNACK == 0 && RS_CNT_PASS_ARP == RS_CNT_TX_PORT_UNREACH + 1,
+	       "the tx_* counters come first, in one run");
+_Static_assert(WORLD_OPEN == 0 && WORLD_CLOSED == 1 && RS_SVC_CNT_CLOSED == RS_SVC_CNT_OPEN + 1,
+	       "a service's answered counter is RS_SVC_CNT_OPEN + its state");
 
 static __always_inline int seat_fixed(const struct rs_seat *s)
 {
@@ -202,6 +223,10 @@ static __always_inline int answer(struct xdp_md *ctx, struct rs_seat *seat, stru
 		return ret;
 
 	ret = world_lookup(pr.slot, pr.port, bpf_ntohl(p.ip->daddr), &svc);
+	if (ret == WORLD_ERROR)
+		return RS_CNT_ABORT_INTERNAL;
+	who->bucket = svc->bucket;
+	who->state = ret;
 	switch (ret) {
 	case WORLD_OPEN:
 	case WORLD_CLOSED:
@@ -218,7 +243,28 @@ static __always_inline int answer(struct xdp_md *ctx, struct rs_seat *seat, stru
 	return RS_CNT_ABORT_INTERNAL;
 }
 
-/* Count the verdict in the totals and, for a scanner of the lab, in its own row. */
+/*
+ * Count a probe the world was asked about in its service's bucket, and
+ * an answer as open or closed by what the world said (an ACK's RST too).
+ */
+static __always_inline void count_service(__u32 cnt, const struct whom *who)
+{
+	struct rs_svc_counters *sc;
+
+	if (who->bucket >= RS_SVC_BUCKETS)
+		return;
+	sc = bpf_map_lookup_elem(&service_counters, &who->bucket);
+	if (!sc)
+		return;
+	sc->c[RS_SVC_CNT_PROBES] += 1;
+	if (cnt <= RS_CNT_TX_PORT_UNREACH)
+		sc->c[RS_SVC_CNT_OPEN + (who->state & 1)] += 1;
+}
+
+/*
+ * Count the verdict in the totals, in its service's bucket and, for a
+ * scanner of the lab, in its own row.
+ */
 static __always_inline void count(__u32 cnt, const struct whom *who)
 {
 	__u32 host = bpf_ntohl(who->src & ~lab_mask), key;
@@ -226,6 +272,7 @@ static __always_inline void count(__u32 cnt, const struct whom *who)
 
 	if (v)
 		*v += 1;
+	count_service(cnt, who);
 	if (!lab_mask || (who->src & lab_mask) != lab_net || host >= RS_SOURCES)
 		return;
 	key = host * RS_NR_COUNTERS + cnt;
@@ -249,7 +296,7 @@ static __always_inline int rescan_respond(struct xdp_md *ctx)
 {
 	__u32 ifindex = ctx->ingress_ifindex, cnt;
 	struct rs_seat *seat = bpf_map_lookup_elem(&seats, &ifindex);
-	struct whom who = { .src = seat_fixed(seat) ? seat->addr : 0 };
+	struct whom who = { .src = seat_fixed(seat) ? seat->addr : 0, .bucket = NO_BUCKET };
 
 	cnt = answer(ctx, seat, &who);
 	count(cnt, &who);

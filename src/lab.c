@@ -396,7 +396,7 @@ static int pin(struct bpf_map *map, const struct lab *l, const char *name)
 static const char *const pinned_maps[] = {
 	RS_MAP_COUNTERS, RS_MAP_LAB_COUNTERS, RS_MAP_LAB_DEST_COUNTERS, RS_MAP_SOURCE_COUNTERS,
 	RS_MAP_SEATS, RS_MAP_DO_NOT_SCAN, RS_MAP_DO_NOT_SCAN_HITS, "world_services", "world_dir",
-	"world_pool", RS_PIN_RESPONDER, RS_PIN_LAB_SIDE,
+	"world_pool", RS_MAP_SERVICE_COUNTERS, RS_PIN_RESPONDER, RS_PIN_LAB_SIDE,
 };
 
 static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_side_bpf *side)
@@ -405,7 +405,7 @@ static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_
 		resp->maps.counters, side->maps.lab_counters, side->maps.lab_dest_counters,
 		resp->maps.source_counters, resp->maps.seats, resp->maps.do_not_scan,
 		resp->maps.do_not_scan_hits, resp->maps.world_services, resp->maps.world_dir,
-		resp->maps.world_pool,
+		resp->maps.world_pool, resp->maps.service_counters,
 	};
 	char path[192];
 	size_t i;

@@ -48,6 +48,8 @@ static void *map_memory(struct bpf_map *map, size_t *len)
 /* The maps are filled through mmap: an array map lays its values 8-byte aligned. */
 _Static_assert(sizeof(struct rs_service) % 8 == 0 && sizeof(struct rs_dir_entry) % 8 == 0,
 	       "world map values must be a multiple of 8 bytes");
+_Static_assert(RS_NR_UDP_REPLIES <= 256 && RS_SVC_BUCKETS <= 256,
+	       "a service's reply and bucket fit its entry's bytes");
 
 static int fill_map(struct bpf_map *map, const void *src, size_t len, const char *name)
 {
@@ -122,6 +124,65 @@ static int fill_pool(struct bpf_map *map, const struct world *w, const struct rs
 	return 0;
 }
 
+static bool is_policy(struct rs_svc s)
+{
+	return s.slot != RS_SLOT_ICMP && s.port == RS_PORT_OTHER;
+}
+
+void loader_service_buckets(const struct world *w, uint8_t *bucket)
+{
+	uint32_t i, next = RS_SVC_FIRST;
+	int pass;
+
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < w->nservices; i++)
+			if (is_policy(w->services[i].svc) == (pass == 0))
+				bucket[i] = (uint8_t)(next < RS_SVC_OTHER ? next++ : RS_SVC_OTHER);
+}
+
+/*
+ * The world's services as the responder's "world_services" holds them:
+ * their sets, their reply, and where their probes count (rescan_abi.h,
+ * RS_SVC_BUCKETS). An unlisted TCP or UDP port counts in its slot's
+ * policy's bucket (RS_SVC_NONE without one), its sets stay empty.
+ */
+static int service_entries(const struct world *w, struct rs_service *svcs)
+{
+	uint8_t *bucket = calloc(w->nservices ? w->nservices : 1, 1);
+	uint32_t i, slot, port;
+
+	if (!bucket) {
+		rs_error("out of memory");
+		return -ENOMEM;
+	}
+	loader_service_buckets(w, bucket);
+
+	for (i = 0; i < w->nservices; i++) {
+		const struct world_service *s = &w->services[i];
+		struct rs_service *e = &svcs[s->svc.slot << 16 | s->svc.port];
+		enum rs_state st;
+
+		for (st = 0; st < RS_NR_STATES; st++)
+			e->set[st] = s->set[st] == RS_NO_SET ? 0 : (uint16_t)(s->set[st] + 1);
+		if (s->svc.slot == RS_SLOT_UDP)
+			e->reply = (uint8_t)svc_udp_reply(s->svc.port);
+		e->bucket = bucket[i];
+	}
+	free(bucket);
+	for (slot = RS_SLOT_TCP; slot <= RS_SLOT_UDP; slot++) {
+		const struct rs_service *pol = &svcs[slot << 16 | RS_PORT_OTHER];
+
+		for (port = 1; port < 65536; port++) {
+			struct rs_service *e = &svcs[slot << 16 | port];
+
+			if (!e->set[RS_STATE_OPEN] && !e->set[RS_STATE_CLOSED] &&
+			    !e->set[RS_STATE_FILTERED])
+				e->bucket = pol->bucket;
+		}
+	}
+	return 0;
+}
+
 int loader_load_responder(const struct world *w, const struct responder_cfg *cfg,
 			  struct responder_bpf **out)
 {
@@ -130,7 +191,6 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 	struct rs_service *svcs = NULL;
 	struct responder_bpf *skel;
 	uint64_t pool_words = 0;
-	uint32_t i;
 	int err;
 
 	if (ndir && !(dir = malloc(ndir * sizeof(*dir)))) {
@@ -177,18 +237,10 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 		rs_error("out of memory");
 		goto fail;
 	}
-	for (i = 0; i < w->nservices; i++) {
-		const struct world_service *s = &w->services[i];
-		struct rs_service *e = &svcs[s->svc.slot << 16 | s->svc.port];
-		enum rs_state st;
-
-		for (st = 0; st < RS_NR_STATES; st++)
-			e->set[st] = s->set[st] == RS_NO_SET ? 0 : (uint16_t)(s->set[st] + 1);
-		if (s->svc.slot == RS_SLOT_UDP)
-			e->reply = (uint16_t)svc_udp_reply(s->svc.port);
-	}
-	err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
-		       "world_services");
+	err = service_entries(w, svcs);
+	if (!err)
+		err = fill_map(skel->maps.world_services, svcs, RS_SERVICES_MAX * sizeof(*svcs),
+			       "world_services");
 	if (!err)
 		err = fill_map(skel->maps.world_dir, dir, ndir * sizeof(*dir), "world_dir");
 	if (!err && pool_words)

@@ -27,6 +27,14 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 			  struct responder_bpf **out);
 void loader_free_responder(struct responder_bpf *skel);
 
+/*
+ * The service bucket of each of w's services (rescan_abi.h,
+ * RS_SVC_BUCKETS) into bucket[0 .. w->nservices): the policies first,
+ * then the others, each in the world's order; past RS_SVC_COUNTED of
+ * them, RS_SVC_OTHER.
+ */
+void loader_service_buckets(const struct world *w, uint8_t *bucket);
+
 /* Sum a per-CPU array map of u64 counters into out[0..n). */
 int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n);
 /* The same for its keys first .. first + n - 1. */

@@ -58,7 +58,7 @@ static uint8_t expected_counter(const struct world *w, struct rs_svc svc, uint32
 static struct batch_bpf *batch_open(struct responder_bpf *r, uint64_t **slots)
 {
 	struct batch_bpf *b = batch_bpf__open();
-	struct bpf_map *to[5], *from[5];
+	struct bpf_map *to[6], *from[6];
 	int i, err = 0;
 
 	if (!b)
@@ -68,7 +68,8 @@ static struct batch_bpf *batch_open(struct responder_bpf *r, uint64_t **slots)
 	to[2] = b->maps.world_pool, from[2] = r->maps.world_pool;
 	to[3] = b->maps.counters, from[3] = r->maps.counters;
 	to[4] = b->maps.source_counters, from[4] = r->maps.source_counters;
-	for (i = 0; i < 5 && !err; i++)
+	to[5] = b->maps.service_counters, from[5] = r->maps.service_counters;
+	for (i = 0; i < 6 && !err; i++)
 		err = bpf_map__reuse_fd(to[i], bpf_map__fd(from[i]));
 	if (!err)
 		err = bpf_map__set_max_entries(b->maps.batch_addrs, BATCH_ADDRS);
