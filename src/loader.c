@@ -269,20 +269,28 @@ int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n)
 
 int loader_read_percpu_at(int map_fd, uint32_t first, uint64_t *out, uint32_t n)
 {
+	return loader_read_percpu_rows(map_fd, first, out, n, 1);
+}
+
+int loader_read_percpu_rows(int map_fd, uint32_t first, uint64_t *out, uint32_t n,
+			    uint32_t width)
+{
 	int ncpu = libbpf_num_possible_cpus();
 	uint64_t *vals;
-	uint32_t k;
+	uint32_t k, j;
 	int c;
 
 	if (ncpu < 0)
 		return ncpu;
-	vals = calloc((size_t)ncpu, sizeof(*vals));
+	/* A per-CPU value is width u64s per CPU: 8-byte aligned, no padding. */
+	vals = calloc((size_t)ncpu * width, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
 	for (k = 0; k < n; k++) {
 		uint32_t key = first + k;
+		uint64_t *row = out + (size_t)k * width;
 
-		out[k] = 0;
+		memset(row, 0, width * sizeof(*row));
 		if (bpf_map_lookup_elem(map_fd, &key, vals)) {
 			int err = -errno;
 
@@ -290,7 +298,8 @@ int loader_read_percpu_at(int map_fd, uint32_t first, uint64_t *out, uint32_t n)
 			return err;
 		}
 		for (c = 0; c < ncpu; c++)
-			out[k] += vals[c];
+			for (j = 0; j < width; j++)
+				row[j] += vals[(size_t)c * width + j];
 	}
 	free(vals);
 	return 0;

@@ -39,6 +39,12 @@ void loader_service_buckets(const struct world *w, uint8_t *bucket);
 int loader_read_percpu(int map_fd, uint64_t *out, uint32_t n);
 /* The same for its keys first .. first + n - 1. */
 int loader_read_percpu_at(int map_fd, uint32_t first, uint64_t *out, uint32_t n);
+/*
+ * The same for a map whose values are width u64 counters each (struct
+ * rs_svc_counters): key first + k's into out[k * width .. (k + 1) * width).
+ */
+int loader_read_percpu_rows(int map_fd, uint32_t first, uint64_t *out, uint32_t n,
+			    uint32_t width);
 
 /* Explain a libbpf / bpf() failure with a hint for the usual causes. */
 void loader_explain(const char *what, int err);

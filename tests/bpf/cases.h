@@ -43,6 +43,7 @@ enum responder {
 	ON_STATES,	/* the states world (fixture.h: open, closed, filtered, policy), key A */
 	ON_SEAT_ONE,	/* the states world from a student's seat, do-not-scan on (fixture.h), key A */
 	ON_SEAT_NET,	/* the states world from the lab's own seat (fixture.h), key A */
+	ON_MANY,	/* more services than have a bucket of their own (fixture.h), key A */
 	NR_RESPONDERS,
 };
 
@@ -194,6 +195,9 @@ struct tcase {
 	/* Per scanner, checked when a row says where: IN_ROW(), IN_NO_ROW, DNS_HIT() */
 	int counts_in;		/* host + 1 of the row it counts in; -1: the totals only */
 	int dns_label;		/* drop_do_not_scan: the do_not_scan_hits label it counts under */
+	/* Per service, checked when a row says where: IN_SVC(), IN_SVC_CLOSED(), IN_NO_SVC */
+	const char *svc;	/* the bucket's service ("tcp/80", a policy, "no_service", "other") */
+	bool svc_closed;	/* an answered ACK: its RST counts as closed, not open */
 };
 
 /*
@@ -204,6 +208,19 @@ struct tcase {
 #define IN_ROW(h) .counts_in = (h) + 1
 #define IN_NO_ROW .counts_in = -1
 #define DNS_HIT(h, l) IN_ROW(h), .dns_label = (l)
+
+/*
+ * Where a row counts per service, each time it runs: the probes of the
+ * bucket of service s (fixture.h, bucket_of()), and, if it is answered,
+ * its open or closed answers - closed for a RST-ACK or a port
+ * unreachable, open for any other answer, but for an ACK's RST as
+ * IN_SVC_CLOSED says. IN_NO_SVC: the world is never asked, no bucket
+ * moves. Every other bucket's counters stay.
+ */
+#define IN_SVC(s) .svc = (s)
+#define IN_SVC_CLOSED(s) .svc = (s), .svc_closed = true
+#define NO_SVC ""
+#define IN_NO_SVC .svc = NO_SVC
 
 #define SYN 0x02
 #define ACK 0x10
@@ -303,6 +320,7 @@ extern const struct case_file lookup_cases;	/* cases_lookup.c */
 extern const struct case_file corrupt_cases;	/* corrupt.c */
 extern const struct case_file seat_cases;	/* cases_seats.c */
 extern const struct case_file do_not_scan_cases;	/* cases_do_not_scan.c */
+extern const struct case_file service_cases;	/* cases_services.c */
 
 /*
  * Rows whose verdicts depend on the rows before them, run in order: a

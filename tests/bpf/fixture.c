@@ -20,16 +20,18 @@
 
 struct world world;
 struct world states_world;
+struct world many_world;
 static struct world empty_world;
 static struct responder_bpf *skel[NR_RESPONDERS];
 
 const char *const responder_name[NR_RESPONDERS] = {
 	[ON_LAB] = "lab", [ON_OPEN] = "open", [ON_EMPTY] = "empty", [ON_CORRUPT] = "corrupt",
 	[ON_STATES] = "states", [ON_SEAT_ONE] = "seat-one", [ON_SEAT_NET] = "seat-net",
+	[ON_MANY] = "many",
 };
 const uint32_t responder_isn_key[NR_RESPONDERS] = {
 	[ON_LAB] = KEY_A, [ON_OPEN] = KEY_B, [ON_EMPTY] = KEY_A, [ON_CORRUPT] = KEY_A,
-	[ON_STATES] = KEY_A, [ON_SEAT_ONE] = KEY_A, [ON_SEAT_NET] = KEY_A,
+	[ON_STATES] = KEY_A, [ON_SEAT_ONE] = KEY_A, [ON_SEAT_NET] = KEY_A, [ON_MANY] = KEY_A,
 };
 
 struct responder_bpf *responder(enum responder on)
@@ -243,6 +245,29 @@ static int build_world(struct world *w, const struct fill *f, size_t n, struct i
 	return err;
 }
 
+/* tcp/1 to tcp/MANY_TCP open on MANY_NET.1-9, one set for all; then the UDP policy closed there. */
+static int build_many_world(struct world *w, struct ipset *s)
+{
+	struct rs_svc first = { RS_SLOT_TCP, 1 }, udp_policy = { RS_SLOT_UDP, RS_PORT_OTHER };
+	uint32_t port;
+	int err;
+
+	ipset_clear(s);
+	add_nine(s, MANY_NET);
+	err = world_add_service(w, first, RS_STATE_OPEN, s);
+	for (port = 2; port <= MANY_TCP && !err; port++)
+		err = world_add_service_alias(w, (struct rs_svc){ RS_SLOT_TCP, port }, RS_STATE_OPEN,
+					      first, RS_STATE_OPEN);
+	if (!err) {
+		ipset_clear(s);
+		add_nine(s, MANY_NET);
+		err = world_add_service(w, udp_policy, RS_STATE_CLOSED, s);
+	}
+	if (err)
+		printf("# building the many world: %s\n", rs_last_error());
+	return err;
+}
+
 static int build_worlds(void)
 {
 	/* icmp last: its containers end the pool (corrupt.c leans on that). */
@@ -274,6 +299,7 @@ static int build_worlds(void)
 	world_init(&world, 42);
 	world_init(&empty_world, 43);
 	world_init(&states_world, 44);
+	world_init(&many_world, 45);
 	err = ipset_init(&s);
 	if (err) {
 		printf("# ipset_init: %s\n", strerror(-err));
@@ -282,6 +308,8 @@ static int build_worlds(void)
 	err = build_world(&world, services, N_ROWS(services), &s);
 	if (!err)
 		err = build_world(&states_world, states, N_ROWS(states), &s);
+	if (!err)
+		err = build_many_world(&many_world, &s);
 	ipset_free(&s);
 	return err;
 }
@@ -295,6 +323,8 @@ static const struct world *world_of(enum responder on)
 	case ON_SEAT_ONE:
 	case ON_SEAT_NET:
 		return &states_world;
+	case ON_MANY:
+		return &many_world;
 	default:
 		return &world;
 	}
@@ -310,6 +340,7 @@ int fixture_load(void)
 		[ON_STATES] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 		[ON_SEAT_ONE] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A, .do_not_scan = true },
 		[ON_SEAT_NET] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
+		[ON_MANY] = { htonl(LAB_NET), htonl(LAB_MASK), KEY_A },
 	};
 	int on, err;
 
@@ -348,6 +379,51 @@ void fixture_free(void)
 	world_free(&world);
 	world_free(&empty_world);
 	world_free(&states_world);
+	world_free(&many_world);
+}
+
+int bucket_of(enum responder on, const char *spec)
+{
+	static const struct {
+		const char *spec;
+		int bucket;
+	} main_buckets[] = {
+		{ "tcp/80", 1 }, { "tcp/443", 2 }, { "tcp/65535", 3 }, { "tcp/3389", 4 }, { "icmp", 5 },
+	}, states_buckets[] = {
+		{ "tcp/*", 1 }, { "udp/*", 2 }, { "tcp/80", 3 }, { "icmp/timestamp", 4 },
+		{ "udp/53", 5 }, { "udp/123", 6 }, { "udp/161", 7 }, { "udp/1900", 8 }, { "udp/7", 9 },
+	};
+	struct rs_svc svc;
+	size_t i;
+
+	if (!strcmp(spec, "no_service"))
+		return RS_SVC_NONE;
+	if (!strcmp(spec, "other"))
+		return RS_SVC_OTHER;
+	switch (on) {
+	case ON_EMPTY:
+		return -1;
+	case ON_STATES:
+	case ON_SEAT_ONE:
+	case ON_SEAT_NET:
+		for (i = 0; i < N_ROWS(states_buckets); i++)
+			if (!strcmp(spec, states_buckets[i].spec))
+				return states_buckets[i].bucket;
+		return -1;
+	case ON_MANY:
+		/* The UDP policy first; tcp/N then has bucket N + 1 up to the last of its own. */
+		if (!strcmp(spec, "udp/*"))
+			return 1;
+		if (svc_parse(spec, &svc) || svc.slot != RS_SLOT_TCP || svc.port < 1 ||
+		    svc.port > MANY_TCP)
+			return -1;
+		return svc.port + 1 < RS_SVC_OTHER ? (int)svc.port + 1 : -1;
+	default:
+		for (i = 0; i < N_ROWS(main_buckets); i++)
+			if (!strcmp(spec, main_buckets[i].spec))
+				return main_buckets[i].bucket;
+		return -1;
+	}
 }
 
 uint32_t set_of(const char *spec)

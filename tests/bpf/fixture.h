@@ -71,6 +71,24 @@ extern struct world states_world;
 #define DNS_LAST (RS_DNS_LABELS - 1)
 #define DNS_PAST RS_DNS_LABELS
 
+/*
+ * The many world (ON_MANY): MANY_TCP services tcp/1 to tcp/MANY_TCP, all
+ * open on MANY_NET.1-9 (one shared set), then a UDP policy closed on
+ * the same hosts; no TCP policy, no ICMP. More services than
+ * RS_SVC_COUNTED: the later ones share the "other" bucket.
+ */
+extern struct world many_world;
+#define MANY_TCP 299
+#define MANY_NET IP(40, 0, 0, 0)
+
+/*
+ * The bucket (rescan_abi.h, RS_SVC_BUCKETS) the loader must give service
+ * spec on on's world, written out from the order the fixture adds the
+ * services in (the policies first, then the others); "no_service" and
+ * "other" are the two shared buckets. -1: no such service there.
+ */
+int bucket_of(enum responder on, const char *spec);
+
 /* Set on's seat (host order; interval and burst in ns) with its rate cap's clock reset. */
 int seat_set(enum responder on, uint32_t addr, uint32_t mask, uint64_t interval_ns,
 	     uint64_t burst_ns);

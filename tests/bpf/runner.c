@@ -245,6 +245,62 @@ static void check_per_scanner(const struct tcase *t, int expect, const struct pe
 		    hit ? host * RS_DNS_LABELS + t->dns_label : SIZE_MAX, runs, label_of);
 }
 
+/* The per-service counters of a responder, summed over its CPUs: [bucket][counter]. */
+struct per_service {
+	uint64_t c[RS_SVC_BUCKETS * RS_NR_SVC_COUNTERS];
+};
+
+static int read_per_service(enum responder on, struct per_service *p)
+{
+	return loader_read_percpu_rows(bpf_map__fd(responder(on)->maps.service_counters), 0, p->c,
+				       RS_SVC_BUCKETS, RS_NR_SVC_COUNTERS);
+}
+
+static const char *const svc_counter_name[RS_NR_SVC_COUNTERS] = {
+#define RS_NAME_ENTRY(id, name, help) [RS_SVC_CNT_##id] = name,
+	RS_SERVICE_COUNTERS(RS_NAME_ENTRY)
+#undef RS_NAME_ENTRY
+};
+
+static const char *svc_counter_of(size_t k)
+{
+	return svc_counter_name[k];
+}
+
+/*
+ * The row's service bucket moved as it says, once per run: its probes,
+ * and an answer as open or closed; no other bucket's counter moved.
+ */
+static void check_per_service(const struct tcase *t, int expect, const struct per_service *b,
+			      const struct per_service *a, uint64_t runs)
+{
+	int bucket = t->svc[0] ? bucket_of(t->on, t->svc) : -1;
+	bool closed = expect == RS_CNT_TX_RST_CLOSED || expect == RS_CNT_TX_PORT_UNREACH ||
+		      t->svc_closed;
+	size_t k, w = RS_NR_SVC_COUNTERS;
+
+	if (t->svc[0] && bucket < 0) {
+		fail("the row counts in service '%s', which responder '%s' has no bucket for",
+		     t->svc, responder_name[t->on]);
+		return;
+	}
+	for (k = 0; k < N_ROWS(a->c); k++) {
+		uint64_t want = 0;
+
+		if (bucket >= 0 && k / w == (size_t)bucket) {
+			if (k % w == RS_SVC_CNT_PROBES)
+				want = runs;
+			else if (verdict_of_counter(expect) == V_TX)
+				want = (k % w == RS_SVC_CNT_CLOSED) == closed ? runs : 0;
+		}
+		if (a->c[k] - b->c[k] != want)
+			fail("service_counters: bucket %zu's %s moved by %llu, expected %llu (the row "
+			     "counts in %s)", k / w, svc_counter_of(k % w),
+			     (unsigned long long)(a->c[k] - b->c[k]), (unsigned long long)want,
+			     t->svc[0] ? t->svc : "no bucket");
+	}
+}
+
 static void note_isn(const struct tcase *t, const uint8_t *out)
 {
 	uint32_t l4 = ETH_LEN + (out[ETH_LEN] & 15) * 4u;
@@ -328,6 +384,7 @@ static void judge(const struct tcase *t, int expect, bool twice)
 static bool check(const struct tcase *t, int expect, bool twice)
 {
 	static struct per_scanner before, after;
+	static struct per_service svc_before, svc_after;
 	uint64_t runs = runs_on(t->on);
 
 	row = t;
@@ -336,13 +393,25 @@ static bool check(const struct tcase *t, int expect, bool twice)
 		fail("reading the per-scanner counters failed");
 		return false;
 	}
+	if (t->svc && read_per_service(t->on, &svc_before)) {
+		fail("reading the per-service counters failed");
+		return false;
+	}
 	judge(t, expect, twice);
-	if (!t->counts_in || row_failed)
-		return !row_failed;
-	if (read_per_scanner(t->on, &after))
-		fail("reading the per-scanner counters failed");
-	else
-		check_per_scanner(t, expect, &before, &after, runs_on(t->on) - runs);
+	if (row_failed)
+		return false;
+	if (t->counts_in) {
+		if (read_per_scanner(t->on, &after))
+			fail("reading the per-scanner counters failed");
+		else
+			check_per_scanner(t, expect, &before, &after, runs_on(t->on) - runs);
+	}
+	if (t->svc) {
+		if (read_per_service(t->on, &svc_after))
+			fail("reading the per-service counters failed");
+		else
+			check_per_service(t, expect, &svc_before, &svc_after, runs_on(t->on) - runs);
+	}
 	return !row_failed;
 }
 

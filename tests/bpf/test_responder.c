@@ -18,10 +18,13 @@
  *   cases_udp_apps.c   UDP: the DNS, NTP, SNMP and SSDP replies
  *   cases_seats.c      seats: whose row a packet counts in, spoofed sources
  *   cases_do_not_scan.c  do-not-scan ranges, by label and scanner
+ *   cases_services.c   the service bucket a probe counts in
  *   rate_cap.c         a seat's rate cap, rows run once in order
  * on the world and responders of fixture.c. Then the checks across rows
  * and the sweeps below: the ISN is keyed by the 4-tuple, the counters sum
- * to the packets seen, per-scanner counters, every address of the search
+ * to the packets seen, the per-service counters to the verdicts of the
+ * probes the world was asked about, services get the buckets written
+ * out in fixture.c, per-scanner counters, every address of the search
  * containers, chunk edges, and that the tables cover every counter and
  * the world every container kind.
  *
@@ -38,12 +41,13 @@
 #include "fixture.h"
 #include "loader.h"
 #include "runner.h"
+#include "service.h"
 #include "udp_banners.h"
 
 static const struct case_file *const files[] = {
 	&frame_cases, &tcp_syn_cases, &icmp_echo_cases, &lookup_cases, &corrupt_cases,
 	&tcp_states_cases, &icmp_timestamp_cases, &udp_cases, &udp_app_cases, &seat_cases,
-	&do_not_scan_cases,
+	&do_not_scan_cases, &service_cases,
 };
 
 /* Call fn on every row of every table, with the counter it must move. */
@@ -230,6 +234,119 @@ static void counters_sum_to_runs(void)
 		CHECK(sum == runs_on(on), "responder '%s': counters sum to %llu after %llu runs",
 		      responder_name[on], (unsigned long long)sum,
 		      (unsigned long long)runs_on(on));
+	}
+}
+
+/*
+ * Every probe the world was asked about counts in one service bucket:
+ * over all rows and sweeps, on every responder, the buckets' probes sum
+ * to the verdicts that follow a lookup (the answers, filtered, not in
+ * the world, no service, a request its protocol refuses) and their open
+ * and closed answers to the tx_* verdicts.
+ */
+static void services_sum_to_verdicts(void)
+{
+	static uint64_t svc[RS_SVC_BUCKETS * RS_NR_SVC_COUNTERS];
+	uint64_t v[RS_NR_COUNTERS], probes, answered, looked_up, tx;
+	int on, k, err;
+
+	for (on = 0; on < NR_RESPONDERS; on++) {
+		err = loader_read_percpu(bpf_map__fd(responder(on)->maps.counters), v,
+					 RS_NR_COUNTERS);
+		if (!err)
+			err = loader_read_percpu_rows(
+				bpf_map__fd(responder(on)->maps.service_counters), 0, svc,
+				RS_SVC_BUCKETS, RS_NR_SVC_COUNTERS);
+		CHECK(!err, "reading %s's counters: %s", responder_name[on], strerror(-err));
+		if (err)
+			continue;
+		for (probes = answered = 0, k = 0; k < RS_SVC_BUCKETS; k++) {
+			probes += svc[k * RS_NR_SVC_COUNTERS + RS_SVC_CNT_PROBES];
+			answered += svc[k * RS_NR_SVC_COUNTERS + RS_SVC_CNT_OPEN] +
+				    svc[k * RS_NR_SVC_COUNTERS + RS_SVC_CNT_CLOSED];
+		}
+		for (tx = 0, k = 0; k < RS_NR_COUNTERS; k++)
+			if (k <= RS_CNT_TX_PORT_UNREACH)
+				tx += v[k];
+		looked_up = tx + v[RS_CNT_DROP_FILTERED] + v[RS_CNT_DROP_NOT_IN_WORLD] +
+			    v[RS_CNT_DROP_NO_SERVICE] + v[RS_CNT_DROP_BAD_REQUEST];
+		CHECK(probes == looked_up && answered == tx,
+		      "responder '%s': services count %llu probes, %llu answered; the verdicts "
+		      "say %llu and %llu", responder_name[on], (unsigned long long)probes,
+		      (unsigned long long)answered, (unsigned long long)looked_up,
+		      (unsigned long long)tx);
+	}
+}
+
+/*
+ * The kernel's world_services give every service the bucket fixture.c
+ * writes out for it (the policies first, then the others in the order
+ * they were added; the many world's last ones "other"), and an unlisted
+ * port its policy's bucket or "no_service".
+ */
+static void services_have_their_buckets(void)
+{
+	static const struct {
+		enum responder on;
+		const char *spec;	/* the service probed */
+		const char *bucket;	/* the service whose bucket it counts in */
+	} want[] = {
+		{ ON_LAB, "tcp/80", "tcp/80" },
+		{ ON_LAB, "tcp/443", "tcp/443" },
+		{ ON_LAB, "tcp/65535", "tcp/65535" },
+		{ ON_LAB, "tcp/3389", "tcp/3389" },
+		{ ON_LAB, "icmp", "icmp" },
+		{ ON_LAB, "tcp/22", "no_service" },
+		{ ON_LAB, "udp/53", "no_service" },
+		{ ON_LAB, "icmp/timestamp", "no_service" },
+		{ ON_EMPTY, "tcp/80", "no_service" },
+		{ ON_STATES, "tcp/*", "tcp/*" },
+		{ ON_STATES, "udp/*", "udp/*" },
+		{ ON_STATES, "tcp/80", "tcp/80" },
+		{ ON_STATES, "icmp/timestamp", "icmp/timestamp" },
+		{ ON_STATES, "udp/53", "udp/53" },
+		{ ON_STATES, "udp/123", "udp/123" },
+		{ ON_STATES, "udp/161", "udp/161" },
+		{ ON_STATES, "udp/1900", "udp/1900" },
+		{ ON_STATES, "udp/7", "udp/7" },
+		{ ON_STATES, "tcp/22", "tcp/*" },
+		{ ON_STATES, "tcp/65535", "tcp/*" },
+		{ ON_STATES, "udp/9999", "udp/*" },
+		{ ON_STATES, "icmp", "no_service" },
+		{ ON_MANY, "udp/*", "udp/*" },
+		{ ON_MANY, "udp/9", "udp/*" },
+		{ ON_MANY, "tcp/300", "no_service" },
+		{ ON_MANY, "tcp/*", "no_service" },
+	};
+	struct rs_service e;
+	struct rs_svc svc;
+	uint32_t key, port;
+	size_t i;
+
+	for (i = 0; i < N_ROWS(want); i++) {
+		int fd = bpf_map__fd(responder(want[i].on)->maps.world_services);
+
+		CHECK(!svc_parse(want[i].spec, &svc), "%s", want[i].spec);
+		key = svc.slot << 16 | svc.port;
+		CHECK(!bpf_map_lookup_elem(fd, &key, &e), "reading %s", want[i].spec);
+		CHECK(e.bucket == bucket_of(want[i].on, want[i].bucket),
+		      "responder '%s': %s counts in bucket %u, not %d (%s's)",
+		      responder_name[want[i].on], want[i].spec, e.bucket,
+		      bucket_of(want[i].on, want[i].bucket), want[i].bucket);
+	}
+	/* The many world: tcp/N in bucket N + 1 while buckets last, then "other". */
+	for (port = 1; port <= MANY_TCP; port++) {
+		char spec[16];
+		int b;
+
+		snprintf(spec, sizeof(spec), "tcp/%u", port);
+		b = bucket_of(ON_MANY, spec);
+		key = RS_SLOT_TCP << 16 | port;
+		CHECK(!bpf_map_lookup_elem(bpf_map__fd(responder(ON_MANY)->maps.world_services),
+					   &key, &e),
+		      "reading %s", spec);
+		CHECK(e.bucket == (b < 0 ? RS_SVC_OTHER : b), "many: %s counts in bucket %u, not %d",
+		      spec, e.bucket, b < 0 ? RS_SVC_OTHER : b);
 	}
 }
 
@@ -552,6 +669,8 @@ int main(void)
 	RUN_TEST(udp_replies_vary_by_host);
 	RUN_TEST(rate_cap);
 	RUN_TEST(counters_sum_to_runs);
+	RUN_TEST(services_sum_to_verdicts);
+	RUN_TEST(services_have_their_buckets);
 
 	ret = CHECK_DONE();
 	fixture_free();
