@@ -205,6 +205,7 @@ struct rs_service {
 #define RS_SVC_OTHER (RS_SVC_BUCKETS - 1)	/* services past the counted ones */
 #define RS_SVC_COUNTED (RS_SVC_OTHER - RS_SVC_FIRST)	/* services with a bucket of their own */
 #define RS_MAP_SERVICE_COUNTERS "service_counters"
+#define RS_MAP_WORLD_SERVICES "world_services"
 #define RS_SERVICE_COUNTERS(X)                                                   \
 	X(PROBES, "probes", "probes of the service the world was asked about")      \
 	X(OPEN, "open", "answered as open: SYN-ACK, echo or timestamp reply, the protocol's reply; RST to an ACK to an open port") \

@@ -87,6 +87,49 @@ static void sources_text(const struct lab *l, const struct lab_counters *r, unsi
 	}
 }
 
+static struct json_object *services_json(const struct lab_counters *r)
+{
+	struct json_object *o = json_object_new_object();
+	uint32_t b, i;
+
+	for (b = 0; b < RS_SVC_BUCKETS; b++) {
+		const uint64_t *v = lab_svc_counters(r, b);
+		struct json_object *j;
+
+		if (!lab_svc_used(r, b))
+			continue;
+		j = json_object_new_object();
+		json_object_object_add(j, "probes", json_object_new_uint64(v[RS_SVC_CNT_PROBES]));
+		json_object_object_add(j, "answered", json_object_new_uint64(lab_svc_answered(r, b)));
+		for (i = RS_SVC_CNT_PROBES + 1; i < RS_NR_SVC_COUNTERS; i++)
+			json_object_object_add(j, lab_service_desc[i].name, json_object_new_uint64(v[i]));
+		json_object_object_add(o, r->svc_names[b][0] ? r->svc_names[b] : "?", j);
+	}
+	return o;
+}
+
+/* The services that saw probes, in bucket order (the policies first, then the world's). */
+static void services_text(const struct lab_counters *r)
+{
+	uint32_t b, shown = 0;
+
+	printf("by service (the probes the world was asked about, and its answers):\n");
+	for (b = 0; b < RS_SVC_BUCKETS; b++) {
+		const uint64_t *v = lab_svc_counters(r, b);
+
+		if (!v[RS_SVC_CNT_PROBES])
+			continue;
+		printf("  %-20s %14llu probes, %llu answered (open %llu, closed %llu)\n",
+		       r->svc_names[b][0] ? r->svc_names[b] : "?",
+		       (unsigned long long)v[RS_SVC_CNT_PROBES],
+		       (unsigned long long)lab_svc_answered(r, b),
+		       (unsigned long long)v[RS_SVC_CNT_OPEN], (unsigned long long)v[RS_SVC_CNT_CLOSED]);
+		shown++;
+	}
+	if (!shown)
+		printf("  (no probe yet)\n");
+}
+
 /*
  * The gateway re-ARPs for the scanner every few seconds (lab.c,
  * keep_lab_link_alive), so these counters tick on an idle lab; --line
@@ -129,7 +172,10 @@ static const struct command stats_cmd = {
 		 "verdict (the probes it answered, the ones it dropped and why), the\n"
 		 "same for each scanner of the lab by where its packets came in (each\n"
 		 "student of a class has its own row, with what reached it and its\n"
-		 "probes into do-not-scan ranges), and what reached the scanner side.",
+		 "probes into do-not-scan ranges), what reached the scanner side, and\n"
+		 "by service of the world the probes it was asked about and the\n"
+		 "answers (open, closed); a port the world does not list counts for\n"
+		 "its protocol's policy (tcp/*, udp/*) or as no_service.",
 	.opts = (const struct opt[]){
 		OPT_LAB_NAME(struct stats_opts, name),
 		OPT_FLAG('j', "json", struct stats_opts, json, "machine-readable output"),
@@ -263,6 +309,8 @@ int cmd_stats(int argc, char **argv)
 						       json_object_new_uint64(side[i]));
 			json_object_object_add(jo, "responder", r);
 			json_object_object_add(jo, "scanner_side", s);
+			if (rows.services)
+				json_object_object_add(jo, "services", services_json(&rows));
 		} else {
 			json_object_put(r);
 			json_object_put(s);
@@ -282,6 +330,8 @@ int cmd_stats(int argc, char **argv)
 		printf("  %-20s %14llu  %s\n", lab_responder_desc[i].name, (unsigned long long)resp[i],
 		       lab_responder_desc[i].help);
 	sources_text(&l, &rows, 0);
+	if (rows.services)
+		services_text(&rows);
 	printf("scanner side (%s%s):\n", l.if_scan, l.students ? " and every student's" : "");
 	for (i = 0; i < RS_NR_LAB_COUNTERS; i++)
 		printf("  %-20s %14llu  %s\n", lab_side_desc[i].name, (unsigned long long)side[i],

@@ -395,7 +395,7 @@ static int pin(struct bpf_map *map, const struct lab *l, const char *name)
 
 static const char *const pinned_maps[] = {
 	RS_MAP_COUNTERS, RS_MAP_LAB_COUNTERS, RS_MAP_LAB_DEST_COUNTERS, RS_MAP_SOURCE_COUNTERS,
-	RS_MAP_SEATS, RS_MAP_DO_NOT_SCAN, RS_MAP_DO_NOT_SCAN_HITS, "world_services", "world_dir",
+	RS_MAP_SEATS, RS_MAP_DO_NOT_SCAN, RS_MAP_DO_NOT_SCAN_HITS, RS_MAP_WORLD_SERVICES, "world_dir",
 	"world_pool", RS_MAP_SERVICE_COUNTERS, RS_PIN_RESPONDER, RS_PIN_LAB_SIDE,
 };
 

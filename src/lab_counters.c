@@ -4,17 +4,20 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 
 #include "lab_counters.h"
 #include "loader.h"
+#include "service.h"
 #include "util.h"
 
 #define RS_DESC_ENTRY(id, name, help) { name, help },
 const struct counter_desc lab_responder_desc[RS_NR_COUNTERS] = { RS_RESPONDER_COUNTERS(RS_DESC_ENTRY) };
 const struct counter_desc lab_side_desc[RS_NR_LAB_COUNTERS] = { RS_LAB_COUNTERS(RS_DESC_ENTRY) };
+const struct counter_desc lab_service_desc[RS_NR_SVC_COUNTERS] = { RS_SERVICE_COUNTERS(RS_DESC_ENTRY) };
 #undef RS_DESC_ENTRY
 
 /* The answers are the counters before pass_arp: tx_synack .. tx_port_unreach. */
@@ -34,6 +37,75 @@ static int read_pinned(const struct lab *l, const char *map, uint64_t *vals, uin
 		return err;
 	}
 	err = loader_read_percpu(fd, vals, n);
+	close(fd);
+	if (err)
+		rs_error("cannot read %s: %s", path, strerror(-err));
+	return err;
+}
+
+/*
+ * Name each service bucket after its service, from the responder's own
+ * world_services (mmap-able; the entries that have sets are the world's
+ * services). The shared buckets keep their names.
+ */
+static int read_service_names(const struct lab *l, struct lab_counters *c)
+{
+	size_t len = (size_t)RS_SERVICES_MAX * sizeof(struct rs_service);
+	const struct rs_service *e;
+	char path[192];
+	uint32_t k;
+	int fd, err;
+
+	memset(c->svc_names, 0, sizeof(c->svc_names));
+	lab_pin_path(l, RS_MAP_WORLD_SERVICES, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot open the lab's services at %s: %s", path, strerror(errno));
+		return err;
+	}
+	e = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+	err = e == MAP_FAILED ? -errno : 0;
+	close(fd);
+	if (err) {
+		rs_error("cannot read the lab's services at %s: %s", path, strerror(-err));
+		return err;
+	}
+	for (k = 0; k < RS_SERVICES_MAX; k++) {
+		struct rs_svc svc = { k >> 16, k & 0xffff };
+
+		if (!e[k].set[RS_STATE_OPEN] && !e[k].set[RS_STATE_CLOSED] &&
+		    !e[k].set[RS_STATE_FILTERED])
+			continue;
+		if (e[k].bucket == RS_SVC_OTHER)
+			snprintf(c->svc_names[RS_SVC_OTHER], LAB_SVC_NAME_MAX, "%s", LAB_SVC_OTHER_NAME);
+		else if (e[k].bucket != RS_SVC_NONE)
+			svc_format(svc, c->svc_names[e[k].bucket], LAB_SVC_NAME_MAX);
+	}
+	munmap((void *)e, len);
+	snprintf(c->svc_names[RS_SVC_NONE], LAB_SVC_NAME_MAX, "%s", LAB_SVC_NONE_NAME);
+	return 0;
+}
+
+static int read_service_counters(const struct lab *l, struct lab_counters *c)
+{
+	char path[192];
+	int fd, err;
+
+	memset(c->svc, 0, sizeof(c->svc));
+	memset(c->svc_names, 0, sizeof(c->svc_names));
+	c->services = false;
+	lab_pin_path(l, RS_MAP_SERVICE_COUNTERS, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0 && errno == ENOENT)
+		return 0;	/* a lab brought up by an older rescan */
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot open the lab's service counters at %s: %s", path, strerror(errno));
+		return err;
+	}
+	c->services = true;
+	err = loader_read_percpu_rows(fd, 0, c->svc, RS_SVC_BUCKETS, RS_NR_SVC_COUNTERS);
 	close(fd);
 	if (err)
 		rs_error("cannot read %s: %s", path, strerror(-err));
@@ -68,6 +140,7 @@ int lab_counters_read(const struct lab *l, struct lab_counters *c, bool totals_o
 {
 	int err;
 
+	c->services = false;
 	err = read_pinned(l, RS_MAP_COUNTERS, c->resp, RS_NR_COUNTERS);
 	if (!err)
 		err = read_pinned(l, RS_MAP_LAB_COUNTERS, c->side, RS_NR_LAB_COUNTERS);
@@ -79,6 +152,10 @@ int lab_counters_read(const struct lab *l, struct lab_counters *c, bool totals_o
 				  RS_SOURCES * RS_NR_LAB_COUNTERS);
 	if (!err)
 		err = read_pinned(l, RS_MAP_DO_NOT_SCAN_HITS, c->dns, RS_SOURCES * RS_DNS_LABELS);
+	if (!err)
+		err = read_service_counters(l, c);
+	if (!err && c->services)
+		err = read_service_names(l, c);
 	if (!err)
 		read_labels(l, c);
 	return err;

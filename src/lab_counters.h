@@ -4,8 +4,9 @@
  * responder's totals by verdict, what reached the scanner side, and per
  * scanner of the lab (each student's seat is a row, rescan_abi.h
  * RS_SOURCES) the same verdicts, what was delivered to it and its probes
- * into each do-not-scan range. `rescan stats`, the lab's monitor and the
- * grader read them here.
+ * into each do-not-scan range; per service of the world, its probes and
+ * answers. `rescan stats`, `rescan top`, the lab's monitor and the grader
+ * read them here.
  */
 #ifndef RESCAN_LAB_COUNTERS_H
 #define RESCAN_LAB_COUNTERS_H
@@ -25,6 +26,13 @@ struct counter_desc {
 /* Names and help of the responder's counters and of the scanner side's. */
 extern const struct counter_desc lab_responder_desc[RS_NR_COUNTERS];
 extern const struct counter_desc lab_side_desc[RS_NR_LAB_COUNTERS];
+/* ... and of a service's (probes, open, closed). */
+extern const struct counter_desc lab_service_desc[RS_NR_SVC_COUNTERS];
+
+/* The names of the two shared service buckets (rescan_abi.h). */
+#define LAB_SVC_NONE_NAME "no_service"
+#define LAB_SVC_OTHER_NAME "other"
+#define LAB_SVC_NAME_MAX 24	/* "icmp/timestamp", "tcp/65535", "no_service" */
 
 struct lab_counters {
 	uint64_t resp[RS_NR_COUNTERS];
@@ -35,6 +43,16 @@ struct lab_counters {
 	uint64_t dns[RS_SOURCES * RS_DNS_LABELS];	/* probes into do-not-scan ranges */
 	char labels[RS_DNS_LABELS][DNS_LABEL_MAX + 1];	/* of those ranges, by index */
 	unsigned nlabels;
+	/*
+	 * Per service bucket (rescan_abi.h, RS_SVC_BUCKETS), if the lab
+	 * counts per service (one brought up by an older rescan does not):
+	 * its counters and its service's name as svc_format() writes it,
+	 * LAB_SVC_NONE_NAME, or LAB_SVC_OTHER_NAME if the world has services
+	 * past the counted ones; "" if it has no service.
+	 */
+	bool services;
+	uint64_t svc[RS_SVC_BUCKETS * RS_NR_SVC_COUNTERS];	/* enum rs_svc_counter */
+	char svc_names[RS_SVC_BUCKETS][LAB_SVC_NAME_MAX];
 };
 
 /*
@@ -42,6 +60,24 @@ struct lab_counters {
  * side alone. 0, or -errno with the error recorded.
  */
 int lab_counters_read(const struct lab *l, struct lab_counters *c, bool totals_only);
+
+static inline const uint64_t *lab_svc_counters(const struct lab_counters *c, uint32_t bucket)
+{
+	return c->svc + (size_t)bucket * RS_NR_SVC_COUNTERS;
+}
+
+/* The probes of a service bucket the responder answered, open or closed. */
+static inline uint64_t lab_svc_answered(const struct lab_counters *c, uint32_t bucket)
+{
+	return lab_svc_counters(c, bucket)[RS_SVC_CNT_OPEN] +
+	       lab_svc_counters(c, bucket)[RS_SVC_CNT_CLOSED];
+}
+
+/* Is the bucket a service's, or has it counted a probe? */
+static inline bool lab_svc_used(const struct lab_counters *c, uint32_t bucket)
+{
+	return c->svc_names[bucket][0] || lab_svc_counters(c, bucket)[RS_SVC_CNT_PROBES];
+}
 
 static inline const uint64_t *lab_row_verdicts(const struct lab_counters *c, uint32_t row)
 {
