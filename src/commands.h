@@ -13,6 +13,7 @@ int cmd_world(int argc, char **argv);
 int cmd_lab(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 
 /*
  * Open the world a user names: a world file path, or "synth:SEED" for the

@@ -161,6 +161,32 @@ int lab_counters_read(const struct lab *l, struct lab_counters *c, bool totals_o
 	return err;
 }
 
+int lab_students_seated(const struct lab *l)
+{
+	struct rs_seat seat;
+	char path[192];
+	uint32_t k;
+	int fd, n = 0, err = 0;
+
+	lab_pin_path(l, RS_MAP_SEATS, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0) {
+		err = -errno;
+		rs_error("cannot open the lab's seats at %s: %s", path, strerror(errno));
+		return err;
+	}
+	for (k = 0; k < RS_SEAT_IFINDEX_MAX && !err; k++) {
+		if (bpf_map_lookup_elem(fd, &k, &seat))
+			err = -errno;
+		else
+			n += seat.mask == 0xffffffff;
+	}
+	close(fd);
+	if (err)
+		rs_error("cannot read %s: %s", path, strerror(-err));
+	return err ? err : n;
+}
+
 uint64_t lab_counters_sum(const uint64_t *v, uint32_t n)
 {
 	uint64_t t = 0;

@@ -108,6 +108,13 @@ uint64_t lab_row_answered(const struct lab_counters *c, uint32_t row);
 /* Did the row send or receive anything? */
 bool lab_row_used(const struct lab_counters *c, uint32_t row);
 
+/*
+ * How many students are seated in lab l (up): the seats of one address
+ * (rescan_abi.h, struct rs_seat), whether lab up made them or they
+ * joined. -errno with the error recorded if the seats cannot be read.
+ */
+int lab_students_seated(const struct lab *l);
+
 /* The student a row is (1 to LAB_STUDENTS_MAX), else 0. */
 unsigned lab_row_student(const struct lab *l, uint32_t row);
 

@@ -24,6 +24,7 @@ static const struct subcmd commands[] = {
 	{ "lab", cmd_lab, "bring a sealed lab up or down, run a scanner inside it" },
 	{ "stats", cmd_stats, "what the responder saw, answered and dropped" },
 	{ "grade", cmd_grade, "scan results against the ground truth, one student or a class" },
+	{ "top", cmd_top, "a running lab's students and services by current rate" },
 };
 
 /*
