@@ -10,7 +10,7 @@ load lab_helper
 # Every subcommand, as a user types it.
 COMMANDS=("world compile" "world synth" "world info" "world export"
 	"lab up" "lab down" "lab exec" "lab status" "lab preflight" "lab env"
-	"lab scanner-config" "stats")
+	"lab scanner-config" "stats" "top")
 
 setup_file() {
 	require_root_and_tools ip
