@@ -272,34 +272,69 @@ int loader_read_percpu_at(int map_fd, uint32_t first, uint64_t *out, uint32_t n)
 	return loader_read_percpu_rows(map_fd, first, out, n, 1);
 }
 
+/* Add one key's per-CPU values (width u64s per CPU) into row. */
+static void sum_cpus(uint64_t *row, const uint64_t *vals, int ncpu, uint32_t width)
+{
+	uint32_t j;
+	int c;
+
+	memset(row, 0, width * sizeof(*row));
+	for (c = 0; c < ncpu; c++)
+		for (j = 0; j < width; j++)
+			row[j] += vals[(size_t)c * width + j];
+}
+
+/* Keys per BPF_MAP_LOOKUP_BATCH: a whole class's counters in a few calls. */
+#define READ_BATCH 1024u
+
 int loader_read_percpu_rows(int map_fd, uint32_t first, uint64_t *out, uint32_t n,
 			    uint32_t width)
 {
 	int ncpu = libbpf_num_possible_cpus();
+	uint32_t k = 0, keys[READ_BATCH], i;
 	uint64_t *vals;
-	uint32_t k, j;
-	int c;
+	bool batch = true;
 
 	if (ncpu < 0)
 		return ncpu;
 	/* A per-CPU value is width u64s per CPU: 8-byte aligned, no padding. */
-	vals = calloc((size_t)ncpu * width, sizeof(*vals));
+	vals = calloc((size_t)READ_BATCH * ncpu * width, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	for (k = 0; k < n; k++) {
-		uint32_t key = first + k;
-		uint64_t *row = out + (size_t)k * width;
+	while (k < n) {
+		uint32_t key = first + k, count = n - k < READ_BATCH ? n - k : READ_BATCH;
+		uint32_t prev = key - 1, next;
 
-		memset(row, 0, width * sizeof(*row));
+		/*
+		 * A batch starts after the key it is given (none: at key 0), and
+		 * ends the map with ENOENT, counting what it read.
+		 */
+		if (batch) {
+			int err = bpf_map_lookup_batch(map_fd, key ? &prev : NULL, &next, keys, vals,
+						       &count, NULL);
+
+			if (!err || (errno == ENOENT && count)) {
+				for (i = 0; i < count && k < n; i++, k++)
+					sum_cpus(out + (size_t)k * width,
+						 vals + (size_t)i * ncpu * width, ncpu, width);
+				continue;
+			}
+			/* A kernel without batches for this map: one key at a time. */
+			if (errno != EINVAL && errno != ENOTSUP && errno != EOPNOTSUPP) {
+				err = -errno;
+				free(vals);
+				return err;
+			}
+		}
+		batch = false;
 		if (bpf_map_lookup_elem(map_fd, &key, vals)) {
 			int err = -errno;
 
 			free(vals);
 			return err;
 		}
-		for (c = 0; c < ncpu; c++)
-			for (j = 0; j < width; j++)
-				row[j] += vals[(size_t)c * width + j];
+		sum_cpus(out + (size_t)k * width, vals, ncpu, width);
+		k++;
 	}
 	free(vals);
 	return 0;
