@@ -18,8 +18,8 @@
 #include "options.h"
 #include "util.h"
 
-static struct json_object *sources_json(const struct lab *l, const struct lab_counters *r,
-					unsigned only)
+struct json_object *stats_sources_json(const struct lab *l, const struct lab_counters *r,
+				       unsigned only)
 {
 	struct json_object *o = json_object_new_object();
 	char addr[INET_ADDRSTRLEN];
@@ -315,7 +315,7 @@ int cmd_stats(int argc, char **argv)
 			json_object_put(r);
 			json_object_put(s);
 		}
-		json_object_object_add(jo, "sources", sources_json(&l, &rows, only));
+		json_object_object_add(jo, "sources", stats_sources_json(&l, &rows, only));
 		printf("%s\n", json_object_to_json_string_ext(jo, JSON_C_TO_STRING_PRETTY));
 		json_object_put(jo);
 		return RS_EXIT_OK;

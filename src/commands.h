@@ -4,6 +4,7 @@
 #define RESCAN_COMMANDS_H
 
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "lab.h"
 #include "options.h"
@@ -14,6 +15,12 @@ int cmd_lab(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_grade(int argc, char **argv);
 int cmd_top(int argc, char **argv);
+
+struct lab_counters;
+struct json_object;
+/* `rescan stats --json`'s "sources": the rows used (only: student only's). */
+struct json_object *stats_sources_json(const struct lab *l, const struct lab_counters *r,
+				       unsigned only);
 
 /*
  * Open the world a user names: a world file path, or "synth:SEED" for the
@@ -43,5 +50,18 @@ int world_open_spec(struct world *w, const char *spec, char *desc, size_t descle
  * or the exit code after printing one line.
  */
 int lab_for_command(const char *name, bool need_up, struct lab *l);
+
+/*
+ * The lab's monitor (cmd_monitor.c): rescan lab monitor itself; started by
+ * lab up in the background (listen: with --listen, serving on listen_fd,
+ * already bound there), its output in monitor_log_path; stopped by lab down.
+ */
+int lab_monitor_cmd(int argc, char **argv);
+int monitor_spawn(const struct lab *l, const char *listen, int listen_fd, pid_t *pid);
+void monitor_log_path(const struct lab *l, char *buf, size_t len);
+/* The pid of a monitor of l that runs, or 0. */
+pid_t monitor_running(const struct lab *l);
+/* SIGTERM every monitor of l, SIGKILL what still runs after 5 s; how many ran. */
+int monitor_stop(const struct lab *l);
 
 #endif
