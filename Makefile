@@ -39,7 +39,10 @@ BPF_PROGS := responder lab_side
 SKELS := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_PROGS))
 
 SRCS := $(wildcard src/*.c)
-OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS))
+# The monitor's dashboard, assembled into the binary (src/dashboard/assets.S).
+DASHBOARD := $(wildcard src/dashboard/*.html src/dashboard/*.css src/dashboard/*.js)
+DASHBOARD_OBJ := $(OUTPUT)/dashboard.o
+OBJS := $(patsubst src/%.c,$(OUTPUT)/%.o,$(SRCS)) $(DASHBOARD_OBJ)
 LIB_OBJS := $(filter-out $(OUTPUT)/main.o,$(OBJS))
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(wildcard tests/unit/test_*.c))
@@ -52,7 +55,8 @@ BPF_TEST_OBJS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/bpf/%.o,\
 # built with it: the readers run threads (a decoder, two halves, adders).
 TSAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%_tsan,\
 	$(wildcard tests/unit/test_dataset.c tests/unit/test_format_*.c))
-TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRCS)))
+TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRCS))) \
+	$(DASHBOARD_OBJ)
 TSAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 -fsanitize=thread
 
 BENCH_DIR := scripts/bench/rsbench
@@ -89,6 +93,11 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o
 $(OUTPUT)/%.o: src/%.c | $(SKELS) $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+# .incbin names its files from the repository's top, where make runs.
+$(DASHBOARD_OBJ): src/dashboard/assets.S $(DASHBOARD) | $(OUTPUT)
+	$(call msg,ASSETS,$@)
+	$(Q)$(CC) -c $< -o $@
 
 $(OUTPUT)/tsan/%.o: src/%.c | $(SKELS) $(OUTPUT)/tsan
 	$(call msg,CC-TSAN,$@)

@@ -15,6 +15,7 @@
 
 #include "assignment.h"
 #include "commands.h"
+#include "http_server.h"
 #include "lab.h"
 #include "lab_class.h"
 #include "lab_datapath.h"
@@ -43,8 +44,8 @@ int lab_for_command(const char *name, bool need_up, struct lab *l)
 /* ---- up ----------------------------------------------------------------- */
 
 struct up_opts {
-	const char *world, *name, *iface, *data_path, *do_not_scan, *assignment;
-	bool here, no_default_route;
+	const char *world, *name, *iface, *data_path, *do_not_scan, *assignment, *metrics;
+	bool here, no_default_route, no_monitor;
 	uint64_t students, student_rate, student_burst;
 };
 
@@ -87,14 +88,31 @@ static const struct command up_cmd = {
 			   "what the class is asked (README, Grading): its world,\n"
 			   "student_rate, student_burst and do_not_scan unless\n"
 			   "given here; rescan grade --lab reads it back"),
+		OPT_STRING(0, "metrics", struct up_opts, metrics, "ADDR:PORT",
+			   "the lab's monitor also serves a dashboard, /metrics\n"
+			   "(Prometheus) and /api/stats there, for the host or\n"
+			   "the teacher's network, never a student (rescan lab\n"
+			   "monitor --help). Default: no server"),
+		OPT_FLAG(0, "no-monitor", struct up_opts, no_monitor,
+			 "start no monitor: no timeline of the class's counters\n"
+			 "(by default one runs in the background until lab down\n"
+			 "and writes RESULTS/timeline.csv)"),
 		{} },
 	.example = "Then: rescan lab exec -- zmap -p 80 -o http.csv\n"
 		   "A class: rescan lab up --world synth:random --students 20 --student-rate 50000\n"
-		   "         rescan lab exec --student 3 -- bash -l",
+		   "         rescan lab exec --student 3 -- bash -l\n"
+		   "Watch it: rescan lab up ... --metrics 127.0.0.1:9100, then open\n"
+		   "         http://127.0.0.1:9100/ on this machine",
+};
+
+/* The monitor lab up started: its pid (0: none) and where it serves ("": nowhere). */
+struct up_monitor {
+	pid_t pid;
+	char listen[64];
 };
 
 static void print_ready(const struct lab *l, const struct world *w, const char *desc,
-			const char *name, double t0)
+			const char *name, const struct up_monitor *mon, double t0)
 {
 	char a[16], g[16];
 	uint32_t i;
@@ -134,20 +152,56 @@ static void print_ready(const struct lab *l, const struct world *w, const char *
 		printf("\n         rescan lab exec%s%s --student K -- bash -l; results in %s/student-K\n",
 		       name ? " --name " : "", name ? name : "", l->results_dir);
 	}
+	if (mon->pid) {
+		printf("monitor: pid %d, timeline %s/timeline.csv", (int)mon->pid, l->results_dir);
+		if (mon->listen[0])
+			printf("; dashboard http://%s/, metrics http://%s/metrics", mon->listen,
+			       mon->listen);
+		printf("\n");
+	}
 	if (!l->here)
 		printf("try:     rescan lab exec%s%s -- zmap -p 80 -n 100000 -o http.csv\n",
 		       name ? " --name " : "", name ? name : "");
+}
+
+/*
+ * Start the lab's monitor in the background and note it in the state
+ * file. It cannot fail the lab: a monitor that does not start is a
+ * warning, the lab is up.
+ */
+static void start_monitor(const struct lab *l, bool off, int listen_fd, struct up_monitor *mon)
+{
+	char path[160];
+	FILE *f;
+
+	if (!off && monitor_spawn(l, listen_fd >= 0 ? mon->listen : NULL, listen_fd, &mon->pid)) {
+		fprintf(stderr, "rescan: warning: %s; the lab is up without one\n", rs_last_error());
+		mon->pid = 0;
+	}
+	lab_state_path(l, path, sizeof(path));
+	f = fopen(path, "a");
+	if (f) {
+		/* monitor_pid=0: none was asked for; empty: it did not start. */
+		if (off)
+			fprintf(f, "monitor_pid=0\n");
+		else if (mon->pid)
+			fprintf(f, "monitor_pid=%d\nmonitor_listen=%s\n", (int)mon->pid, mon->listen);
+		else
+			fprintf(f, "monitor_pid=\n");
+		fclose(f);
+	}
 }
 
 static int up(int argc, char **argv)
 {
 	struct up_opts o = { 0 };
 	static struct assignment a;
+	struct up_monitor mon = { 0 };
 	char desc[256], assignment_path[PATH_MAX], dns_path[PATH_MAX], **args;
 	struct world w;
 	struct lab l;
 	double t0 = now_seconds();
-	int nargs, rc, err;
+	int nargs, rc, err, listen_fd = -1;
 
 	rc = options_parse(&up_cmd, &o, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
@@ -184,6 +238,15 @@ static int up(int argc, char **argv)
 		o.world = DEFAULT_WORLD_SPEC;
 	if (o.student_burst && !o.student_rate)
 		return options_usage_error(&up_cmd, "--student-burst needs --student-rate");
+	if (o.metrics && o.no_monitor)
+		return options_usage_error(&up_cmd, "--metrics and --no-monitor exclude each other");
+	if (o.metrics) {
+		struct sockaddr_storage ss;
+		socklen_t sl;
+
+		if (http_parse_listen(o.metrics, &ss, &sl))
+			return options_usage_error(&up_cmd, "--metrics %s", rs_last_error());
+	}
 	l.here = o.here;
 	l.default_route = !o.no_default_route;
 	l.students = (unsigned)o.students;
@@ -207,17 +270,29 @@ static int up(int argc, char **argv)
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
+	/* The monitor's port before anything is made: taken, nothing is. */
+	if (o.metrics && http_listen(o.metrics, &listen_fd, mon.listen, sizeof(mon.listen))) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
 	if (world_open_spec(&w, o.world, desc, sizeof(desc))) {
 		rs_print_last_error();
+		if (listen_fd >= 0)
+			close(listen_fd);
 		return RS_EXIT_FAIL;
 	}
 	err = lab_up(&l, &w, desc);
 	if (err) {
 		rs_print_last_error();
 		world_free(&w);
+		if (listen_fd >= 0)
+			close(listen_fd);
 		return exit_code_for(err);
 	}
-	print_ready(&l, &w, desc, o.name, t0);
+	start_monitor(&l, o.no_monitor, listen_fd, &mon);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	print_ready(&l, &w, desc, o.name, &mon, t0);
 	world_free(&w);
 	return RS_EXIT_OK;
 }
@@ -249,7 +324,9 @@ static int parse_lab_command(const struct command *cmd, int argc, char **argv, b
 
 static const struct command down_cmd = {
 	.name = "rescan lab down",
-	.about = "Remove the lab: namespaces, veths, XDP programs, pinned maps.",
+	.about = "Remove the lab: its monitor first (SIGTERM, its last timeline lines),\n"
+		 "then namespaces, veths, XDP programs, pinned maps. Students' results\n"
+		 "and the timeline stay.",
 	.opts = name_only,
 };
 
@@ -259,10 +336,16 @@ static int down(int argc, char **argv)
 	struct lab l;
 	int rc, err;
 
+	char log[192];
+
 	rc = parse_lab_command(&down_cmd, argc, argv, false, &l, &args);
 	if (rc != OPTS_RUN)
 		return rc;
 	lab_read_state(&l);
+	/* While the counters are there for its last sample. */
+	monitor_stop(&l);
+	monitor_log_path(&l, log, sizeof(log));
+	unlink(log);
 	err = lab_down(&l);
 	if (err == -ENOENT) {
 		rs_print_error("no lab '%s' is up (nothing to do)", l.name);
@@ -436,9 +519,29 @@ static int join(int argc, char **argv)
 
 static const struct command status_cmd = {
 	.name = "rescan lab status",
-	.about = "Whether the lab is up (exit 0) or not (exit 3), and how it was started.",
+	.about = "Whether the lab is up (exit 0) or not (exit 3), and how it was started;\n"
+		 "last, whether its monitor runs: monitor=running, stopped or off (lab up\n"
+		 "--no-monitor), and where it serves (monitor_listen=ADDR:PORT).",
 	.opts = name_only,
 };
+
+/* lab up --no-monitor: the state says monitor_pid=0. */
+static bool monitor_was_off(const struct lab *l)
+{
+	char path[160], line[256];
+	bool off = false;
+	FILE *f;
+
+	lab_state_path(l, path, sizeof(path));
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strcmp(line, "monitor_pid=0\n"))
+			off = true;
+	fclose(f);
+	return off;
+}
 
 static int status(int argc, char **argv)
 {
@@ -461,6 +564,7 @@ static int status(int argc, char **argv)
 		rs_print_error("cannot read the lab's state in %s: %s", l.run_dir, strerror(-rc));
 		return RS_EXIT_FAIL;
 	}
+	printf("monitor=%s\n", monitor_running(&l) ? "running" : monitor_was_off(&l) ? "off" : "stopped");
 	return RS_EXIT_OK;
 }
 
@@ -787,6 +891,7 @@ static const struct subcmd lab_cmds[] = {
 	{ "scanner-config", scanner_config, "point zmap and masscan in this namespace at the lab" },
 	{ "class-serve", class_serve, "seat students in containers who join with their namespace" },
 	{ "join", join, "join a lab as a student with this namespace (no capability needed)" },
+	{ "monitor", lab_monitor_cmd, "the teacher's view: timeline, dashboard, Prometheus metrics" },
 };
 
 int cmd_lab(int argc, char **argv)
