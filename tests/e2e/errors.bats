@@ -10,7 +10,7 @@ load lab_helper
 # Every subcommand, as a user types it.
 COMMANDS=("world compile" "world synth" "world info" "world export"
 	"lab up" "lab down" "lab exec" "lab status" "lab preflight" "lab env"
-	"lab scanner-config" "stats" "top")
+	"lab scanner-config" "lab monitor" "stats" "top" "grade")
 
 setup_file() {
 	require_root_and_tools ip
@@ -22,6 +22,7 @@ setup_file() {
 
 teardown_file() {
 	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
+	"$RESCAN" lab down --name "${LAB}x" >/dev/null 2>&1 || true
 }
 
 nothing_left() {
@@ -211,6 +212,41 @@ one_usage_line() {
 	run -0 "$RESCAN" lab down --name "$LAB"
 	nothing_left
 	[ ! -e "/etc/netns/$LAB-scan" ]
+}
+
+@test "lab up --metrics that is no ADDR:PORT is a usage error, nothing created" {
+	local bad
+	for bad in localhost:9100 127.0.0.1 127.0.0.1:65536 "[::1:9100" 9100; do
+		run -2 "$RESCAN" lab up --name "$LAB" --world "$D/ok.world" --metrics "$bad"
+		one_usage_line "lab up: --metrics '$bad' is no ADDR:PORT to listen on"
+		nothing_left
+	done
+	run -2 "$RESCAN" lab up --name "$LAB" --metrics 127.0.0.1:9100 --no-monitor
+	one_usage_line "lab up: --metrics and --no-monitor exclude each other"
+}
+
+@test "lab up --metrics on a port in use names it in one line, exit 1, nothing created" {
+	local port
+	# Another lab's monitor holds the port.
+	"$RESCAN" lab up --name "${LAB}x" --world "$D/ok.world" --metrics 127.0.0.1:0 >/dev/null
+	port=$("$RESCAN" lab status --name "${LAB}x" | sed -n 's/^monitor_listen=127.0.0.1://p')
+	run -1 "$RESCAN" lab up --name "$LAB" --world "$D/ok.world" --metrics "127.0.0.1:$port"
+	"$RESCAN" lab down --name "${LAB}x" >/dev/null
+	one_usage_line "cannot listen on 127.0.0.1:$port: Address already in use"
+	nothing_left
+	# An address no interface here has.
+	run -1 "$RESCAN" lab up --name "$LAB" --world "$D/ok.world" --metrics 192.0.2.1:9100
+	one_usage_line "cannot listen on 192.0.2.1:9100: Cannot assign requested address"
+	nothing_left
+}
+
+@test "lab monitor: a bad --listen is a usage error, no lab exits 3" {
+	run -2 "$RESCAN" lab monitor --name "$LAB" --listen nowhere
+	one_usage_line "lab monitor: --listen 'nowhere' is no ADDR:PORT to listen on"
+	run -2 "$RESCAN" lab monitor --name "$LAB" --interval 10
+	one_usage_line "lab monitor: -i/--interval takes 100 to 3600000, not 10"
+	run -3 "$RESCAN" lab monitor --name "$LAB"
+	one_usage_line "no lab '$LAB' is up"
 }
 
 @test "a lab name with characters outside a-z, 0-9 and '-' is a usage error" {
