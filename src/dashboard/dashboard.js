@@ -103,7 +103,7 @@ function render(s) {
   }
   rows.sort((a, b) => (a.student || 1e9) - (b.student || 1e9) ||
                       String(a.addr).localeCompare(String(b.addr)));
-  let max = 0, rate = 0, violators = 0;
+  let rate = 0, violators = 0;
   for (const r of rows) {
     if (!r.addr)
       continue;
@@ -115,7 +115,6 @@ function render(s) {
         h.shift();
     }
     history.set(r.addr, h);
-    max = Math.max(max, ...h);
     rate += r.rate_pps;
   }
   const body = $('rows');
@@ -129,7 +128,11 @@ function render(s) {
     for (const [field, get] of COLUMNS) {
       const td = tr.querySelector(`td[data-field="${field}"]`);
       if (field === 'spark') {
-        drawSpark(td.firstChild, history.get(r.addr) || [], max);
+        // Each row on its own scale: the shape of its scan; the peak in the tooltip.
+        const h = history.get(r.addr) || [];
+        const peak = Math.max(0, ...h);
+        td.title = 'peak ' + fmt.format(Math.round(peak)) + ' pps';
+        drawSpark(td.firstChild, h, peak);
         continue;
       }
       const v = get(r);
