@@ -56,8 +56,9 @@ class_rescan() { RESCAN_RESULTS_DIR=$CLASS_RES "$RESCAN" "$@"; }
 class_lab() {
 	local name=$1 n=$2 k idx
 	shift 2
-	class_rescan lab up --name "$name" --world "$WORK/w1.4-$RANGE_TAG.world" --students "$n" "$@" \
-		>/dev/null || die "lab up $name --students $n failed"
+	# No monitor: its sampling would be CPU taken from what is measured.
+	class_rescan lab up --name "$name" --world "$WORK/w1.4-$RANGE_TAG.world" --students "$n" \
+		--no-monitor "$@" >/dev/null || die "lab up $name --students $n failed"
 	LABS+=("$name")
 	INET_NS[$name]=$("$RESCAN" lab env --name "$name" internet_netns)
 	for ((k = 1; k <= n; k++)); do

@@ -110,7 +110,8 @@ declare -A NAPI_PIDS
 lab_create() {
 	local name=$1 world=$2 ppm=$3 path=${4:-auto} before p
 	before=" $(pgrep -d' ' '^napi/' || true) "
-	"$RESCAN" lab up --name "$name" --world "$world" --data-path "$path" >/dev/null ||
+	# No monitor: its sampling would be CPU taken from what is measured.
+	"$RESCAN" lab up --name "$name" --world "$world" --data-path "$path" --no-monitor >/dev/null ||
 		die "lab up $name failed"
 	LABS+=("$name")
 	NAPI_PIDS[$name]=""
