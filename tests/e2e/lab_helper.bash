@@ -5,6 +5,10 @@
 
 REPO=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
 RESCAN="$REPO/rescan"
+# Labs keep their results after lab down (the monitor's timeline.csv, the
+# students' files): a suite's go with its own temporary directory, not to
+# /var/lib/rescan. A suite whose students must reach theirs sets its own.
+export RESCAN_RESULTS_DIR=${RESCAN_RESULTS_DIR:-$BATS_FILE_TMPDIR/results}
 
 # Unique per suite run, short enough for "<name>-scan"/"<name>-inet".
 lab_name() {
