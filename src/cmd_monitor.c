@@ -53,7 +53,8 @@ static const struct command monitor_cmd = {
 		 "leads here from one): / a dashboard of every student (live rate,\n"
 		 "violations), /metrics for Prometheus, /api/stats as JSON. Nothing\n"
 		 "it serves names the world or its seed. rescan lab up starts one\n"
-		 "(lab up --metrics ADDR:PORT: with --listen).",
+		 "(lab up --metrics ADDR:PORT: with --listen) and lab down stops it;\n"
+		 "run one yourself for a lab made with lab up --no-monitor.",
 	.opts = (const struct opt[]){
 		OPT_LAB_NAME(struct monitor_opts, name),
 		OPT_U64_RANGE('i', "interval", struct monitor_opts, interval, "MS", 100, 3600000,
@@ -64,7 +65,7 @@ static const struct command monitor_cmd = {
 			   "networks too; port 0: any free one). Default: off"),
 		{} },
 	.example = "example:\n"
-		   "  rescan lab monitor --listen 127.0.0.1:9100 &\n"
+		   "  rescan lab up --no-monitor ...; rescan lab monitor --listen 127.0.0.1:9100 &\n"
 		   "  curl -s http://127.0.0.1:9100/metrics | grep rescan_student_packets_total",
 };
 
