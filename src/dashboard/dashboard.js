@@ -93,8 +93,9 @@ function render(s) {
   $('lab').textContent = s.lab;
   if (s.interval_ms)
     $('spark-head').textContent = 'last ' + Math.round(HISTORY * s.interval_ms / 1000) + ' s';
-  $('students-count').textContent = String(s.students);
   const rows = Object.entries(s.sources).map(([addr, r]) => ({ addr, ...r, student: r.student || 0 }));
+  // Seats lab up made, or students who joined later (the appliance's class).
+  $('students-count').textContent = String(Math.max(s.students, ...rows.map((r) => r.student)));
   // Every student of the class, whether it sent anything yet or not.
   for (let k = 1; k <= s.students; k++) {
     if (!rows.some((r) => r.student === k))
