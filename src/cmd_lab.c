@@ -197,7 +197,8 @@ static int up(int argc, char **argv)
 	struct up_opts o = { 0 };
 	static struct assignment a;
 	struct up_monitor mon = { 0 };
-	char desc[256], assignment_path[PATH_MAX], dns_path[PATH_MAX], **args;
+	char desc[256], assignment_path[PATH_MAX], dns_path[PATH_MAX], world_path[PATH_MAX];
+	char **args;
 	struct world w;
 	struct lab l;
 	double t0 = now_seconds();
@@ -236,6 +237,9 @@ static int up(int argc, char **argv)
 	}
 	if (!o.world)
 		o.world = DEFAULT_WORLD_SPEC;
+	/* The state names the world by absolute path, for rescan grade --lab run anywhere. */
+	if (strncmp(o.world, "synth", 5) && realpath(o.world, world_path))
+		o.world = world_path;
 	if (o.student_burst && !o.student_rate)
 		return options_usage_error(&up_cmd, "--student-burst needs --student-rate");
 	if (o.metrics && o.no_monitor)

@@ -206,7 +206,7 @@ static void table(FILE *f, const struct grade_context *x, const struct graded *g
 		if (s->acct)
 			fprintf(f, "<td>%llu</td><td>%.0f</td><td>%.0f</td><td%s>%llu</td><td%s>%llu</td>"
 				   "<td%s>%llu</td>",
-				(unsigned long long)s->acct->packets, s->acct->peak_pps, s->acct->mean_pps,
+				(unsigned long long)s->acct->probes, s->acct->peak_pps, s->acct->mean_pps,
 				s->acct->rate_limited ? " class=\"err\"" : "",
 				(unsigned long long)s->acct->rate_limited,
 				s->acct->do_not_scan ? " class=\"err\"" : "",

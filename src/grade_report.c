@@ -85,7 +85,7 @@ void grade_print_text(FILE *f, const struct grade_context *x, const struct grade
 
 		fprintf(f, "  the lab counted: %llu probes, %llu answered, peak %.0f pps, mean %.0f pps; "
 			   "over the rate cap %llu, into do-not-scan ranges %llu, spoofed %llu\n",
-			(unsigned long long)s->packets, (unsigned long long)s->answered, s->peak_pps,
+			(unsigned long long)s->probes, (unsigned long long)s->answered, s->peak_pps,
 			s->mean_pps, (unsigned long long)s->rate_limited,
 			(unsigned long long)s->do_not_scan, (unsigned long long)s->spoofed);
 		for (i = 0; x->tl && i < x->tl->nlabels; i++)
@@ -156,6 +156,7 @@ struct json_object *grade_json(const struct grade_context *x, const struct grade
 		const struct tl_student *s = g->acct;
 		struct json_object *a = json_object_new_object(), *d = json_object_new_object();
 
+		json_object_object_add(a, "probes", json_object_new_uint64(s->probes));
 		json_object_object_add(a, "packets", json_object_new_uint64(s->packets));
 		json_object_object_add(a, "answered", json_object_new_uint64(s->answered));
 		json_object_object_add(a, "delivered", json_object_new_uint64(s->delivered));
@@ -204,7 +205,7 @@ int grade_write_csv(const char *path, const struct grade_context *x, const struc
 		return err;
 	}
 	fprintf(f, "name,student,formats,truth,reported,true_positives,false_positives,"
-		   "false_negatives,outside_range,duplicates,precision,recall,coverage,packets,"
+		   "false_negatives,outside_range,duplicates,precision,recall,coverage,probes,"
 		   "answered,peak_pps,mean_pps,drop_rate_limited,drop_do_not_scan,drop_spoofed,pass,"
 		   "error\n");
 	for (i = 0; i < n; i++) {
@@ -233,7 +234,7 @@ int grade_write_csv(const char *path, const struct grade_context *x, const struc
 			fprintf(f, ",,,,,,,,,");
 		if (s->acct)
 			fprintf(f, ",%llu,%llu,%.0f,%.0f,%llu,%llu,%llu",
-				(unsigned long long)s->acct->packets,
+				(unsigned long long)s->acct->probes,
 				(unsigned long long)s->acct->answered, s->acct->peak_pps,
 				s->acct->mean_pps, (unsigned long long)s->acct->rate_limited,
 				(unsigned long long)s->acct->do_not_scan,

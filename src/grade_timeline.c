@@ -8,7 +8,8 @@
 #include "grade_timeline.h"
 #include "util.h"
 
-enum col { C_TIME, C_STUDENT, C_PACKETS, C_ANSWERED, C_DELIVERED, C_RATE, C_DNS, C_SPOOF, C_N };
+enum col { C_TIME, C_STUDENT, C_PACKETS, C_ANSWERED, C_DELIVERED, C_RATE, C_DNS, C_SPOOF, C_N,
+	   C_PROBES = C_N };	/* optional: packets less the kernels' own ARP and IPv6 */
 
 static const char *const col_names[C_N] = {
 	"time_ms", "student", "packets", "answered", "delivered", "drop_rate_limited",
@@ -18,7 +19,7 @@ static const char *const col_names[C_N] = {
 #define TL_COLS_MAX (C_N + 2 + RS_DNS_LABELS)
 
 struct tl_row {
-	uint64_t v[C_N];
+	uint64_t v[C_N + 1];
 	uint64_t dns[RS_DNS_LABELS];
 };
 
@@ -39,13 +40,17 @@ static int read_header(struct timeline *t, char *line, int *what, int *ncols, co
 				what[n] = c;
 				have |= 1 << c;
 			}
+		if (!strcmp(tok, "probes")) {
+			what[n] = C_PROBES;
+			t->have_probes = true;
+		}
 		if (!strncmp(tok, "dns:", 4) && t->nlabels < RS_DNS_LABELS) {
 			snprintf(t->labels[t->nlabels], sizeof(t->labels[0]), "%s", tok + 4);
 			what[n] = C_N + 1 + (int)t->nlabels++;
 		}
 		n++;
 	}
-	if (have != (1 << C_N) - 1) {
+	if ((have & ((1 << C_N) - 1)) != (1 << C_N) - 1) {
 		for (c = 0; c < C_N && have >> c & 1; c++)
 			;
 		rs_error("%s:1: not a rescan timeline: no column '%s' (is it the monitor's "
@@ -105,7 +110,7 @@ static void compute_rates(struct timeline *t)
 		uint64_t active_ms = 0, prev_packets = 0, prev_t = 0;
 
 		for (i = 0; i < s->npoints; i++) {
-			/* points[i].pps holds the cumulative packets until here */
+			/* points[i].pps holds the cumulative probes until here */
 			uint64_t packets = (uint64_t)s->points[i].pps, dt;
 
 			dt = i ? s->points[i].t_ms - prev_t : t->interval_ms;
@@ -119,7 +124,7 @@ static void compute_rates(struct timeline *t)
 			prev_packets = packets;
 			prev_t = s->points[i].t_ms;
 		}
-		s->mean_pps = active_ms ? (double)s->packets * 1000.0 / (double)active_ms : 0;
+		s->mean_pps = active_ms ? (double)s->probes * 1000.0 / (double)active_ms : 0;
 	}
 }
 
@@ -172,7 +177,7 @@ int timeline_read(const char *path, struct timeline *t)
 				break;
 			}
 			c = what[n];
-			if (c < C_N)
+			if (c <= C_PROBES)
 				r.v[c] = v;
 			else
 				r.dns[c - C_N - 1] = v;
@@ -198,6 +203,7 @@ int timeline_read(const char *path, struct timeline *t)
 		s->seen = true;
 		s->last_ms = r.v[C_TIME];
 		s->packets = r.v[C_PACKETS];
+		s->probes = t->have_probes ? r.v[C_PROBES] : r.v[C_PACKETS];
 		s->answered = r.v[C_ANSWERED];
 		s->delivered = r.v[C_DELIVERED];
 		s->rate_limited = r.v[C_RATE];
@@ -208,8 +214,8 @@ int timeline_read(const char *path, struct timeline *t)
 			t->first_ms = r.v[C_TIME];
 		if (r.v[C_TIME] > t->last_ms)
 			t->last_ms = r.v[C_TIME];
-		/* Cumulative packets for now; compute_rates makes them rates. */
-		if (add_point(s, r.v[C_TIME], (double)r.v[C_PACKETS])) {
+		/* Cumulative probes for now; compute_rates makes them rates. */
+		if (add_point(s, r.v[C_TIME], (double)s->probes)) {
 			rs_error("out of memory reading %s", path);
 			err = -ENOMEM;
 		}

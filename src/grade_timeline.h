@@ -5,10 +5,11 @@
  * grader: per student its counters at the end, its peak and mean rate, and
  * its rate over time.
  *
- * The file: a header "time_ms,student,addr,packets,answered,delivered,
- * drop_rate_limited,drop_do_not_scan,drop_spoofed[,dns:LABEL...]", then a
- * line per student and sample whose counters changed, cumulative. Columns
- * are found by name, so more may follow.
+ * The file (monitor.h): a header "time_ms,student,addr,packets,probes,
+ * answered,delivered,drop_rate_limited,drop_do_not_scan,drop_spoofed
+ * [,dns:LABEL...]", then a line per student and sample whose counters
+ * changed, cumulative. Columns are found by name, so more may follow; a
+ * file without "probes" counts every packet as one. Rates are of probes.
  */
 #ifndef RESCAN_GRADE_TIMELINE_H
 #define RESCAN_GRADE_TIMELINE_H
@@ -27,7 +28,7 @@ struct tl_point {
 
 struct tl_student {
 	bool seen;
-	uint64_t packets, answered, delivered, rate_limited, do_not_scan, spoofed;
+	uint64_t packets, probes, answered, delivered, rate_limited, do_not_scan, spoofed;
 	uint64_t dns[RS_DNS_LABELS];	/* per label, as the file names them */
 	uint64_t first_ms, last_ms;	/* first and last sample that changed */
 	double peak_pps, mean_pps;	/* over one sample interval; over the samples that changed */
@@ -39,6 +40,7 @@ struct timeline {
 	char path[256];
 	char labels[RS_DNS_LABELS][DNS_LABEL_MAX + 1];
 	unsigned nlabels;
+	bool have_probes;		/* the file has a probes column */
 	uint64_t interval_ms;		/* the monitor's, as the samples show it */
 	uint64_t first_ms, last_ms;	/* of the whole class */
 	struct tl_student s[LAB_STUDENTS_MAX + 1];	/* by student; 0 unused */

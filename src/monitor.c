@@ -17,6 +17,7 @@ void monitor_row_get(const struct lab *l, const struct lab_counters *c, uint32_t
 	r->student = lab_row_student(l, row);
 	lab_row_addr(l, row, r->addr, sizeof(r->addr));
 	r->packets = lab_row_packets(c, row);
+	r->probes = r->packets - v[RS_CNT_PASS_ARP] - v[RS_CNT_DROP_NOT_IPV4];
 	r->answered = lab_row_answered(c, row);
 	r->delivered = lab_counters_sum(rx, RS_NR_LAB_COUNTERS);
 	r->drop_rate_limited = v[RS_CNT_DROP_RATE_LIMITED];
@@ -59,7 +60,7 @@ void monitor_timeline_header(FILE *f, const char labels[][DNS_LABEL_MAX + 1], un
 	char col[DNS_LABEL_MAX + 1];
 	unsigned i;
 
-	fputs("time_ms,student,addr,packets,answered,delivered,drop_rate_limited,"
+	fputs("time_ms,student,addr,packets,probes,answered,delivered,drop_rate_limited,"
 	      "drop_do_not_scan,drop_spoofed", f);
 	for (i = 0; i < nlabels; i++) {
 		monitor_csv_label(labels[i], col, sizeof(col));
@@ -73,8 +74,8 @@ void monitor_timeline_line(FILE *f, uint64_t time_ms, const struct monitor_row *
 {
 	unsigned i;
 
-	fprintf(f, "%llu,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu", (unsigned long long)time_ms,
-		r->student, r->addr, (unsigned long long)r->packets,
+	fprintf(f, "%llu,%u,%s,%llu,%llu,%llu,%llu,%llu,%llu,%llu", (unsigned long long)time_ms,
+		r->student, r->addr, (unsigned long long)r->packets, (unsigned long long)r->probes,
 		(unsigned long long)r->answered, (unsigned long long)r->delivered,
 		(unsigned long long)r->drop_rate_limited, (unsigned long long)r->drop_do_not_scan,
 		(unsigned long long)r->drop_spoofed);

@@ -7,12 +7,14 @@
  *
  * The timeline (<results_dir>/timeline.csv) is a contract with the grader:
  *
- *   time_ms,student,addr,packets,answered,delivered,drop_rate_limited,
- *   drop_do_not_scan,drop_spoofed[,dns:LABEL...]
+ *   time_ms,student,addr,packets,probes,answered,delivered,
+ *   drop_rate_limited,drop_do_not_scan,drop_spoofed[,dns:LABEL...]
  *
  * one line per row of the lab (lab_counters.h) whenever its counters
  * moved: Unix time in ms, the student (0: the lab's own scanner), the
- * row's lab address, then its cumulative counters. What the kernels send
+ * row's lab address, then its cumulative counters: every packet, the
+ * probes among them (its IPv4 packets: what the rate cap counts), the
+ * answers, what was delivered to it, its drops. What the kernels send
  * by themselves ticks on an idle lab: the gateway's ARP refresh of each
  * seat and its answer (pass_arp, rx_other), a student namespace's IPv6
  * router solicitations (drop_not_ipv4). It is in the numbers but never
@@ -38,7 +40,7 @@
 struct monitor_row {
 	unsigned student;		/* 0: not a student's seat */
 	char addr[16];
-	uint64_t packets, answered, delivered;
+	uint64_t packets, probes, answered, delivered;
 	uint64_t drop_rate_limited, drop_do_not_scan, drop_spoofed;
 	uint64_t idle_ticks;		/* pass_arp + drop_not_ipv4 + rx_other */
 	uint64_t dns[RS_DNS_LABELS];	/* per do-not-scan label */

@@ -17,10 +17,14 @@ setup_file() {
 	require_root_and_tools zmap masscan nmap jq
 	export LAB=$(lab_name g)
 	export D="$BATS_FILE_TMPDIR"
-	export RESCAN_RESULTS_DIR="$D/results"
+	# What students read and write: this suite's temporary directory is
+	# not theirs to enter.
+	export SHARED=$(mktemp -d /tmp/rescan-grade.XXXXXX)
+	chmod 755 "$SHARED"
+	export RESCAN_RESULTS_DIR="$SHARED/results"
 	random_hosts 3000 42 >"$D/http.hosts"
 	"$RESCAN" world compile -o "$D/class.world" tcp/80="$D/http.hosts"
-	printf '%s   # opt-out: example university\n' "$DNS_NET" >"$D/do-not-scan"
+	printf '%s   # opt-out: example university\n' "$DNS_NET" >"$SHARED/do-not-scan"
 	cat >"$D/http.assignment" <<-EOF
 	# week 3: the web servers of $RANGE
 	name          = http-survey
@@ -31,29 +35,27 @@ setup_file() {
 	scanner       = any
 	student_rate  = $RATE
 	student_burst = 2000
-	do_not_scan   = do-not-scan
+	do_not_scan   = $SHARED/do-not-scan
 	min_recall    = 0.95
 	min_precision = 0.99
 	EOF
-	# The world path is relative to where lab up runs, the do-not-scan
-	# list's to the assignment.
+	# A relative world is read from where lab up runs.
 	(cd "$D" && "$RESCAN" lab up --name "$LAB" --students "$STUDENTS" \
 		--assignment http.assignment)
 	# ZMap's blocklist: the lab network, and the do-not-scan range for the
 	# students who honour it.
-	write_blocklist "$D/blocklist.lab"
-	cat "$D/blocklist.lab" "$D/do-not-scan" >"$D/blocklist.all"
-	chmod 644 "$D"/blocklist.* "$D/do-not-scan"
-	chmod 755 "$D"
+	write_blocklist "$SHARED/blocklist.lab"
+	cat "$SHARED/blocklist.lab" "$SHARED/do-not-scan" >"$SHARED/blocklist.all"
+	chmod 644 "$SHARED"/blocklist.* "$SHARED/do-not-scan"
 	# The truth: the world's hosts in the range, outside the do-not-scan /24.
 	awk -F. '$3 < 64 && $3 != 8' "$D/http.hosts" >"$D/truth"
 	# Each scanner's formats, from the lab's own scanner (no cap), of a /22
 	# of the range for nmap's sake: graded, and cut short, below.
 	mkdir -p "$D/formats"
 	awk -F. '$3 < 4' "$D/http.hosts" >"$D/truth.22"
-	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 -p 80 -r 20000 -c 2 -b "$D/blocklist.all" \
+	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 -p 80 -r 20000 -c 2 -b "$SHARED/blocklist.all" \
 		-O csv -f saddr,classification,success -o "$D/formats/zmap.csv" 198.18.0.0/22
-	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 -p 80 -r 20000 -c 2 -b "$D/blocklist.all" \
+	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 -p 80 -r 20000 -c 2 -b "$SHARED/blocklist.all" \
 		-O json -f saddr,classification,success,sport -o "$D/formats/zmap.zjson" 198.18.0.0/22
 	"$RESCAN" lab exec --name "$LAB" -- masscan -p80 --rate 20000 --wait 1 198.18.0.0/22 -oL "$D/formats/m.list"
 	"$RESCAN" lab exec --name "$LAB" -- masscan -p80 --rate 20000 --wait 1 198.18.0.0/22 -oJ "$D/formats/m.mjson"
@@ -69,6 +71,7 @@ teardown() {
 
 teardown_file() {
 	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
+	rm -rf "$SHARED"
 }
 
 results() { echo "$RESCAN_RESULTS_DIR/$LAB/student-$1"; }
@@ -152,19 +155,19 @@ hosts_of() {
 	local k sub=$D/submissions
 	# 1: ZMap at a rate under the cap, honouring the do-not-scan list.
 	"$RESCAN" lab exec --name "$LAB" --student 1 -- zmap --cores 0 -p 80 -r 10000 \
-		-b "$D/blocklist.all" -o "$(results 1)/http.csv" "$RANGE"
+		-b "$SHARED/blocklist.all" -o "$(results 1)/http.csv" "$RANGE"
 	# 2: ZMap ten times over the cap: the lab drops what is over it.
 	"$RESCAN" lab exec --name "$LAB" --student 2 -- zmap --cores 0 -p 80 -r 200000 \
-		-b "$D/blocklist.all" -o "$(results 2)/http.csv" "$RANGE"
+		-b "$SHARED/blocklist.all" -o "$(results 2)/http.csv" "$RANGE"
 	# 3: ZMap without the do-not-scan list: 256 probes into the opt-out range.
 	"$RESCAN" lab exec --name "$LAB" --student 3 -- zmap --cores 0 -p 80 -r 10000 \
-		-b "$D/blocklist.lab" -o "$(results 3)/http.csv" "$RANGE"
+		-b "$SHARED/blocklist.lab" -o "$(results 3)/http.csv" "$RANGE"
 	# 4: half the range.
 	"$RESCAN" lab exec --name "$LAB" --student 4 -- zmap --cores 0 -p 80 -r 10000 \
-		-b "$D/blocklist.all" -o "$(results 4)/http.csv" 198.18.0.0/19
+		-b "$SHARED/blocklist.all" -o "$(results 4)/http.csv" 198.18.0.0/19
 	# 5: masscan's XML, with ZMap-like care for the list.
 	"$RESCAN" lab exec --name "$LAB" --student 5 -- masscan -p80 --rate 10000 --wait 1 \
-		--excludefile "$D/do-not-scan" "$RANGE" -oX "$(results 5)/scan.xml"
+		--excludefile "$SHARED/do-not-scan" "$RANGE" -oX "$(results 5)/scan.xml"
 	# The monitor samples every second: let it see the last packets.
 	sleep 2.5
 	# Collected as a teacher would: one folder per student, named by it.
@@ -177,9 +180,8 @@ hosts_of() {
 	# Students 2 and 4 are below the thresholds: exit 4.
 	[ "$rc" -eq 4 ]
 	grep -q '^graded 5 submissions in .*: 3 pass, 2 below, 0 not readable' "$D/grade.err"
-	for k in 1 2 3 4; do
-		awk -F, 'NR > 1 { print $1 }' "$(results "$k")/http.csv" | sort -u >"$D/got.$k"
-	done
+	# ZMap's default output: one address per line.
+	for k in 1 2 3 4; do sort -u "$(results "$k")/http.csv" >"$D/got.$k"; done
 	hosts_of "$sub/student-5/scan.xml" >"$D/got.5"
 	local tp fp fn out row
 	for k in 1 2 3 4 5; do
@@ -203,17 +205,18 @@ hosts_of() {
 	[ "$(acct 3 .drop_do_not_scan)" -eq 256 ]
 	[ "$(acct 3 '.do_not_scan["opt-out: example university"]')" -eq 256 ]
 	for k in 1 2 4 5; do [ "$(acct "$k" .drop_do_not_scan)" -eq 0 ]; done
-	# The probes the lab counted for each equal its row in rescan stats.
+	# The probes the lab counted for each equal its row in rescan stats:
+	# its IPv4 packets (the kernels' own ARP and IPv6 are no probes).
 	for k in 1 2 3 4 5; do
-		[ "$(acct "$k" .packets)" -eq "$("$RESCAN" stats --name "$LAB" --student "$k" --json |
-			jq '[.sources[]][0].packets')" ]
+		[ "$(acct "$k" .probes)" -eq "$("$RESCAN" stats --name "$LAB" --student "$k" --json |
+			jq '[.sources[]][0] | .packets - .pass_arp - .drop_not_ipv4')" ]
 	done
 	# 4 covered half the range's /24 blocks that hold a true host.
 	jq -e --arg n student-4 '.[] | select(.name == $n) | .total.coverage < 0.6 and .total.coverage > 0.4' "$D/grades.json"
 	jq -e --arg n student-1 '.[] | select(.name == $n) | .total.coverage == 1' "$D/grades.json"
-	# 5 in masscan's XML, the others in ZMap's CSV.
+	# 5 in masscan's XML (its layout is nmap's), the others in ZMap's list.
 	grep -q '^student-5,5,nmap-xml,' "$D/grades.csv"
-	grep -q '^student-1,1,zmap-csv,' "$D/grades.csv"
+	grep -q '^student-1,1,addresses,' "$D/grades.csv"
 	# The page stands alone: no script, no link to anywhere.
 	grep -q '<svg' "$D/grades.html"
 	! grep -Eiq '<script|<link|<img|@import|url\(' "$D/grades.html"

@@ -100,10 +100,11 @@ free_port() {
 student_addr() { "$RESCAN" lab env --student "$1" student_addr; }
 
 # A student's numbers as the timeline has them, from stats --json:
-# packets answered delivered drop_rate_limited drop_do_not_scan drop_spoofed, then per label.
+# packets probes answered delivered drop_rate_limited drop_do_not_scan drop_spoofed,
+# then per label.
 stats_as_timeline() {
 	jq -r --arg a "$(student_addr "$2")" '.sources[$a] |
-		[.packets, ([to_entries[] | select(.key | startswith("tx_")) | .value] | add),
+		[.packets, .packets - .pass_arp - .drop_not_ipv4, ([to_entries[] | select(.key | startswith("tx_")) | .value] | add),
 		 (.delivered | add), .drop_rate_limited, .drop_do_not_scan, .drop_spoofed,
 		 .do_not_scan["opt-out: \"example, university\""], .do_not_scan.government] | join(",")' <<<"$1"
 }
@@ -332,7 +333,7 @@ CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-
 
 @test "the timeline: per student, monotonic lines whose last equals rescan stats --json; an idle class adds none" {
 	local t=$RESCAN_RESULTS_DIR/$LAB/timeline.csv pid n arp0
-	[ "$(head -1 "$t")" = 'time_ms,student,addr,packets,answered,delivered,drop_rate_limited,drop_do_not_scan,drop_spoofed,dns:opt-out: _example_ university_,dns:government' ]
+	[ "$(head -1 "$t")" = 'time_ms,student,addr,packets,probes,answered,delivered,drop_rate_limited,drop_do_not_scan,drop_spoofed,dns:opt-out: _example_ university_,dns:government' ]
 	[ "$(stat -c '%a %u' "$t")" = "600 0" ]
 	# Idle: the kernels' own packets move the counters, the timeline stays.
 	pid=$(cat "$D/monitor.pid")
@@ -375,8 +376,8 @@ CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-
 			   for (i = 1; i <= NF; i++) p[i] = $i }' "$D/lines$k"
 	done
 	# Student 2's probes into the opt-out /24 and the single host, in their columns.
-	[ "$(tail -1 "$D/lines2" | cut -d, -f10)" -gt 0 ]
 	[ "$(tail -1 "$D/lines2" | cut -d, -f11)" -gt 0 ]
+	[ "$(tail -1 "$D/lines2" | cut -d, -f12)" -gt 0 ]
 	# Restarted, a monitor continues the same file.
 	n=$(wc -l <"$t")
 	"$RESCAN" lab monitor --name "$LAB" --listen "127.0.0.1:$PORT" >>"$D/mon1.log" 2>&1 3>&- &
@@ -403,7 +404,7 @@ CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-
 	kill "$pid"
 	wait_gone "$pid"
 	[ "$(cat "$t.1")" = 'time_ms,something,else' ]
-	[ "$(head -1 "$t")" = 'time_ms,student,addr,packets,answered,delivered,drop_rate_limited,drop_do_not_scan,drop_spoofed' ]
+	[ "$(head -1 "$t")" = 'time_ms,student,addr,packets,probes,answered,delivered,drop_rate_limited,drop_do_not_scan,drop_spoofed' ]
 	grep -q "^[0-9]*,1,$(student_addr 1),[0-9]*," "$t"
 	grep -q "timeline.csv had other columns; it is now $t.1" "/run/rescan/${LAB}b/monitor.log"
 	run -0 "$RESCAN" lab status --name "${LAB}b"

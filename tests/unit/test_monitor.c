@@ -31,13 +31,13 @@ static void test_timeline_header(void)
 	char *out = NULL;
 
 	CAPTURE(out, monitor_timeline_header(f, labels, 3));
-	CHECK(!strcmp(out, "time_ms,student,addr,packets,answered,delivered,drop_rate_limited,"
+	CHECK(!strcmp(out, "time_ms,student,addr,packets,probes,answered,delivered,drop_rate_limited,"
 			   "drop_do_not_scan,drop_spoofed,dns:opt-out: example university,"
 			   "dns:a_b _c__d,dns:government\n"), "%s", out);
 	free(out);
 	out = NULL;
 	CAPTURE(out, monitor_timeline_header(f, labels, 0));
-	CHECK(!strcmp(out, "time_ms,student,addr,packets,answered,delivered,drop_rate_limited,"
+	CHECK(!strcmp(out, "time_ms,student,addr,packets,probes,answered,delivered,drop_rate_limited,"
 			   "drop_do_not_scan,drop_spoofed\n"), "%s", out);
 	free(out);
 }
@@ -54,20 +54,20 @@ static void test_csv_label(void)
 
 static void test_timeline_line(void)
 {
-	struct monitor_row r = { .student = 3, .addr = "100.64.0.131", .packets = 12345,
+	struct monitor_row r = { .student = 3, .addr = "100.64.0.131", .packets = 12345, .probes = 12300,
 				 .answered = 100, .delivered = 99, .drop_rate_limited = 7,
 				 .drop_do_not_scan = 257, .drop_spoofed = 800,
 				 .dns = { 256, 1 } };
 	char *out = NULL;
 
 	CAPTURE(out, monitor_timeline_line(f, 1796552297645ull, &r, 2));
-	CHECK(!strcmp(out, "1796552297645,3,100.64.0.131,12345,100,99,7,257,800,256,1\n"), "%s",
+	CHECK(!strcmp(out, "1796552297645,3,100.64.0.131,12345,12300,100,99,7,257,800,256,1\n"), "%s",
 	      out);
 	free(out);
 	out = NULL;
 	r.student = 0;
 	CAPTURE(out, monitor_timeline_line(f, 1, &r, 0));
-	CHECK(!strcmp(out, "1,0,100.64.0.131,12345,100,99,7,257,800\n"), "%s", out);
+	CHECK(!strcmp(out, "1,0,100.64.0.131,12345,12300,100,99,7,257,800\n"), "%s", out);
 	free(out);
 }
 
