@@ -18,7 +18,7 @@ setup_file() {
 	# The blocks, one script, with this run's names.
 	perl -ne 'if (/^```sh$/) { $in = 1; next } if (/^```$/) { $in = 0; next } print if $in' \
 		"$REPO/docs/TEACHING.md" |
-		sed -e "s/--name week3/--name $LAB/g" -e "s|/var/lib/rescan/week3|$RESCAN_RESULTS_DIR/$LAB|g" \
+		sed -e "s/--name week3/--name $LAB/g" -e "s/--lab week3/--lab $LAB/g" -e "s|/var/lib/rescan/week3|$RESCAN_RESULTS_DIR/$LAB|g" \
 		>"$W/guide.sh"
 }
 
@@ -39,7 +39,7 @@ teardown_file() {
 	grep -q "exit 4: someone is below the threshold" <<<"$output"
 	[ -s "$c/grades.csv" ] && [ -s "$c/grades.html" ]
 	# The truth, by rescan world export, outside the opt-out /24.
-	"$RESCAN" world export synth:1 tcp/80 41.1.0.0/16 | grep -v '^41\.1\.129\.' >"$W/truth"
+	"$RESCAN" world export synth:1 tcp/80 41.1.0.0/16 | grep -v '^41\.1\.129\.' | sort >"$W/truth"
 	[ -s "$W/truth" ]
 	# Students 1 and 2 pass, 3 is below.
 	awk -F, 'NR > 1 { print $1, $21 }' "$c/grades.csv" >"$W/pass"
@@ -52,8 +52,11 @@ teardown_file() {
 	# Student 2: 256 probes into the opt-out range, under its label.
 	[ "$(awk -F, '$1 == "student-2" { print $19 }' "$c/grades.csv")" -eq 256 ]
 	[ "$(awk -F, '$1 == "student-1" { print $19 }' "$c/grades.csv")" -eq 0 ]
-	# Student 3: coverage near one half.
-	awk -F, '$1 == "student-3" { exit !($13 > 0.4 && $13 < 0.6) }' "$c/grades.csv"
+	# Student 3: coverage, the /24s with a true host where it found one, over all of them.
+	sort -u "$c/submissions/student-3/http.csv" >"$W/got3"
+	[ "$(awk -F, '$1 == "student-3" { print $13 }' "$c/grades.csv")" = "$(awk -v f="$(comm -12 "$W/truth" "$W/got3" |
+		cut -d. -f1-3 | sort -u | wc -l)" -v a="$(cut -d. -f1-3 "$W/truth" | sort -u | wc -l)" 'BEGIN { printf "%.6f", f / a }')" ]
+	[ "$(awk -F, '$1 == "student-3" { print $21 }' "$c/grades.csv")" = no ]
 	# The last block takes the lab down.
 	run bash -e -c "cd '$W' && $(tail -1 "$W/guide.sh")"
 	[ "$status" -eq 0 ]
