@@ -190,7 +190,10 @@ static int set_key(struct assignment *a, int k, const char *v, const char *where
 		snprintf(a->name, sizeof(a->name), "%s", v);
 		return 0;
 	case K_WORLD:
-		snprintf(a->world, sizeof(a->world), "%s", v);
+		if (!strncmp(v, "synth", 5))
+			snprintf(a->world, sizeof(a->world), "%s", v);
+		else
+			resolve_path(a->path, v, a->world, sizeof(a->world));
 		return 0;
 	case K_SCANNER:
 		snprintf(a->scanner, sizeof(a->scanner), "%s", v);

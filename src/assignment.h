@@ -17,8 +17,9 @@
  *   min_recall    = 0.95                 # grade fails below these
  *   min_precision = 0.99
  *
- * Keys are the ones above, each at most once; '#' starts a comment. A bad
- * line is one error "PATH:LINE: what".
+ * Keys are the ones above, each at most once; '#' starts a comment; a
+ * world or do-not-scan file is relative to the assignment's directory. A
+ * bad line is one error "PATH:LINE: what".
  */
 #ifndef RESCAN_ASSIGNMENT_H
 #define RESCAN_ASSIGNMENT_H

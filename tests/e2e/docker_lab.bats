@@ -144,6 +144,26 @@ no_duplicates() {
 	done
 }
 
+@test "self: an assignment names the world over RESCAN_WORLD, and rescan grade grades against it" {
+	printf '80.1.2.3\n80.1.2.4\n80.1.9.9\n' >"$BATS_TEST_TMPDIR/hosts.txt"
+	run dk run --rm --network none -v "$BATS_TEST_TMPDIR:/data" --entrypoint rescan "$IMAGE" \
+		world compile -o /data/tiny.world tcp/80=/data/hosts.txt
+	[ "$status" -eq 0 ] || fail "$output"
+	# The world beside the assignment, named relative to it.
+	printf 'name = tiny\nworld = tiny.world\nrange = 80.1.0.0/16\nservice = tcp/80\nstudent_rate = 5000\nmin_recall = 1\n' \
+		>"$BATS_TEST_TMPDIR/tiny.assignment"
+	run timeout 120 "$DOCKER" run --rm --label "$LABEL=$RUN_ID" --network none "${CAPS[@]}" \
+		-v "$BATS_TEST_TMPDIR:/data:ro" -e RESCAN_WORLD=synth:random -e RESCAN_ASSIGNMENT=/data/tiny.assignment \
+		"$IMAGE" sh -c 'timeout 30 zmap -p 80 -q --cooldown-time=1 -o /tmp/http.csv 80.1.0.0/16 2>/dev/null &&
+			rescan lab status | grep -E "^(student_rate|assignment)=" && rescan grade --lab rescan --json /tmp/http.csv'
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ ${lines[0]} == *"world /data/tiny.world (tcp/80 3 hosts)"* ]] || fail "${lines[0]}"
+	grep -qx 'student_rate=5000' <<<"$output" || fail "$output"
+	grep -qx 'assignment=/data/tiny.assignment' <<<"$output" || fail "$output"
+	[ "$(sed -n '/^{/,$p' <<<"$output" | jq -r '"\(.total.true_positives) \(.total.false_negatives) \(.pass)"')" = "3 0 true" ] ||
+		fail "$output"
+}
+
 @test "self: HEALTHCHECK says unhealthy once the responder is detached" {
 	run dk exec "$LAB" sh -c 'ip -n "$(ip netns list | cut -d" " -f1 | grep -- -inet)" link set dev inet0 xdp off'
 	[ "$status" -eq 0 ] || fail "$output"

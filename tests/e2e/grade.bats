@@ -39,9 +39,9 @@ setup_file() {
 	min_recall    = 0.95
 	min_precision = 0.99
 	EOF
-	# A relative world is read from where lab up runs.
-	(cd "$D" && "$RESCAN" lab up --name "$LAB" --students "$STUDENTS" \
-		--assignment http.assignment)
+	# Its relative world is read beside it, wherever lab up runs.
+	(cd / && "$RESCAN" lab up --name "$LAB" --students "$STUDENTS" \
+		--assignment "$D/http.assignment")
 	# ZMap's blocklist: the lab network, and the do-not-scan range for the
 	# students who honour it.
 	write_blocklist "$SHARED/blocklist.lab"

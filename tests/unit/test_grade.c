@@ -166,6 +166,19 @@ static void test_assignment_file(void)
 		       "min_recall = 0.9\nmin_precision = 1\n");
 	CHECK(assignment_read(p, &a) == 0, "%s", rs_last_error());
 	CHECK(!strcmp(a.name, "http") && !strcmp(a.world, "synth:1"));
+	assignment_init(&a);
+	p = write_file("file.assignment", "world = class.world\n");
+	CHECK(assignment_read(p, &a) == 0);
+	/* A world file, like a do-not-scan list, lies beside the assignment. */
+	CHECK(!strncmp(a.world, tmpdir, strlen(tmpdir)) && !strcmp(a.world + strlen(tmpdir), "/class.world"),
+	      "%s", a.world);
+	assignment_init(&a);
+	p = write_file("ok.assignment",
+		       "# a comment\nname = http\nworld = synth:1   # the public one\n"
+		       "range = 10.0.0.0/24, 10.0.1.0/24 10.0.0.128/25\nservice = tcp/80 tcp/443\n"
+		       "state = closed\nstudent_rate = 5000\ndo_not_scan = dns.txt\n"
+		       "min_recall = 0.9\nmin_precision = 1\n");
+	CHECK(assignment_read(p, &a) == 0);
 	/* Overlapping and adjacent ranges become one. */
 	CHECK(a.nranges == 1 && a.ranges[0].first == A(10, 0, 0, 0) &&
 	      a.ranges[0].last == A(10, 0, 1, 255));
