@@ -308,13 +308,13 @@ static int setup(const struct grade_opts *o, struct assignment *a, struct grade_
 	return 0;
 }
 
-/* The entries of a class folder, by name, without hidden ones. */
+/* The entries of a class folder, without hidden ones, student-2 before student-10. */
 static int class_entries(const char *dir, char ***out, unsigned *n)
 {
 	struct dirent **list;
-	int i, m;
+	int i, m, err = 0;
 
-	m = scandir(dir, &list, NULL, alphasort);
+	m = scandir(dir, &list, NULL, versionsort);
 	if (m < 0) {
 		int err = -errno;
 
@@ -323,50 +323,82 @@ static int class_entries(const char *dir, char ***out, unsigned *n)
 	}
 	*out = calloc((size_t)m + 1, sizeof(char *));
 	*n = 0;
+	if (!*out)
+		err = -ENOMEM;
 	for (i = 0; i < m; i++) {
-		if (list[i]->d_name[0] != '.' && *out) {
+		if (!err && list[i]->d_name[0] != '.') {
 			size_t len = strlen(dir) + strlen(list[i]->d_name) + 2;
 
 			(*out)[*n] = malloc(len);
 			if ((*out)[*n])
 				snprintf((*out)[(*n)++], len, "%s/%s", dir, list[i]->d_name);
+			else
+				err = -ENOMEM;
 		}
 		free(list[i]);
 	}
 	free(list);
-	return *out ? 0 : -ENOMEM;
+	if (err)
+		rs_error("out of memory reading %s", dir);
+	return err;
+}
+
+/*
+ * Students the lab counted who handed in nothing: a row each, so the
+ * report shows them. g has room for LAB_STUDENTS_MAX more rows.
+ */
+static unsigned add_missing(const struct grade_context *x, struct graded *g, unsigned n)
+{
+	unsigned k, i, m = n;
+
+	for (k = 1; x->tl && k <= LAB_STUDENTS_MAX; k++) {
+		if (!x->tl->s[k].seen)
+			continue;
+		for (i = 0; i < n && g[i].student != k; i++)
+			;
+		if (i < n)
+			continue;
+		memset(&g[m], 0, sizeof(g[m]));
+		snprintf(g[m].name, sizeof(g[m].name), "student-%u", k);
+		g[m].student = k;
+		g[m].acct = &x->tl->s[k];
+		snprintf(g[m].error, sizeof(g[m].error), "no submission");
+		m++;
+	}
+	return m;
 }
 
 static int grade_class(const struct grade_opts *o, struct grader *gr,
 		       const struct grade_context *x)
 {
 	const char *csv = o->csv ? o->csv : "grades.csv", *html = o->html ? o->html : "grades.html";
-	struct graded *g;
+	unsigned nsub = 0, n, i, passed = 0, unread = 0;
+	struct graded *g = NULL;
 	char **paths = NULL;
-	unsigned n = 0, i, passed = 0, errors = 0;
 	double t0 = now_seconds();
 	int err;
 
-	err = class_entries(o->class_dir, &paths, &n);
-	if (err)
-		return err;
-	g = calloc(n ? n : 1, sizeof(*g));
-	if (!g) {
-		rs_error("out of memory");
-		err = -ENOMEM;
+	err = class_entries(o->class_dir, &paths, &nsub);
+	if (!err) {
+		g = calloc(nsub + LAB_STUDENTS_MAX, sizeof(*g));
+		if (!g) {
+			rs_error("out of memory");
+			err = -ENOMEM;
+		}
 	}
-	for (i = 0; g && i < n; i++) {
+	for (i = 0; !err && i < nsub; i++) {
 		grade_one(gr, x, paths[i], 0, &g[i]);
 		passed += grade_passes(x, &g[i]);
-		errors += !g[i].graded;
+		unread += !g[i].graded;
 		if (isatty(STDERR_FILENO))
-			fprintf(stderr, "\rgraded %u of %u", i + 1, n);
+			fprintf(stderr, "\rgraded %u of %u", i + 1, nsub);
 	}
-	if (isatty(STDERR_FILENO) && n)
+	if (isatty(STDERR_FILENO) && nsub)
 		fprintf(stderr, "\n");
-	if (g && !err)
+	n = err ? 0 : add_missing(x, g, nsub);
+	if (!err)
 		err = grade_write_csv(csv, x, g, n);
-	if (g && !err)
+	if (!err)
 		err = grade_write_html(html, x, g, n);
 	if (!err && o->json) {
 		struct json_object *arr = json_object_new_array();
@@ -376,11 +408,15 @@ static int grade_class(const struct grade_opts *o, struct grader *gr,
 		printf("%s\n", json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PRETTY));
 		json_object_put(arr);
 	}
-	if (!err)
-		fprintf(stderr, "graded %u submissions in %.2f s: %u pass, %u below, %u not readable; "
-				"wrote %s and %s\n",
-			n, now_seconds() - t0, passed, n - passed - errors, errors, csv, html);
-	for (i = 0; i < n; i++)
+	if (!err) {
+		fprintf(stderr, "graded %u submissions in %.2f s: %u pass, %u below, %u not readable",
+			nsub, now_seconds() - t0, passed, nsub - passed - unread, unread);
+		if (n > nsub)
+			fprintf(stderr, "; nothing from %u student%s the lab counted", n - nsub,
+				n - nsub == 1 ? "" : "s");
+		fprintf(stderr, "; wrote %s and %s\n", csv, html);
+	}
+	for (i = 0; i < nsub; i++)
 		free(paths[i]);
 	free(paths);
 	free(g);

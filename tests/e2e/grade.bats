@@ -222,4 +222,13 @@ hosts_of() {
 	! grep -Eiq '<script|<link|<img|@import|url\(' "$D/grades.html"
 	[ -z "$(grep -o 'https\?://[^"]*' "$D/grades.html" | grep -vx 'http://www.w3.org/2000/svg')" ]
 	for k in 1 2 3 4 5; do grep -q "data-name=\"student-$k\"" "$D/grades.html"; done
+	# A student who scanned and handed in nothing has a row that says so.
+	rm -r "$sub/student-4"
+	rc=0
+	"$RESCAN" grade --lab "$LAB" --class "$sub" --csv "$D/missing.csv" --html "$D/missing.html" \
+		2>"$D/missing.err" || rc=$?
+	cat "$D/missing.err"
+	[ "$rc" -eq 4 ]
+	grep -q '^graded 4 submissions .*; nothing from 1 student the lab counted;' "$D/missing.err"
+	grep -q '^student-4,4,,,.*,no,no submission$' "$D/missing.csv"
 }
