@@ -162,6 +162,31 @@ void monitor_metrics(FILE *f, const struct monitor_view *v)
 		fprintf(f, "rescan_scanner_side_packets_total{kind=\"%s\"} %llu\n",
 			lab_side_desc[i].name, (unsigned long long)c->side[i]);
 
+	if (c->services) {
+		prom_family(f, "rescan_service_probes_total", "counter",
+			    "Probes the responder looked up in the world, by the service they "
+			    "asked for (tcp/* and udp/*: the ports the world does not list).");
+		for (i = 0; i < RS_SVC_BUCKETS; i++)
+			if (lab_svc_used(c, i)) {
+				fputs("rescan_service_probes_total{service=\"", f);
+				monitor_prom_escape(f, c->svc_names[i]);
+				fprintf(f, "\"} %llu\n",
+					(unsigned long long)lab_svc_counters(c, i)[RS_SVC_CNT_PROBES]);
+			}
+		prom_family(f, "rescan_service_answered_total", "counter",
+			    "Probes of a service the responder answered, as the port's state "
+			    "(open, closed).");
+		for (i = 0; i < RS_SVC_BUCKETS; i++)
+			if (lab_svc_used(c, i))
+				for (k = 0; k < 2; k++) {
+					fputs("rescan_service_answered_total{service=\"", f);
+					monitor_prom_escape(f, c->svc_names[i]);
+					fprintf(f, "\",state=\"%s\"} %llu\n", k ? "closed" : "open",
+						(unsigned long long)lab_svc_counters(
+							c, i)[k ? RS_SVC_CNT_CLOSED : RS_SVC_CNT_OPEN]);
+				}
+	}
+
 	prom_family(f, "rescan_student_packets_total", "counter",
 		    "Packets the responder saw from a scanner of the lab (student 0: the lab's own).");
 	for (i = 0; i < n; i++) {

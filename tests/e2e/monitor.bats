@@ -195,6 +195,14 @@ STUDENT_ROWS='[.sources[] | select(.student)]'
 		grep -qx "rescan_student_do_not_scan_total{student=\"$k\",addr=\"$a\",label=\"opt-out: \\\\\"example, university\\\\\"\"} $(jq --arg a "$a" '.sources[$a].do_not_scan["opt-out: \"example, university\""]' <<<"$S")" "$m"
 		grep -q "^rescan_student_rate_pps{student=\"$k\",addr=\"$a\"} [0-9.]*$" "$m"
 	done
+	# Per service, as rescan stats --json .services counts them.
+	[ "$(jq '.services["tcp/80"].probes' <<<"$S")" -gt 0 ]
+	jq -r '.services | to_entries[] | select(.value.probes > 0) |
+		"rescan_service_probes_total{service=\"\(.key)\"} \(.value.probes)",
+		"rescan_service_answered_total{service=\"\(.key)\",state=\"open\"} \(.value.open)",
+		"rescan_service_answered_total{service=\"\(.key)\",state=\"closed\"} \(.value.closed)"' <<<"$S" >"$D/svc.want"
+	[ -s "$D/svc.want" ]
+	[ -z "$(grep -vxFf "$m" "$D/svc.want")" ] || { grep -vxFf "$m" "$D/svc.want"; false; }
 	# Student 2 did scan into the opt-out /24 and over its cap.
 	[ "$(jq --arg a "$(student_addr 2)" '.sources[$a].do_not_scan["opt-out: \"example, university\""]' <<<"$S")" -gt 0 ]
 	[ "$(jq --arg a "$(student_addr 2)" '.sources[$a].drop_rate_limited' <<<"$S")" -gt 0 ]
