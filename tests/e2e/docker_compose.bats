@@ -178,6 +178,27 @@ student_cpu_ok() {
 		[ "$n2" -eq $(($(wc -l <"$BATS_FILE_TMPDIR/tcp80") + $(wc -l <"$BATS_FILE_TMPDIR/tcp443") +
 			$(reprobed -t tx_synack "$a2"))) ] ||
 		fail "per-student tx_synack: $a1 $n1, $a2 $n2"
+	# Collected as CONTAINER.md says (docker cp, a folder per student named
+	# student-K), graded in the appliance against the lab's own world.
+	local sub=$BATS_TEST_TMPDIR/submissions k s got
+	for s in "$s1" "$s2"; do
+		k=$(($(student_addr "$s" | cut -d. -f4) - 128))
+		mkdir -p "$sub/student-$k"
+		dk cp "$s:/tmp/scan-80.csv" "$sub/student-$k/http.csv" || fail "docker cp from $s"
+	done
+	dk cp "$sub" "$DIAG_CONTAINER:/tmp/submissions" || fail "docker cp into the appliance"
+	run dk exec "$DIAG_CONTAINER" rescan grade --lab rescan --service tcp/80 --range "$RANGE" \
+		--class /tmp/submissions --csv - --html /tmp/grades.html
+	[ "$status" -eq 0 ] || fail "$output"
+	for s in "$s1" "$s2"; do
+		k=$(($(student_addr "$s" | cut -d. -f4) - 128))
+		tail -n +2 "$sub/student-$k/http.csv" | cut -d, -f1 | sort -u >"$BATS_TEST_TMPDIR/got$k"
+		got=$(comm -12 "$BATS_FILE_TMPDIR/tcp80" "$BATS_TEST_TMPDIR/got$k" | wc -l)
+		# name,student,formats,truth,reported,TP,FP,FN: each its own, and counted by the lab.
+		grep -q "^student-$k,$k,zmap-csv,$(wc -l <"$BATS_FILE_TMPDIR/tcp80"),$got,$got,0,$(($(wc -l <"$BATS_FILE_TMPDIR/tcp80") - got)),0,0," <<<"$output" ||
+			fail "student $k (TP $got):" "$output"
+		[ "$(grep "^student-$k," <<<"$output" | cut -d, -f14)" -gt 0 ] || fail "no probes counted for student $k" "$output"
+	done
 }
 
 @test "class.yml: --scale student=3 gives a third student its own address; the appliance logs them" {
