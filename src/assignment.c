@@ -9,10 +9,15 @@
 #include "rescan_abi.h"
 #include "util.h"
 
+/* nmap -sn's default probes as root: echo, SYN to 443, ACK to 80, timestamp. */
+#define NMAP_SN_DISCOVERY "icmp tcp/443 tcp/80 icmp/timestamp"
+
 void assignment_init(struct assignment *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->state = RS_STATE_OPEN;
+	if (assignment_set_discovery(a, NMAP_SN_DISCOVERY, "the default discovery"))
+		abort();	/* a typo above, not the user's */
 }
 
 static int cmp_range(const void *x, const void *y)
@@ -88,10 +93,10 @@ int assignment_add_services(struct assignment *a, const char *list, const char *
 	unsigned i;
 
 	while ((p = next_item(p, item, sizeof(item)))) {
-		struct rs_svc s;
+		struct rs_svc s = { .slot = SVC_SLOT_HOSTS };
 
-		if (svc_parse(item, &s)) {
-			rs_error("%s: '%s' is not a service (%s)", what, item, SVC_SPECS);
+		if (strcmp(item, "hosts") && svc_parse(item, &s)) {
+			rs_error("%s: '%s' is not a service (%s, hosts)", what, item, SVC_SPECS);
 			return -EINVAL;
 		}
 		for (i = 0; i < a->nservices; i++)
@@ -106,6 +111,84 @@ int assignment_add_services(struct assignment *a, const char *list, const char *
 		a->services[a->nservices++] = s;
 	}
 	return 0;
+}
+
+int assignment_set_discovery(struct assignment *a, const char *list, const char *what)
+{
+	char item[64];
+	const char *p = list;
+	unsigned i, n = 0;
+	struct rs_svc set[ASSIGN_DISCOVERY_MAX];
+
+	while ((p = next_item(p, item, sizeof(item)))) {
+		struct rs_svc s;
+
+		if (svc_parse(item, &s)) {
+			rs_error("%s: '%s' is not a probe (tcp/PORT, udp/PORT, icmp, icmp/timestamp)",
+				 what, item);
+			return -EINVAL;
+		}
+		if (s.slot != RS_SLOT_ICMP && s.port == RS_PORT_OTHER) {
+			rs_error("%s: '%s' is no one probe: name its port", what, item);
+			return -EINVAL;
+		}
+		for (i = 0; i < n && (set[i].slot != s.slot || set[i].port != s.port); i++)
+			;
+		if (i < n)
+			continue;
+		if (n == ASSIGN_DISCOVERY_MAX) {
+			rs_error("%s: more than %d probes", what, ASSIGN_DISCOVERY_MAX);
+			return -E2BIG;
+		}
+		set[n++] = s;
+	}
+	if (!n) {
+		rs_error("%s: no probe", what);
+		return -EINVAL;
+	}
+	memcpy(a->discovery, set, n * sizeof(set[0]));
+	a->ndiscovery = n;
+	return 0;
+}
+
+/* snprintf at buf + *at, never past len. */
+static void append(char *buf, size_t len, size_t *at, const char *fmt, const char *arg)
+{
+	int n;
+
+	if (*at >= len)
+		return;
+	n = snprintf(buf + *at, len - *at, fmt, arg);
+	*at += n > 0 ? (size_t)n : 0;
+}
+
+void assignment_asked(const struct assignment *a, char *buf, size_t len)
+{
+	bool ports = false, hosts = false;
+	size_t at = 0;
+	char svc[32];
+	unsigned i;
+
+	buf[0] = 0;
+	for (i = 0; i < a->nservices; i++) {
+		if (a->services[i].slot == SVC_SLOT_HOSTS) {
+			hosts = true;
+			continue;
+		}
+		svc_format(a->services[i], svc, sizeof(svc));
+		append(buf, len, &at, ports ? ", %s" : "%s", svc);
+		ports = true;
+	}
+	if (ports)
+		append(buf, len, &at, " %s", svc_state_name((unsigned)a->state));
+	if (!hosts)
+		return;
+	append(buf, len, &at, "%s", ports ? "; hosts up (by " : "hosts up (by ");
+	for (i = 0; i < a->ndiscovery; i++) {
+		svc_format(a->discovery[i], svc, sizeof(svc));
+		append(buf, len, &at, i ? ", %s" : "%s", svc);
+	}
+	append(buf, len, &at, "%s", ")");
 }
 
 uint64_t assignment_range_size(const struct assignment *a)
@@ -172,11 +255,11 @@ static void resolve_path(const char *file, const char *v, char *out, size_t len)
 }
 
 enum { K_NAME, K_WORLD, K_RANGE, K_SERVICE, K_STATE, K_SCANNER, K_RATE, K_BURST, K_DNS,
-       K_RECALL, K_PRECISION, K_N };
+       K_RECALL, K_PRECISION, K_DISCOVERY, K_N };
 
 static const char *const keys[K_N] = {
 	"name", "world", "range", "service", "state", "scanner", "student_rate", "student_burst",
-	"do_not_scan", "min_recall", "min_precision",
+	"do_not_scan", "min_recall", "min_precision", "discovery",
 };
 
 static int set_key(struct assignment *a, int k, const char *v, const char *where)
@@ -202,6 +285,8 @@ static int set_key(struct assignment *a, int k, const char *v, const char *where
 		return assignment_add_ranges(a, v, where);
 	case K_SERVICE:
 		return assignment_add_services(a, v, where);
+	case K_DISCOVERY:
+		return assignment_set_discovery(a, v, where);
 	case K_STATE:
 		st = svc_state_parse(v);
 		if (st < 0) {
@@ -276,7 +361,8 @@ int assignment_read(const char *path, struct assignment *a)
 			;
 		if (k == K_N) {
 			rs_error("%s: unknown key '%s' (name, world, range, service, state, scanner, "
-				 "student_rate, student_burst, do_not_scan, min_recall, min_precision)",
+				 "student_rate, student_burst, do_not_scan, min_recall, min_precision, "
+				 "discovery)",
 				 where, key);
 			err = -EINVAL;
 		} else if (seen & 1u << k) {

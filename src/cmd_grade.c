@@ -17,7 +17,7 @@
 #include "util.h"
 
 struct grade_opts {
-	const char *assignment, *world, *range, *service, *state, *lab, *timeline;
+	const char *assignment, *world, *range, *service, *state, *discovery, *lab, *timeline;
 	const char *class_dir, *csv, *html, *min_recall, *min_precision;
 	uint64_t student;
 	bool json;
@@ -32,13 +32,17 @@ static const struct command grade_cmd = {
 		 "assignment, the hosts of its ranges in its state (open unless it says\n"
 		 "otherwise) are the truth, and every host a result reports is a true or a\n"
 		 "false positive, or outside the ranges; every true host not reported is a\n"
-		 "false negative. RESULT is a file in any format rescan reads (ZMap CSV or\n"
-		 "JSON, masscan -oL/-oJ/-oX, nmap -oX/-oG, an address list; compressed or\n"
-		 "not) or a folder of them: one student's submission. With --class, each\n"
-		 "entry of DIR is one student's submission, named by the student (student-K\n"
-		 "or K for the lab's student K). The lab's monitor adds what it counted of\n"
-		 "each student: probes, peak and mean rate, probes over the rate cap, into\n"
-		 "do-not-scan ranges, or spoofed.\n"
+		 "false negative. The service \"hosts\" is host discovery: the truth is the\n"
+		 "hosts that answer a probe of the discovery set (nmap -sn's by default),\n"
+		 "and a result reports a host by any answer it recorded from it (nmap's\n"
+		 "status up, any masscan record, a ZMap reply or RST). RESULT is a file\n"
+		 "in any format rescan reads (ZMap CSV or JSON, masscan -oL/-oJ/-oX, nmap\n"
+		 "-oX/-oG, an address list; compressed or not) or a folder of them: one\n"
+		 "student's submission. With --class, each entry of DIR is one student's\n"
+		 "submission, named by the student (student-K or K for the lab's student\n"
+		 "K). The lab's monitor adds what it counted of each student: probes, peak\n"
+		 "and mean rate, probes over the rate cap, into do-not-scan ranges, or\n"
+		 "spoofed.\n"
 		 "Exit status: 0 when every submission meets the thresholds, 4 when one\n"
 		 "does not, 1 when a result cannot be read.",
 	.opts = (const struct opt[]){
@@ -53,9 +57,13 @@ static const struct command grade_cmd = {
 		OPT_STRING('r', "range", struct grade_opts, range, "CIDR[,CIDR...]",
 			   "the ranges asked (instead of the assignment's)"),
 		OPT_STRING('s', "service", struct grade_opts, service, "SVC[,SVC...]",
-			   "the services asked: " SVC_SPECS),
+			   "the services asked: " SVC_SPECS ",\n"
+			   "or hosts (the hosts up)"),
 		OPT_STRING(0, "state", struct grade_opts, state, "STATE",
 			   "the state asked: open (default), closed, filtered"),
+		OPT_STRING(0, "discovery", struct grade_opts, discovery, "SVC[,SVC...]",
+			   "the probes that find hosts up (default: nmap -sn's,\n"
+			   "icmp tcp/443 tcp/80 icmp/timestamp)"),
 		OPT_STRING(0, "min-recall", struct grade_opts, min_recall, "X",
 			   "pass only with recall at least X (0 to 1)"),
 		OPT_STRING(0, "min-precision", struct grade_opts, min_precision, "X",
@@ -256,6 +264,8 @@ static int setup(const struct grade_opts *o, struct assignment *a, struct grade_
 		a->nservices = 0;
 		err = assignment_add_services(a, o->service, "--service");
 	}
+	if (!err && o->discovery)
+		err = assignment_set_discovery(a, o->discovery, "--discovery");
 	if (!err && o->state) {
 		a->state = svc_state_parse(o->state);
 		err = a->state < 0 ? -EINVAL : 0;

@@ -171,7 +171,7 @@ static int compile_service(struct world *w, struct ipset *set, struct source *sr
 		bool read = false, first = false;
 
 		for (j = i; j < nsrc; j++) {
-			struct dataset_query q = { src[j].svc, st, implied_state(&src[j]) };
+			struct dataset_query q = { src[j].svc, st, implied_state(&src[j]), false };
 			struct dataset_stats ds = { 0 };
 			char line[512];
 

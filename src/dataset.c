@@ -179,7 +179,7 @@ int dataset_read(const char *path, const struct dataset_query *q, struct ipset *
 	_Alignas(8) unsigned char state[DS_STATE_SIZE] = { 0 };
 	struct rs_svc svc = q->svc;
 	struct ds d = { .path = path, .svc = svc, .want = q->want, .implied = q->implied,
-			.state = state };
+			.up = q->up, .state = state };
 	struct src src;
 	struct rbuf b;
 	uint64_t before;
@@ -190,7 +190,11 @@ int dataset_read(const char *path, const struct dataset_query *q, struct ipset *
 	memset(st, 0, sizeof(*st));
 	st->format = "unknown";
 	d.st = st;
-	err = check_svc(svc);
+	if (q->up) {
+		d.svc = (struct rs_svc){ .slot = SVC_SLOT_HOSTS };
+		d.want = RS_STATE_OPEN;
+	}
+	err = q->up ? 0 : check_svc(svc);
 	if (err)
 		return err;
 	before = set_population(set);

@@ -15,6 +15,7 @@
 #ifndef RESCAN_DATASET_H
 #define RESCAN_DATASET_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -25,11 +26,20 @@
 /*
  * What to read: the hosts of svc in state want. Records that carry no
  * state (an address list) are in state implied.
+ *
+ * up (host discovery, for grading): instead, the hosts the file shows up,
+ * whatever their service; svc and want are not asked. A host is up when a
+ * record shows it answered a probe: nmap's <status state="up"> (-oX) or
+ * "Status: Up" (-oG); a masscan record in state open or closed, of any
+ * port or ICMP; a ZMap row of success 1, or a failure that is the host's
+ * own answer (a RST, or its ICMP port unreachable); every address of a
+ * list (implied should then be open).
  */
 struct dataset_query {
 	struct rs_svc svc;
 	enum rs_state want;
 	enum rs_state implied;
+	bool up;
 };
 
 struct dataset_stats {

@@ -65,6 +65,13 @@ struct ds {
 	struct rs_svc svc;
 	enum rs_state want;	/* the state whose hosts are read */
 	enum rs_state implied;	/* the state of a record that names none */
+	/*
+	 * Host discovery (dataset_query): any record of any service whose
+	 * state is an answer (open, closed) gives its host; want is open.
+	 * svc_matches() says yes to every record then; a format whose
+	 * records say more than their ports' states says it itself.
+	 */
+	bool up;
 	struct dataset_stats *st;
 	struct adder add;
 	uint64_t lineno;	/* of the record at hand, for messages */
@@ -92,7 +99,7 @@ int ds_read_lines(struct ds *d, struct rbuf *b);
  */
 static inline void add_addr_in(struct ds *d, enum rs_state st, uint32_t addr)
 {
-	if (st == d->want) {
+	if (st == d->want || (d->up && st == RS_STATE_CLOSED)) {
 		adder_push(&d->add, addr);
 		return;
 	}
@@ -261,6 +268,8 @@ static inline bool looks_ipv6(const char *p, const char *end)
 static inline bool svc_matches(const struct ds *d, const char *proto, const char *proto_end,
 			       uint32_t port)
 {
+	if (d->up)
+		return true;
 	switch (d->svc.slot) {
 	case RS_SLOT_TCP:
 		return token_is(proto, proto_end, "tcp") && port == d->svc.port &&
@@ -278,7 +287,8 @@ static inline bool svc_matches(const struct ds *d, const char *proto, const char
 /* Is the policy for unlisted ports (RS_PORT_OTHER) being read? */
 static inline bool svc_is_policy(const struct ds *d)
 {
-	return d->svc.slot != RS_SLOT_ICMP && d->svc.port == RS_PORT_OTHER;
+	return (d->svc.slot == RS_SLOT_TCP || d->svc.slot == RS_SLOT_UDP) &&
+	       d->svc.port == RS_PORT_OTHER;
 }
 
 /* ---- the scanners' words for a port's state ------------------------------ */

@@ -28,7 +28,9 @@
  * Hosts that are not listed, Status lines and ICMP services take nothing:
  * the format does not say how a host was found up. (nmap after 7.93 writes
  * only a Status line for a host whose ports are all ignored: such a host
- * takes nothing either.)
+ * takes nothing either.) Host discovery takes a host from its "Status: Up"
+ * line, whatever found it up, and nothing from its Ports line: nmap writes
+ * the Status line for every host it found up, -sn or not.
  */
 #include "dataset_format.h"
 
@@ -170,6 +172,25 @@ static int gn_ports(struct ds *d, const char *p, const char *end, const char *ig
 	return 0;
 }
 
+/* Host discovery: "Status: Up" is the host up; Down (with -v) is skipped. */
+static int gn_status(struct ds *d, const char *addr, const char *addr_end, const char *v,
+		     const char *v_end, const char *line, const char *end)
+{
+	uint32_t a;
+
+	if (!parse_addr_token(addr, addr_end, &a)) {
+		if (!looks_ipv6(addr, addr_end))
+			return bad_record(d, "bad address", line, end);
+		d->st->skipped++;	/* the world is IPv4 only */
+		return 0;
+	}
+	if (token_is(v, trim_blanks(v, v_end), "Up"))
+		add_addr_in(d, RS_STATE_OPEN, a);
+	else
+		d->st->skipped++;
+	return 0;
+}
+
 static int gn_line(struct ds *d, const char *p, const char *end)
 {
 	const char *line = p, *addr, *addr_end, *f, *f_end;
@@ -195,6 +216,8 @@ static int gn_line(struct ds *d, const char *p, const char *end)
 		if (!f_end)
 			f_end = end;
 		if (starts_with(f, f_end, "Status: ")) {
+			if (d->up)
+				return gn_status(d, addr, addr_end, f + 8, f_end, line, end);
 			return 0;	/* host discovery's line, not a record */
 		} else if (starts_with(f, f_end, "Ports:")) {
 			ports = f + 6;
@@ -208,6 +231,10 @@ static int gn_line(struct ds *d, const char *p, const char *end)
 	}
 	if (!ports && !protocols)
 		return bad_record(d, "a Host line without Status, Ports or Protocols", line, end);
+	if (d->up) {
+		d->st->skipped++;	/* its host was up on its Status line */
+		return 0;
+	}
 	if (!parse_addr_token(addr, addr_end, &a)) {
 		if (!looks_ipv6(addr, addr_end))
 			return bad_record(d, "bad address", line, end);

@@ -27,6 +27,10 @@
  *                       which is what a world gives a port it does not list
  *   icmp, icmp/timestamp  open when nmap found the host up by an echo
  *                       (timestamp) reply, or masscan's "icmp" record
+ *   host discovery      up when its <status state="up"> says so, whatever
+ *                       the reason; a masscan <host> (no <status>: masscan
+ *                       writes only hosts that answered) when its port is
+ *                       open or closed
  * A host that is down, IPv6 only, or says nothing of the service (a -sn
  * scan's host for a port service) is skipped and counted: a record is a
  * <host>. A port nmap did not list is the policy's: compile the same file
@@ -309,6 +313,9 @@ static int host_status(struct xml_reader *r, const struct xml_tag *t)
 	if (i < 0)
 		return bad_record(d, "unknown host state (up, down, unknown, skipped)", v, v_end);
 	r->h.down = i > 0;
+	/* Host discovery: up is up, by whatever answer (its ports come after). */
+	if (d->up && i == 0)
+		r->h.state = RS_STATE_OPEN;
 	if (d->svc.slot == RS_SLOT_ICMP && xml_attr(t, "reason", &v, &v_end) &&
 	    token_is(v, v_end, d->svc.port == RS_ICMP_TIMESTAMP ? "timestamp-reply" : "echo-reply"))
 		r->h.state = RS_STATE_OPEN;

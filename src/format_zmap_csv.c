@@ -19,6 +19,14 @@
  * then) are an address list: the state the compile names. Rows with a state
  * describe the one port ZMap scanned, never the policy for unlisted ports,
  * for which they are skipped.
+ *
+ * Host discovery (ds.up) takes a row's host when it answered, on any port:
+ * success 1, a "rst", or an "icmp-unreach" port unreachable that the host
+ * itself sent. ZMap writes the probed host as saddr even when a router
+ * sent the unreachable, and the sender as "icmp_responder" (UDP modules)
+ * or "outersaddr" (icmp_echoscan since 2.1.1's successors): where that
+ * column is filled and differs from saddr, the row is a router's word
+ * about the host, not the host's.
  */
 #include "dataset_format.h"
 
@@ -30,6 +38,7 @@
 struct csv_cols {
 	int saddr, success, class, sport;
 	int icmp_type, icmp_code;	/* -1 without a classification column */
+	int responder;		/* who sent an ICMP reply; read for host discovery only */
 	int needed;		/* fields a row must have: one past the last used */
 	int row_state;		/* a row's state unless its cells say otherwise */
 };
@@ -70,8 +79,10 @@ static bool csv_header(const struct ds *d, struct csv_cols *c, const char *p, co
 {
 	static const char *const names[] = {
 		"saddr", "success", "classification", "sport", "icmp_type", "icmp_code",
+		"icmp_responder", "outersaddr",
 	};
-	int *col[] = { &c->saddr, &c->success, &c->class, &c->sport, &c->icmp_type, &c->icmp_code };
+	int *col[] = { &c->saddr, &c->success, &c->class, &c->sport, &c->icmp_type, &c->icmp_code,
+		       &c->responder, &c->responder };
 	const char *f, *f_end;
 	size_t k;
 	int i, n;
@@ -88,12 +99,17 @@ static bool csv_header(const struct ds *d, struct csv_cols *c, const char *p, co
 	}
 	if (c->saddr < 0)
 		return false;
-	/* An ICMP reply has no port; a TCP/UDP reply's source port is the service's. */
-	if (d->svc.slot == RS_SLOT_ICMP)
+	/*
+	 * An ICMP reply has no port; a TCP/UDP reply's source port is the
+	 * service's; host discovery takes any port.
+	 */
+	if (d->svc.slot == RS_SLOT_ICMP || d->up)
 		c->sport = -1;
 	/* The ICMP fields say why a failure is one: read only with its classification. */
 	if (c->class < 0)
-		c->icmp_type = c->icmp_code = -1;
+		c->icmp_type = c->icmp_code = c->responder = -1;
+	if (!d->up)
+		c->responder = -1;
 	c->needed = 0;
 	for (k = 0; k < sizeof(col) / sizeof(col[0]); k++)
 		if (*col[k] >= c->needed)
@@ -174,6 +190,7 @@ struct csv_row {
 	const char *saddr, *saddr_end;
 	const char *class, *class_end;
 	const char *type, *type_end, *code, *code_end;
+	const char *resp, *resp_end;
 	bool failed;
 };
 
@@ -221,6 +238,9 @@ csv_cell(struct ds *d, const struct csv_cols *c, int i, const char *f, const cha
 	} else if (i == c->icmp_code) {
 		r->code = f;
 		r->code_end = f_end;
+	} else if (i == c->responder) {
+		r->resp = f;
+		r->resp_end = f_end;
 	}
 	return 0;
 }
@@ -233,17 +253,28 @@ csv_cell(struct ds *d, const struct csv_cols *c, int i, const char *f, const cha
 static int csv_failure_state(struct ds *d, const struct csv_row *r, const char *line,
 			     const char *end)
 {
-	uint32_t type = 3, code;
+	uint32_t type = 3, code, from, to;
 
-	if (d->svc.slot == RS_SLOT_TCP)
-		return token_is(r->class, r->class_end, "rst") ? RS_STATE_CLOSED : ROW_SKIP;
-	if (d->svc.slot != RS_SLOT_UDP || !token_is(r->class, r->class_end, "icmp-unreach") ||
-	    !r->code)
+	if ((d->svc.slot == RS_SLOT_TCP || d->up) && token_is(r->class, r->class_end, "rst"))
+		return RS_STATE_CLOSED;
+	if ((d->svc.slot != RS_SLOT_UDP && !d->up) ||
+	    !token_is(r->class, r->class_end, "icmp-unreach") || !r->code)
 		return ROW_SKIP;
 	if (!parse_uint(r->code, r->code_end, 255, &code) ||
 	    (r->type && !parse_uint(r->type, r->type_end, 255, &type)))
 		return bad_record(d, "bad icmp_type or icmp_code", line, end);
-	return type == 3 && code == 3 ? RS_STATE_CLOSED : ROW_SKIP;
+	if (type != 3 || code != 3)
+		return ROW_SKIP;
+	/* Host discovery: a port unreachable from another than the probed host is not its. */
+	if (r->resp && r->resp < r->resp_end) {
+		if (!parse_addr_token(r->resp, r->resp_end, &from))
+			return bad_record(d, "bad icmp_responder", line, end);
+		if (!parse_addr_token(r->saddr, r->saddr_end, &to))
+			return bad_record(d, "bad saddr", line, end);
+		if (from != to)
+			return ROW_SKIP;
+	}
+	return RS_STATE_CLOSED;
 }
 
 /* A row's verdict once its cells have spoken (ret from csv_cell()). */

@@ -13,7 +13,9 @@
  * success the classification decides; with neither, the line is an
  * address, in the state the read names. A "sport" other than the
  * service's port is another service's. Lines that are blank are passed
- * over.
+ * over. Host discovery (ds.up) takes a host as ZMap's CSV does: on any
+ * port, success 1, a "rst", or its own port unreachable (an
+ * "icmp_responder" or "outersaddr" other than saddr is a router's).
  */
 #include <json-c/json.h>
 
@@ -48,15 +50,32 @@ static int64_t zj_int(struct json_object *o, const char *key)
 	return json_object_get_int64(v);
 }
 
-/* The state a failed response gives the service, or DS_NO_STATE. */
-static int zj_failure_state(const struct ds *d, const char *class, int64_t type, int64_t code)
+/* Did someone other than the probed host send this ICMP reply? */
+static bool zj_other_sender(struct json_object *o, const char *saddr)
 {
+	static const char *const keys[] = { "icmp_responder", "outersaddr" };
+	struct json_object *v;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (json_object_object_get_ex(o, keys[i], &v) &&
+		    json_object_is_type(v, json_type_string))
+			return strcmp(json_object_get_string(v), saddr) != 0;
+	return false;
+}
+
+/* The state a failed response gives the service, or DS_NO_STATE. */
+static int zj_failure_state(const struct ds *d, struct json_object *o, const char *class,
+			    const char *saddr)
+{
+	int64_t type = zj_int(o, "icmp_type"), code = zj_int(o, "icmp_code");
+
 	if (!class)
 		return DS_NO_STATE;
-	if (d->svc.slot == RS_SLOT_TCP)
-		return strcmp(class, "rst") ? DS_NO_STATE : RS_STATE_CLOSED;
-	if (d->svc.slot == RS_SLOT_UDP && !strcmp(class, "icmp-unreach") && code == 3 &&
-	    (type < 0 || type == 3))
+	if ((d->svc.slot == RS_SLOT_TCP || d->up) && !strcmp(class, "rst"))
+		return RS_STATE_CLOSED;
+	if ((d->svc.slot == RS_SLOT_UDP || d->up) && !strcmp(class, "icmp-unreach") && code == 3 &&
+	    (type < 0 || type == 3) && !(d->up && zj_other_sender(o, saddr)))
 		return RS_STATE_CLOSED;
 	return DS_NO_STATE;
 }
@@ -87,7 +106,7 @@ static int zj_record(struct ds *d, struct json_object *o, const char *p, const c
 	sport = zj_int(o, "sport");
 	if (sport < -1 || sport > 65535)
 		return bad_record(d, "bad sport", p, end);
-	if (d->svc.slot != RS_SLOT_ICMP && sport >= 0 && (uint32_t)sport != d->svc.port) {
+	if (d->svc.slot != RS_SLOT_ICMP && !d->up && sport >= 0 && (uint32_t)sport != d->svc.port) {
 		d->st->skipped++;
 		return 0;
 	}
@@ -102,7 +121,7 @@ static int zj_record(struct ds *d, struct json_object *o, const char *p, const c
 	if (success == 1 || (success < 0 && !zj_failure_word(class)))
 		st = RS_STATE_OPEN;
 	else
-		st = zj_failure_state(d, class, zj_int(o, "icmp_type"), zj_int(o, "icmp_code"));
+		st = zj_failure_state(d, o, class, s);
 	add_addr_said(d, st, addr);
 	return 0;
 }

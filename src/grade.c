@@ -78,9 +78,76 @@ static int push_truth(uint32_t addr, void *ctx)
 	return 0;
 }
 
+/* The hosts of svc in state st in a's ranges, ascending, into t. */
+static int state_truth(const struct grader *g, struct rs_svc svc, enum rs_state st,
+		       struct truth_buf *t)
+{
+	const struct assignment *a = g->a;
+	unsigned r;
+	int err = 0;
+
+	for (r = 0; r < a->nranges && !err; r++)
+		err = world_state_foreach(g->w, svc, st, a->ranges[r].first, a->ranges[r].last,
+					  push_truth, t);
+	return err;
+}
+
+/* t becomes the union of t and u, both ascending without repeats. */
+static int merge_truth(struct truth_buf *t, const struct truth_buf *u)
+{
+	uint64_t i = 0, j = 0, n = 0;
+	uint32_t *v;
+
+	if (!u->n)
+		return 0;
+	v = malloc((t->n + u->n) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	while (i < t->n || j < u->n) {
+		if (j == u->n || (i < t->n && t->v[i] < u->v[j]))
+			v[n++] = t->v[i++];
+		else if (i == t->n || u->v[j] < t->v[i])
+			v[n++] = u->v[j++];
+		else
+			v[n++] = t->v[i++], j++;
+	}
+	free(t->v);
+	t->v = v;
+	t->n = t->cap = n;
+	return 0;
+}
+
+/*
+ * Host discovery's truth: the hosts of the ranges that answer a probe of
+ * the discovery set (assignment.h): ICMP when open, TCP and UDP when open
+ * or closed. Each probe's answering hosts come ascending from the world,
+ * and are merged in.
+ */
+static int hosts_truth(const struct grader *g, struct truth_buf *t)
+{
+	const struct assignment *a = g->a;
+	unsigned i, st;
+	int err = 0;
+
+	for (i = 0; i < a->ndiscovery && !err; i++) {
+		struct rs_svc svc = a->discovery[i];
+		unsigned nstates = svc.slot == RS_SLOT_ICMP ? 1 : 2;
+
+		for (st = RS_STATE_OPEN; st < nstates && !err; st++) {
+			struct truth_buf u = { .dns = t->dns };
+
+			err = state_truth(g, svc, (enum rs_state)st, &u);
+			if (!err)
+				err = merge_truth(t, &u);
+			free(u.v);
+		}
+	}
+	return err;
+}
+
 int grader_init(struct grader *g, const struct world *w, const struct assignment *a)
 {
-	unsigned i, r;
+	unsigned i;
 	int err;
 
 	memset(g, 0, sizeof(*g));
@@ -98,9 +165,10 @@ int grader_init(struct grader *g, const struct world *w, const struct assignment
 	for (i = 0; i < a->nservices; i++) {
 		struct truth_buf t = { .dns = g->have_dns ? &g->dns : NULL };
 
-		for (r = 0, err = 0; r < a->nranges && !err; r++)
-			err = world_state_foreach(w, a->services[i], (enum rs_state)a->state,
-						  a->ranges[r].first, a->ranges[r].last, push_truth, &t);
+		if (a->services[i].slot == SVC_SLOT_HOSTS)
+			err = hosts_truth(g, &t);
+		else
+			err = state_truth(g, a->services[i], (enum rs_state)a->state, &t);
 		g->truth[i] = t.v;
 		g->ntruth[i] = t.n;
 		if (err) {
@@ -168,8 +236,11 @@ int grade_service(struct grader *g, unsigned i, struct grade_file *files, unsign
 		  bool skip_unknown, struct grade_counts *c)
 {
 	const struct assignment *a = g->a;
-	struct dataset_query q = { .svc = a->services[i], .want = (enum rs_state)a->state,
-				   .implied = (enum rs_state)a->state };
+	bool up = a->services[i].slot == SVC_SLOT_HOSTS;
+	struct dataset_query q = { .svc = a->services[i],
+				   .want = up ? RS_STATE_OPEN : (enum rs_state)a->state,
+				   .implied = up ? RS_STATE_OPEN : (enum rs_state)a->state,
+				   .up = up };
 	uint64_t records = 0, k, last_block = UINT64_MAX;
 	bool block_found = false;
 	unsigned f;

@@ -6,7 +6,11 @@
  * files report in that state are read with the dataset readers (any
  * format rescan reads: dataset.h), and compared host by host. Hosts in
  * the assignment's do-not-scan ranges are no one's truth: the lab never
- * answers them.
+ * answers them. The service "hosts" is host discovery: its truth is the
+ * hosts of the ranges that answer a probe of the assignment's discovery
+ * set, and a result reports a host by any record of an answer from it
+ * (dataset_query.up); a second such record (masscan's next port) is a
+ * duplicate.
  */
 #ifndef RESCAN_GRADE_H
 #define RESCAN_GRADE_H

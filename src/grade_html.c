@@ -231,7 +231,7 @@ int grade_write_html(const char *path, const struct grade_context *x, const stru
 	const struct assignment *a = x->a;
 	FILE *f = fopen(path, "w");
 	unsigned i, passed = 0;
-	char svc[32], when[64];
+	char asked[512], when[64];
 	time_t now = time(NULL);
 	int err = 0;
 
@@ -254,13 +254,9 @@ int grade_write_html(const char *path, const struct grade_context *x, const stru
 		   ".thr{stroke:#b00;stroke-dasharray:4 3}.axis{stroke:#888}\n"
 		   ".rate{fill:none;stroke-width:1.5}\n</style></head><body>\n<h1>");
 	esc(f, a->name[0] ? a->name : "Grades");
-	fprintf(f, "</h1>\n<p id=\"summary\">%u of %u submissions pass. Asked: ", passed, n);
-	for (i = 0; i < a->nservices; i++) {
-		svc_format(a->services[i], svc, sizeof(svc));
-		fprintf(f, "%s%s", i ? ", " : "", svc);
-	}
-	fprintf(f, " %s, %llu addresses; world ", svc_state_name((unsigned)a->state),
-		(unsigned long long)assignment_range_size(a));
+	assignment_asked(a, asked, sizeof(asked));
+	fprintf(f, "</h1>\n<p id=\"summary\">%u of %u submissions pass. Asked: %s, %llu addresses; "
+		   "world ", passed, n, asked, (unsigned long long)assignment_range_size(a));
 	esc(f, x->world_desc);
 	fprintf(f, ". Thresholds: recall &ge; %.2f, precision &ge; %.2f. Written %s by rescan grade.</p>\n",
 		x->min_recall, x->min_precision, when);

@@ -46,22 +46,19 @@ static void counts_row(FILE *f, const char *what, const struct grade_counts *c)
 void grade_print_text(FILE *f, const struct grade_context *x, const struct graded *g)
 {
 	const struct assignment *a = x->a;
-	char ranges[512], svc[32], st[24];
+	char ranges[512], svc[32], st[24], asked[512];
 	unsigned i;
 
 	range_text(a, ranges, sizeof(ranges));
+	assignment_asked(a, asked, sizeof(asked));
 	fprintf(f, "%s", g->name);
 	if (g->student)
 		fprintf(f, " (student %u)", g->student);
 	fprintf(f, ":");
 	if (a->name[0])
 		fprintf(f, " assignment %s:", a->name);
-	for (i = 0; i < a->nservices; i++) {
-		svc_format(a->services[i], svc, sizeof(svc));
-		fprintf(f, "%s%s", i ? ", " : " ", svc);
-	}
-	fprintf(f, " %s in %s (%llu addresses), world %s\n", svc_state_name((unsigned)a->state),
-		ranges, (unsigned long long)assignment_range_size(a), x->world_desc);
+	fprintf(f, " %s in %s (%llu addresses), world %s\n", asked, ranges,
+		(unsigned long long)assignment_range_size(a), x->world_desc);
 	for (i = 0; i < g->nfiles; i++) {
 		if (g->files[i].format)
 			fprintf(f, "  file %s: %s\n", g->files[i].path, g->files[i].format);

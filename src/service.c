@@ -70,6 +70,9 @@ void svc_format(struct rs_svc s, char *buf, int len)
 		else
 			snprintf(buf, len, "icmp/%u", s.port);
 		break;
+	case SVC_SLOT_HOSTS:
+		snprintf(buf, len, "hosts");
+		break;
 	default:
 		snprintf(buf, len, "slot%u/%u", s.slot, s.port);
 	}

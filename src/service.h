@@ -17,6 +17,13 @@ struct rs_svc {
 
 #define SVC_SPECS "tcp/PORT, udp/PORT, tcp/*, udp/*, icmp, icmp/timestamp"
 
+/*
+ * Not a slot of the world's (enum rs_slot) but grading's "hosts": the hosts
+ * that answer any probe of an assignment's discovery set (assignment.h).
+ * svc_format writes it; svc_parse never reads it.
+ */
+#define SVC_SLOT_HOSTS 15u
+
 /* Parse a spec; on error records a message naming it and returns -EINVAL. */
 int svc_parse(const char *spec, struct rs_svc *out);
 /* "tcp/80", "icmp"; the policy with a star for its port */

@@ -124,7 +124,7 @@ HELPER void *read_whole(const char *name, size_t *len)
 /* Load the hosts of svc in state want from a file into the (cleared) shared set. */
 HELPER int load_state(const char *name, struct rs_svc svc, enum rs_state want)
 {
-	struct dataset_query q = { svc, want, RS_STATE_OPEN };
+	struct dataset_query q = { svc, want, RS_STATE_OPEN, false };
 
 	ipset_clear(&set);
 	return dataset_read(tpath(name), &q, &set, &st);

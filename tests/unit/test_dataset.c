@@ -248,7 +248,7 @@ static void test_added_counts_only_addresses_new_to_the_set(void)
 
 	/* A second file into the same set counts only what is new to it. */
 	write_text("dup2.txt", "192.0.2.2\n192.0.2.4\n");
-	struct dataset_query q = { TCP80, RS_STATE_OPEN, RS_STATE_OPEN };
+	struct dataset_query q = { TCP80, RS_STATE_OPEN, RS_STATE_OPEN, false };
 
 	CHECK(dataset_read(tpath("dup2.txt"), &q, &set, &st) == 0);
 	CHECK(st.added == 1 && st.lines == 2, "added %llu", (unsigned long long)st.added);

@@ -119,7 +119,7 @@ static void test_rows_with_a_state_are_never_the_policy_a_bare_list_is(void)
 	write_text("one.csv", "saddr\n192.0.2.20\n192.0.2.21");
 	check_state("one.csv", TCP_OTHER, RS_STATE_CLOSED, 3, 0, 2, 1u << RS_STATE_OPEN);
 	{
-		struct dataset_query q = { TCP_OTHER, RS_STATE_CLOSED, RS_STATE_CLOSED };
+		struct dataset_query q = { TCP_OTHER, RS_STATE_CLOSED, RS_STATE_CLOSED, false };
 
 		ipset_clear(&set);
 		CHECK(dataset_read(tpath("one.csv"), &q, &set, &st) == 0, "%s", rs_last_error());

@@ -2,9 +2,10 @@
 /*
  * test_grade.c - the grader's arithmetic on a small world built here:
  * true and false positives, misses, hosts outside the range, duplicates,
- * coverage, do-not-scan ranges taken out of the truth; the assignment
- * file and its errors; the monitor's timeline read back into rates. Every
- * expected figure is counted by hand from the lists in this file.
+ * coverage, do-not-scan ranges taken out of the truth; host discovery's
+ * truth and each format's word for a host up; the assignment file and its
+ * errors; the monitor's timeline read back into rates. Every expected
+ * figure is counted by hand from the lists in this file.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -153,6 +154,185 @@ static void test_a_folder_skips_what_is_no_scan(void)
 	grader_free(&g);
 }
 
+/*
+ * Host discovery's world, 10.1.0.0/24 (host .N is "N"):
+ *   1 icmp open          2 tcp/80 closed only     3 tcp/443 open
+ *   4 tcp/80 filtered    5 icmp/timestamp open
+ *   6 closed by the UDP policy only (port unreachable from every UDP port)
+ *   7 tcp/22 open        8 closed by the TCP policy (RST from every port)
+ *   9 icmp and tcp/443 open; 10.1.1.1 icmp open, in the do-not-scan /24
+ * nmap -sn's probes (echo, 443, 80, timestamp) find 1 2 3 5 8 9 up: not
+ * 4 (silent), 6 (only UDP answers) or 7 (only port 22 does).
+ */
+static struct world dw;
+
+static void add_hosts(const char *spec, enum rs_state st, const unsigned *last, unsigned n)
+{
+	struct ipset set;
+	struct rs_svc s;
+	unsigned i;
+
+	CHECK(ipset_init(&set) == 0 && svc_parse(spec, &s) == 0);
+	for (i = 0; i < n; i++)
+		ipset_add(&set, A(10, 1, 0, last[i]));
+	if (!strcmp(spec, "icmp"))
+		ipset_add(&set, A(10, 1, 1, 1));
+	CHECK(world_add_service(&dw, s, st, &set) == 0, "%s: %s", spec, rs_last_error());
+	ipset_free(&set);
+}
+
+static void build_discovery_world(void)
+{
+	world_init(&dw, 2);
+	add_hosts("icmp", RS_STATE_OPEN, (const unsigned[]){ 1, 9 }, 2);
+	add_hosts("tcp/80", RS_STATE_CLOSED, (const unsigned[]){ 2 }, 1);
+	add_hosts("tcp/80", RS_STATE_FILTERED, (const unsigned[]){ 4 }, 1);
+	add_hosts("tcp/443", RS_STATE_OPEN, (const unsigned[]){ 3, 9 }, 2);
+	add_hosts("icmp/timestamp", RS_STATE_OPEN, (const unsigned[]){ 5 }, 1);
+	add_hosts("udp/*", RS_STATE_CLOSED, (const unsigned[]){ 6 }, 1);
+	add_hosts("tcp/22", RS_STATE_OPEN, (const unsigned[]){ 7 }, 1);
+	add_hosts("tcp/*", RS_STATE_CLOSED, (const unsigned[]){ 8 }, 1);
+}
+
+static void hosts_assignment(struct assignment *a)
+{
+	assignment_init(a);
+	CHECK(assignment_add_ranges(a, "10.1.0.0/16", "test") == 0);
+	CHECK(assignment_add_services(a, "hosts", "test") == 0, "%s", rs_last_error());
+	snprintf(a->do_not_scan, sizeof(a->do_not_scan), "%s",
+		 write_file("dns-hosts.txt", "10.1.1.0/24\n"));
+}
+
+static bool truth_is(const struct grader *g, const unsigned *last, unsigned n)
+{
+	unsigned i;
+
+	if (g->ntruth[0] != n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (g->truth[0][i] != A(10, 1, 0, last[i]))
+			return false;
+	return true;
+}
+
+static void test_hosts_truth_is_an_answer_to_a_discovery_probe(void)
+{
+	struct assignment a;
+	struct grader g;
+	char asked[128];
+
+	hosts_assignment(&a);
+	CHECK(a.nservices == 1 && a.services[0].slot == SVC_SLOT_HOSTS);
+	/* By default nmap -sn's probes, in its order. */
+	assignment_asked(&a, asked, sizeof(asked));
+	CHECK(!strcmp(asked, "hosts up (by icmp, tcp/443, tcp/80, icmp/timestamp)"), "%s", asked);
+	CHECK(grader_init(&g, &dw, &a) == 0, "%s", rs_last_error());
+	CHECK(truth_is(&g, (const unsigned[]){ 1, 2, 3, 5, 8, 9 }, 6), "%llu hosts",
+	      (unsigned long long)g.ntruth[0]);
+	grader_free(&g);
+
+	/* A UDP probe finds the host whose closed UDP ports answer. */
+	CHECK(assignment_set_discovery(&a, "icmp, udp/53", "test") == 0);
+	CHECK(grader_init(&g, &dw, &a) == 0);
+	CHECK(truth_is(&g, (const unsigned[]){ 1, 6, 9 }, 3));
+	grader_free(&g);
+
+	/* A SYN to 22 alone: the open port, and the host that RSTs every port. */
+	CHECK(assignment_set_discovery(&a, "tcp/22", "test") == 0);
+	CHECK(grader_init(&g, &dw, &a) == 0);
+	CHECK(truth_is(&g, (const unsigned[]){ 7, 8 }, 2));
+	grader_free(&g);
+
+	CHECK(assignment_set_discovery(&a, "tcp/*", "--discovery") == -EINVAL);
+	CHECK(strstr(rs_last_error(), "--discovery: 'tcp/*' is no one probe"), "%s", rs_last_error());
+	CHECK(assignment_set_discovery(&a, "icmp/echo ftp", "--discovery") == -EINVAL);
+	CHECK(strstr(rs_last_error(), "'ftp' is not a probe"), "%s", rs_last_error());
+}
+
+/* Grade hosts of text, written to name, in format fmt: tp, fp, reported, duplicates. */
+static bool hosts_graded(const char *name, const char *text, const char *fmt, uint64_t tp,
+			 uint64_t fp, uint64_t reported, uint64_t dups)
+{
+	struct assignment a;
+	struct grader g;
+	struct grade_counts c;
+	struct grade_file f = { 0 };
+	bool ok;
+
+	hosts_assignment(&a);
+	snprintf(f.path, sizeof(f.path), "%s", write_file(name, text));
+	CHECK(grader_init(&g, &dw, &a) == 0);
+	ok = grade_service(&g, 0, &f, 1, false, &c) == 0;
+	CHECK(ok, "%s: %s", name, rs_last_error());
+	ok = ok && f.format && !strcmp(f.format, fmt) && c.truth == 6 && c.tp == tp &&
+	     c.fp == fp && c.fn == 6 - tp && c.reported == reported && c.duplicates == dups;
+	CHECK(ok, "%s: %s tp %llu fp %llu reported %llu dups %llu", name, f.format,
+	      (unsigned long long)c.tp, (unsigned long long)c.fp, (unsigned long long)c.reported,
+	      (unsigned long long)c.duplicates);
+	grader_free(&g);
+	return ok;
+}
+
+static void test_hosts_each_format_says_up(void)
+{
+	/* nmap -oG: its Status line, Up only; its Ports lines say nothing more. */
+	hosts_graded("sn.gnmap",
+		     "# Nmap 7.93 scan initiated Sun Dec  6 11:00:00 2026 as: nmap -n -sn -oG sn.gnmap 10.1.0.0/24\n"
+		     "Host: 10.1.0.1 ()\tStatus: Up\n"
+		     "Host: 10.1.0.2 ()\tStatus: Up\n"
+		     "Host: 10.1.0.2 ()\tPorts: 80/closed/tcp//http///\n"
+		     "Host: 10.1.0.4 ()\tStatus: Down\n"
+		     "Host: 10.1.0.7 ()\tStatus: Up\n"
+		     "Host: 10.1.0.3 ()\tPorts: 443/open/tcp//https///\n"
+		     "# Nmap done at Sun Dec  6 11:00:05 2026 -- 256 IP addresses (3 hosts up) scanned\n",
+		     "nmap-grepable", 2, 1, 3, 0);
+	/* nmap -oX: <status state="up"> whatever the reason; down is not up. */
+	hosts_graded("sn.xml",
+		     "<?xml version=\"1.0\"?>\n<nmaprun scanner=\"nmap\">\n"
+		     "<host><status state=\"up\" reason=\"syn-ack\" reason_ttl=\"64\"/>\n"
+		     "<address addr=\"10.1.0.3\" addrtype=\"ipv4\"/></host>\n"
+		     "<host><status state=\"up\" reason=\"reset\" reason_ttl=\"64\"/>\n"
+		     "<address addr=\"10.1.0.8\" addrtype=\"ipv4\"/>\n"
+		     "<ports><port protocol=\"tcp\" portid=\"80\"><state state=\"filtered\"/></port></ports></host>\n"
+		     "<host><status state=\"down\" reason=\"no-response\"/>\n"
+		     "<address addr=\"10.1.0.4\" addrtype=\"ipv4\"/></host>\n"
+		     "</nmaprun>\n",
+		     "nmap-xml", 2, 0, 2, 0);
+	/* masscan -oL: open or closed, any port or ICMP; each further record a duplicate. */
+	hosts_graded("m.lst",
+		     "#masscan\n"
+		     "closed tcp 80 10.1.0.2 1700000000\n"
+		     "open tcp 443 10.1.0.3 1700000001\n"
+		     "open tcp 443 10.1.0.9 1700000001\n"
+		     "open icmp 0 10.1.0.9 1700000002\n"
+		     "banner tcp 443 10.1.0.3 1700000003 ssl TLS\n"
+		     "open tcp 22 10.1.0.7 1700000004\n"
+		     "open tcp 22 10.2.0.7 1700000004\n"
+		     "# end\n",
+		     "masscan-list", 3, 1, 5, 1);
+	/*
+	 * ZMap CSV: a SYN-ACK, a RST, and the host's own port unreachable
+	 * count; a router's unreachable for 10.1.0.6 does not, nor "other".
+	 */
+	hosts_graded("z.csv",
+		     "saddr,sport,classification,success,icmp_type,icmp_code,icmp_responder\n"
+		     "10.1.0.8,443,rst,0,,,\n"
+		     "10.1.0.3,443,synack,1,,,\n"
+		     "10.1.0.6,,icmp-unreach,0,3,3,10.9.9.9\n"
+		     "10.1.0.2,,icmp-unreach,0,3,3,10.1.0.2\n"
+		     "10.1.0.4,80,other,0,,,\n",
+		     "zmap-csv", 3, 0, 3, 0);
+	/* ZMap JSON, the same words: an echo reply, a RST; a router's unreachable is not. */
+	hosts_graded("z.json",
+		     "{\"saddr\": \"10.1.0.1\", \"classification\": \"echoreply\", \"success\": true}\n"
+		     "{\"saddr\": \"10.1.0.8\", \"sport\": 80, \"classification\": \"rst\", \"success\": false}\n"
+		     "{\"saddr\": \"10.1.0.6\", \"classification\": \"icmp-unreach\", \"success\": 0, "
+		     "\"icmp_type\": 3, \"icmp_code\": 3, \"icmp_responder\": \"10.9.9.9\"}\n",
+		     "zmap-json", 2, 0, 2, 0);
+	/* An address list: every address is a host up. */
+	hosts_graded("up.txt", "10.1.0.1\n10.1.0.6\n10.1.1.1\n", "addresses", 1, 2, 3, 0);
+}
+
 static void test_assignment_file(void)
 {
 	struct assignment a;
@@ -207,6 +387,25 @@ static void test_assignment_file(void)
 	p = write_file("bad4.assignment", "name = a\nname = b\n");
 	CHECK(assignment_read(p, &a) == -EINVAL);
 	CHECK(strstr(rs_last_error(), "bad4.assignment:2: 'name' given twice"));
+
+	/* Host discovery, by the probes the assignment names. */
+	assignment_init(&a);
+	p = write_file("hosts.assignment", "service = hosts tcp/80\ndiscovery = icmp, tcp/22 udp/53\n");
+	CHECK(assignment_read(p, &a) == 0, "%s", rs_last_error());
+	CHECK(a.nservices == 2 && a.services[0].slot == SVC_SLOT_HOSTS && a.ndiscovery == 3 &&
+	      a.discovery[1].slot == RS_SLOT_TCP && a.discovery[1].port == 22 &&
+	      a.discovery[2].slot == RS_SLOT_UDP && a.discovery[2].port == 53);
+	{
+		char asked[128];
+
+		assignment_asked(&a, asked, sizeof(asked));
+		CHECK(!strcmp(asked, "tcp/80 open; hosts up (by icmp, tcp/22, udp/53)"), "%s", asked);
+	}
+	assignment_init(&a);
+	p = write_file("bad5.assignment", "discovery = icmp tcp/*\n");
+	CHECK(assignment_read(p, &a) == -EINVAL);
+	CHECK(strstr(rs_last_error(), "bad5.assignment:1: 'tcp/*' is no one probe"), "%s",
+	      rs_last_error());
 }
 
 static void test_timeline_rates(void)
@@ -256,12 +455,16 @@ int main(void)
 		return 1;
 	}
 	build_world();
+	build_discovery_world();
 	RUN_TEST(test_counts_of_an_address_list);
 	RUN_TEST(test_states_and_coverage_of_a_zmap_csv);
 	RUN_TEST(test_a_folder_skips_what_is_no_scan);
+	RUN_TEST(test_hosts_truth_is_an_answer_to_a_discovery_probe);
+	RUN_TEST(test_hosts_each_format_says_up);
 	RUN_TEST(test_assignment_file);
 	RUN_TEST(test_timeline_rates);
 	world_free(&w);
+	world_free(&dw);
 	{
 		char cmd[128];
 
