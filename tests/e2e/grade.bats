@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # End to end: grading. Real ZMap, masscan and nmap scan a class lab made
 # from an assignment file; `rescan grade` grades what they wrote, one file
-# at a time and as a class. Every expected figure is computed here from the
+# at a time and as a class, ports and host discovery. Every expected figure is computed here from the
 # scanners' own output and the host lists this suite wrote (awk, sort, comm,
 # jq), never by rescan.
 
@@ -23,7 +23,9 @@ setup_file() {
 	chmod 755 "$SHARED"
 	export RESCAN_RESULTS_DIR="$SHARED/results"
 	random_hosts 3000 42 >"$D/http.hosts"
-	"$RESCAN" world compile -o "$D/class.world" tcp/80="$D/http.hosts"
+	# Echo responders, for host discovery; they answer no port.
+	random_hosts 6000 43 >"$D/icmp.hosts"
+	"$RESCAN" world compile -o "$D/class.world" tcp/80="$D/http.hosts" icmp="$D/icmp.hosts"
 	printf '%s   # opt-out: example university\n' "$DNS_NET" >"$SHARED/do-not-scan"
 	cat >"$D/http.assignment" <<-EOF
 	# week 3: the web servers of $RANGE
@@ -53,6 +55,9 @@ setup_file() {
 	# of the range for nmap's sake: graded, and cut short, below.
 	mkdir -p "$D/formats"
 	awk -F. '$3 < 4' "$D/http.hosts" >"$D/truth.22"
+	# Up to nmap -sn's probes (echo, SYN 443, ACK 80, timestamp): the echo
+	# responders, and the web servers, whose port 80 answers the ACK.
+	sort -u "$D/http.hosts" "$D/icmp.hosts" | awk -F. '$3 < 4' >"$D/up.22"
 	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 -p 80 -r 20000 -c 2 -b "$SHARED/blocklist.all" \
 		-O csv -f saddr,classification,success -o "$D/formats/zmap.csv" 198.18.0.0/22
 	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 -p 80 -r 20000 -c 2 -b "$SHARED/blocklist.all" \
@@ -123,6 +128,51 @@ hosts_of() {
 	[ "$(jq -r '.files[0].format' "$out/zmap.zjson.grade")" = zmap-json ]
 	[ "$(jq -r '.files[0].format' "$out/m.list.grade")" = masscan-list ]
 	[ "$(jq -r '.files[0].format' "$out/n.gnmap.grade")" = nmap-grepable ]
+}
+
+# Hosts a host discovery result reports up, by format, sorted.
+up_of() {
+	case $1 in
+	*.csv) awk -F, 'NR > 1 && $3 == 1 { print $1 }' "$1" ;;
+	# A <host>'s status comes before its address; a <hosthint> is no host.
+	*.xml) awk '/<hosthint/ { hint = 1 } /<\/hosthint>/ { hint = 0 } /<host[ >]/ { up = 0 }
+		!hint && /<status state="up"/ { up = 1 }
+		up && /addrtype="ipv4"/ { match($0, /addr="[0-9.]+"/)
+			print substr($0, RSTART + 6, RLENGTH - 7); up = 0 }' "$1" ;;
+	*.gnmap) awk '/Status: Up/ { print $2 }' "$1" ;;
+	esac | sort -u
+}
+
+@test "grade --service hosts: nmap -sn and ZMap's echo scan are graded host by host, as comm counts it" {
+	local f out=$D/discovery
+	mkdir -p "$out"
+	"$RESCAN" lab exec --name "$LAB" -- nmap -n -sn --min-rate 5000 --max-retries 1 \
+		-oX "$out/sn.xml" -oG "$out/sn.gnmap" 198.18.0.0/22
+	"$RESCAN" lab exec --name "$LAB" -- zmap --cores 0 --probe-module=icmp_echoscan -r 20000 -c 2 \
+		-b "$SHARED/blocklist.all" -O csv -f saddr,classification,success -o "$out/echo.csv" \
+		198.18.0.0/22
+	for f in sn.xml sn.gnmap echo.csv; do
+		up_of "$out/$f" >"$out/$f.up"
+		# Found hosts, and none that stays silent to every probe.
+		[ -s "$out/$f.up" ]
+		[ -z "$(comm -13 "$D/up.22" "$out/$f.up")" ]
+		run "$RESCAN" grade --assignment "$D/http.assignment" --world "$D/class.world" \
+			--range 198.18.0.0/22 --service hosts --json "$out/$f"
+		echo "$f: $output"
+		[ "$status" -eq 0 ] || [ "$status" -eq 4 ]
+		echo "$output" >"$out/$f.grade"
+		[ "$(graded "$out/$f.grade")" = "$(counts "$D/up.22" "$out/$f.up" '$3 < 4')" ]
+		[ "$(jq -r '.services.hosts.truth' "$out/$f.grade")" -eq "$(wc -l <"$D/up.22")" ]
+	done
+	# ZMap's echo scan finds only the echo responders: the web servers are its misses.
+	[ "$(jq -r '.total.false_negatives' "$out/echo.csv.grade")" -eq \
+		"$(comm -23 "$D/up.22" <(awk -F. '$3 < 4' "$D/icmp.hosts" | sort) | wc -l)" ]
+	# The text names the service and the probes.
+	run "$RESCAN" grade --assignment "$D/http.assignment" --world "$D/class.world" \
+		--range 198.18.0.0/22 --service hosts "$out/sn.gnmap"
+	echo "$output"
+	grep -q 'hosts up (by icmp, tcp/443, tcp/80, icmp/timestamp) in 198.18.0.0/22' <<<"$output"
+	grep -Eq '^  hosts +[0-9]+ ' <<<"$output"
 }
 
 @test "grade: a truncated or malformed result is refused with its file and line" {
