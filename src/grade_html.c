@@ -78,7 +78,8 @@ static void plot_rates(FILE *f, const struct grade_context *x, const struct grad
 {
 	const struct timeline *tl = x->tl;
 	const unsigned W = LABEL_W + PLOT_W, H = 260, L = 60, B = 30;
-	double peak = x->a->student_rate ? (double)x->a->student_rate : 1, span;
+	double peak = x->a->student_rate ? (double)x->a->student_rate : 1, span_ms;
+	uint64_t t_origin;
 	const char *c;
 	unsigned i;
 	uint32_t k;
@@ -88,8 +89,9 @@ static void plot_rates(FILE *f, const struct grade_context *x, const struct grad
 	for (i = 0; i < n; i++)
 		if (g[i].acct && g[i].acct->peak_pps > peak)
 			peak = g[i].acct->peak_pps;
-	span = tl->last_ms > tl->first_ms ? (double)(tl->last_ms - tl->first_ms) / 1000.0 : 1;
-	span += (double)tl->interval_ms / 1000.0;
+	/* From one interval before the first sample to the last. */
+	t_origin = tl->first_ms - tl->interval_ms;
+	span_ms = (double)(tl->last_ms - t_origin);
 	fprintf(f, "<h2>Probes per second</h2>\n<svg class=\"plot\" id=\"rates\" width=\"%u\" height=\"%u\" "
 		   "xmlns=\"http://www.w3.org/2000/svg\" role=\"img\">\n", W + 140, H + B);
 	fprintf(f, "<line x1=\"%u\" y1=\"10\" x2=\"%u\" y2=\"%u\" class=\"axis\"/>"
@@ -98,7 +100,7 @@ static void plot_rates(FILE *f, const struct grade_context *x, const struct grad
 	fprintf(f, "<text x=\"%u\" y=\"18\" text-anchor=\"end\" class=\"val\">%.0f</text>"
 		   "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" class=\"val\">0</text>"
 		   "<text x=\"%u\" y=\"%u\" text-anchor=\"end\" class=\"val\">%.0f s</text>\n",
-		L - 4, peak, L - 4, H, W, H + 18, span);
+		L - 4, peak, L - 4, H, W, H + 18, span_ms / 1000.0);
 	if (x->a->student_rate) {
 		double y = H - (double)x->a->student_rate / peak * (H - 10);
 
@@ -116,17 +118,24 @@ static void plot_rates(FILE *f, const struct grade_context *x, const struct grad
 		esc(f, g[i].name);
 		fprintf(f, "\" points=\"");
 		for (k = 0; k < s->npoints; k++) {
-			double t0 = (double)(s->points[k].t_ms - tl->first_ms) / 1000.0;
-			double xs = L + (t0 + (double)tl->interval_ms / 1000.0) / span * (W - L);
-			double xp = L + t0 / span * (W - L);
+			/* A sample's rate is of the interval before it. */
+			double x1 = L + (double)(s->points[k].t_ms - t_origin) / span_ms * (W - L);
+			double x0 = x1 - (double)tl->interval_ms / span_ms * (W - L);
 			double y = H - s->points[k].pps / peak * (H - 10);
+			bool gap = k && s->points[k].t_ms - s->points[k - 1].t_ms > tl->interval_ms * 3 / 2;
 
-			/* Flat over the interval the sample covers, 0 before and after a gap. */
-			if (!k || s->points[k].t_ms - s->points[k - 1].t_ms > tl->interval_ms)
-				fprintf(f, "%.1f,%u ", xp, H);
-			fprintf(f, "%.1f,%.1f %.1f,%.1f ", xp, y, xs, y);
+			/*
+			 * Flat over each sample's interval, down to 0 across a gap (more
+			 * than an interval and a half: samples come a few ms late).
+			 */
+			if (gap)
+				fprintf(f, "%.1f,%u ", L + (double)(s->points[k - 1].t_ms - t_origin) /
+							   span_ms * (W - L), H);
+			if (!k || gap)
+				fprintf(f, "%.1f,%u ", x0, H);
+			fprintf(f, "%.1f,%.1f %.1f,%.1f ", x0, y, x1, y);
 			if (k + 1 == s->npoints)
-				fprintf(f, "%.1f,%u", xs, H);
+				fprintf(f, "%.1f,%u", x1, H);
 		}
 		fprintf(f, "\"/><text x=\"%u\" y=\"%u\" style=\"fill:%s\">", W + 4,
 			30 + (i % 16) * 14, c);
