@@ -363,6 +363,54 @@ static int down(int argc, char **argv)
 	return RS_EXIT_OK;
 }
 
+static const struct command load_cmd = {
+	.name = "rescan lab load",
+	.args = "WORLD",
+	.min_args = 1,
+	.max_args = 1,
+	.about = "Give the running lab another world: a world file or synth:SEED. Each\n"
+		 "probe is answered from the old world or the new one, never neither, and\n"
+		 "no probe is lost; counters, students, rate caps and do-not-scan ranges\n"
+		 "stay (the per-service counters start again: services are the world's).\n"
+		 "A world that cannot be loaded leaves the old one answering.",
+	.opts = name_only,
+	.example = "example: rescan lab load worlds/week2.world",
+};
+
+static int load(int argc, char **argv)
+{
+	char desc[256], world_path[PATH_MAX];
+	const char *spec;
+	double t0 = now_seconds();
+	char **args;
+	struct world w;
+	struct lab l;
+	int rc, err;
+
+	rc = parse_lab_command(&load_cmd, argc, argv, true, &l, &args);
+	if (rc != OPTS_RUN)
+		return rc;
+	spec = args[0];
+	/* The state names the world by absolute path, as lab up's does. */
+	if (strncmp(spec, "synth", 5) && realpath(spec, world_path))
+		spec = world_path;
+	if (preflight_caps(NEED_LAB, false))
+		err = -EPERM;
+	else if (world_open_spec(&w, spec, desc, sizeof(desc)))
+		err = -EINVAL;
+	else {
+		err = lab_load(&l, &w, desc);
+		world_free(&w);
+	}
+	if (err) {
+		rs_print_last_error();
+		fprintf(stderr, "rescan: lab '%s' answers from the world it had\n", l.name);
+		return exit_code_for(err);
+	}
+	printf("lab '%s': world %s loaded in %.2f s\n", l.name, desc, now_seconds() - t0);
+	return RS_EXIT_OK;
+}
+
 struct exec_opts {
 	const char *name;
 	uint64_t student;
@@ -888,6 +936,7 @@ static int scanner_config(int argc, char **argv)
 static const struct subcmd lab_cmds[] = {
 	{ "up", up, "create the sealed lab and load a world" },
 	{ "down", down, "remove the lab and everything it created" },
+	{ "load", load, "give the running lab another world, without a pause" },
 	{ "exec", exec_in_lab, "run a command (zmap, masscan, nmap) on the scanner side" },
 	{ "status", status, "is the lab up, with which world" },
 	{ "preflight", preflight, "can this machine build a lab: capabilities, kernel, BPF" },

@@ -7,6 +7,7 @@
 #include <linux/if_link.h>
 #include <net/if.h>
 #include <sys/socket.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -188,10 +189,46 @@ static int take_first(uint32_t addr, void *ctx)
 }
 
 /*
- * The state file: how the lab was made, and per service its host count and
- * first host, a target for a health probe that needs no second look at the
- * world.
+ * The state file's lines about the world: which, its seed, and per service
+ * its host count and first host, a target for a health probe that needs no
+ * second look at the world.
  */
+static void write_world_lines(FILE *f, const struct world *w, const char *world_desc)
+{
+	char a[16];
+	uint32_t i;
+
+	fprintf(f, "world=%s\nseed=%llu\n", world_desc, (unsigned long long)w->seed);
+	/* Services with open hosts: what a health probe or a student can try. */
+	for (i = 0; i < w->nservices; i++) {
+		uint32_t first = 0, set = w->services[i].set[RS_STATE_OPEN];
+		char s[32];
+
+		if (set == RS_NO_SET)
+			continue;
+		svc_format(w->services[i].svc, s, sizeof(s));
+		if (world_set_foreach(w, set, 0, UINT32_MAX, take_first, &first))
+			format_ipv4(first, a);
+		else
+			strcpy(a, "-");
+		fprintf(f, "service=%s %llu %s\n", s,
+			(unsigned long long)w->services[i].hosts[RS_STATE_OPEN], a);
+	}
+}
+
+/* Close f, written as path; -EIO, said, if anything of it was not written. */
+static int close_written(FILE *f, const char *path)
+{
+	int failed = ferror(f);
+
+	if (fclose(f) || failed) {
+		rs_error("cannot write %s: %s", path, strerror(errno ? errno : EIO));
+		return -EIO;
+	}
+	return 0;
+}
+
+/* The state file: how the lab was made, then its world. */
 static int write_state(const struct lab *l, const struct world *w, const char *world_desc,
 		       const struct dns_list *dns)
 {
@@ -214,10 +251,9 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 	format_ipv4(l->gw_addr, g);
 	lab_format_mac(l->gw_mac, mac);
 	fprintf(f, "name=%s\nscanner_netns=%s\nscanner_iface=%s\nscanner_addr=%s\n"
-		   "gateway_addr=%s\ngateway_mac=%s\ninternet_netns=%s\ndata_path=%s\nworld=%s\n"
-		   "seed=%llu\n",
+		   "gateway_addr=%s\ngateway_mac=%s\ninternet_netns=%s\ndata_path=%s\n",
 		l->name, l->here ? "" : l->ns_scan, l->if_scan, a, g, mac, l->ns_inet,
-		lab_data_path_name(l->data_path), world_desc, (unsigned long long)w->seed);
+		lab_data_path_name(l->data_path));
 	fprintf(f, "students=%u\nstudent_rate=%llu\nstudent_burst=%llu\ndo_not_scan=%s\n"
 		   "results_dir=%s\nassignment=%s\n",
 		l->students, (unsigned long long)l->student_rate,
@@ -225,26 +261,51 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 		l->results_dir, l->assignment ? l->assignment : "");
 	for (i = 0; dns && i < dns->nlabels; i++)
 		fprintf(f, "do_not_scan_label=%u %s\n", i, dns->labels[i]);
-	/* Services with open hosts: what a health probe or a student can try. */
-	for (i = 0; i < w->nservices; i++) {
-		uint32_t first = 0, set = w->services[i].set[RS_STATE_OPEN];
-		char s[32];
+	write_world_lines(f, w, world_desc);
+	return close_written(f, path);
+}
 
-		if (set == RS_NO_SET)
-			continue;
-		svc_format(w->services[i].svc, s, sizeof(s));
-		if (world_set_foreach(w, set, 0, UINT32_MAX, take_first, &first))
-			format_ipv4(first, a);
-		else
-			strcpy(a, "-");
-		fprintf(f, "service=%s %llu %s\n", s,
-			(unsigned long long)w->services[i].hosts[RS_STATE_OPEN], a);
+static bool is_world_line(const char *line)
+{
+	return !strncmp(line, "world=", 6) || !strncmp(line, "seed=", 5) ||
+	       !strncmp(line, "service=", 8);
+}
+
+int lab_state_set_world(const struct lab *l, const struct world *w, const char *world_desc)
+{
+	char path[160], tmp[176], line[1024];
+	FILE *in, *out;
+	int err;
+
+	lab_state_path(l, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	in = fopen(path, "r");
+	if (!in) {
+		rs_error("cannot read %s: %s", path, strerror(errno));
+		return -errno;
 	}
-	if (fclose(f)) {
-		rs_error("cannot write %s: %s", path, strerror(errno));
-		return -EIO;
+	out = fopen(tmp, "w");
+	if (!out) {
+		err = -errno;
+		rs_error("cannot write %s: %s", tmp, strerror(errno));
+		fclose(in);
+		return err;
 	}
-	return 0;
+	/* Every line but the world's, as it was; lines are shorter than line. */
+	while (fgets(line, sizeof(line), in))
+		if (!is_world_line(line))
+			fputs(line, out);
+	fclose(in);
+	write_world_lines(out, w, world_desc);
+	err = close_written(out, tmp);
+	/* One rename: a reader sees the old world's lines or the new one's. */
+	if (!err && rename(tmp, path)) {
+		err = -errno;
+		rs_error("cannot replace %s: %s", path, strerror(errno));
+	}
+	if (err)
+		unlink(tmp);
+	return err;
 }
 
 /* ---- netns, links, addresses (through iproute2) --------------------------- */
@@ -432,15 +493,21 @@ static int pin_maps(const struct lab *l, struct responder_bpf *resp, struct lab_
 	return err;
 }
 
+/* Every pin of the lab: its maps and programs, and a world lab load left half pinned. */
 static void remove_pins(const struct lab *l)
 {
-	char path[192];
-	size_t i;
+	char path[sizeof(l->pin_dir) + sizeof(((struct dirent *)0)->d_name) + 1];
+	struct dirent *e;
+	DIR *d = opendir(l->pin_dir);
 
-	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-		lab_pin_path(l, pinned_maps[i], path, sizeof(path));
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		lab_pin_path(l, e->d_name, path, sizeof(path));
 		unlink(path);
 	}
+	if (d)
+		closedir(d);
 	rmdir(l->pin_dir);
 }
 
@@ -450,15 +517,20 @@ static void remove_state(const struct lab *l)
 
 	lab_state_path(l, path, sizeof(path));
 	unlink(path);
+	/* A new state lab load did not get to rename into place. */
+	strncat(path, ".new", sizeof(path) - strlen(path) - 1);
+	unlink(path);
 	rmdir(l->run_dir);
 }
 
 void lab_responder_cfg(const struct lab *l, const struct world *w, struct responder_cfg *cfg)
 {
-	cfg->lab_net = htonl(l->net);
-	cfg->lab_mask = htonl(l->mask);
-	cfg->isn_key = (uint32_t)(w->seed * 0x9e3779b97f4a7c15ull >> 32);
-	cfg->do_not_scan = l->do_not_scan != NULL;
+	*cfg = (struct responder_cfg){
+		.lab_net = htonl(l->net),
+		.lab_mask = htonl(l->mask),
+		.isn_key = (uint32_t)(w->seed * 0x9e3779b97f4a7c15ull >> 32),
+		.do_not_scan = l->do_not_scan != NULL,
+	};
 }
 
 /* The responder's rules for what comes in on interface ifname of the internet side. */

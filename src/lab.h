@@ -131,6 +131,15 @@ int lab_student_leave(const struct lab *l, unsigned k, const struct lab_progs *p
 int lab_up(struct lab *l, const struct world *w, const char *world_desc);
 int lab_down(const struct lab *l);
 /*
+ * Replace the world of running lab l by w (lab_load.c): every probe is
+ * answered from the old world or the new one, never from neither, and the
+ * counters, seats and do-not-scan ranges stay. On error the old world
+ * answers on.
+ */
+int lab_load(const struct lab *l, const struct world *w, const char *world_desc);
+/* Replace the state file's world lines (world, seed, services) by w's, in one rename. */
+int lab_state_set_world(const struct lab *l, const struct world *w, const char *world_desc);
+/*
  * Replace this process with argv running on the scanner side; for student
  * k (> 0) in its namespace, as its own user, with CAP_NET_RAW only, in its
  * results directory.

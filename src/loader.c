@@ -2,6 +2,7 @@
 #include "loader.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -183,6 +184,27 @@ static int service_entries(const struct world *w, struct rs_service *svcs)
 	return 0;
 }
 
+/* Point the maps cfg shares at the running lab's, before the object is loaded. */
+static int share_maps(struct responder_bpf *skel, const struct responder_cfg *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nshared; i++) {
+		struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, cfg->shared[i].name);
+		int err = map ? bpf_map__reuse_fd(map, cfg->shared[i].fd) : -ENOENT;
+
+		if (err) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "cannot share the lab's map %s",
+				 cfg->shared[i].name);
+			loader_explain(what, err);
+			return err;
+		}
+	}
+	return 0;
+}
+
 int loader_load_responder(const struct world *w, const struct responder_cfg *cfg,
 			  struct responder_bpf **out)
 {
@@ -208,6 +230,9 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 		free(dir);
 		return err;
 	}
+	err = share_maps(skel, cfg);
+	if (err)
+		goto fail;
 	skel->rodata->lab_net = cfg->lab_net;
 	skel->rodata->lab_mask = cfg->lab_mask;
 	skel->rodata->isn_key = cfg->isn_key;

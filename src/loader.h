@@ -15,11 +15,20 @@
 
 struct responder_bpf;
 
+/* A map of a running lab's responder that a new one shares (rescan lab load). */
+struct loader_shared_map {
+	const char *name;	/* the map's name in responder.bpf.c */
+	int fd;
+};
+
 struct responder_cfg {
 	uint32_t lab_net;	/* network byte order; never answered as internet */
 	uint32_t lab_mask;
 	uint32_t isn_key;
 	bool do_not_scan;	/* the do_not_scan trie will have ranges */
+	/* Maps taken over instead of made: nshared of them, or none. */
+	const struct loader_shared_map *shared;
+	size_t nshared;
 };
 
 /* Load the responder with w in its maps. On error nothing stays loaded. */

@@ -32,7 +32,8 @@ int top_sort_parse(const char *s, enum top_sort *out);
 /*
  * Per second, how far a counter moved from before to now in seconds:
  * 0 if seconds is not positive; a counter that went back (a lab brought
- * down and up again between the two reads) counts from 0.
+ * down and up again between the two reads, a service's after lab load)
+ * counts from 0.
  */
 double top_rate(uint64_t before, uint64_t now, double seconds);
 
