@@ -70,7 +70,7 @@ BENCH_SKELS := $(BENCH_BPF_TMP:.tmp.bpf.o=.skel.h)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-.PHONY: all deps run test test-build bench clean install image
+.PHONY: all deps run test test-build bench soak clean install image
 all: rescan
 
 $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/bpf $(OUTPUT)/tsan $(OUTPUT)/bench:
@@ -168,6 +168,10 @@ image:
 
 bench: rescan
 	scripts/bench.sh
+
+# Loss, leaks and counters over 100 M probes with world swaps (scripts/soak.sh).
+soak: rescan
+	scripts/soak.sh
 
 install: rescan
 	install -D -m 0755 rescan $(DESTDIR)$(PREFIX)/bin/rescan
