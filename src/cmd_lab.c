@@ -577,21 +577,19 @@ static const struct command status_cmd = {
 	.opts = name_only,
 };
 
+static int take_monitor_off(const char *key, const char *v, void *ctx)
+{
+	if (!strcmp(key, "monitor_pid") && !strcmp(v, "0"))
+		*(bool *)ctx = true;
+	return 0;
+}
+
 /* lab up --no-monitor: the state says monitor_pid=0. */
 static bool monitor_was_off(const struct lab *l)
 {
-	char path[160], line[256];
 	bool off = false;
-	FILE *f;
 
-	lab_state_path(l, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strcmp(line, "monitor_pid=0\n"))
-			off = true;
-	fclose(f);
+	lab_state_foreach(l, take_monitor_off, &off);
 	return off;
 }
 

@@ -111,20 +111,19 @@ static ino_t counters_ino(const struct lab *l)
 	return stat(path, &st) ? 0 : st.st_ino;
 }
 
-/* Services with open hosts: the state's service= lines. */
+static int count_service(const char *key, const char *v, void *ctx)
+{
+	(void)v;
+	*(unsigned *)ctx += !strcmp(key, "service");
+	return 0;
+}
+
+/* Services with open hosts: the state's service= lines (lab load changes them). */
 static unsigned count_services(const struct lab *l)
 {
-	char path[192], line[256];
 	unsigned n = 0;
-	FILE *f;
 
-	lab_state_path(l, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n += !strncmp(line, "service=", 8);
-	fclose(f);
+	lab_state_foreach(l, count_service, &n);
 	return n;
 }
 
@@ -209,6 +208,7 @@ static int monitor_sample(struct monitor *m, bool final)
 
 	if (counters_ino(&m->lab) != m->pin_ino)
 		return -ENOENT;
+	m->world_services = count_services(&m->lab);
 	err = lab_counters_read(&m->lab, c, false);
 	if (err)
 		return err;

@@ -133,36 +133,57 @@ static int dir_with_mode(const char *path, mode_t mode)
 	return err;
 }
 
-int lab_read_state(struct lab *l)
+int lab_state_foreach(const struct lab *l, lab_state_fn *fn, void *ctx)
 {
-	char path[160], line[256];
+	char path[160], line[1024];
+	int stop = 0;
 	FILE *f;
 
 	lab_state_path(l, path, sizeof(path));
 	f = fopen(path, "r");
 	if (!f)
 		return -errno;
-	while (fgets(line, sizeof(line), f)) {
+	while (!stop && fgets(line, sizeof(line), f)) {
+		char *eq = strchr(line, '=');
+
 		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, "scanner_netns=", 14)) {
-			snprintf(l->ns_scan, sizeof(l->ns_scan), "%.31s", line + 14);
-			l->here = !l->ns_scan[0];
-		} else if (!strncmp(line, "scanner_iface=", 14)) {
-			snprintf(l->if_scan, sizeof(l->if_scan), "%.15s", line + 14);
-		} else if (!strncmp(line, "data_path=", 10)) {
-			lab_data_path_parse(line + 10, &l->data_path);
-		} else if (!strncmp(line, "students=", 9)) {
-			l->students = (unsigned)strtoul(line + 9, NULL, 10);
-		} else if (!strncmp(line, "student_rate=", 13)) {
-			l->student_rate = strtoull(line + 13, NULL, 10);
-		} else if (!strncmp(line, "student_burst=", 14)) {
-			l->student_burst = strtoull(line + 14, NULL, 10);
-		} else if (!strncmp(line, "results_dir=", 12) && line[12]) {
-			snprintf(l->results_dir, sizeof(l->results_dir), "%.127s", line + 12);
-		}
+		if (!eq)
+			continue;
+		*eq = 0;
+		stop = fn(line, eq + 1, ctx);
 	}
 	fclose(f);
+	return stop;
+}
+
+static int read_mode(const char *key, const char *v, void *ctx)
+{
+	struct lab *l = ctx;
+
+	if (!strcmp(key, "scanner_netns")) {
+		snprintf(l->ns_scan, sizeof(l->ns_scan), "%.31s", v);
+		l->here = !l->ns_scan[0];
+	} else if (!strcmp(key, "scanner_iface")) {
+		snprintf(l->if_scan, sizeof(l->if_scan), "%.15s", v);
+	} else if (!strcmp(key, "data_path")) {
+		lab_data_path_parse(v, &l->data_path);
+	} else if (!strcmp(key, "students")) {
+		l->students = (unsigned)strtoul(v, NULL, 10);
+	} else if (!strcmp(key, "student_rate")) {
+		l->student_rate = strtoull(v, NULL, 10);
+	} else if (!strcmp(key, "student_burst")) {
+		l->student_burst = strtoull(v, NULL, 10);
+	} else if (!strcmp(key, "results_dir") && v[0]) {
+		snprintf(l->results_dir, sizeof(l->results_dir), "%.127s", v);
+	}
 	return 0;
+}
+
+int lab_read_state(struct lab *l)
+{
+	int err = lab_state_foreach(l, read_mode, l);
+
+	return err < 0 ? err : 0;
 }
 
 int lab_print_state(const struct lab *l)
@@ -942,30 +963,32 @@ int lab_exec(const struct lab *l, unsigned k, char **argv)
 	return exec_in_netns(l->ns_scan, NULL, argv);
 }
 
+struct state_get {
+	const char *key;
+	char *buf;
+	size_t len;
+};
+
+static int take_value(const char *key, const char *v, void *ctx)
+{
+	struct state_get *g = ctx;
+
+	if (strcmp(key, g->key))
+		return 0;
+	snprintf(g->buf, g->len, "%s", v);
+	return 1;
+}
+
 int lab_state_get(const struct lab *l, const char *key, char *buf, size_t len)
 {
-	char path[192], line[512];
-	size_t klen = strlen(key);
-	int err = -ENOENT;
-	FILE *f;
+	struct state_get g = { key, buf, len };
+	char path[160];
+	int err = lab_state_foreach(l, take_value, &g);
 
 	lab_state_path(l, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f) {
-		err = -errno;
-		rs_error("cannot read the lab's state %s: %s", path, strerror(errno));
-		return err;
-	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, key, klen) && line[klen] == '=') {
-			snprintf(buf, len, "%s", line + klen + 1);
-			err = 0;
-			break;
-		}
-	}
-	fclose(f);
-	if (err)
+	if (err < 0)
+		rs_error("cannot read the lab's state %s: %s", path, strerror(-err));
+	else if (!err)
 		rs_error("the lab's state %s says nothing of %s", path, key);
-	return err;
+	return err == 1 ? 0 : err < 0 ? err : -ENOENT;
 }

@@ -108,6 +108,13 @@ void lab_student_results(const struct lab *l, unsigned k, char *buf, size_t len)
 void lab_state_path(const struct lab *l, char *buf, size_t len);
 /* Read the mode (here, iface, students) a running lab was started with into l. */
 int lab_read_state(struct lab *l);
+/*
+ * Each key=value line of the lab's state file, in order, to fn; fn
+ * returns nonzero to stop there, and that is what this returns (0: it
+ * read them all). -errno when the state cannot be read.
+ */
+typedef int lab_state_fn(const char *key, const char *value, void *ctx);
+int lab_state_foreach(const struct lab *l, lab_state_fn *fn, void *ctx);
 /* The value of key in the lab's state file ("world", "seed"...); -ENOENT when absent. */
 int lab_state_get(const struct lab *l, const char *key, char *buf, size_t len);
 bool lab_is_up(const struct lab *l);

@@ -113,27 +113,25 @@ static int read_service_counters(const struct lab *l, struct lab_counters *c)
 }
 
 /* The do-not-scan labels, from the lab's state file ("do_not_scan_label=N TEXT"). */
-static void read_labels(const struct lab *l, struct lab_counters *c)
+static int take_label(const char *key, const char *v, void *ctx)
 {
-	char path[192], line[256];
+	struct lab_counters *c = ctx;
 	unsigned n;
 	int off;
-	FILE *f;
 
+	if (strcmp(key, "do_not_scan_label") || sscanf(v, "%u %n", &n, &off) != 1 ||
+	    n >= RS_DNS_LABELS)
+		return 0;
+	snprintf(c->labels[n], sizeof(c->labels[n]), "%s", v + off);
+	if (n >= c->nlabels)
+		c->nlabels = n + 1;
+	return 0;
+}
+
+static void read_labels(const struct lab *l, struct lab_counters *c)
+{
 	c->nlabels = 0;
-	lab_state_path(l, path, sizeof(path));
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (sscanf(line, "do_not_scan_label=%u %n", &n, &off) == 1 && n < RS_DNS_LABELS) {
-			snprintf(c->labels[n], sizeof(c->labels[n]), "%s", line + off);
-			if (n >= c->nlabels)
-				c->nlabels = n + 1;
-		}
-	}
-	fclose(f);
+	lab_state_foreach(l, take_label, c);
 }
 
 int lab_counters_read(const struct lab *l, struct lab_counters *c, bool totals_only)
