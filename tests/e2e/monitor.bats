@@ -18,7 +18,9 @@ bats_require_minimum_version 1.5.0
 load lab_helper
 
 STUDENTS=2
-RATE=20000	# student 2 scans at 30000 pps: over the cap
+# Student 2 asks ZMap for 30000 pps: over the cap even if a busy machine
+# gives ZMap a twentieth of that.
+RATE=1000
 
 setup_file() {
 	require_root_and_tools zmap ip jq curl ss
@@ -43,8 +45,8 @@ setup_file() {
 	export PORT=$(listen_addr | sed 's/.*://')
 	# Both students at once: student 1 within its cap, student 2 over it
 	# and into the do-not-scan ranges.
-	"$RESCAN" lab exec --name "$LAB" --student 1 -- zmap --cores 0 -p 80 -r 10000 -c 2 \
-		-b "$SHARED/blocklist" -o /dev/null 198.18.0.0/18 >"$D/z1.log" 2>&1 3>&- &
+	"$RESCAN" lab exec --name "$LAB" --student 1 -- zmap --cores 0 -p 80 -r 500 -c 2 \
+		-b "$SHARED/blocklist" -o /dev/null 198.18.0.0/22 >"$D/z1.log" 2>&1 3>&- &
 	local z1=$!
 	"$RESCAN" lab exec --name "$LAB" --student 2 -- zmap --cores 0 -p 80 -r 30000 -c 2 \
 		-b "$SHARED/blocklist" -o /dev/null 198.18.96.0/19 >"$D/z2.log" 2>&1 3>&- &
