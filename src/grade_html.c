@@ -238,17 +238,13 @@ int grade_write_html(const char *path, const struct grade_context *x, const stru
 		     unsigned n)
 {
 	const struct assignment *a = x->a;
-	FILE *f = fopen(path, "w");
+	FILE *f = rs_open_output(path);
 	unsigned i, passed = 0;
 	char asked[512], when[64];
 	time_t now = time(NULL);
-	int err = 0;
 
-	if (!f) {
-		err = -errno;
-		rs_error("cannot write %s: %s", path, strerror(errno));
-		return err;
-	}
+	if (!f)
+		return -EIO;
 	for (i = 0; i < n; i++)
 		passed += grade_passes(x, &g[i]);
 	strftime(when, sizeof(when), "%Y-%m-%d %H:%M UTC", gmtime(&now));
@@ -275,10 +271,5 @@ int grade_write_html(const char *path, const struct grade_context *x, const stru
 	if (x->tl)
 		plot_do_not_scan(f, g, n);
 	fprintf(f, "</body></html>\n");
-	if (fflush(f) || ferror(f)) {
-		err = -EIO;
-		rs_error("cannot write %s", path);
-	}
-	fclose(f);
-	return err;
+	return rs_close_output(f, path);
 }

@@ -192,15 +192,11 @@ static void csv_text(FILE *f, const char *s)
 int grade_write_csv(const char *path, const struct grade_context *x, const struct graded *g,
 		    unsigned n)
 {
-	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+	FILE *f = rs_open_output(path);
 	unsigned i, k;
-	int err = 0;
 
-	if (!f) {
-		err = -errno;
-		rs_error("cannot write %s: %s", path, strerror(errno));
-		return err;
-	}
+	if (!f)
+		return -EIO;
 	fprintf(f, "name,student,formats,truth,reported,true_positives,false_positives,"
 		   "false_negatives,outside_range,duplicates,precision,recall,coverage,probes,"
 		   "answered,peak_pps,mean_pps,drop_rate_limited,drop_do_not_scan,drop_spoofed,pass,"
@@ -242,11 +238,5 @@ int grade_write_csv(const char *path, const struct grade_context *x, const struc
 		csv_text(f, s->graded ? "" : s->error);
 		fputc('\n', f);
 	}
-	if (fflush(f) || ferror(f)) {
-		err = -EIO;
-		rs_error("cannot write %s", path);
-	}
-	if (f != stdout)
-		fclose(f);
-	return err;
+	return rs_close_output(f, path);
 }

@@ -237,18 +237,6 @@ static void write_world_lines(FILE *f, const struct world *w, const char *world_
 	}
 }
 
-/* Close f, written as path; -EIO, said, if anything of it was not written. */
-static int close_written(FILE *f, const char *path)
-{
-	int failed = ferror(f);
-
-	if (fclose(f) || failed) {
-		rs_error("cannot write %s: %s", path, strerror(errno ? errno : EIO));
-		return -EIO;
-	}
-	return 0;
-}
-
 /* The state file: how the lab was made, then its world. */
 static int write_state(const struct lab *l, const struct world *w, const char *world_desc,
 		       const struct dns_list *dns)
@@ -283,7 +271,7 @@ static int write_state(const struct lab *l, const struct world *w, const char *w
 	for (i = 0; dns && i < dns->nlabels; i++)
 		fprintf(f, "do_not_scan_label=%u %s\n", i, dns->labels[i]);
 	write_world_lines(f, w, world_desc);
-	return close_written(f, path);
+	return rs_close_output(f, path);
 }
 
 static bool is_world_line(const char *line)
@@ -318,7 +306,7 @@ int lab_state_set_world(const struct lab *l, const struct world *w, const char *
 			fputs(line, out);
 	fclose(in);
 	write_world_lines(out, w, world_desc);
-	err = close_written(out, tmp);
+	err = rs_close_output(out, tmp);
 	/* One rename: a reader sees the old world's lines or the new one's. */
 	if (!err && rename(tmp, path)) {
 		err = -errno;

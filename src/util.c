@@ -234,3 +234,25 @@ int mkdir_p(const char *path)
 		return -errno;
 	return 0;
 }
+
+FILE *rs_open_output(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+
+	if (!f)
+		rs_error("cannot write %s: %s", path, strerror(errno));
+	return f;
+}
+
+int rs_close_output(FILE *f, const char *path)
+{
+	int failed = fflush(f) || ferror(f);
+
+	if (f != stdout)
+		failed |= fclose(f) != 0;
+	if (failed) {
+		rs_error("cannot write %s", path);
+		return -EIO;
+	}
+	return 0;
+}

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Exit codes, documented in the README and checked by the tests. */
 enum rs_exit {
@@ -66,5 +67,13 @@ double now_seconds(void);
 
 /* mkdir -p with mode 0755; 0 or -errno. */
 int mkdir_p(const char *path);
+
+/* A report to write: path opened for writing, or stdout for "-"; NULL, said, on failure. */
+FILE *rs_open_output(const char *path);
+/*
+ * Flush and close what rs_open_output gave (stdout stays open): 0, or
+ * -EIO, said, if anything of it was not written.
+ */
+int rs_close_output(FILE *f, const char *path);
 
 #endif /* RESCAN_UTIL_H */
