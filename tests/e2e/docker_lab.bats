@@ -164,6 +164,26 @@ no_duplicates() {
 		fail "$output"
 }
 
+@test "self: rescan lab load in the running appliance swaps its world; it stays healthy" {
+	run dk exec "$LAB" sh -c 'printf "80.1.2.3\n80.1.2.4\n80.1.9.9\n" >/tmp/hosts.txt &&
+		rescan world compile -o /tmp/tiny.world tcp/80=/tmp/hosts.txt 2>/dev/null &&
+		rescan lab load /tmp/tiny.world'
+	[ "$status" -eq 0 ] || fail "$output"
+	[[ $output == "lab 'rescan': world /tmp/tiny.world loaded in "* ]] || fail "$output"
+	run dk exec "$LAB" sh -c 'timeout 30 zmap -p 80 -q --cooldown-time=1 -o - 80.1.0.0/16 2>/dev/null'
+	[ "$status" -eq 0 ] || fail "$output"
+	printf '80.1.2.3\n80.1.2.4\n80.1.9.9\n' >"$BATS_TEST_TMPDIR/hosts.txt"
+	grep -E '^[0-9.]+$' <<<"$output" | sort >"$BATS_TEST_TMPDIR/got"
+	expect_exact "$BATS_TEST_TMPDIR/hosts.txt" "$BATS_TEST_TMPDIR/got"
+	run dk exec "$LAB" rescan-health
+	[ "$status" -eq 0 ] || fail "$output"
+	# Back to the default world for the tests after this one.
+	run dk exec "$LAB" rescan lab load synth:1
+	[ "$status" -eq 0 ] || fail "$output"
+	run dk exec "$LAB" rescan-health
+	[ "$status" -eq 0 ] || fail "$output"
+}
+
 @test "self: HEALTHCHECK says unhealthy once the responder is detached" {
 	run dk exec "$LAB" sh -c 'ip -n "$(ip netns list | cut -d" " -f1 | grep -- -inet)" link set dev inet0 xdp off'
 	[ "$status" -eq 0 ] || fail "$output"
