@@ -16,7 +16,7 @@ BUILD=(make gcc libc6-dev clang libclang-rt-14-dev llvm libbpf-dev bpftool libel
 	zlib1g-dev libzstd-dev libjson-c-dev pkg-config)
 LAB=(iproute2 zmap masscan nmap)
 TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox tcpdump curl procps
-	docker.io docker-compose debootstrap prometheus chromium)
+	docker.io docker-compose debootstrap prometheus chromium strace)
 PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}")
 
 usage() {

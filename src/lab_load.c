@@ -17,7 +17,9 @@
  * second lab load, or lab down, finishes or removes what the first left.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <net/if.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -186,16 +188,29 @@ static bool state_has(const struct lab *l, const char *key)
 	return !lab_state_get(l, key, v, sizeof(v)) && v[0];
 }
 
-int lab_load(const struct lab *l, const struct world *w, const char *world_desc)
+/* One lab load at a time per lab: a second waits for the first to finish. */
+static int lock_lab(const struct lab *l)
+{
+	int fd = open(l->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || flock(fd, LOCK_EX)) {
+		int err = -errno;
+
+		rs_error("cannot lock %s: %s", l->run_dir, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	return fd;
+}
+
+static int load_locked(const struct lab *l, const struct world *w, const char *world_desc)
 {
 	struct loader_shared_map shared[NSHARED];
 	struct responder_bpf *resp = NULL;
 	struct responder_cfg cfg;
 	int err, n;
 
-	err = preflight_memory(w);
-	if (err)
-		return err;
 	err = open_shared(l, shared);
 	if (err)
 		return err;
@@ -220,5 +235,19 @@ int lab_load(const struct lab *l, const struct world *w, const char *world_desc)
 		err = lab_state_set_world(l, w, world_desc);
 	/* The attached program and the pins keep the new world. */
 	loader_free_responder(resp);
+	return err;
+}
+
+int lab_load(const struct lab *l, const struct world *w, const char *world_desc)
+{
+	int err = preflight_memory(w), lock;
+
+	if (err)
+		return err;
+	lock = lock_lab(l);
+	if (lock < 0)
+		return lock;
+	err = load_locked(l, w, world_desc);
+	close(lock);
 	return err;
 }

@@ -5,7 +5,9 @@
 # while they are swapped back and forth under a running scan, every host
 # the scanner finds belongs to A or B, every host of C is found, and every
 # probe the scanner sent is counted by the responder. A world that cannot
-# be loaded leaves the running one answering. Expected hosts come from the
+# be loaded leaves the running one answering; a lab load killed at any of
+# its renames or netlink messages leaves a lab that answers from one
+# world and that the next lab load or lab down recovers. Expected hosts come from the
 # address lists this suite writes (awk, sort), never from rescan.
 
 bats_require_minimum_version 1.5.0
@@ -13,7 +15,7 @@ bats_require_minimum_version 1.5.0
 load lab_helper
 
 setup_file() {
-	require_root_and_tools zmap masscan ip jq truncate
+	require_root_and_tools zmap masscan ip jq strace
 	export LAB=$(lab_name w)
 	export D="$BATS_FILE_TMPDIR"
 
@@ -198,6 +200,75 @@ check_swapped() {
 		tool_hosts zmap <"$D/again.csv" | assert_same_set "$BATS_TEST_TMPDIR/missed" /dev/stdin
 		echo "# ZMap missed $missed hosts of both worlds; a second scan found each" >&3
 	fi
+}
+
+# masscan over a /18 must find exactly FILE's hosts in it.
+scan_finds() {
+	awk -F. '$3 < 64' "$1" >"$BATS_TEST_TMPDIR/want"
+	run -0 "$RESCAN" lab exec --name "$LAB" -- masscan 198.18.0.0/18 -p80 --rate 20000 \
+		--wait 1 -oL "$BATS_TEST_TMPDIR/got.txt"
+	tool_hosts masscan:80 <"$BATS_TEST_TMPDIR/got.txt" | assert_same_set "$BATS_TEST_TMPDIR/want" /dev/stdin
+}
+
+# lab load B killed (SIGKILL, by strace) at its Nth call of SYSCALL; 137 if it was.
+load_killed_at() {
+	strace -f -qq -o /dev/null -e trace="$1" -e inject="$1:signal=SIGKILL:when=$2" \
+		"$RESCAN" lab load --name "$LAB" "$D/b.world" >/dev/null 2>&1
+}
+
+@test "lab load killed at each rename and netlink message: the next lab load recovers" {
+	local call n killed=0 rc
+	# renames: the pins' and the state's; sendto: netlink, XDP queries and attaches.
+	for call in rename sendto; do
+		for n in $(seq 1 20); do
+			rc=0
+			load_killed_at "$call" "$n" || rc=$?
+			[ "$rc" -ne 0 ] || break	# no Nth call: the load went through
+			[ "$rc" -eq 137 ] || { echo "$call #$n: exit $rc"; false; }
+			killed=$((killed + 1))
+			# Whatever the kill left, the lab answers from A or B...
+			run -0 "$RESCAN" lab exec --name "$LAB" -- masscan 198.18.0.0/18 -p80 \
+				--rate 20000 --wait 1 -oL "$BATS_TEST_TMPDIR/killed.txt"
+			tool_hosts masscan:80 <"$BATS_TEST_TMPDIR/killed.txt" >"$BATS_TEST_TMPDIR/killed"
+			check_swapped "$BATS_TEST_TMPDIR/killed"
+			[ -z "$(awk -F. '$3 < 64' "$BATS_TEST_TMPDIR/missed")" ]
+			# ...and the next lab load gives it exactly A.
+			run -0 "$RESCAN" lab load --name "$LAB" "$D/a.world"
+			scan_finds "$D/a.hosts"
+			[ "$(world_of_lab)" = "$D/a.world" ]
+			[ -z "$(ls /sys/fs/bpf/rescan/"$LAB" | grep next_)" ]
+			[ ! -e "/run/rescan/$LAB/state.new" ]
+		done
+		[ "$n" -gt 1 ]
+	done
+	echo "# lab load killed at $killed points, each recovered by the next lab load" >&3
+	[ "$killed" -ge 8 ]
+}
+
+@test "lab load killed half way, then lab down leaves nothing of the lab" {
+	local lab=$(lab_name z)
+	"$RESCAN" lab up --name "$lab" --world "$D/a.world" --no-monitor >/dev/null
+	rc=0
+	strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when=3 \
+		"$RESCAN" lab load --name "$lab" "$D/b.world" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 137 ]
+	ls /sys/fs/bpf/rescan/"$lab" | grep -q next_
+	run -0 "$RESCAN" lab down --name "$lab"
+	[ ! -e "/sys/fs/bpf/rescan/$lab" ]
+	[ ! -e "/run/rescan/$lab" ]
+	! ip netns list | grep -q "^$lab-"
+}
+
+@test "two lab loads at once: one after the other, the lab ends on one world" {
+	"$RESCAN" lab load --name "$LAB" "$D/b.world" >"$BATS_TEST_TMPDIR/1" 2>&1 3>&- &
+	local p1=$!
+	"$RESCAN" lab load --name "$LAB" "$D/a.world" >"$BATS_TEST_TMPDIR/2" 2>&1 3>&- &
+	local p2=$!
+	wait "$p1"
+	wait "$p2"
+	w=$(world_of_lab)
+	[ "$w" = "$D/a.world" ] || [ "$w" = "$D/b.world" ]
+	scan_finds "$(sed 's/world$/hosts/' <<<"$w")"
 }
 
 @test "lab load in a class replaces every student's responder; seats and caps stay" {
