@@ -39,6 +39,12 @@ static __always_inline int icmp_echo_reply(struct xdp_md *ctx, struct pkt *p, co
 	new_word = bpf_htons(ICMP_ECHOREPLY << 8 | ih->code);
 	*(__u16 *)ih = new_word;
 	csum_replace2(&ih->checksum, old_word, new_word);
+	/* An update never yields 0xffff (RFC 1624 §3 counts on a word that is
+	 * not zero; ICMP has no pseudo-header to give one), but a reply that
+	 * is all zeros (id, sequence and data 0) sums to +0, which only 0xffff
+	 * completes. 0xffff is right wherever 0x0000 is. */
+	if (!ih->checksum)
+		ih->checksum = 0xffff;
 	return RS_CNT_TX_ECHO_REPLY;
 }
 
