@@ -175,6 +175,7 @@ struct tcase {
 	uint16_t sport;		/* 0: DEFAULT_SPORT */
 	uint16_t dport;
 	uint8_t tcp_flags;
+	uint8_t tcp_res;	/* AE and the reserved bits: the low nibble of byte 12 */
 	uint32_t seq, ack;
 	uint16_t win;		/* 0: DEFAULT_WIN */
 	uint16_t urg;

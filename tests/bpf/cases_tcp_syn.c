@@ -31,6 +31,9 @@ static const struct tcase answered[] = {
 	  .sport = 50002, .seq = 0xecececec, .tcp_opts = TOPT_LINUX },
 	{ "syn PSH|URG answered with exactly 0x12", TCP_TO(ARRAY4_THIRD, 80, SYN | PSH | URG),
 	  .sport = 50003, .seq = 0x0e0e0e0e, .urg = 7 },
+	/* AE (AccECN) and the reserved bits are not echoed either (fuzz_packets). */
+	{ "syn AE and reserved bits cleared in the SYN-ACK", SYN_TO(ARRAY4_THIRD, 80),
+	  .sport = 50011, .seq = 0xae0ae0ae, .tcp_res = 0xf },
 	/* Ethernet padding and IP options stay where they are. */
 	{ "syn padded to 60 bytes", SYN_TO(IP(10, 2, 3, 4), 80), .sport = 50004,
 	  .seq = 0x60606060, .pad = 6 },

@@ -186,7 +186,7 @@ static uint32_t build_l4(const struct tcase *t, uint8_t *l4)
 		put32(l4 + 4, t->seq);
 		put32(l4 + 8, t->ack);
 		ol = tcp_options(t->tcp_opts, l4 + 20);
-		l4[12] = (uint8_t)((20 + ol) / 4 << 4);
+		l4[12] = (uint8_t)((20 + ol) / 4 << 4 | (t->tcp_res & 15));
 		l4[13] = t->tcp_flags;
 		put16(l4 + 14, t->win ? t->win : DEFAULT_WIN);
 		put16(l4 + 18, t->urg);
@@ -362,6 +362,7 @@ uint32_t frame_expected_reply(const struct frame *in, int cnt, const uint8_t *go
 		swap(l4, l4 + 2, 2);
 		memcpy(l4 + 4, got + (l4 - exp) + 4, 4);
 		put32(l4 + 8, get32(probe_l4 + 4) + 1);
+		l4[12] &= 0xf0;
 		l4[13] = SYN | ACK;
 		l4_csum_set(ip, l4, l4_len, 6);
 		break;
@@ -667,6 +668,8 @@ void frame_describe(const struct tcase *t, char *buf, size_t len)
 		n = snprintf(buf, len, "Ethernet header, ethertype 0x%04x", t->ethertype);
 		break;
 	}
+	if (n >= 0 && (size_t)n < len && t->tcp_res)
+		n += snprintf(buf + n, len - n, ", AE and reserved bits 0x%x", t->tcp_res);
 	if (n >= 0 && (size_t)n < len && (t->payload || t->pad || t->ip_opts || t->frag))
 		n += snprintf(buf + n, len - n, ", payload %d, padding %d, IP options %d, frag 0x%04x",
 			      t->payload, t->pad, t->ip_opts, t->frag);

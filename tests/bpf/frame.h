@@ -45,7 +45,8 @@ void frame_build(const struct tcase *t, struct frame *f);
  * with got and counter cnt, and its length: MACs and addresses swapped,
  * TTL RS_REPLY_TTL, and
  *   SYN-ACK: ports swapped, got's ISN (a keyed hash the test cannot know;
- *     checked across rows instead), ack = seq + 1, flags exactly SYN|ACK;
+ *     checked across rows instead), ack = seq + 1, flags exactly SYN|ACK,
+ *     AE and the reserved bits clear;
  *   RST (closed port): seq 0, ack = seq + 1, RST|ACK; RST (unsolicited
  *     ACK): seq = the probe's ack, ack 0, RST; both a bare 20-byte header
  *     with window 0, the probe's options, data and padding cut off;
