@@ -114,13 +114,19 @@ static int test_run(int prog_fd, const struct frame *f, struct run *r, bool meta
 	return 0;
 }
 
-int run_fast(enum responder on, const struct frame *f, struct run *r)
+int run_prog(int prog_fd, const struct frame *f, struct run *r)
 {
-	int prog_fd = bpf_program__fd(responder(on)->progs.rescan_responder);
 	int err = test_run(prog_fd, f, r, false);
 
 	if (err == -EINVAL && f->len < ETH_LEN)
 		err = test_run(prog_fd, f, r, true);
+	return err;
+}
+
+int run_fast(enum responder on, const struct frame *f, struct run *r)
+{
+	int err = run_prog(bpf_program__fd(responder(on)->progs.rescan_responder), f, r);
+
 	if (!err)
 		runs[on]++;
 	return err;

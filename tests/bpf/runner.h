@@ -41,6 +41,8 @@ struct run {
  */
 int run_frame(enum responder on, const struct frame *f, struct run *r);
 int run_fast(enum responder on, const struct frame *f, struct run *r);
+/* run_fast() for any loaded XDP program: fills r's in, out, lengths and retval. */
+int run_prog(int prog_fd, const struct frame *f, struct run *r);
 /* How many frames on's program has seen. */
 uint64_t runs_on(enum responder on);
 
