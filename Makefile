@@ -51,6 +51,12 @@ BPF_TESTS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/%,$(wildcard tests/bpf/tes
 BPF_TEST_OBJS := $(patsubst tests/bpf/%.c,$(OUTPUT)/tests/bpf/%.o,\
 	$(filter-out tests/bpf/test_%.c,$(wildcard tests/bpf/*.c)))
 
+# The packet fuzzer of the XDP programs (tests/bpf/fuzz), with the BPF
+# tests' frames and oracle; `make test` runs it short, `make fuzz-packets` long.
+FUZZ_PKT := $(OUTPUT)/tests/fuzz_packets
+FUZZ_PKT_OBJS := $(patsubst tests/bpf/fuzz/%.c,$(OUTPUT)/tests/bpf/fuzz/%.o,\
+	$(wildcard tests/bpf/fuzz/*.c))
+
 # ThreadSanitizer build of the library, and a twin of every dataset test
 # built with it: the readers run threads (a decoder, two halves, adders).
 TSAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%_tsan,\
@@ -120,6 +126,20 @@ $(OUTPUT)/tests/%: tests/bpf/%.c $(BPF_TEST_OBJS) $(LIB_OBJS) | $(OUTPUT)/tests
 	$(Q)$(CC) $(CPPFLAGS) -Itests/unit $(CFLAGS) $(DEPFLAGS) $< $(BPF_TEST_OBJS) $(LIB_OBJS) \
 		$(LDLIBS) -o $@
 
+$(OUTPUT)/tests/bpf/fuzz:
+	$(Q)mkdir -p $@
+
+$(OUTPUT)/tests/bpf/fuzz/%.o: tests/bpf/fuzz/%.c | $(SKELS) $(OUTPUT)/tests/bpf/fuzz
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/bpf $(CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(FUZZ_PKT): $(FUZZ_PKT_OBJS) $(BPF_TEST_OBJS) $(LIB_OBJS) | $(OUTPUT)/tests
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+test-build: $(FUZZ_PKT)
+-include $(wildcard $(OUTPUT)/tests/bpf/fuzz/*.d)
+
 # ThreadSanitizer names every unsynchronised access it sees, then fails the run.
 $(OUTPUT)/tests/%_tsan: tests/unit/%.c $(TSAN_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
@@ -148,6 +168,12 @@ test:
 	$(Q)scripts/install-deps.sh --missing
 	$(Q)$(MAKE) test-build
 	tests/run
+
+# The packet fuzzer for FUZZ_SECONDS (600 if unset; FUZZ_SEED repeats a
+# run); figures: bench/fuzz/packets.md.
+.PHONY: fuzz-packets
+fuzz-packets: $(FUZZ_PKT)
+	$(FUZZ_PKT) --seconds $(or $(FUZZ_SECONDS),600) $(if $(FUZZ_SEED),--seed $(FUZZ_SEED))
 
 # The Debian packages to build, run and test (root).
 deps:
