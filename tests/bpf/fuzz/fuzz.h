@@ -9,8 +9,9 @@
  *             whom it counts for, from the rules the data path documents
  *             (README "Probes answered", bpf/probe*.h, bpf/udp*.h),
  *             parsed afresh here, never with the data path's code
- *   mutate.c  the PRNG, the seed corpus (frames built by ../frame*.c) and
- *             the mutations
+ *   mutate.c  the PRNG, the seed corpus (frames built by ../frame*.c,
+ *             and the scanners' own in corpus/, from capture-scanners.sh)
+ *             and the mutations
  *   reply.c   the checks of a reply: lengths, addresses, ports, RFC 1071
  *             checksums of its own, and byte for byte against ../frame.c
  */
@@ -188,9 +189,15 @@ enum fz_mutation { FZ_MUTATIONS(FZ_MUT_ENUM) NR_MUTATIONS };
 extern const char *const fz_mutation_name[NR_MUTATIONS];
 extern const char *const fz_source_name[NR_SOURCES];
 
-/* The corpus: frames built by ../frame.c from rows, this world's and the case tables'. */
-int fz_corpus_build(void);
+/*
+ * The corpus: frames ../frame.c builds from rows (this world's probes of
+ * every kind, the case tables' rows) and the frames of the scanners'
+ * pcap files in scanners_dir (capture-scanners.sh). 0, or -1 after
+ * saying why on a TAP comment line.
+ */
+int fz_corpus_build(const char *scanners_dir);
 uint32_t fz_corpus_size(void);
+uint32_t fz_corpus_scanner_frames(void);
 
 #define FZ_MAX_STEPS 6
 

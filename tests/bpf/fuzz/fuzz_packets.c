@@ -525,8 +525,9 @@ static void summary(double secs)
 	for (k = 0; k < NR_RESP; k++)
 		all += runs[k];
 	printf("# %" PRIu64 " frames (%" PRIu64 " runs of a responder, %" PRIu64
-	       " of the lab side) in %.1f s, seed 0x%016" PRIx64 ", corpus of %u frames\n",
-	       cases_run, all, lab_runs, secs, seed, fz_corpus_size());
+	       " of the lab side) in %.1f s, seed 0x%016" PRIx64 ", corpus of %u frames (%u "
+	       "from scanners)\n",
+	       cases_run, all, lab_runs, secs, seed, fz_corpus_size(), fz_corpus_scanner_frames());
 	if (single)
 		return;
 	for (k = 0; k < NR_RESP; k++)
@@ -554,7 +555,8 @@ static void usage(FILE *to)
 		    "  --seed N      the run's seed (default: from the clock; printed)\n"
 		    "  --frames N    frames to run (default 200000; 0: as many as --seconds allow)\n"
 		    "  --seconds S   stop after S seconds\n"
-		    "  --frame I     run frame I of the seed's run alone and show it\n");
+		    "  --frame I     run frame I of the seed's run alone and show it\n"
+		    "  --corpus DIR  the scanners' frames, DIR/*.pcap (default tests/bpf/fuzz/corpus)\n");
 }
 
 static bool parse_u64(const char *s, uint64_t *v)
@@ -573,10 +575,12 @@ int main(int argc, char **argv)
 		{ "frames", required_argument, NULL, 'n' },
 		{ "seconds", required_argument, NULL, 't' },
 		{ "frame", required_argument, NULL, 'i' },
+		{ "corpus", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t frames = 200000, seconds = 0, one = 0, i;
+	const char *corpus_dir = "tests/bpf/fuzz/corpus";
 	bool have_seed = false, have_frames = false;
 	struct timespec t0, t1;
 	double secs = 0;
@@ -588,6 +592,10 @@ int main(int argc, char **argv)
 		if (o == 'h') {
 			usage(stdout);
 			return 0;
+		}
+		if (o == 'c') {
+			corpus_dir = optarg;
+			continue;
 		}
 		if (o == '?' || !parse_u64(optarg, v)) {
 			if (o != '?')
@@ -620,8 +628,8 @@ int main(int argc, char **argv)
 	       ")\n", seed, seed);
 	fflush(stdout);
 
-	if (fz_corpus_build() || fz_load()) {
-		printf("not ok 1 - load the fuzz world, its responders and the lab side\n1..1\n");
+	if (fz_corpus_build(corpus_dir) || fz_load()) {
+		printf("not ok 1 - load the corpus, the fuzz world, its responders and the lab side\n1..1\n");
 		return 1;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);

@@ -2,13 +2,18 @@
 /*
  * mutate.c - where the packet fuzzer's frames come from: a corpus of
  * valid and hand-damaged frames built by ../frame.c (this world's probes
- * of every kind, and every row of the BPF case tables), retargeted at the
- * fuzz world's hosts and mutated by header-aware operators (truncation,
+ * of every kind, and every row of the BPF case tables) and of the frames
+ * real scanners sent (corpus/NAME.pcap, from capture-scanners.sh),
+ * retargeted at the fuzz world's hosts and mutated by header-aware
+ * operators (truncation,
  * lengths, IP and TCP options, fragments, VLAN and QinQ tags, IPv6 with
  * extension headers, fields of DNS, NTP, SNMP and SSDP, ...); and frames
  * of random bytes. Every choice comes from one splitmix64 state per
  * frame, so a frame is made again from its seed and index alone.
  */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -805,27 +810,136 @@ static void mutate_some(struct fz_rng *g, struct frame *f, struct fz_made *m)
 
 /* ---- the corpus ---------------------------------------------------------------- */
 
+/* corpus_own()'s frames, then the scanners', then the case tables'. */
 static struct frame *corpus;
-static uint32_t n_corpus, cap_corpus, n_own;	/* the first n_own: corpus_own()'s */
+static uint32_t n_corpus, cap_corpus, n_own, n_scanners;
 
-static int corpus_add(const struct tcase *t)
+static struct frame *corpus_next(void)
 {
 	if (n_corpus == cap_corpus) {
 		uint32_t cap = cap_corpus ? 2 * cap_corpus : 512;
 		struct frame *c = realloc(corpus, cap * sizeof(*c));
 
 		if (!c)
-			return -1;
+			return NULL;
 		corpus = c;
 		cap_corpus = cap;
 	}
-	frame_build(t, &corpus[n_corpus++]);
+	return &corpus[n_corpus++];
+}
+
+static int corpus_add(const struct tcase *t)
+{
+	struct frame *f = corpus_next();
+
+	if (!f)
+		return -1;
+	frame_build(t, f);
 	return 0;
 }
 
 uint32_t fz_corpus_size(void)
 {
 	return n_corpus;
+}
+
+uint32_t fz_corpus_scanner_frames(void)
+{
+	return n_scanners;
+}
+
+static uint32_t pcap32(const uint8_t *p, bool swapped)
+{
+	return swapped ? (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0] :
+			 get32(p);
+}
+
+/*
+ * The Ethernet frames of a classic pcap file (tcpdump -w), either byte
+ * order, micro- or nanosecond time stamps. 0, or -1 after saying why.
+ */
+static int corpus_pcap(const char *path)
+{
+	uint8_t h[24], rec[16];
+	uint32_t magic, len, i;
+	bool swapped;
+	FILE *in = fopen(path, "rb");
+	struct frame *f;
+	int err = -1;
+
+	if (!in) {
+		printf("# %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	if (fread(h, sizeof(h), 1, in) != 1)
+		goto bad;
+	magic = get32(h);
+	swapped = magic == 0xd4c3b2a1 || magic == 0x4d3cb2a1;
+	if (!swapped && magic != 0xa1b2c3d4 && magic != 0xa1b23c4d)
+		goto bad;
+	if (pcap32(h + 20, swapped) != 1) {
+		printf("# %s: link type %u, not Ethernet\n", path, pcap32(h + 20, swapped));
+		goto out;
+	}
+	for (i = 0; fread(rec, sizeof(rec), 1, in) == 1; i++) {
+		len = pcap32(rec + 8, swapped);
+		if (len > FRAME_MAX || len != pcap32(rec + 12, swapped)) {
+			printf("# %s: frame %u of %u bytes (whole: %u), not a frame for the fuzzer\n",
+			       path, i + 1, len, pcap32(rec + 12, swapped));
+			goto out;
+		}
+		f = corpus_next();
+		if (!f)
+			goto out;
+		memset(f, 0, sizeof(*f));
+		f->len = len;
+		if (fread(f->b, 1, len, in) != len)
+			goto bad;
+		n_scanners++;
+	}
+	if (!feof(in))
+		goto bad;
+	err = 0;
+	goto out;
+bad:
+	printf("# %s: not a whole pcap file\n", path);
+out:
+	fclose(in);
+	return err;
+}
+
+static int pcap_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && !strcmp(d->d_name + n - 5, ".pcap");
+}
+
+/* Every .pcap file of dir, in the order of their names. */
+static int corpus_scanners(const char *dir)
+{
+	struct dirent **names;
+	char path[4096];
+	int n, i, err = 0;
+
+	n = scandir(dir, &names, pcap_file, alphasort);
+	if (n < 0) {
+		printf("# the scanners' frames: %s: %s (run from the repository's top, or give "
+		       "--corpus)\n", dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (!err)
+			err = corpus_pcap(path);
+		free(names[i]);
+	}
+	free(names);
+	if (!err && !n_scanners) {
+		printf("# the scanners' frames: no frame in %s/*.pcap\n", dir);
+		err = -1;
+	}
+	return err;
 }
 
 /* Every probe kind the responder answers, and its near misses, at FZ_NET + 1. */
@@ -917,11 +1031,13 @@ static int corpus_cases(void)
 	return err;
 }
 
-int fz_corpus_build(void)
+int fz_corpus_build(const char *scanners_dir)
 {
 	if (corpus_own())
 		return -1;
 	n_own = n_corpus;
+	if (corpus_scanners(scanners_dir))
+		return -1;
 	return corpus_cases() ? -1 : 0;
 }
 
@@ -987,8 +1103,18 @@ void fz_make(struct fz_rng *g, enum fz_resp r, enum fz_source src, struct frame 
 	default:
 		break;
 	}
-	/* This world's probes of every kind more often than the case tables' rows. */
-	m->seed_index = fz_chance(g, 40) ? fz_below(g, n_own) : fz_below(g, n_corpus);
+	/* This world's probes of every kind and the scanners' more often than the tables' rows. */
+	switch (fz_below(g, 4)) {
+	case 0:
+		m->seed_index = fz_below(g, n_own);
+		break;
+	case 1:
+		m->seed_index = n_own + fz_below(g, n_scanners);
+		break;
+	default:
+		m->seed_index = fz_below(g, n_corpus);
+		break;
+	}
 	*f = corpus[m->seed_index];
 	retarget(g, r, f);
 	m->checksums_fixed = true;
