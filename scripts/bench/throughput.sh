@@ -40,8 +40,11 @@ thr_point() {
 		local poller=$!
 		# masscan 1.3.2's receive thread can miss the end of --wait and
 		# never return (seen in both lab profiles); SIGINT makes it write
-		# its output and exit, so give it scan time + wait + margin.
-		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$d/time" timeout -s INT -k 10 30 \
+		# its output and exit, so give it scan time + wait + margin: the
+		# range at 10 kpps, which a machine busy with other work still
+		# gives it, plus 30 s.
+		TZ=:/etc/localtime /usr/bin/time -f '%U %S' -o "$d/time" \
+			timeout -s INT -k 10 $((SCAN_SIZE / 10000 + 30)) \
 			"$RESCAN" lab exec --name "$lab" -- "${cmd[@]}" >"$d/log" 2>&1 || rc=$?
 		kill "$poller" 2>/dev/null; wait "$poller" 2>/dev/null || true
 	else
