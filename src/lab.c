@@ -347,6 +347,47 @@ static void keep_lab_link_alive(const struct lab *l)
 			rs_last_error());
 }
 
+/* "from SCAN_ADDR/32": the selector of the lab's rule in a namespace it shares. */
+static void lab_rule_from(const struct lab *l, char buf[20])
+{
+	format_ipv4(l->scan_addr, buf);
+	strcat(buf, "/32");
+}
+
+/* Remove the lab's rule from this namespace, if it is there. */
+static void drop_lab_rule(const struct lab *l)
+{
+	char from[20];
+	char *argv[] = { "ip", "rule", "del", "pref", LAB_RULE_PREF, "from", from,
+			 "lookup", LAB_ROUTE_TABLE, NULL };
+
+	lab_rule_from(l, from);
+	run_cmd(argv, NULL, 0);
+}
+
+/*
+ * --here: the namespace keeps its default route (a host's), so what its
+ * kernel sends from the lab's address would leave by it: the RST to a
+ * SYN-ACK that ZMap asked for, ICMP port unreachable to a UDP answer. A
+ * rule sends every packet from that address to a table whose one route
+ * is the lab's gateway. A rule left by a lab that was killed goes first.
+ */
+static int route_lab_source(const struct lab *l)
+{
+	char from[20], gw[16];
+	int err;
+
+	lab_rule_from(l, from);
+	format_ipv4(l->gw_addr, gw);
+	drop_lab_rule(l);
+	err = netns_ip("cannot route the lab's address into the lab", NULL, "route", "replace",
+		       "default", "via", gw, "dev", l->if_scan, "table", LAB_ROUTE_TABLE, NULL);
+	if (!err)
+		err = netns_ip("cannot route the lab's address into the lab", NULL, "rule", "add",
+			       "from", from, "lookup", LAB_ROUTE_TABLE, "pref", LAB_RULE_PREF, NULL);
+	return err;
+}
+
 static int create_links(const struct lab *l)
 {
 	const char *scan_ns = l->here ? NULL : l->ns_scan;
@@ -416,6 +457,19 @@ static int create_links(const struct lab *l)
 	if (l->default_route &&
 	    (err = netns_ip("cannot set the scanner's default route", scan_ns, "route",
 			    "replace", "default", "via", a, "dev", l->if_scan, NULL)))
+		return err;
+	/*
+	 * Neither end forwards IPv4. A new namespace copies
+	 * net.ipv4.ip_forward from the machine's (on wherever Docker runs),
+	 * and one the lab shares (--here) forwards as its owner set it: an
+	 * answer the responder sends to another address of the lab network
+	 * would be routed on, and the kernel's ICMP error about it sent out
+	 * by the default route. An interface that does not forward drops such
+	 * a packet without a word (ip_error() sends nothing for it).
+	 */
+	if ((err = netns_ipv4_forwarding_off(scan_ns, l->if_scan)) ||
+	    (err = netns_ipv4_forwarding_off(l->ns_inet, l->if_inet)) ||
+	    (l->here && (err = route_lab_source(l))))
 		return err;
 	keep_lab_link_alive(l);
 	return 0;
@@ -852,6 +906,8 @@ int lab_down(const struct lab *l)
 	 * a lab up that died half way has none.
 	 */
 	err = netns_delete(l->ns_inet);
+	if (l->here)
+		drop_lab_rule(l);
 	if (!l->here && netns_delete(l->ns_scan))
 		err = -EIO;
 	if (!l->here && l->ns_scan[0]) {

@@ -26,7 +26,11 @@
  * brings a namespace of its own instead of getting one made (lab_class.h).
  *
  * A scanner side holds nothing but lab0 and lo, so it has no route to any
- * real interface of the machine.
+ * real interface of the machine. A scanner side the lab shares (--here: a
+ * host, a container) keeps its own routes; there a policy rule sends
+ * whatever leaves from the lab's address into the lab. Neither end of a
+ * lab veth forwards IPv4, so nothing that comes out of the lab is routed
+ * on by any kernel.
  */
 #ifndef RESCAN_LAB_H
 #define RESCAN_LAB_H
@@ -49,6 +53,9 @@
 /* Student k runs as uid and gid LAB_STUDENT_UID + k (rescan lab exec --student). */
 #define LAB_STUDENT_UID 47000
 #define LAB_RESULTS_ROOT "/var/lib/rescan"
+/* --here: the rule (its preference) and table that route the lab's address into the lab. */
+#define LAB_RULE_PREF "90"
+#define LAB_ROUTE_TABLE "90"
 
 /* How probes and replies cross the veth pair: lab_datapath.h. */
 enum lab_data_path {

@@ -4,10 +4,16 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -90,4 +96,75 @@ int netns_run(const char *what, const char *tool, const char *ns, ...)
 		return rc < 0 ? rc : -EIO;
 	}
 	return 0;
+}
+
+/* Append an attribute header of type (nested ones get their length later). */
+static struct rtattr *rta_put(char *buf, size_t *off, unsigned short type, const void *data,
+			      size_t len)
+{
+	struct rtattr *a = (struct rtattr *)(buf + *off);
+
+	a->rta_type = type;
+	a->rta_len = (unsigned short)RTA_LENGTH(len);
+	if (data)
+		memcpy(RTA_DATA(a), data, len);
+	*off += RTA_ALIGN(a->rta_len);
+	return a;
+}
+
+int netns_ipv4_forwarding_off(const char *ns, const char *ifname)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct ifinfomsg ifi;
+		char attrs[64];
+	} req = { 0 };
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct rtattr *spec, *inet, *conf;
+	char reply[512], *base = (char *)&req;
+	size_t off = NLMSG_LENGTH(sizeof(req.ifi));
+	__u32 off_value = 0;
+	int self, fd = -1, err;
+	ssize_t n;
+
+	err = netns_visit(ns, &self);
+	if (err)
+		return err;
+	req.ifi.ifi_family = AF_UNSPEC;
+	req.ifi.ifi_index = (int)if_nametoindex(ifname);
+	if (!req.ifi.ifi_index) {
+		err = -errno;
+		goto out;
+	}
+	spec = rta_put(base, &off, IFLA_AF_SPEC, NULL, 0);
+	inet = rta_put(base, &off, AF_INET, NULL, 0);
+	conf = rta_put(base, &off, IFLA_INET_CONF, NULL, 0);
+	rta_put(base, &off, IPV4_DEVCONF_FORWARDING, &off_value, sizeof(off_value));
+	conf->rta_len = (unsigned short)(base + off - (char *)conf);
+	inet->rta_len = (unsigned short)(base + off - (char *)inet);
+	spec->rta_len = (unsigned short)(base + off - (char *)spec);
+	req.nh.nlmsg_len = (__u32)off;
+	req.nh.nlmsg_type = RTM_SETLINK;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.nh.nlmsg_seq = 1;
+
+	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	if (fd < 0 || sendto(fd, &req, off, 0, (struct sockaddr *)&kernel, sizeof(kernel)) < 0) {
+		err = -errno;
+		goto out;
+	}
+	n = recv(fd, reply, sizeof(reply), 0);
+	if (n < 0)
+		err = -errno;
+	else if (n < (ssize_t)NLMSG_LENGTH(sizeof(struct nlmsgerr)) ||
+		 ((struct nlmsghdr *)reply)->nlmsg_type != NLMSG_ERROR)
+		err = -EPROTO;
+	else
+		err = ((struct nlmsgerr *)NLMSG_DATA(reply))->error;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (err)
+		rs_error("cannot turn IPv4 forwarding off on %s: %s", ifname, strerror(-err));
+	return netns_leave(self, err);
 }

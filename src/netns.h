@@ -26,4 +26,12 @@ int netns_enter(const char *ns);
 int netns_run(const char *what, const char *tool, const char *ns, ...);
 #define netns_ip(what, ns, ...) netns_run((what), "ip", (ns), __VA_ARGS__)
 
+/*
+ * IPv4 forwarding off on interface ifname in ns (its
+ * net.ipv4.conf.IFNAME.forwarding), through rtnetlink: /proc/sys is
+ * read-only in a container, an RTM_SETLINK of the interface's IPv4
+ * settings is not.
+ */
+int netns_ipv4_forwarding_off(const char *ns, const char *ifname);
+
 #endif /* RESCAN_NETNS_H */
