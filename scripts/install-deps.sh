@@ -17,6 +17,7 @@ BUILD=(make gcc libc6-dev clang libclang-rt-14-dev llvm libbpf-dev bpftool libel
 LAB=(iproute2 zmap masscan nmap)
 TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox tcpdump curl procps
 	docker.io docker-compose debootstrap prometheus chromium strace)
+TEST+=(iputils-ping)	# ping in tests/e2e/sealed.bats
 PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}")
 
 usage() {
