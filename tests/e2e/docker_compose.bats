@@ -305,16 +305,13 @@ student_row() {
 	[ "$(student_row "$lab" "$a2" drop_rate_limited)" -eq 0 ]
 }
 
-@test "class.yml: nothing outside the lab is reachable from a student" {
-	local s1 s2 s3 lab a1 a2 addr
+# That nothing outside the lab is reachable from a student: docker_sealed.bats.
+@test "class.yml: a student's only routes lead into the lab" {
+	local s1 s2 s3 lab a1 a2
 	class_parties
-	addr=$(ip -4 -o addr show scope global | awk '{ sub(/\/.*/, "", $4); print $4; exit }')
-	[ -n "$addr" ] || addr=192.0.2.1
 	run dk exec "$s1" ip route
 	[ "$(sed 's/ *$//' <<<"$output")" = "$(printf 'default via 100.64.0.1 dev lab0\n100.64.0.0/24 dev lab0 proto kernel scope link src %s' "$a1")" ] ||
 		fail "routes: $output"
-	run dk exec "$s1" wget -q -T 3 -O /dev/null "http://$addr/"
-	[ "$status" -ne 0 ]
 }
 
 @test "class.yml: down leaves nothing on the host" {

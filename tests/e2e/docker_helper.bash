@@ -200,7 +200,7 @@ bpf_ids_gone() {
 }
 
 # host_state: what of a lab could show on the host: network namespaces,
-# links and XDP attachments in the host's namespace, its routes. A container
+# links and XDP attachments in the host's namespace, its routes and rules. A container
 # lab must leave it as it found it (take the snapshot right before).
 host_state() {
 	echo "## netns"
@@ -217,6 +217,8 @@ host_state() {
 	# "linkdown" on docker0 only says whether some container sits on the
 	# default bridge at this instant: the engine's business, not the lab's.
 	ip route show | sed 's/ linkdown//; s/ *$//' | sort
+	echo "## rules"
+	ip rule show
 }
 
 # host_unchanged BEFORE: host_state now equals the snapshot in file BEFORE.
