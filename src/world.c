@@ -2,7 +2,8 @@
 /*
  * world.c - the world's container encoding, from both ends: choosing and
  * encoding each /16's container, writing the file, opening and validating
- * it (every container's kind, place in the pool and guide checked before
+ * it (every container's kind, place in the pool, guide and order of its
+ * entries, and every service's sets and host counts checked before
  * anything reaches the kernel), and the queries the CLI and tests ask of
  * it. Writer, validator and reader of one format stay in one file so a
  * change to a container kind is made in one place; the format itself is
@@ -540,9 +541,78 @@ static bool guided_guide_ok(const uint64_t *c, uint16_t n)
 	return true;
 }
 
-static int validate_dir(const struct world *w, const char *path)
+static void split_span(const uint64_t *c, uint32_t h, uint32_t *first, uint32_t *len);
+
+/* Strictly ascending u16 entries i0 .. i1 - 1 of c. */
+static bool u16_ascending(const uint64_t *c, uint32_t i0, uint32_t i1)
+{
+	uint32_t i;
+
+	for (i = i0 + 1; i < i1; i++)
+		if (u16_at(c, i) <= u16_at(c, i - 1))
+			return false;
+	return true;
+}
+
+/*
+ * The hosts of a container whose size and place were checked, or -1 if
+ * its entries are not what a lookup relies on: an array's and each /24's
+ * bytes strictly ascending (a binary search finds nothing else), and a
+ * guided array's entries each in the bucket its guide gives them.
+ */
+static int64_t container_hosts(const struct rs_dir_entry *de, const uint64_t *c)
+{
+	uint32_t i, h, bits, first, len;
+	const uint64_t *data;
+	int64_t n = 0;
+
+	switch (de->kind) {
+	case RS_C_FULL:
+		return RS_BLOCK_ADDRS;
+	case RS_C_BITMAP:
+		for (i = 0; i < RS_BITMAP_WORDS; i++)
+			n += __builtin_popcountll(c[i]);
+		return n;
+	case RS_C_ARRAY:
+		return u16_ascending(c, 0, de->n) ? de->n : -1;
+	case RS_C_GUIDED:
+		bits = rs_guide_bits(de->n);
+		data = c + rs_guide_words(de->n);
+		if (!u16_ascending(data, 0, de->n))
+			return -1;
+		for (h = 0; h < 1u << bits; h++)
+			for (i = u16_at(c, h); i < u16_at(c, h + 1); i++)
+				if ((uint32_t)u16_at(data, i) >> (16 - bits) != h)
+					return -1;
+		return de->n;
+	case RS_C_SPLIT:
+		data = c + RS_SPLIT_GUIDE_WORDS;
+		for (h = 0; h < 256; h++) {
+			split_span(c, h, &first, &len);
+			if (len == RS_SPLIT_BITMAP_BYTES) {
+				for (i = 0; i < len; i++)
+					n += __builtin_popcount(byte_at(data, first + i));
+				continue;
+			}
+			for (i = 1; i < len; i++)
+				if (byte_at(data, first + i) <= byte_at(data, first + i - 1))
+					return -1;
+			n += len;
+		}
+		return n;
+	}
+	return 0;
+}
+
+/*
+ * Every container: a known kind of a size in bounds, inside the pool, after
+ * the one before it, its guide and entries as lookups rely on. The hosts
+ * of each set add up in set_hosts[nsets].
+ */
+static int validate_dir(const struct world *w, const char *path, uint64_t *set_hosts)
 {
 	uint64_t i, n = (uint64_t)w->nsets * RS_BLOCKS, end = 0;
+	int64_t hosts;
 
 	for (i = 0; i < n; i++) {
 		const struct rs_dir_entry *de = &w->dir[i];
@@ -550,10 +620,11 @@ static int validate_dir(const struct world *w, const char *path)
 
 		switch (de->kind) {
 		case RS_C_EMPTY:
+			continue;
 		case RS_C_FULL:
+			set_hosts[i / RS_BLOCKS] += RS_BLOCK_ADDRS;
 			continue;
 		case RS_C_BITMAP:
-			words = RS_BITMAP_WORDS;
 			break;
 		case RS_C_ARRAY:
 			if (de->n == 0 || de->n > RS_ARRAY_MAX)
@@ -581,6 +652,10 @@ static int validate_dir(const struct world *w, const char *path)
 			return bad(path, "split container with a bad guide");
 		if (de->kind == RS_C_GUIDED && !guided_guide_ok(w->pool + de->off, de->n))
 			return bad(path, "guided array container with a bad guide");
+		hosts = container_hosts(de, w->pool + de->off);
+		if (hosts < 0)
+			return bad(path, "container whose hosts are out of order");
+		set_hosts[i / RS_BLOCKS] += (uint64_t)hosts;
 	}
 	return 0;
 }
@@ -612,29 +687,39 @@ static struct rs_world_file_service file_service(const void *table, uint32_t ver
 	return fs;
 }
 
-/* Every set a service names exists, and its states are allowed. */
+/*
+ * Every set a service names exists, a set for one state only, and its
+ * states are allowed; its host counts are its sets' (set_hosts), none
+ * where it has no set.
+ */
 static int check_service(const struct world *w, const struct rs_world_file_service *fs,
-			 const char *path)
+			 const uint64_t *set_hosts, const char *path)
 {
 	struct rs_svc svc = { fs->slot, fs->port };
-	char name[32];
-	enum rs_state s;
+	enum rs_state s, t;
 	int any = 0;
 
 	if (fs->slot >= RS_NR_SLOTS || fs->port > 0xffff || world_find(w, svc))
 		return bad(path, "bad or duplicate service entry");
-	svc_format(svc, name, sizeof(name));
 	for (s = 0; s < RS_NR_STATES; s++) {
-		if (fs->set[s] == RS_NO_SET)
+		if (fs->set[s] == RS_NO_SET) {
+			if (fs->hosts[s])
+				return bad(path, "a service counts hosts in a state it has no set for");
 			continue;
+		}
 		if (fs->set[s] >= w->nsets)
 			return bad(path, "a service names a host set that is missing");
+		for (t = 0; t < s; t++)
+			if (fs->set[t] == fs->set[s])
+				return bad(path, "a service names one host set for two states");
 		if (world_state_allowed(svc, s)) {
 			char why[256];
 
 			snprintf(why, sizeof(why), "%s", rs_last_error());
 			return bad(path, why);
 		}
+		if (fs->hosts[s] != set_hosts[fs->set[s]])
+			return bad(path, "a service's host count is not its set's");
 		any = 1;
 	}
 	return any ? 0 : bad(path, "a service without hosts");
@@ -642,6 +727,7 @@ static int check_service(const struct world *w, const struct rs_world_file_servi
 
 int world_open(struct world *w, const char *path)
 {
+	uint64_t *set_hosts = NULL;
 	const struct rs_world_file_header *h;
 	const void *fs;
 	uint64_t expect, off, fs_size;
@@ -651,7 +737,8 @@ int world_open(struct world *w, const char *path)
 	int fd, err;
 
 	memset(w, 0, sizeof(*w));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO given for a world is refused, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		err = -errno;
 		rs_error("cannot open world '%s': %s", path, strerror(errno));
@@ -662,6 +749,10 @@ int world_open(struct world *w, const char *path)
 		close(fd);
 		rs_error("cannot stat '%s': %s", path, strerror(-err));
 		return err;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return bad(path, "not a regular file");
 	}
 	if ((uint64_t)st.st_size < sizeof(*h)) {
 		close(fd);
@@ -734,15 +825,19 @@ int world_open(struct world *w, const char *path)
 	w->pool = (void *)((char *)map + off);
 
 	w->services = calloc(w->nservices ? w->nservices : 1, sizeof(*w->services));
-	if (!w->services) {
+	set_hosts = calloc(w->nsets ? w->nsets : 1, sizeof(*set_hosts));
+	if (!w->services || !set_hosts) {
 		err = -ENOMEM;
 		rs_error("out of memory");
 		goto fail;
 	}
+	err = validate_dir(w, path, set_hosts);
+	if (err)
+		goto fail;
 	for (w->nservices = 0, i = 0; i < h->nservices; i++) {
 		struct rs_world_file_service f = file_service(fs, h->version, i);
 
-		err = check_service(w, &f, path);
+		err = check_service(w, &f, set_hosts, path);
 		if (err)
 			goto fail;
 		w->services[i].svc = (struct rs_svc){ f.slot, f.port };
@@ -750,11 +845,10 @@ int world_open(struct world *w, const char *path)
 		memcpy(w->services[i].hosts, f.hosts, sizeof(f.hosts));
 		w->nservices++;
 	}
-	err = validate_dir(w, path);
-	if (err)
-		goto fail;
+	free(set_hosts);
 	return 0;
 fail:
+	free(set_hosts);
 	world_free(w);
 	return err;
 }

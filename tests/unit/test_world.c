@@ -417,6 +417,98 @@ static void test_overlapping_containers_are_refused(void)
 	      rs_last_error());
 }
 
+/*
+ * The len bytes at `at` of built set to val while it is written, then put
+ * back: opening that file is refused, and the message says why.
+ */
+static void check_refused(const char *name, void *at, const void *val, size_t len,
+			  const char *why)
+{
+	unsigned char saved[16];
+	struct world w;
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/%s.world", tmpdir, name);
+	memcpy(saved, at, len);
+	memcpy(at, val, len);
+	CHECK(world_write(&built, p) == 0, "%s", rs_last_error());
+	memcpy(at, saved, len);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), why) && strstr(rs_last_error(), p),
+	      "%s: %s", name, rs_last_error());
+}
+
+/* Word k of block b's container in built's pool. */
+static uint64_t *container_word(unsigned a, unsigned b, uint32_t k)
+{
+	return &built.pool[built.dir[A(a, b, 0, 0) >> 16].off + k];
+}
+
+/* The u16 lanes i and j of a word swapped. */
+static uint64_t swap16(uint64_t v, unsigned i, unsigned j)
+{
+	uint64_t a = v >> (16 * i) & 0xffff, b = v >> (16 * j) & 0xffff;
+
+	v &= ~(0xffffull << (16 * i) | 0xffffull << (16 * j));
+	return v | a << (16 * j) | b << (16 * i);
+}
+
+/*
+ * Entries out of order are refused: the XDP program's and world.c's
+ * searches assume them sorted, and would miss hosts the file holds.
+ */
+static void test_entries_out_of_order_are_refused(void)
+{
+	uint64_t *w, v;
+
+	/* The array of 198.17: its first two entries swapped. */
+	w = container_word(198, 17, 0);
+	v = swap16(*w, 0, 1);
+	check_refused("array", w, &v, 8, "out of order");
+	/* The split of 198.22: /24 1's bytes 0, 1 (pool bytes 32, 33 of its data) swapped. */
+	w = container_word(198, 22, RS_SPLIT_GUIDE_WORDS + 4);
+	v = (*w & ~0xffffull) | (*w & 0xff) << 8 | (*w >> 8 & 0xff);
+	check_refused("split", w, &v, 8, "out of order");
+	/*
+	 * The guided array of 198.23 (g = 0, 60 x 14, 62, 64): g[15] 62 -> 61
+	 * keeps the guide rising, but puts .239.255 in the bucket of .240/20.
+	 */
+	w = container_word(198, 23, 3);
+	v = (*w & ~(0xffffull << 48)) | 61ull << 48;
+	check_refused("guided", w, &v, 8, "out of order");
+}
+
+/*
+ * A service's host counts are its sets': a file that says otherwise is
+ * refused, as is one whose service names one set for two states.
+ */
+static void test_service_counts_and_sets_are_checked(void)
+{
+	struct world_service *ws = &built.services[0];
+	uint64_t n = ws->hosts[RS_STATE_OPEN] + 1, five = 5;
+	uint32_t set = ws->set[RS_STATE_OPEN];
+
+	check_refused("count", &ws->hosts[RS_STATE_OPEN], &n, 8, "host count");
+	check_refused("noset", &ws->hosts[RS_STATE_CLOSED], &five, 8, "no set for");
+	n = ws->hosts[RS_STATE_OPEN];
+	ws->hosts[RS_STATE_CLOSED] = n;
+	check_refused("twice", &ws->set[RS_STATE_CLOSED], &set, 4, "two states");
+	ws->hosts[RS_STATE_CLOSED] = 0;
+}
+
+/* A FIFO or a directory is refused at once, not waited on or mapped. */
+static void test_not_a_regular_file_is_refused(void)
+{
+	struct world w;
+	char p[160];
+
+	snprintf(p, sizeof(p), "%s/fifo.world", tmpdir);
+	CHECK(mkfifo(p, 0600) == 0);
+	CHECK(world_open(&w, p) == -EINVAL && strstr(rs_last_error(), "not a regular file"), "%s",
+	      rs_last_error());
+	CHECK(world_open(&w, tmpdir) == -EINVAL && strstr(rs_last_error(), "not a regular file"),
+	      "%s", rs_last_error());
+}
+
 static void test_write_failure_leaves_nothing(void)
 {
 	char p[160];
@@ -504,6 +596,9 @@ int main(void)
 	RUN_TEST(test_format_versions);
 	RUN_TEST(test_bad_split_guide_is_refused);
 	RUN_TEST(test_bad_guided_guide_is_refused);
+	RUN_TEST(test_entries_out_of_order_are_refused);
+	RUN_TEST(test_service_counts_and_sets_are_checked);
+	RUN_TEST(test_not_a_regular_file_is_refused);
 	RUN_TEST(test_write_failure_leaves_nothing);
 	RUN_TEST(test_empty_world);
 	RUN_TEST(test_service_specs);
