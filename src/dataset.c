@@ -58,12 +58,34 @@ void dataset_formats_help(FILE *f)
 		fprintf(f, "  %-14s %s\n", formats[i]->name, formats[i]->what);
 }
 
+/*
+ * The first QUOTE_MAX bytes of p..end for a message, on one line and
+ * harmless on a terminal: control bytes (a newline inside nmap's markup,
+ * an escape) written as \n, \r, \t or \xNN.
+ */
+static void quote(char *out, size_t cap, const char *p, const char *end)
+{
+	size_t at = 0, i, n = end - p > QUOTE_MAX ? QUOTE_MAX : (size_t)(end - p);
+	unsigned char c;
+
+	for (i = 0; i < n && at + 5 < cap; i++) {
+		c = (unsigned char)p[i];
+		if (c >= 0x20 && c != 0x7f)
+			out[at++] = (char)c;
+		else if (c == '\n' || c == '\r' || c == '\t')
+			at += (size_t)snprintf(out + at, cap - at, "\\%c", c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		else
+			at += (size_t)snprintf(out + at, cap - at, "\\x%02x", c);
+	}
+	snprintf(out + at, cap - at, "%s", (size_t)(end - p) > n ? "..." : "");
+}
+
 int bad_record(struct ds *d, const char *what, const char *p, const char *end)
 {
-	int len = end - p > QUOTE_MAX ? QUOTE_MAX : (int)(end - p);
+	char q[QUOTE_MAX * 4 + 8];
 
-	rs_error("%s:%llu: %s: \"%.*s%s\"", d->path, (unsigned long long)d->lineno, what,
-		 len, p, end - p > QUOTE_MAX ? "..." : "");
+	quote(q, sizeof(q), p, end);
+	rs_error("%s:%llu: %s: \"%s\"", d->path, (unsigned long long)d->lineno, what, q);
 	return -EINVAL;
 }
 

@@ -86,7 +86,10 @@ struct ds {
 
 #define DS_STATE_SIZE 64
 
-/* "<path>:<lineno>: <what>: "<the record, cut short>"", and -EINVAL. */
+/*
+ * "<path>:<lineno>: <what>: "<the record, cut short>"", and -EINVAL; one
+ * line whatever the record holds (control bytes escaped).
+ */
 int bad_record(struct ds *d, const char *what, const char *p, const char *end);
 
 /* Read the lines of b with d->fmt->line; a big plain file in two halves. */

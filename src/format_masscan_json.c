@@ -25,10 +25,10 @@ static struct json_object *json_get(struct json_object *o, const char *key, enum
 	return v;
 }
 
+/* A JSON string may hold any byte (\n, \u001b): bad_record quotes it on one line. */
 static int json_bad(struct ds *d, const char *what, const char *word)
 {
-	rs_error("%s:%llu: %s \"%s\"", d->path, (unsigned long long)d->lineno, what, word);
-	return -EINVAL;
+	return bad_record(d, what, word, word + strlen(word));
 }
 
 /*

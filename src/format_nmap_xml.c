@@ -43,6 +43,8 @@
  */
 #include "dataset_format.h"
 
+#include <stdio.h>
+
 struct xml_tag {
 	const char *name, *name_end;
 	const char *attrs, *attrs_end;
@@ -138,8 +140,17 @@ static int xml_next(struct ds *d, struct rbuf *b, struct xml_tag *t)
 		d->lineno += count_newlines(p, lt ? lt : end);
 		b->start = lt ? (size_t)(lt - b->buf) : b->end;
 		gt = lt ? markup_end(lt, end) : NULL;
-		if (lt && !gt && b->end - b->start >= WINDOW_SIZE)
-			return xml_error(d, d->lineno, "markup longer than 4 MiB", lt, end);
+		/*
+		 * Markup is at most a window long, whichever way the file is
+		 * read: a window of its own holds no more, a decoded chunk
+		 * behind the headroom may (an unclosed quote runs on).
+		 */
+		if (lt && (gt ? (size_t)(gt + 1 - lt) > WINDOW_SIZE : b->end - b->start >= WINDOW_SIZE)) {
+			char what[64];
+
+			snprintf(what, sizeof(what), "markup longer than %u bytes", WINDOW_SIZE);
+			return xml_error(d, d->lineno, what, lt, gt ? gt + 1 : end);
+		}
 		if (!gt) {
 			n = b->eof ? 0 : rbuf_fill(b);
 			if (n < 0)

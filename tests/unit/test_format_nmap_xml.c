@@ -343,6 +343,19 @@ static void test_unknown_state_protocol_or_value_is_an_error_naming_its_line(voi
 		     "without protocol"), "%s", rs_last_error());
 }
 
+/*
+ * What a message quotes from the file is on one line and cannot drive a
+ * terminal: a newline and an escape in a state are written \n and \x1b.
+ */
+static void test_error_quoting_the_file_is_one_line(void)
+{
+	CHECK(bad_at("<state state=\"open\"", "<state state=\"\x1b[2Jop\nen\"", "\x1b",
+		     "unknown port state"), "%s", rs_last_error());
+	CHECK(!strchr(rs_last_error(), '\n') && !strchr(rs_last_error(), '\x1b'), "%s",
+	      rs_last_error());
+	CHECK(error_has(": \"\\x1b[2Jop\\nen\""), "%s", rs_last_error());
+}
+
 static void test_host_without_address_is_an_error_naming_its_line(void)
 {
 	static const char text[] =
@@ -402,6 +415,7 @@ static void run_tests(void)
 	RUN_TEST(test_masscan_xml_a_host_a_record);
 	RUN_TEST(test_ipv6_hosts_are_skipped);
 	RUN_TEST(test_unknown_state_protocol_or_value_is_an_error_naming_its_line);
+	RUN_TEST(test_error_quoting_the_file_is_one_line);
 	RUN_TEST(test_host_without_address_is_an_error_naming_its_line);
 	RUN_TEST(test_cut_file_is_an_error_naming_where);
 	RUN_TEST(test_other_xml_is_not_nmaps);
