@@ -65,6 +65,15 @@ TSAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/tsan/%.o,$(filter-out src/main.c,$(SRC
 	$(DASHBOARD_OBJ)
 TSAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 -fsanitize=thread
 
+# AddressSanitizer + UndefinedBehaviorSanitizer (LeakSanitizer with it): a
+# twin of every unit test, and of rescan for tests/e2e/leaks.bats. The first
+# report ends the run with a failure.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ASAN_CFLAGS := $(filter-out -O2 -O3,$(CFLAGS)) -O1 $(ASAN_FLAGS)
+ASAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/asan/%.o,$(filter-out src/main.c,$(SRCS))) \
+	$(DASHBOARD_OBJ)
+ASAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%_asan,$(wildcard tests/unit/test_*.c))
+
 BENCH_DIR := scripts/bench/rsbench
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard $(BENCH_DIR)/*.c))
 BENCH_OBJS := $(patsubst $(BENCH_DIR)/%.c,$(OUTPUT)/bench/%.o,$(BENCH_SRCS))
@@ -79,7 +88,8 @@ BENCH_SKELS := $(BENCH_BPF_TMP:.tmp.bpf.o=.skel.h)
 .PHONY: all deps run test test-build bench soak clean install image
 all: rescan
 
-$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/bpf $(OUTPUT)/tsan $(OUTPUT)/bench:
+$(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/bpf $(OUTPUT)/tsan $(OUTPUT)/bench \
+		$(OUTPUT)/asan:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c | $(OUTPUT)
@@ -108,6 +118,10 @@ $(DASHBOARD_OBJ): src/dashboard/assets.S $(DASHBOARD) | $(OUTPUT)
 $(OUTPUT)/tsan/%.o: src/%.c | $(SKELS) $(OUTPUT)/tsan
 	$(call msg,CC-TSAN,$@)
 	$(Q)$(CLANG) $(CPPFLAGS) $(TSAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OUTPUT)/asan/%.o: src/%.c | $(SKELS) $(OUTPUT)/asan
+	$(call msg,CC-ASAN,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) $(ASAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 rescan: $(OBJS)
 	$(call msg,LINK,$@)
@@ -145,6 +159,14 @@ $(OUTPUT)/tests/%_tsan: tests/unit/%.c $(TSAN_OBJS) | $(OUTPUT)/tests
 	$(call msg,TEST,$@)
 	$(Q)$(CLANG) $(CPPFLAGS) -Itests/unit $(TSAN_CFLAGS) $(DEPFLAGS) $< $(TSAN_OBJS) $(LDLIBS) -o $@
 
+$(OUTPUT)/tests/%_asan: tests/unit/%.c $(ASAN_OBJS) | $(OUTPUT)/tests
+	$(call msg,TEST,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) -Itests/unit $(ASAN_CFLAGS) $(DEPFLAGS) $< $(ASAN_OBJS) $(LDLIBS) -o $@
+
+$(OUTPUT)/rescan-asan: $(OUTPUT)/asan/main.o $(ASAN_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CLANG) $(ASAN_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 # rsbench, the bench's own tool (scripts/bench/rsbench: one file per
 # subcommand, and the BPF programs only it loads); see scripts/bench.sh.
 # Static pattern rules, so a bench .bpf.c is never taken for a host source.
@@ -160,7 +182,7 @@ $(OUTPUT)/rsbench: $(BENCH_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-test-build: rescan $(UNIT_TESTS) $(TSAN_TESTS) $(BPF_TESTS)
+test-build: rescan $(UNIT_TESTS) $(TSAN_TESTS) $(BPF_TESTS) $(ASAN_TESTS) $(OUTPUT)/rescan-asan
 
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.
 # `run` and `test` first install the Debian packages a fresh machine lacks.
@@ -206,4 +228,4 @@ clean:
 	rm -rf $(OUTPUT) rescan
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tests/bpf/*.d $(OUTPUT)/tsan/*.d \
-	$(OUTPUT)/bench/*.d)
+	$(OUTPUT)/bench/*.d $(OUTPUT)/asan/*.d)
