@@ -74,6 +74,17 @@ ASAN_OBJS := $(patsubst src/%.c,$(OUTPUT)/asan/%.o,$(filter-out src/main.c,$(SRC
 	$(DASHBOARD_OBJ)
 ASAN_TESTS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%_asan,$(wildcard tests/unit/test_*.c))
 
+# libFuzzer targets (tests/fuzz, one file each), built with ASan+UBSan and
+# the readers' buffers made small, so a few KiB of input cross every window,
+# chunk, batch and half boundary a 100 MiB file crosses. `make fuzz` runs
+# each for FUZZ_SECONDS; tests/run fuzz for a few.
+FUZZ_DEFS := -DWINDOW_SIZE=4096u -DRAW_BUF_SIZE=512u -DADD_BATCH=64u -DSPLIT_MIN_BYTES=1024u
+FUZZ_CFLAGS := $(ASAN_CFLAGS) $(FUZZ_DEFS) -fsanitize-coverage-ignorelist=tests/fuzz/coverage-ignore.txt
+FUZZ_OBJS := $(patsubst src/%.c,$(OUTPUT)/fuzz/obj/%.o,$(filter-out src/main.c,$(SRCS))) \
+	$(DASHBOARD_OBJ)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(OUTPUT)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SECONDS ?= 60
+
 BENCH_DIR := scripts/bench/rsbench
 BENCH_SRCS := $(filter-out %.bpf.c,$(wildcard $(BENCH_DIR)/*.c))
 BENCH_OBJS := $(patsubst $(BENCH_DIR)/%.c,$(OUTPUT)/bench/%.o,$(BENCH_SRCS))
@@ -85,11 +96,11 @@ BENCH_SKELS := $(BENCH_BPF_TMP:.tmp.bpf.o=.skel.h)
 .DELETE_ON_ERROR:
 .SECONDARY:
 
-.PHONY: all deps run test test-build bench soak clean install image
+.PHONY: all deps run test test-build bench soak clean install image fuzz
 all: rescan
 
 $(OUTPUT) $(OUTPUT)/tests $(OUTPUT)/tests/bpf $(OUTPUT)/tsan $(OUTPUT)/bench \
-		$(OUTPUT)/asan:
+		$(OUTPUT)/asan $(OUTPUT)/fuzz/obj:
 	$(Q)mkdir -p $@
 
 $(OUTPUT)/%.tmp.bpf.o: bpf/%.bpf.c | $(OUTPUT)
@@ -122,6 +133,10 @@ $(OUTPUT)/tsan/%.o: src/%.c | $(SKELS) $(OUTPUT)/tsan
 $(OUTPUT)/asan/%.o: src/%.c | $(SKELS) $(OUTPUT)/asan
 	$(call msg,CC-ASAN,$@)
 	$(Q)$(CLANG) $(CPPFLAGS) $(ASAN_CFLAGS) $(DEPFLAGS) -c $< -o $@
+
+$(OUTPUT)/fuzz/obj/%.o: src/%.c | $(SKELS) $(OUTPUT)/fuzz/obj
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(DEPFLAGS) -c $< -o $@
 
 rescan: $(OBJS)
 	$(call msg,LINK,$@)
@@ -167,6 +182,11 @@ $(OUTPUT)/rescan-asan: $(OUTPUT)/asan/main.o $(ASAN_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CLANG) $(ASAN_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(OUTPUT)/fuzz/%: tests/fuzz/%.c $(FUZZ_OBJS) | $(OUTPUT)/fuzz/obj
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(CPPFLAGS) -Itests/fuzz $(FUZZ_CFLAGS) -fsanitize=fuzzer $(DEPFLAGS) $< \
+		$(FUZZ_OBJS) $(LDLIBS) -o $@
+
 # rsbench, the bench's own tool (scripts/bench/rsbench: one file per
 # subcommand, and the BPF programs only it loads); see scripts/bench.sh.
 # Static pattern rules, so a bench .bpf.c is never taken for a host source.
@@ -182,7 +202,8 @@ $(OUTPUT)/rsbench: $(BENCH_OBJS) $(LIB_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-test-build: rescan $(UNIT_TESTS) $(TSAN_TESTS) $(BPF_TESTS) $(ASAN_TESTS) $(OUTPUT)/rescan-asan
+test-build: rescan $(UNIT_TESTS) $(TSAN_TESTS) $(BPF_TESTS) $(ASAN_TESTS) $(OUTPUT)/rescan-asan \
+	$(FUZZ_TARGETS)
 
 # Everything: C unit tests, BPF_PROG_TEST_RUN tests, bats end-to-end suites.
 # `run` and `test` first install the Debian packages a fresh machine lacks.
@@ -214,6 +235,11 @@ image:
 	scripts/docker-base.sh
 	DOCKER_BUILDKIT=0 docker build -t rescan:lab .
 
+# Each fuzz target for FUZZ_SECONDS from its corpus; what it finds goes to
+# .output/fuzz/ (new inputs, crashes), never into the corpus in the tree.
+fuzz: $(FUZZ_TARGETS)
+	tests/fuzz/run --seconds $(FUZZ_SECONDS)
+
 bench: rescan
 	scripts/bench.sh
 
@@ -228,4 +254,4 @@ clean:
 	rm -rf $(OUTPUT) rescan
 
 -include $(wildcard $(OUTPUT)/*.d $(OUTPUT)/tests/*.d $(OUTPUT)/tests/bpf/*.d $(OUTPUT)/tsan/*.d \
-	$(OUTPUT)/bench/*.d $(OUTPUT)/asan/*.d)
+	$(OUTPUT)/bench/*.d $(OUTPUT)/asan/*.d $(OUTPUT)/fuzz/*.d $(OUTPUT)/fuzz/obj/*.d)

@@ -14,7 +14,9 @@
 
 #include "ipset.h"
 
+#ifndef ADD_BATCH		/* the fuzz targets hand small batches over */
 #define ADD_BATCH (1u << 24)	/* addresses per sorted batch (3 such buffers: 192 MiB) */
+#endif
 
 struct adder {
 	struct ipset *set;

@@ -17,7 +17,9 @@
 
 /* ---- src: a file's bytes, decompressed when needed ---------------------- */
 
+#ifndef RAW_BUF_SIZE			/* the fuzz targets read a few bytes at a time */
 #define RAW_BUF_SIZE (1u << 20)		/* compressed bytes per read() */
+#endif
 #define PROGRESS_MIN_BYTES (64ull << 20)	/* smaller files load too fast to need it */
 
 static const char *codec_name(enum codec c)
