@@ -237,7 +237,8 @@ image:
 
 # Each fuzz target for FUZZ_SECONDS from its corpus; what it finds goes to
 # .output/fuzz/ (new inputs, crashes), never into the corpus in the tree.
-fuzz: $(FUZZ_TARGETS)
+# The packet fuzzer of the XDP programs first, for as long.
+fuzz: $(FUZZ_TARGETS) fuzz-packets
 	tests/fuzz/run --seconds $(FUZZ_SECONDS)
 
 bench: rescan
