@@ -111,7 +111,7 @@ void lab_format_mac(const uint8_t m[6], char buf[18])
 
 bool lab_is_up(const struct lab *l)
 {
-	return netns_exists(l->ns_inet);
+	return netns_is_live(l->ns_inet);
 }
 
 /* ---- state file ---------------------------------------------------------- */

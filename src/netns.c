@@ -11,9 +11,11 @@
 #include <net/if.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -24,6 +26,15 @@ bool netns_exists(const char *ns)
 
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
 	return access(path, F_OK) == 0;
+}
+
+bool netns_is_live(const char *ns)
+{
+	char path[128];
+	struct statfs st;
+
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
+	return !statfs(path, &st) && st.f_type == NSFS_MAGIC;
 }
 
 int netns_enter(const char *ns)

@@ -11,7 +11,14 @@
 
 #define NETNS_RUN_DIR "/run/netns"
 
+/* Whether /run/netns/NS exists: a namespace, or a file left of one. */
 bool netns_exists(const char *ns);
+/*
+ * Whether /run/netns/NS holds a namespace: the bind mount `ip netns add`
+ * makes. The file alone outlives it where /run outlives its mounts (a
+ * container killed and started again keeps /run, not its mounts).
+ */
+bool netns_is_live(const char *ns);
 /* Switch this thread into ns; *self keeps where it was for netns_leave(). */
 int netns_visit(const char *ns, int *self);
 /* Back from netns_visit(); returns err, or its own error if err is 0. */
