@@ -19,6 +19,7 @@
 #include "lab.h"
 #include "lab_class.h"
 #include "lab_datapath.h"
+#include "lab_recover.h"
 #include "options.h"
 #include "preflight.h"
 #include "scanner_config.h"
@@ -52,7 +53,9 @@ struct up_opts {
 static const struct command up_cmd = {
 	.name = "rescan lab up",
 	.about = "Create a sealed lab: a scanner namespace whose only way out is a veth into\n"
-		 "an internet namespace, where an XDP program answers probes from WORLD.",
+		 "an internet namespace, where an XDP program answers probes from WORLD.\n"
+		 "What a rescan killed half way through lab up or lab down left of a lab\n"
+		 "of this name is removed first (one note says so).",
 	.opts = (const struct opt[]){
 		OPT_STRING('w', "world", struct up_opts, world, "WORLD",
 			   "world file or synth:SEED (default " DEFAULT_WORLD_SPEC ")"),
@@ -192,17 +195,138 @@ static void start_monitor(const struct lab *l, bool off, int listen_fd, struct u
 	}
 }
 
+/* Take lab l's lock (lab_recover.h): 0, or the exit code after one error line. */
+static int lock_lab(const struct lab *l, int *fd)
+{
+	int err = lab_lock(l, fd);
+
+	if (err)
+		rs_print_last_error();
+	return err == -EBUSY ? RS_EXIT_STATE : err ? RS_EXIT_FAIL : 0;
+}
+
+/*
+ * Take lab l down: its ready mark first, so that from here on a lab down
+ * that dies leaves a lab the next lab up or lab down removes; its monitor
+ * while the counters are there for its last sample; then the rest. 0,
+ * -ENOENT when its internet namespace was not up, or -errno (said).
+ */
+static int take_down(const struct lab *l)
+{
+	char log[192];
+
+	lab_unmark_ready(l);
+	monitor_stop(l);
+	monitor_log_path(l, log, sizeof(log));
+	unlink(log);
+	return lab_down(l);
+}
+
+/* Whether anything of lab l is there, its monitor too; the first thing found into what. */
+static bool anything_left(const struct lab *l, char *what, size_t len)
+{
+	pid_t mon;
+
+	if (lab_leftovers(l, what, len))
+		return true;
+	mon = monitor_running(l);
+	if (mon)
+		snprintf(what, len, "its monitor, pid %d", (int)mon);
+	return mon != 0;
+}
+
+/*
+ * Holding the lock of lab l, which lab up did not finish: remove what a
+ * rescan that died half way through lab up or lab down left of it, in
+ * the mode its state says (without one, every mode's parts are looked
+ * for), and say so in one note. 0, or the exit code after one error line.
+ */
+static int remove_leftovers(const struct lab *l)
+{
+	char what[192];
+	struct lab dead;
+	int err;
+
+	if (!anything_left(l, what, sizeof(what)))
+		return 0;
+	fprintf(stderr, "rescan: note: lab '%s' was left half made or half removed by a rescan "
+		"that died (%s, ...): removing it first\n", l->name, what);
+	lab_describe(&dead, l->name);
+	lab_read_state(&dead);
+	err = take_down(&dead);
+	if (err && err != -ENOENT) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	return 0;
+}
+
+/*
+ * lab up, holding the lab's lock: a lab that lab up finished is left
+ * alone; what a rescan that died left of one is removed first.
+ */
+static int up_locked(struct lab *l, const struct up_opts *o, double t0)
+{
+	struct up_monitor mon = { 0 };
+	char desc[256];
+	struct world w;
+	int rc, err, listen_fd = -1;
+
+	if (lab_is_ready(l)) {
+		rs_print_error("lab '%s' is already up; run 'rescan lab down%s%s' first", l->name,
+			       o->name ? " --name " : "", o->name ? o->name : "");
+		return RS_EXIT_STATE;
+	}
+	rc = remove_leftovers(l);
+	if (rc)
+		return rc;
+	if (l->here && preflight_here(l, false)) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	/* The monitor's port before anything is made: taken, nothing is. */
+	if (o->metrics && http_listen(o->metrics, &listen_fd, mon.listen, sizeof(mon.listen))) {
+		rs_print_last_error();
+		return RS_EXIT_FAIL;
+	}
+	if (world_open_spec(&w, o->world, desc, sizeof(desc))) {
+		rs_print_last_error();
+		if (listen_fd >= 0)
+			close(listen_fd);
+		return RS_EXIT_FAIL;
+	}
+	err = lab_up(l, &w, desc);
+	if (err) {
+		rs_print_last_error();
+		world_free(&w);
+		if (listen_fd >= 0)
+			close(listen_fd);
+		return exit_code_for(err);
+	}
+	start_monitor(l, o->no_monitor, listen_fd, &mon);
+	if (listen_fd >= 0)
+		close(listen_fd);
+	/* Finished: from here on the lab is up for every later lab up. */
+	if (lab_mark_ready(l)) {
+		rs_print_last_error();
+		take_down(l);
+		world_free(&w);
+		return RS_EXIT_FAIL;
+	}
+	print_ready(l, &w, desc, o->name, &mon, t0);
+	world_free(&w);
+	return RS_EXIT_OK;
+}
+
 static int up(int argc, char **argv)
 {
 	struct up_opts o = { 0 };
 	static struct assignment a;
-	struct up_monitor mon = { 0 };
-	char desc[256], assignment_path[PATH_MAX], dns_path[PATH_MAX], world_path[PATH_MAX];
+	char assignment_path[PATH_MAX], dns_path[PATH_MAX], world_path[PATH_MAX];
 	char **args;
-	struct world w;
 	struct lab l;
 	double t0 = now_seconds();
-	int nargs, rc, err, listen_fd = -1;
+	int nargs, rc, lock;
 
 	rc = options_parse(&up_cmd, &o, argc, argv, &args, &nargs);
 	if (rc != OPTS_RUN)
@@ -264,41 +388,17 @@ static int up(int argc, char **argv)
 	l.do_not_scan = o.do_not_scan;
 	if (o.iface)
 		strcpy(l.if_scan, o.iface);
-	if (lab_is_up(&l)) {
-		rs_print_error("lab '%s' is already up; run 'rescan lab down%s%s' first", l.name,
-			       o.name ? " --name " : "", o.name ? o.name : "");
-		return RS_EXIT_STATE;
-	}
 	/* Before the world is read: that can take seconds. */
-	if (preflight_caps(NEED_LAB, false) || (l.here && preflight_here(&l, false))) {
+	if (preflight_caps(NEED_LAB, false)) {
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
-	/* The monitor's port before anything is made: taken, nothing is. */
-	if (o.metrics && http_listen(o.metrics, &listen_fd, mon.listen, sizeof(mon.listen))) {
-		rs_print_last_error();
-		return RS_EXIT_FAIL;
-	}
-	if (world_open_spec(&w, o.world, desc, sizeof(desc))) {
-		rs_print_last_error();
-		if (listen_fd >= 0)
-			close(listen_fd);
-		return RS_EXIT_FAIL;
-	}
-	err = lab_up(&l, &w, desc);
-	if (err) {
-		rs_print_last_error();
-		world_free(&w);
-		if (listen_fd >= 0)
-			close(listen_fd);
-		return exit_code_for(err);
-	}
-	start_monitor(&l, o.no_monitor, listen_fd, &mon);
-	if (listen_fd >= 0)
-		close(listen_fd);
-	print_ready(&l, &w, desc, o.name, &mon, t0);
-	world_free(&w);
-	return RS_EXIT_OK;
+	rc = lock_lab(&l, &lock);
+	if (rc)
+		return rc;
+	rc = up_locked(&l, &o, t0);
+	lab_unlock(lock);
+	return rc;
 }
 
 /* ---- down, exec, status: a lab name and nothing else --------------------- */
@@ -330,36 +430,42 @@ static const struct command down_cmd = {
 	.name = "rescan lab down",
 	.about = "Remove the lab: its monitor first (SIGTERM, its last timeline lines),\n"
 		 "then namespaces, veths, XDP programs, pinned maps. Students' results\n"
-		 "and the timeline stay.",
+		 "and the timeline stay. A lab that a rescan killed half way through\n"
+		 "lab up or lab down left is removed all the same.",
 	.opts = name_only,
 };
 
 static int down(int argc, char **argv)
 {
-	char **args;
+	char **args, what[192];
 	struct lab l;
-	int rc, err;
-
-	char log[192];
+	bool ready;
+	int rc, err, lock;
 
 	rc = parse_lab_command(&down_cmd, argc, argv, false, &l, &args);
 	if (rc != OPTS_RUN)
 		return rc;
-	lab_read_state(&l);
-	/* While the counters are there for its last sample. */
-	monitor_stop(&l);
-	monitor_log_path(&l, log, sizeof(log));
-	unlink(log);
-	err = lab_down(&l);
-	if (err == -ENOENT) {
+	rc = lock_lab(&l, &lock);
+	if (rc)
+		return rc;
+	ready = lab_is_ready(&l);
+	if (!anything_left(&l, what, sizeof(what))) {
+		lab_unlock(lock);
 		rs_print_error("no lab '%s' is up (nothing to do)", l.name);
 		return RS_EXIT_STATE;
 	}
-	if (err) {
+	lab_read_state(&l);
+	err = take_down(&l);
+	lab_unlock(lock);
+	if (err && err != -ENOENT) {
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
-	printf("lab '%s' down\n", l.name);
+	if (ready)
+		printf("lab '%s' down\n", l.name);
+	else
+		printf("lab '%s' down: removed what a rescan that died half way through lab up or "
+		       "down left of it (%s, ...)\n", l.name, what);
 	return RS_EXIT_OK;
 }
 
@@ -571,7 +677,8 @@ static int join(int argc, char **argv)
 
 static const struct command status_cmd = {
 	.name = "rescan lab status",
-	.about = "Whether the lab is up (exit 0) or not (exit 3), and how it was started;\n"
+	.about = "Whether the lab is up (exit 0) or not (exit 3: down, being brought up or\n"
+		 "down, or left half made by a rescan that died), and how it was started;\n"
 		 "last, whether its monitor runs: monitor=running, stopped or off (lab up\n"
 		 "--no-monitor), and where it serves (monitor_listen=ADDR:PORT).",
 	.opts = name_only,
@@ -595,15 +702,29 @@ static bool monitor_was_off(const struct lab *l)
 
 static int status(int argc, char **argv)
 {
-	char **args;
+	char **args, what[192];
 	struct lab l;
-	int rc;
+	int rc, holder;
 
 	rc = parse_lab_command(&status_cmd, argc, argv, false, &l, &args);
 	if (rc != OPTS_RUN)
 		return rc;
-	if (!lab_is_up(&l)) {
-		printf("lab '%s' is down\n", l.name);
+	holder = lab_lock_holder(&l);
+	if (holder) {
+		printf("lab '%s' is being brought up or down", l.name);
+		if (holder > 0)
+			printf(" by rescan pid %d", holder);
+		printf("\n");
+		return RS_EXIT_STATE;
+	}
+	if (!lab_is_ready(&l)) {
+		if (anything_left(&l, what, sizeof(what)))
+			printf("lab '%s' is down, but a rescan that died half way through lab up or down "
+			       "left %s and maybe more: rescan lab down%s%s removes it\n", l.name, what,
+			       strcmp(l.name, LAB_DEFAULT_NAME) ? " --name " : "",
+			       strcmp(l.name, LAB_DEFAULT_NAME) ? l.name : "");
+		else
+			printf("lab '%s' is down\n", l.name);
 		return RS_EXIT_STATE;
 	}
 	printf("lab '%s' is up\n", l.name);
