@@ -100,6 +100,7 @@ static const struct command compile_cmd = {
 /* Check every SERVICE=FILE before anything is read. */
 static int parse_sources(char **args, int nargs, struct source *src)
 {
+	struct stat st;
 	int i;
 
 	for (i = 0; i < nargs; i++) {
@@ -126,6 +127,11 @@ static int parse_sources(char **args, int nargs, struct source *src)
 			*colon = ':';
 		if (access(src[i].path, R_OK)) {
 			rs_print_error("cannot read '%s': %s", src[i].path, strerror(errno));
+			return RS_EXIT_FAIL;
+		}
+		if (!stat(src[i].path, &st) && S_ISDIR(st.st_mode)) {
+			rs_print_error("cannot read '%s': Is a directory (give the dataset file)",
+				       src[i].path);
 			return RS_EXIT_FAIL;
 		}
 	}

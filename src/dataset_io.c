@@ -498,6 +498,7 @@ void rbuf_map(struct rbuf *b)
 	if (m == MAP_FAILED)
 		return;		/* read() still works */
 	madvise(m, (size_t)sb.st_size, MADV_SEQUENTIAL);
+	rs_reading_mapped(s->path);
 	s->map = m;
 	s->map_len = (size_t)sb.st_size;
 	b->buf = m;

@@ -216,7 +216,8 @@ int loader_load_responder(const struct world *w, const struct responder_cfg *cfg
 	int err;
 
 	if (ndir && !(dir = malloc(ndir * sizeof(*dir)))) {
-		rs_error("out of memory");
+		rs_error("out of memory for the world's directory (%zu MiB)",
+			 (ndir * sizeof(*dir) + (1 << 20) - 1) >> 20);
 		return -ENOMEM;
 	}
 	if (ndir && (err = kernel_layout(w, dir, &pool_words))) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -255,4 +256,28 @@ int rs_close_output(FILE *f, const char *path)
 		return -EIO;
 	}
 	return 0;
+}
+
+static char sigbus_line[512];
+static size_t sigbus_len;
+
+static void on_sigbus(int sig)
+{
+	ssize_t n = write(STDERR_FILENO, sigbus_line, sigbus_len);
+
+	(void)sig;
+	(void)n;
+	_exit(RS_EXIT_FAIL);
+}
+
+void rs_reading_mapped(const char *path)
+{
+	struct sigaction sa = { .sa_handler = on_sigbus };
+	int n;
+
+	n = snprintf(sigbus_line, sizeof(sigbus_line),
+		     "rescan: cannot read '%s': Input/output error in its mapping (a failing "
+		     "disk, or the file cut short while rescan read it)\n", path);
+	sigbus_len = n < 0 ? 0 : (size_t)n < sizeof(sigbus_line) ? (size_t)n : sizeof(sigbus_line) - 1;
+	sigaction(SIGBUS, &sa, NULL);
 }

@@ -34,6 +34,16 @@ void rs_print_last_error(void);
 /* Print "rescan: <fmt>" to stderr: a command's own one-line error. */
 void rs_print_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * This process reads the file at path through a mapping: from here on a
+ * SIGBUS (the kernel could not read a page of it - a failing disk - or
+ * the file was cut short while mapped) ends the process with one error
+ * line naming the file, exit 1, instead of a crash. Mappings are read
+ * before anything lasting is made of them (a world file is written to a
+ * temporary name; a lab's maps are filled before anything is pinned).
+ */
+void rs_reading_mapped(const char *path);
+
 /* Progress on a TTY only: "\r<label> <pct>%"; quiet otherwise. */
 struct progress {
 	bool on;

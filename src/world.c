@@ -762,11 +762,16 @@ int world_open(struct world *w, const char *path)
 	err = -errno;
 	close(fd);
 	if (map == MAP_FAILED) {
-		rs_error("cannot map '%s': %s", path, strerror(-err));
+		if (err == -ENOMEM)
+			rs_error("cannot map '%s' (%llu MiB): more memory than this process may use "
+				 "(ulimit -v?)", path, ((unsigned long long)st.st_size + (1 << 20) - 1) >> 20);
+		else
+			rs_error("cannot map '%s': %s", path, strerror(-err));
 		return err;
 	}
 	w->mapping = map;
 	w->mapping_len = st.st_size;
+	rs_reading_mapped(path);
 	h = map;
 
 	if (memcmp(h->magic, RS_WORLD_MAGIC, 8)) {
