@@ -903,8 +903,16 @@ int lab_down(const struct lab *l)
 	 * Deleting the internet namespace destroys inet0 and every st<k>, and
 	 * with them the veth pairs (lab0 too) and their XDP attachments.
 	 * Every student slot is looked at, not only those of the state file:
-	 * a lab up that died half way has none.
+	 * a lab up that died half way has none. The kernel does that after
+	 * the namespace is gone, in its own time; lab0 of a lab made --here
+	 * lives in the caller's namespace, where the next lab up looks for
+	 * it, so the lab's veth goes first, at once (there may be none yet).
 	 */
+	if (netns_is_live(l->ns_inet)) {
+		char *del[] = { "ip", "-n", (char *)l->ns_inet, "link", "del", (char *)l->if_inet, NULL };
+
+		run_cmd(del, NULL, 0);
+	}
 	err = netns_delete(l->ns_inet);
 	if (l->here)
 		drop_lab_rule(l);
