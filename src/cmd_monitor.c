@@ -477,6 +477,7 @@ int monitor_spawn(const struct lab *l, const char *listen, int listen_fd, pid_t 
 	int logfd, nullfd, pipefd[2], err = 0;
 	pid_t child;
 	ssize_t n;
+	char done;
 
 	monitor_log_path(l, log, sizeof(log));
 	logfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
@@ -498,6 +499,7 @@ int monitor_spawn(const struct lab *l, const char *listen, int listen_fd, pid_t 
 	if (child == 0) {
 		char pidbuf[16];
 		pid_t grandchild;
+		int done_fd;
 
 		/* A session of its own, and no parent to wait for it: init reaps it. */
 		setsid();
@@ -510,10 +512,11 @@ int monitor_spawn(const struct lab *l, const char *listen, int listen_fd, pid_t 
 		/* Out of the way of 0 to 3 first: lab up may have run with any of them closed. */
 		nullfd = fcntl(nullfd, F_DUPFD_CLOEXEC, 10);
 		logfd = fcntl(logfd, F_DUPFD_CLOEXEC, 10);
+		done_fd = fcntl(pipefd[1], F_DUPFD_CLOEXEC, 10);
 		if (listen_fd >= 0)
 			listen_fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 10);
-		if (nullfd < 0 || logfd < 0 || dup2(nullfd, 0) < 0 || dup2(logfd, 1) < 0 ||
-		    dup2(logfd, 2) < 0)
+		if (nullfd < 0 || logfd < 0 || done_fd < 0 || dup2(nullfd, 0) < 0 ||
+		    dup2(logfd, 1) < 0 || dup2(logfd, 2) < 0)
 			_exit(127);
 		if (listen_fd >= 0) {
 			if (dup2(listen_fd, 3) < 0)
@@ -522,8 +525,13 @@ int monitor_spawn(const struct lab *l, const char *listen, int listen_fd, pid_t 
 			setenv("LISTEN_FDS", "1", 1);
 			setenv("LISTEN_PID", pidbuf, 1);
 		}
-		/* Nothing of lab up's: no fd, no directory the lab removes. */
-		close_range(listen_fd >= 0 ? 4 : 3, ~0u, 0);
+		/*
+		 * Nothing of lab up's: no fd, no directory the lab removes. But
+		 * done_fd, which exec closes: then lab up returns, and a lab
+		 * down right after it finds the monitor by its command line.
+		 */
+		close_range(listen_fd >= 0 ? 4 : 3, (unsigned)done_fd - 1, 0);
+		close_range((unsigned)done_fd + 1, ~0u, 0);
 		if (chdir("/"))
 			_exit(127);
 		execv("/proc/self/exe", argv);
@@ -540,6 +548,13 @@ int monitor_spawn(const struct lab *l, const char *listen, int listen_fd, pid_t 
 		return err;
 	}
 	n = read(pipefd[0], pid, sizeof(*pid));
+	/* The end of the pipe: the monitor runs as such, or never will. */
+	while (n == sizeof(*pid)) {
+		ssize_t r = read(pipefd[0], &done, 1);
+
+		if (r == 0 || (r < 0 && errno != EINTR))
+			break;
+	}
 	close(pipefd[0]);
 	waitpid(child, NULL, 0);
 	if (n != sizeof(*pid)) {
