@@ -18,6 +18,7 @@ LAB=(iproute2 zmap masscan nmap)
 TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox tcpdump curl procps
 	docker.io docker-compose debootstrap prometheus chromium strace)
 TEST+=(iputils-ping)	# ping in tests/e2e/sealed.bats
+TEST+=(gdb)	# tests/e2e/faults.bats: a mapped file cut short under rescan
 PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}")
 
 usage() {
