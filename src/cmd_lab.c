@@ -196,9 +196,9 @@ static void start_monitor(const struct lab *l, bool off, int listen_fd, struct u
 }
 
 /* Take lab l's lock (lab_recover.h): 0, or the exit code after one error line. */
-static int lock_lab(const struct lab *l, int *fd)
+static int lock_lab(const struct lab *l, bool wait, int *fd)
 {
-	int err = lab_lock(l, fd);
+	int err = lab_lock(l, wait, fd);
 
 	if (err)
 		rs_print_last_error();
@@ -393,7 +393,7 @@ static int up(int argc, char **argv)
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
-	rc = lock_lab(&l, &lock);
+	rc = lock_lab(&l, false, &lock);
 	if (rc)
 		return rc;
 	rc = up_locked(&l, &o, t0);
@@ -445,7 +445,7 @@ static int down(int argc, char **argv)
 	rc = parse_lab_command(&down_cmd, argc, argv, false, &l, &args);
 	if (rc != OPTS_RUN)
 		return rc;
-	rc = lock_lab(&l, &lock);
+	rc = lock_lab(&l, false, &lock);
 	if (rc)
 		return rc;
 	ready = lab_is_ready(&l);
@@ -491,7 +491,7 @@ static int load(int argc, char **argv)
 	char **args;
 	struct world w;
 	struct lab l;
-	int rc, err;
+	int rc, err, lock;
 
 	rc = parse_lab_command(&load_cmd, argc, argv, true, &l, &args);
 	if (rc != OPTS_RUN)
@@ -505,7 +505,22 @@ static int load(int argc, char **argv)
 	else if (world_open_spec(&w, spec, desc, sizeof(desc)))
 		err = -EINVAL;
 	else {
+		/* One change at a time: a second load waits for this one. */
+		rc = lock_lab(&l, true, &lock);
+		if (rc) {
+			world_free(&w);
+			return rc;
+		}
+		if (!lab_is_ready(&l)) {
+			lab_unlock(lock);
+			world_free(&w);
+			rs_print_error("lab '%s' is not up (rescan lab status%s%s says why)", l.name,
+				       strcmp(l.name, LAB_DEFAULT_NAME) ? " --name " : "",
+				       strcmp(l.name, LAB_DEFAULT_NAME) ? l.name : "");
+			return RS_EXIT_STATE;
+		}
 		err = lab_load(&l, &w, desc);
+		lab_unlock(lock);
 		world_free(&w);
 	}
 	if (err) {
@@ -709,22 +724,22 @@ static int status(int argc, char **argv)
 	rc = parse_lab_command(&status_cmd, argc, argv, false, &l, &args);
 	if (rc != OPTS_RUN)
 		return rc;
-	holder = lab_lock_holder(&l);
-	if (holder) {
-		printf("lab '%s' is being brought up or down", l.name);
-		if (holder > 0)
-			printf(" by rescan pid %d", holder);
-		printf("\n");
-		return RS_EXIT_STATE;
-	}
+	/* A lab load holds the lock too, while the lab stays up. */
 	if (!lab_is_ready(&l)) {
-		if (anything_left(&l, what, sizeof(what)))
+		holder = lab_lock_holder(&l);
+		if (holder) {
+			printf("lab '%s' is being brought up or down", l.name);
+			if (holder > 0)
+				printf(" by rescan pid %d", holder);
+			printf("\n");
+		} else if (anything_left(&l, what, sizeof(what))) {
 			printf("lab '%s' is down, but a rescan that died half way through lab up or down "
 			       "left %s and maybe more: rescan lab down%s%s removes it\n", l.name, what,
 			       strcmp(l.name, LAB_DEFAULT_NAME) ? " --name " : "",
 			       strcmp(l.name, LAB_DEFAULT_NAME) ? l.name : "");
-		else
+		} else {
 			printf("lab '%s' is down\n", l.name);
+		}
 		return RS_EXIT_STATE;
 	}
 	printf("lab '%s' is up\n", l.name);

@@ -148,7 +148,8 @@ int lab_down(const struct lab *l);
  * Replace the world of running lab l by w (lab_load.c): every probe is
  * answered from the old world or the new one, never from neither, and the
  * counters, seats and do-not-scan ranges stay. On error the old world
- * answers on.
+ * answers on. The caller holds the lab's lock (lab_recover.h): one
+ * change of the lab at a time.
  */
 int lab_load(const struct lab *l, const struct world *w, const char *world_desc);
 /* Replace the state file's world lines (world, seed, services) by w's, in one rename. */

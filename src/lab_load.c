@@ -17,9 +17,7 @@
  * second lab load, or lab down, finishes or removes what the first left.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <net/if.h>
-#include <sys/file.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -188,22 +186,6 @@ static bool state_has(const struct lab *l, const char *key)
 	return !lab_state_get(l, key, v, sizeof(v)) && v[0];
 }
 
-/* One lab load at a time per lab: a second waits for the first to finish. */
-static int lock_lab(const struct lab *l)
-{
-	int fd = open(l->run_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-
-	if (fd < 0 || flock(fd, LOCK_EX)) {
-		int err = -errno;
-
-		rs_error("cannot lock %s: %s", l->run_dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return err;
-	}
-	return fd;
-}
-
 static int load_locked(const struct lab *l, const struct world *w, const char *world_desc)
 {
 	struct loader_shared_map shared[NSHARED];
@@ -240,14 +222,9 @@ static int load_locked(const struct lab *l, const struct world *w, const char *w
 
 int lab_load(const struct lab *l, const struct world *w, const char *world_desc)
 {
-	int err = preflight_memory(w), lock;
+	int err = preflight_memory(w);
 
 	if (err)
 		return err;
-	lock = lock_lab(l);
-	if (lock < 0)
-		return lock;
-	err = load_locked(l, w, world_desc);
-	close(lock);
-	return err;
+	return load_locked(l, w, world_desc);
 }

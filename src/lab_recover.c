@@ -52,7 +52,7 @@ static int holder(const struct lab *l, int fd)
 	return fl.l_pid > 0 ? fl.l_pid : -1;
 }
 
-int lab_lock(const struct lab *l, int *fd)
+int lab_lock(const struct lab *l, bool wait, int *fd)
 {
 	struct flock fl = lab_byte(l, F_WRLCK);
 	char path[160], dir[160], pid[24] = "";
@@ -72,20 +72,20 @@ int lab_lock(const struct lab *l, int *fd)
 		rs_error("cannot open the labs' lock %s: %s", path, strerror(errno));
 		return err;
 	}
-	if (!fcntl(*fd, F_SETLK, &fl))
+	if (!fcntl(*fd, wait ? F_SETLKW : F_SETLK, &fl))
 		return 0;
 	err = -errno;
 	who = holder(l, *fd);
 	close(*fd);
 	*fd = -1;
-	if (err != -EAGAIN && err != -EACCES) {
-		rs_error("cannot lock %s: %s", path, strerror(-err));
+	if (wait || (err != -EAGAIN && err != -EACCES)) {
+		rs_error("cannot lock lab '%s' in %s: %s", l->name, path, strerror(-err));
 		return err;
 	}
 	if (who > 0)
 		snprintf(pid, sizeof(pid), " (pid %d)", who);
-	rs_error("lab '%s' is being brought up or down by another rescan%s: wait for it to finish",
-		 l->name, pid);
+	rs_error("lab '%s' is being changed by another rescan%s (lab up, down or load): wait for "
+		 "it to finish", l->name, pid);
 	return -EBUSY;
 }
 

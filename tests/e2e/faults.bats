@@ -361,10 +361,10 @@ sweep() {
 	[ "$status" -eq 3 ] && [[ $output == "lab '$LAB' is being brought up or down by rescan pid "* ]] ||
 		fail "lab status while lab up runs: exit $status: $output"
 	run -3 "$RESCAN" "${UP[@]}"
-	[[ $output == "rescan: lab '$LAB' is being brought up or down by another rescan (pid "*"): wait for it to finish" ]] ||
+	[[ $output == "rescan: lab '$LAB' is being changed by another rescan (pid "*") (lab up, down or load): wait for it to finish" ]] ||
 		fail "$output"
 	run -3 "$RESCAN" lab down --name "$LAB"
-	[[ $output == *"is being brought up or down by another rescan"* ]] || fail "$output"
+	[[ $output == *"is being changed by another rescan"* ]] || fail "$output"
 	wait "$pid" || fail "the first lab up: $(cat "$BATS_TEST_TMPDIR/first.out")"
 	lab_answers
 	lab_down_ok
