@@ -59,13 +59,7 @@ if ! command -v debootstrap >/dev/null 2>&1; then
 fi
 
 # The mirror this machine's apt already uses, if it names one for Debian.
-mirror=
-if [ -r /etc/apt/sources.list.d/debian.sources ]; then
-	mirror=$(awk '/^URIs:/ && $2 !~ /security/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources)
-fi
-if [ -z "$mirror" ] && [ -r /etc/apt/sources.list ]; then
-	mirror=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
-fi
+mirror=$("$(dirname "$0")/debian-mirror.sh")
 
 dir=$(mktemp -d /tmp/rescan-base.XXXXXX)
 trap 'rm -rf "$dir"' EXIT INT TERM
