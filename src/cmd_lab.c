@@ -890,6 +890,9 @@ static size_t lab_facts(const struct lab *l, unsigned student, struct fact *f)
 		lab_student_results(l, student,
 				    fact(f, &n, "student_results", "with --student K: its results directory"),
 				    FACT_VALUE_MAX);
+		sprintf(fact(f, &n, "student_uid", "with --student K: its uid and gid (lab exec)"), "%u",
+			LAB_STUDENT_UID + student);
+		f[n - 1].number = true;
 	}
 	return n;
 }

@@ -114,6 +114,8 @@ hosts_where() {
 	[ "$(grep -c ':	0000000000002000$' <<<"$output")" -eq 4 ]
 	grep -q 'NoNewPrivs:	1' <<<"$output"
 	[ "$(stat -c '%u %a' "$(results 3)")" = "47003 700" ]
+	# What scripts that make a student's account ask instead of knowing it.
+	[ "$("$RESCAN" lab env --name "$LAB" --student 3 student_uid)" = "${lines[0]}" ]
 }
 
 @test "two students scanning at once each find exactly the world's hosts; counters equal what ZMap sent" {
