@@ -66,6 +66,9 @@ static __always_inline int parse_ipv4(struct xdp_md *ctx, struct pkt *p)
 		return RS_CNT_DROP_MALFORMED;
 	ihl_len = ip->ihl * 4;
 	tot_len = bpf_ntohs(ip->tot_len);
+	/* Linux before 6.3 knows no bounds of a byte swap's result: say them. */
+	barrier_var(tot_len);
+	tot_len &= 0xffff;
 	if (ip->version != 4 || ihl_len < sizeof(*ip) || tot_len < ihl_len ||
 	    (void *)ip + tot_len > data_end)
 		return RS_CNT_DROP_MALFORMED;

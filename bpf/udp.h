@@ -194,8 +194,11 @@ static __always_inline int sum_bytes(struct xdp_md *ctx, __u32 at, __u32 len, __
 		barrier_var(b);	/* or clang counts the trips with pkt_end arithmetic */
 	}
 	if (rest) {
+		/* The size proven 1 to 7 in the register passed (size_1_to). */
+		int n = size_1_to(rest, 7);
+
 		w = 0;
-		if (bpf_xdp_load_bytes(ctx, at + words * 8, &w, rest & 7))
+		if (n < 0 || bpf_xdp_load_bytes(ctx, at + words * 8, &w, n))
 			return -1;
 		s += (w & 0xffffffff) + (w >> 32);
 	}
