@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 #
 # appliance.sh - what the rescan:lab scripts share; sourced by
-# rescan-entrypoint, rescan-student and rescan-health. Their state
-# directory, how they speak, the motd. The lab's own facts (addresses,
+# rescan-entrypoint, rescan-student, rescan-health and the course VM's
+# rescan-vm-lab and rescan-seat. Their state directory, how they speak,
+# their settings, the motd. The lab's own facts (addresses,
 # MACs, names) are not here: the scripts ask `rescan lab env`, and
 # `rescan lab status` for a running lab. Students join the appliance
 # through the class socket (rescan lab class-serve / rescan lab join).
@@ -18,6 +19,22 @@ err() { printf '%s: error: %s\n' "$PROG" "$*" >&2; }
 die_rescan() {
 	err "${1#rescan: }"
 	exit 1
+}
+
+# setting KEY DEFAULT: the environment's RESCAN_<KEY>, else KEY=VALUE in
+# $CONF (lab.conf: the last such line), else DEFAULT.
+setting() {
+	local env="RESCAN_${1^^}" v
+
+	if [ -n "${!env:-}" ]; then
+		printf '%s' "${!env}"
+		return 0
+	fi
+	[ -r "$CONF" ] && v=$(awk -v k="$1" '
+		/^[ \t]*#/ { next }
+		{ i = index($0, "="); if (i && substr($0, 1, i - 1) == k) v = substr($0, i + 1) }
+		END { sub(/[ \t]+$/, "", v); print v }' "$CONF")
+	printf '%s' "${v:-$2}"
 }
 
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
