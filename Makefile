@@ -248,6 +248,18 @@ bench: rescan
 soak: rescan
 	scripts/soak.sh
 
+# The course VM (README, "Course VM"): .output/vm/rescan.qcow2, a bootable
+# Debian 12 image; VM_WORLD=FILE|synth:SEED, VM_STUDENTS=N. Cached by the
+# hash of its inputs in /var/cache/rescan-vm. test-vm boots one under QEMU.
+.PHONY: vm test-vm
+vm: rescan
+	$(Q)scripts/install-deps.sh --missing vm
+	scripts/vm-image.sh $(if $(VM_WORLD),--world $(VM_WORLD)) $(if $(VM_STUDENTS),--students $(VM_STUDENTS))
+
+test-vm: rescan
+	$(Q)scripts/install-deps.sh --missing vm
+	bats --tap tests/e2e/vm.bats
+
 install: rescan
 	install -D -m 0755 rescan $(DESTDIR)$(PREFIX)/bin/rescan
 

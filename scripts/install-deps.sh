@@ -8,6 +8,8 @@
 #                                         (`make test`)
 #   scripts/install-deps.sh --missing run those to build and run a lab
 #                                         (`make run`)
+#   scripts/install-deps.sh --missing vm  those to build and boot the course
+#                                         VM (`make vm`, `make test-vm`)
 #
 # Installing needs root; --missing on a machine that has them does not.
 set -euo pipefail
@@ -19,7 +21,10 @@ TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox tcpdu
 	docker.io docker-compose debootstrap prometheus chromium strace)
 TEST+=(iputils-ping)	# ping in tests/e2e/sealed.bats
 TEST+=(gdb)	# tests/e2e/faults.bats: a mapped file cut short under rescan
-PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}")
+# The course VM: its build (make vm) and its boot under QEMU (make test-vm).
+VM=(debootstrap qemu-system-x86 qemu-utils syslinux syslinux-common mtools dosfstools fdisk
+	e2fsprogs zstd openssh-client bats)
+PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}" "${VM[@]}")
 
 usage() {
 	echo "usage: $0 [--missing [run]]" >&2
@@ -30,6 +35,7 @@ if [ "${1:-}" = --missing ]; then
 	case ${2:-} in
 	"") want=("${PACKAGES[@]}") ;;
 	run) want=("${BUILD[@]}" "${LAB[@]}") ;;
+	vm) want=("${BUILD[@]}" "${VM[@]}") ;;
 	*) usage ;;
 	esac
 	missing=()
