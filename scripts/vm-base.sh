@@ -4,8 +4,9 @@
 # vm-base.sh - the root file system every course VM image starts from:
 # Debian 12 (bookworm) from Debian's packages alone, made with debootstrap
 # from the mirror this machine's apt uses (scripts/debian-mirror.sh), with
-# a Debian kernel, systemd, ssh, sudo, the scanners and PACKAGE... (the
-# rescan binary's libraries, scripts/runtime-packages.sh). Prints the path
+# a Debian kernel, systemd, ssh, the packages of vm/packages (sudo, the
+# scanners) and PACKAGE... (the rescan binary's libraries,
+# scripts/runtime-packages.sh). Prints the path
 # of a tarball of it (zstd), kept in the cache directory under a name made
 # of the hash of this script and the package list: a second call with the
 # same inputs takes a second, the first about two minutes.
@@ -25,12 +26,10 @@ fi
 case ${1:-} in -h | --help) sed -n '4,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;; -*)
 	echo "vm-base.sh: unknown option '$1'" >&2; exit 2 ;; esac
 
-# A kernel and what boots it into a system with a console and ssh; the lab's
-# tools (iproute2 for its links, setpriv in util-linux for students); the
-# scanners; what a student uses beside them.
-PACKAGES=(linux-image-amd64 systemd-sysv udev dbus openssh-server sudo
-	iproute2 bpftool zmap masscan nmap tcpdump iputils-ping
-	procps less nano "$@")
+# A kernel and what boots it into a system with a console and ssh, a few
+# tools; the course's packages (vm/packages); PACKAGE... .
+PACKAGES=(linux-image-amd64 systemd-sysv udev dbus openssh-server procps less nano
+	$(grep -v '^#' "$(dirname "$0")/../vm/packages") "$@")
 
 key=$({ cat "$0"; printf '%s\n' "${PACKAGES[@]}" | sort -u; } | sha256sum | cut -c1-16)
 tarball=$CACHE/base-$key.tar.zst
@@ -61,6 +60,6 @@ rm -rf "$root/var/cache/apt/archives/"*.deb "$root/var/lib/apt/lists/"* "$root/v
 	"$root/var/cache/apt/"*.bin
 tar -C "$root" --numeric-owner --xattrs --xattrs-include='*' --zstd -cf "$tarball.tmp" .
 mv "$tarball.tmp" "$tarball"
-# Older bases of this cache are of no more use.
-find "$CACHE" -maxdepth 1 -name 'base-*.tar.zst' ! -name "${tarball##*/}" -delete
+# The two newest bases stay (two trees may build at once).
+ls -t "$CACHE"/base-*.tar.zst | tail -n +3 | xargs -r rm -f
 echo "$tarball"

@@ -3,9 +3,10 @@
 #
 # vm-image.sh - the course VM (make vm): a bootable Debian 12 disk image,
 # qcow2, made from Debian's packages (scripts/vm-base.sh) and this tree:
-# the rescan binary, the appliance's scripts (rootfs/) and the VM's own
+# the rescan binary, the appliance's scripts (rootfs/), the course's
 # (vm/rootfs/: the lab's systemd unit, the students' logins, the teacher's
-# rescan-course). The lab comes up at boot on WORLD (default: the built-in
+# rescan-course; the cloud-init user data installs them too) and the
+# image's own (vm/image-rootfs/: DHCP, ssh host keys, syslinux.cfg). The lab comes up at boot on WORLD (default: the built-in
 # world) with N student accounts (rescan-course setup).
 #
 #   scripts/vm-image.sh [--world FILE|synth:SEED] [--students N] [--vagrant]
@@ -92,8 +93,8 @@ base=$("$repo/scripts/vm-base.sh" --cache "$CACHE" $runtime) || exit 1
 key=$({
 	echo "$base"
 	cd "$repo"
-	find rootfs vm/rootfs -type f -print0 | sort -z | xargs -0 sha256sum
-	find rootfs vm/rootfs -print0 | sort -z | xargs -0 stat -c '%n %a'
+	find rootfs vm/rootfs vm/image-rootfs -type f -print0 | sort -z | xargs -0 sha256sum
+	find rootfs vm/rootfs vm/image-rootfs -print0 | sort -z | xargs -0 stat -c '%n %a'
 	sha256sum README.md scripts/vm-image.sh
 	sha256sum <"$rescan"
 	echo "world=$world_sum students=$students vagrant=$vagrant"
@@ -125,7 +126,7 @@ tar -C "$root" --numeric-owner --xattrs --xattrs-include='*' --zstd -xf "$base"
 # rescan, the appliance's files, the VM's own on top of them.
 install -m 0755 "$rescan" "$root/usr/local/bin/rescan"
 cp -a "$repo/rootfs/." "$root/"
-cp -a "$repo/vm/rootfs/." "$root/"
+cp -a "$repo/vm/rootfs/." "$repo/vm/image-rootfs/." "$root/"
 install -m 0644 "$repo/README.md" "$root/usr/share/doc/rescan/README.md"
 chown -R root:root "$root/usr/local" "$root/etc/rescan" "$root/etc/sudoers.d" "$root/etc/systemd" \
 	"$root/etc/kernel" "$root/usr/share/doc/rescan"
@@ -143,7 +144,7 @@ UUID=${boot_id:0:4}-${boot_id:4:4} /boot vfat umask=0077,shortname=winnt 0 2
 FSTAB
 : >"$root/etc/machine-id"
 rm -f "$root/var/lib/dbus/machine-id" "$root"/etc/ssh/ssh_host_*
-chroot "$root" systemctl enable --quiet systemd-networkd rescan-lab rescan-ssh-keys
+chroot "$root" systemctl enable --quiet systemd-networkd rescan-ssh-keys
 world_arg=()
 case $world in
 "") ;;
