@@ -251,14 +251,25 @@ soak: rescan
 # The course VM (README, "Course VM"): .output/vm/rescan.qcow2, a bootable
 # Debian 12 image; VM_WORLD=FILE|synth:SEED, VM_STUDENTS=N. Cached by the
 # hash of its inputs in /var/cache/rescan-vm. test-vm boots one under QEMU.
-.PHONY: vm test-vm
+.PHONY: vm vm-box vm-cloud-init test-vm
 vm: rescan
 	$(Q)scripts/install-deps.sh --missing vm
 	scripts/vm-image.sh $(if $(VM_WORLD),--world $(VM_WORLD)) $(if $(VM_STUDENTS),--students $(VM_STUDENTS))
 
+# The Vagrant box (libvirt) of the course VM: .output/vm/rescan-libvirt.box;
+# vm/Vagrantfile is the teacher's. vm-cloud-init: .output/vm/user-data.
+vm-box: rescan
+	$(Q)scripts/install-deps.sh --missing vm
+	scripts/vm-box.sh $(if $(VM_WORLD),--world $(VM_WORLD)) $(if $(VM_STUDENTS),--students $(VM_STUDENTS))
+
+vm-cloud-init: rescan
+	$(Q)mkdir -p $(OUTPUT)/vm
+	scripts/vm-cloud-init.sh $(if $(VM_WORLD),--world $(VM_WORLD)) \
+		$(if $(VM_STUDENTS),--students $(VM_STUDENTS)) >$(OUTPUT)/vm/user-data
+
 test-vm: rescan
 	$(Q)scripts/install-deps.sh --missing vm
-	bats --tap tests/e2e/vm.bats
+	bats --tap tests/e2e/vm.bats tests/e2e/vm_box.bats tests/e2e/vm_cloud_init.bats
 
 install: rescan
 	install -D -m 0755 rescan $(DESTDIR)$(PREFIX)/bin/rescan

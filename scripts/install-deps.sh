@@ -21,9 +21,10 @@ TEST=(bats jq zstd gzip busybox-static ca-certificates ethtool gnuplot-nox tcpdu
 	docker.io docker-compose debootstrap prometheus chromium strace)
 TEST+=(iputils-ping)	# ping in tests/e2e/sealed.bats
 TEST+=(gdb)	# tests/e2e/faults.bats: a mapped file cut short under rescan
-# The course VM: its build (make vm) and its boot under QEMU (make test-vm).
+# The course VM: its build (make vm), its boot under QEMU (make test-vm),
+# its cloud-init user data checked (cloud-init's schema), its Vagrant box.
 VM=(debootstrap qemu-system-x86 qemu-utils syslinux syslinux-common mtools dosfstools fdisk
-	e2fsprogs zstd openssh-client bats)
+	e2fsprogs zstd openssh-client bats jq cloud-init vagrant vagrant-libvirt)
 PACKAGES=("${BUILD[@]}" "${LAB[@]}" "${TEST[@]}" "${VM[@]}")
 
 usage() {

@@ -56,10 +56,23 @@ vm_ssh() {
 		"$user@127.0.0.1" "$@"
 }
 
+# vm_wait_ssh DIR SECONDS: until root can log in over ssh (sshd starts
+# after the VM made its host keys, which may be after the lab is ready).
+vm_wait_ssh() {
+	local dir=$1 t=$2 i
+	for ((i = 0; i < t; i += 5)); do
+		vm_ssh "$dir" root true 2>/dev/null && return 0
+		vm_running "$dir" || return 1
+		sleep 5
+	done
+	echo "# no ssh login in $t s"
+	return 1
+}
+
 # vm_ssh_tty DIR USER: an interactive login on a terminal, as a person's.
 vm_ssh_tty() {
 	local dir=$1 user=$2
-	ssh -tt -q -i "$dir/key" -p "$(cat "$dir/port")" -o BatchMode=yes -o StrictHostKeyChecking=no \
+	timeout 300 ssh -tt -q -i "$dir/key" -p "$(cat "$dir/port")" -o BatchMode=yes -o StrictHostKeyChecking=no \
 		-o UserKnownHostsFile=/dev/null -o ConnectTimeout=20 "$user@127.0.0.1"
 }
 
