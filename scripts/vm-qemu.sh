@@ -66,9 +66,14 @@ kvm_works() {
 	kernel=$(dirname "$image")/vmlinuz
 	[ -r "$kernel" ] || { why="no $kernel to probe KVM with"; return 1; }
 	log=$(mktemp)
+	# In the background, so that a TERM to this script ends the probe too.
 	timeout "${RESCAN_VM_KVM_PROBE:-20}" qemu-system-x86_64 -accel kvm -m 256 -no-reboot \
 		-nic none -display none -monitor none -serial "file:$log" -kernel "$kernel" \
-		-append "console=ttyS0 panic=-1 root=/dev/rescan-kvm-probe" >/dev/null 2>&1 && rc=0 || rc=$?
+		-append "console=ttyS0 panic=-1 root=/dev/rescan-kvm-probe" >/dev/null 2>&1 &
+	probe=$!
+	trap 'kill "$probe" 2>/dev/null; rm -f "$log"; exit 143' TERM INT
+	wait "$probe" && rc=0 || rc=$?
+	trap - TERM INT
 	if grep -aq 'Kernel panic' "$log"; then
 		rm -f "$log"
 		why="a probe kernel ran under KVM"
