@@ -157,10 +157,11 @@ static int xml_next(struct ds *d, struct rbuf *b, struct xml_tag *t)
 				return (int)n;
 			if (n > 0)
 				continue;
-			if (lt)
-				return xml_error(d, d->lineno, "truncated nmap XML: markup not closed",
-						 lt, end);
-			return 0;
+			if (!lt)
+				return 0;
+			/* rbuf_fill may have moved the unread bytes: the markup is at start. */
+			return xml_error(d, d->lineno, "truncated nmap XML: markup not closed",
+					 b->buf + b->start, b->buf + b->end);
 		}
 		b->start = (size_t)(gt + 1 - b->buf);
 		if (lt[1] == '!' || lt[1] == '?') {

@@ -385,10 +385,15 @@ static void test_cut_file_is_an_error_naming_where(void)
 	text = cut_before("<times");
 	CHECK(fails_at("cut1.xml", text, TCP80, last_line(text), "truncated"), "%s", rs_last_error());
 	CHECK(error_has("<host> of line") && error_has("does not end"), "%s", rs_last_error());
-	/* Inside a tag: at the tag. */
+	/* Inside a tag: at the tag, quoting it. */
 	text = cut_before("portid=");
 	CHECK(fails_at("cut2.xml", text, TCP80, line_of(text, "<port protocol"), "truncated"), "%s",
 	      rs_last_error());
+	CHECK(error_has(": \"<port protocol="), "%s", rs_last_error());
+	/* A quote left open early runs to the end: the tag is still the one quoted. */
+	CHECK(bad_at("<hosthint><status state=\"up\"", "<hosthint><status state=\"up", "<hosthint>",
+		     "markup not closed"), "%s", rs_last_error());
+	CHECK(error_has(": \"<status state=\"up reason="), "%s", rs_last_error());
 	/* After the last host: no </nmaprun>, at the end. */
 	text = cut_before("<runstats>");
 	CHECK(fails_at("cut3.xml", text, TCP80, last_line(text), "</nmaprun>"), "%s", rs_last_error());
