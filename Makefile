@@ -239,7 +239,7 @@ image:
 # .output/fuzz/ (new inputs, crashes), never into the corpus in the tree.
 # The packet fuzzer of the XDP programs first, for as long.
 fuzz: $(FUZZ_TARGETS) fuzz-packets
-	tests/fuzz/run --seconds $(FUZZ_SECONDS)
+	tests/fuzz/run --keep --seconds $(FUZZ_SECONDS)
 
 bench: rescan
 	scripts/bench.sh

@@ -11,7 +11,8 @@
  * An input is written to a memfd and read by dataset_read() through
  * /proc/self/fd/N, as a user's file is, once for each query of queries[].
  * What must hold, besides no sanitizer report:
- *   - a failed read says why in one line that names the file;
+ *   - a failed read says why in one line that names the file, without
+ *     a control byte (the file's bytes are quoted escaped);
  *   - FUZZ_FORMAT: the input, gzip- or zstd-compressed, reads exactly as
  *     it does plain: the same hosts and counts, or the same error. The
  *     two take different paths: a plain file bigger than the window is
@@ -128,10 +129,11 @@ static void read_file(const struct file *f, const struct dataset_query *q, struc
 	if (!o->err)
 		return;
 	m = rs_last_error();
-	if (strchr(m, '\n')) {
-		fprintf(stderr, "error of more than one line: %s\n", m);
-		abort();
-	}
+	for (at = m; *at; at++)
+		if ((unsigned char)*at < 0x20 && *at != '\t') {
+			fprintf(stderr, "error of more than one line, or with a control byte: %s\n", m);
+			abort();
+		}
 	if (!strstr(m, f->path)) {
 		fprintf(stderr, "error without the file's name: %s\n", m);
 		abort();
