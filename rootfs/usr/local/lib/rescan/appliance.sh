@@ -51,6 +51,15 @@ services_summary() {
 # write_motd WORLD WHO ADDR IFACE GATEWAY: $STATE/motd, /etc/rescan/motd
 # with this lab's facts filled in; bash shows it once per interactive shell
 # (docker run -it, docker exec -it ... bash).
+# The health probe's target in lab state lines on stdin ("service=SVC
+# HOSTS FIRST-HOST", as rescan lab status prints them): the first host of a
+# TCP service, else of ICMP, as "SVC HOST"; nothing if the world has none.
+health_target() {
+	local targets
+	targets=$(awk -F= '$1 == "service" { split($2, a, " "); if (a[3] != "-") print a[1], a[3] }')
+	grep -m1 '^tcp/' <<<"$targets" || grep -m1 '^icmp ' <<<"$targets"
+}
+
 write_motd() {
 	sed -e "s|@WORLD@|$1|" -e "s|@WHO@|$2|" -e "s|@ADDR@|$3|" -e "s|@IFACE@|$4|" \
 		-e "s|@GATEWAY@|$5|" /etc/rescan/motd >"$STATE/motd" 2>/dev/null
