@@ -10,12 +10,13 @@
 #        far end, down0, is alone in the sink namespace NAME-k
 #   br0  172.30.0.1/16, a bridge like Docker's docker0, with one
 #        "container" on it (vc0 - eth0 172.30.0.2 in namespace NAME-c)
-# It forwards IPv4 as a Docker host does. IPv6 and multicast are off, so
-# none of its interfaces sends a packet of its own: every counter stays
-# where it is unless a packet of the lab gets there. What got out of the
-# lab would end in the sink, which has no other interface and forwards
-# nothing: it is counted there and goes no further, so a test that fails
-# sends nothing off the real machine.
+# It forwards IPv4 as a Docker host does. IPv6, multicast and the bridge's
+# multicast snooping (its IGMP reports) are off, so none of its interfaces
+# sends a packet of its own: every counter stays where it is unless a
+# packet of the lab gets there. What got out of the lab would end in the
+# sink, which has no other interface and forwards nothing: it is counted
+# there and goes no further, so a test that fails sends nothing off the
+# real machine.
 #
 # The real machine is watched as well (host_watch_start/stop): the
 # counters of every interface of its own namespace (Docker's bridges and
@@ -81,7 +82,7 @@ machine_up() {
 			ip -n "$ns" link set lo up || return 1
 	done
 	ip -n "$m" link add up0 type veth peer name down0 netns "$k" &&
-		ip -n "$m" link add br0 type bridge &&
+		ip -n "$m" link add br0 type bridge mcast_snooping 0 &&
 		ip -n "$m" link add vc0 type veth peer name eth0 netns "$c" &&
 		ip -n "$m" link set vc0 master br0 || return 1
 	for l in "$m up0" "$m br0" "$m vc0" "$k down0" "$c eth0"; do
