@@ -346,7 +346,7 @@ sweep() {
 	sweep here down 3
 }
 
-@test "a lab up that is still running is nobody's leftovers: a second lab up, lab down wait their turn (exit 3)" {
+@test "a lab up that is still running is nobody's leftovers: a second lab up or lab down is refused (exit 3), naming it" {
 	local pid i
 	variant plain
 	# The first lab up waits 4 s before it starts its first program.
