@@ -31,6 +31,12 @@ setup_file() {
 	"$RESCAN" world compile -o "$D/a.world" tcp/80="$D/a.hosts"
 	"$RESCAN" world compile -o "$D/b.world" tcp/80="$D/b.hosts" tcp/443="$D/b443.hosts"
 	write_blocklist "$D/blocklist"
+	# The class test's lab, named here so that teardown_file takes it down
+	# even when that test fails half way.
+	export CLASS=$(lab_name k)
+	# A results directory the class's student 2 can reach, for its masscan's list.
+	export CLASS_RESULTS=$(mktemp -d /tmp/rescan-swap.XXXXXX)
+	chmod 755 "$CLASS_RESULTS"
 	"$RESCAN" lab up --name "$LAB" --world "$D/a.world" --no-monitor
 }
 
@@ -41,8 +47,8 @@ teardown() {
 
 teardown_file() {
 	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
-	[ -z "${CLASS:-}" ] || "$RESCAN" lab down --name "$CLASS" >/dev/null 2>&1 || true
-	[ -z "${CLASS_RESULTS:-}" ] || rm -rf "$CLASS_RESULTS"
+	"$RESCAN" lab down --name "$CLASS" >/dev/null 2>&1 || true
+	rm -rf "$CLASS_RESULTS"
 }
 
 # A JSON value of the lab's counters for the lab's own scanner.
@@ -246,7 +252,7 @@ load_killed_at() {
 }
 
 @test "lab load killed half way, then lab down leaves nothing of the lab" {
-	local lab=$(lab_name z)
+	local lab=$CLASS
 	"$RESCAN" lab up --name "$lab" --world "$D/a.world" --no-monitor >/dev/null
 	rc=0
 	strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=SIGKILL:when=3 \
@@ -272,10 +278,6 @@ load_killed_at() {
 }
 
 @test "lab load in a class replaces every student's responder; seats and caps stay" {
-	export CLASS=$(lab_name k)
-	# A results directory student 2 can reach, for its masscan's list.
-	export CLASS_RESULTS=$(mktemp -d /tmp/rescan-swap.XXXXXX)
-	chmod 755 "$CLASS_RESULTS"
 	RESCAN_RESULTS_DIR=$CLASS_RESULTS "$RESCAN" lab up --name "$CLASS" --world "$D/a.world" --students 2 --student-rate 100000 \
 		--no-monitor
 	run -0 "$RESCAN" lab load --name "$CLASS" "$D/b.world"
