@@ -185,13 +185,19 @@ lab_data_path() { "$RESCAN" lab status --name "$1" | sed -n 's/^data_path=//p'; 
 # its NAPI thread (the threaded data path's) pinned to NET_CPU at
 # SCHED_FIFO, so nothing else that runs there can delay it. It needs the
 # host's view of the kernel's threads, which a container does not have.
+# NAPI_PIDS holds every NAPI thread that appeared while the lab came up: a
+# lab another process brought up meanwhile adds its own, which go with
+# that lab; one that is gone was not this lab's (its lab is up).
 lab_tune() {
-	local name=$1 p
+	local name=$1 p placed=0
 	[ -n "${NAPI_PIDS[$name]}" ] || die "lab $name has no NAPI thread to tune (data path $(lab_data_path "$name"))"
 	for p in ${NAPI_PIDS[$name]}; do
+		[ -d "/proc/$p" ] || continue
 		taskset -pc "$NET_CPU" "$p" >/dev/null && chrt -f -p "$NAPI_PRIO" "$p" ||
-			die "cannot place NAPI thread $p"
+			{ [ -d "/proc/$p" ] && die "cannot place NAPI thread $p"; continue; }
+		placed=$((placed + 1))
 	done
+	[ "$placed" -gt 0 ] || die "lab $name's NAPI threads are gone"
 }
 
 # ---- counters --------------------------------------------------------------
