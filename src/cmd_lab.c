@@ -20,6 +20,7 @@
 #include "lab_class.h"
 #include "lab_datapath.h"
 #include "lab_recover.h"
+#include "netns.h"
 #include "options.h"
 #include "preflight.h"
 #include "scanner_config.h"
@@ -46,6 +47,7 @@ int lab_for_command(const char *name, bool need_up, struct lab *l)
 
 struct up_opts {
 	const char *world, *name, *iface, *data_path, *do_not_scan, *assignment, *metrics;
+	const char *metrics_netns;
 	bool here, no_default_route, no_monitor;
 	uint64_t students, student_rate, student_burst;
 };
@@ -96,6 +98,10 @@ static const struct command up_cmd = {
 			   "(Prometheus) and /api/stats there, for the host or\n"
 			   "the teacher's network, never a student (rescan lab\n"
 			   "monitor --help). Default: no server"),
+		OPT_STRING(0, "metrics-netns", struct up_opts, metrics_netns, "NS",
+			   "with --metrics: serve in network namespace NS (ip\n"
+			   "netns) instead of this one: the appliance keeps\n"
+			   "Docker's link there, where no scanner can send"),
 		OPT_FLAG(0, "no-monitor", struct up_opts, no_monitor,
 			 "start no monitor: no timeline of the class's counters\n"
 			 "(by default one runs in the background until lab down\n"
@@ -262,6 +268,27 @@ static int remove_leftovers(const struct lab *l)
 }
 
 /*
+ * The monitor's socket, bound in network namespace ns (NULL: this one). A
+ * socket keeps the namespace it was made in: the monitor serves there.
+ */
+static int listen_in(const char *ns, const char *spec, int *fd, struct up_monitor *mon)
+{
+	int self, err;
+
+	err = netns_visit(ns, &self);
+	if (err)
+		return err;
+	err = http_listen(spec, fd, mon->listen, sizeof(mon->listen));
+	err = netns_leave(self, err);
+	if (err && *fd >= 0) {
+		close(*fd);
+		*fd = -1;
+		rs_error("cannot come back from network namespace %s", ns);
+	}
+	return err;
+}
+
+/*
  * lab up, holding the lab's lock: a lab that lab up finished is left
  * alone; what a rescan that died left of one is removed first.
  */
@@ -285,7 +312,7 @@ static int up_locked(struct lab *l, const struct up_opts *o, double t0)
 		return RS_EXIT_FAIL;
 	}
 	/* The monitor's port before anything is made: taken, nothing is. */
-	if (o->metrics && http_listen(o->metrics, &listen_fd, mon.listen, sizeof(mon.listen))) {
+	if (o->metrics && listen_in(o->metrics_netns, o->metrics, &listen_fd, &mon)) {
 		rs_print_last_error();
 		return RS_EXIT_FAIL;
 	}
@@ -368,6 +395,8 @@ static int up(int argc, char **argv)
 		return options_usage_error(&up_cmd, "--student-burst needs --student-rate");
 	if (o.metrics && o.no_monitor)
 		return options_usage_error(&up_cmd, "--metrics and --no-monitor exclude each other");
+	if (o.metrics_netns && !o.metrics)
+		return options_usage_error(&up_cmd, "--metrics-netns needs --metrics");
 	if (o.metrics) {
 		struct sockaddr_storage ss;
 		socklen_t sl;

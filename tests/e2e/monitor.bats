@@ -66,6 +66,7 @@ teardown_file() {
 	for l in "$LAB" "${LAB}b" "${LAB}c"; do
 		"$RESCAN" lab down --name "$l" >/dev/null 2>&1 || true
 	done
+	ip netns del "${LAB}mon" 2>/dev/null
 	rm -rf "$SHARED"
 	[ -z "$(monitors_of "$LAB")" ] || { echo "# monitors of $LAB left: $(monitors_of "$LAB")" >&3; false; }
 }
@@ -420,6 +421,28 @@ CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-
 	run -0 "$RESCAN" lab status --name "${LAB}b"
 	grep -qx monitor=stopped <<<"$output"
 	"$RESCAN" lab down --name "${LAB}b"
+}
+
+@test "--metrics-netns NS: the monitor serves in namespace NS alone" {
+	local ns=${LAB}mon port
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	"$RESCAN" lab up --name "${LAB}b" --world "$D/class.world" --metrics 127.0.0.1:0 \
+		--metrics-netns "$ns" >/dev/null
+	port=$(listen_addr "${LAB}b" | sed 's/.*://')
+	run ip netns exec "$ns" curl -sS --max-time 5 -o /dev/null -w '%{http_code}' \
+		"http://127.0.0.1:$port/metrics"
+	[ "$output" = 200 ]
+	# Nobody in this namespace listens on the port.
+	[ -z "$(ss -Hltn "sport = :$port")" ]
+	"$RESCAN" lab down --name "${LAB}b"
+	ip netns del "$ns"
+	run -2 "$RESCAN" lab up --name "${LAB}b" --metrics-netns "$ns"
+	[ "$output" = "rescan: lab up: --metrics-netns needs --metrics (try 'rescan lab up --help')" ]
+	run -1 "$RESCAN" lab up --name "${LAB}b" --world "$D/class.world" --metrics 127.0.0.1:0 \
+		--metrics-netns "$ns"
+	[ "$output" = "rescan: cannot enter network namespace $ns: No such file or directory" ]
+	[ ! -e "/run/rescan/${LAB}b" ]
 }
 
 @test "without --metrics the monitor serves nothing; --no-monitor starts none" {
