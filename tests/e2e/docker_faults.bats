@@ -28,6 +28,8 @@ setup() {
 
 teardown_file() {
 	docker_teardown_file
+	[ -z "${RUN_ID:-}" ] || dk network rm "$RUN_ID-mnet" >/dev/null 2>&1
+	true
 }
 
 # ready_lines CONTAINER: how many ready lines its log holds (one per start).
@@ -110,6 +112,41 @@ exact_scan() {
 	exact_scan "$c"
 	run dk stop "$c"
 	[ "$(dk inspect -f '{{.State.ExitCode}}' "$c")" -eq 0 ]
+	host_unchanged "$HOST_BEFORE"
+}
+
+# monitor_serves CONTAINER: its scanners' namespace has the lab's link
+# alone, and the monitor answers on the container's Docker address.
+monitor_serves() {
+	local c=$1 links ip code i
+	links=$(dk exec "$c" ip -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print $2 }' | sort | paste -sd' ')
+	[ "$links" = "lab0 lo" ] || fail "the scanners' namespace has links $links"
+	ip=$(dk inspect -f '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}' "$c")
+	for ((i = 0; i < 20; i++)); do
+		code=$(curl -s -o /dev/null --max-time 3 -w '%{http_code}' "http://$ip:9100/metrics") && [ "$code" = 200 ] && break
+		sleep 0.5
+	done
+	[ "$code" = 200 ] || fail "the monitor did not answer on $ip:9100 ($code)"
+}
+
+@test "--metrics on a Docker network: after docker kill and docker start the monitor serves again, the lab is exact, and docker stop leaves nothing" {
+	local c
+	dk network create --internal --label "$LABEL=$RUN_ID" "$RUN_ID-mnet" >/dev/null
+	c=$(lab_run metrics --network "$RUN_ID-mnet" "${CAPS[@]}" -- --metrics 0.0.0.0:9100)
+	wait_ready_n "$c" 1
+	monitor_serves "$c"
+	dk kill "$c" >/dev/null
+	run dk start "$c"
+	[ "$status" -eq 0 ] || fail "docker start: $output"
+	wait_ready_n "$c" 2
+	monitor_serves "$c"
+	exact_scan "$c"
+	run dk stop "$c"
+	[ "$(dk inspect -f '{{.State.ExitCode}}' "$c")" -eq 0 ]
+	run dk logs "$c"
+	! grep -q 'rescan-lab: \(error\|warning\)' <<<"$output" || fail "the log:" "$output"
+	dk rm "$c" >/dev/null
+	dk network rm "$RUN_ID-mnet" >/dev/null
 	host_unchanged "$HOST_BEFORE"
 }
 
