@@ -20,6 +20,7 @@
 
 #include <bpf/bpf.h>
 
+#include "lab_recover.h"
 #include "loader.h"
 #include "netns.h"
 #include "util.h"
@@ -171,11 +172,80 @@ static unsigned seat_of(const struct lab *l, const struct seat_conn *seats, unsi
 }
 
 /*
+ * Lab l's lock (lab_recover.h), waited for: a join or a leave changes the
+ * lab as lab up, down and load do, and must not run beside them. A lab
+ * load holds it for a moment; the class waits rather than turn a student
+ * away. A signal (the server's SIGTERM) does not end the wait: the change
+ * it waits for is still to be made.
+ */
+static int lock_lab(const struct lab *l, int *fd)
+{
+	int err;
+
+	do
+		err = lab_lock(l, true, fd);
+	while (err == -EINTR);
+	return err;
+}
+
+/*
+ * Seat namespace ns as student k, holding the lab's lock: the lab is
+ * still up (no lab down has begun), and the programs attached are the
+ * ones pinned now, after any lab load before this, and no lab load runs
+ * until the student's interface carries them (a load replaces the
+ * responder on every interface it finds, the student's too).
+ */
+static int join_locked(const struct lab *l, unsigned k, int ns)
+{
+	struct lab_progs p;
+	int lock, err;
+
+	err = lock_lab(l, &lock);
+	if (err)
+		return err;
+	if (!lab_is_ready(l)) {
+		rs_error("lab '%s' is not up", l->name);
+		err = -ENOENT;
+	} else {
+		err = lab_progs_open(l, &p);
+		if (!err) {
+			err = lab_student_join(l, k, ns, &p);
+			lab_progs_close(&p);
+		}
+	}
+	lab_unlock(lock);
+	return err;
+}
+
+/*
+ * Take student k out of the lab, holding its lock: an interface that goes
+ * away under a lab load would fail the load's replace on it. With the
+ * lab gone (lab down), what is left is the name of the student's
+ * namespace; its seat went with the lab's maps. A lock that cannot be
+ * taken (said) keeps no student in the lab: it leaves all the same.
+ */
+static int leave_locked(const struct lab *l, unsigned k)
+{
+	struct lab_progs p;
+	bool have;
+	int lock, err;
+
+	if (lock_lab(l, &lock))
+		fprintf(stderr, "rescan: %s; student %u leaves all the same\n", rs_last_error(), k);
+	have = lab_is_ready(l) && !lab_progs_open(l, &p);
+	err = lab_student_leave(l, k, have ? &p : NULL);
+	if (have)
+		lab_progs_close(&p);
+	lab_unlock(lock);
+	return err;
+}
+
+/*
  * A new connection: seat its namespace, if it is one the class may have
  * ('j'), or tell the seat it holds its counters ('c', and close).
  */
 static void admit(const struct lab *l, struct seat_conn *seats, unsigned max, int conn,
-		  const struct lab_progs *p, const struct stat *own)
+		  const struct stat *own)
 {
 	char msg[REPLY_MAX], a[16], req = 0;
 	struct stat st;
@@ -223,7 +293,7 @@ static void admit(const struct lab *l, struct seat_conn *seats, unsigned max, in
 		goto refuse;
 	}
 	k = free_k;
-	if (lab_student_join(l, k, ns, p)) {
+	if (join_locked(l, k, ns)) {
 		snprintf(msg, sizeof(msg), "error=%s\n\n", rs_last_error());
 		reply(conn, msg);
 		fprintf(stderr, "rescan: student %u could not join: %s\n", k, rs_last_error());
@@ -243,9 +313,9 @@ refuse:
 	close(conn);
 }
 
-static void leave(const struct lab *l, struct seat_conn *s, unsigned k, const struct lab_progs *p)
+static void leave(const struct lab *l, struct seat_conn *s, unsigned k)
 {
-	if (lab_student_leave(l, k, p))
+	if (leave_locked(l, k))
 		fprintf(stderr, "rescan: student %u left, not cleanly: %s\n", k, rs_last_error());
 	else
 		printf("student %u left\n", k);
@@ -272,9 +342,11 @@ int lab_class_serve(const struct lab *l, const char *path, unsigned max)
 		rs_error("cannot look at this process's namespace: %s", strerror(errno));
 		return -errno;
 	}
+	/* The lab is there to join; each join opens its programs anew (join_locked). */
 	err = lab_progs_open(l, &progs);
 	if (err)
 		return err;
+	lab_progs_close(&progs);
 	/* Its directory, for students to reach it (the socket itself is 0666). */
 	snprintf(dir, sizeof(dir), "%s", path);
 	if (strrchr(dir, '/') && strrchr(dir, '/') != dir) {
@@ -289,7 +361,6 @@ int lab_class_serve(const struct lab *l, const char *path, unsigned max)
 		rs_error("cannot serve the class on %s: %s", path, strerror(errno));
 		if (lfd >= 0)
 			close(lfd);
-		lab_progs_close(&progs);
 		return err;
 	}
 	for (k = 0; k <= LAB_STUDENTS_MAX; k++)
@@ -318,22 +389,21 @@ int lab_class_serve(const struct lab *l, const char *path, unsigned max)
 				char c;
 
 				if (recv(seats[k].fd, &c, 1, MSG_DONTWAIT) <= 0)
-					leave(l, &seats[k], k, &progs);
+					leave(l, &seats[k], k);
 			}
 		}
 		if (pfd[0].revents & POLLIN) {
 			int conn = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
 
 			if (conn >= 0)
-				admit(l, seats, max, conn, &progs, &own);
+				admit(l, seats, max, conn, &own);
 		}
 	}
 	for (k = 1; k <= max; k++)
 		if (seats[k].fd >= 0)
-			leave(l, &seats[k], k, &progs);
+			leave(l, &seats[k], k);
 	close(lfd);
 	unlink(path);
-	lab_progs_close(&progs);
 	return err;
 }
 

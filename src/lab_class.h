@@ -17,7 +17,10 @@
  *   <empty line>
  *
  * The connection is the seat: when it closes (the container stopped),
- * the server takes student k's veth and seat away. A namespace can hold
+ * the server takes student k's veth and seat away. Each join and each
+ * leave holds the lab's lock (lab_recover.h) as lab up, down and load
+ * do, and attaches the responder pinned at that moment: the world of the
+ * last lab load. A namespace can hold
  * one seat at a time; a student cannot pass any namespace but one it is
  * in, and gains nothing from one it is not.
  *

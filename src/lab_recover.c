@@ -84,8 +84,8 @@ int lab_lock(const struct lab *l, bool wait, int *fd)
 	}
 	if (who > 0)
 		snprintf(pid, sizeof(pid), " (pid %d)", who);
-	rs_error("lab '%s' is being changed by another rescan%s (lab up, down or load): wait for "
-		 "it to finish", l->name, pid);
+	rs_error("lab '%s' is being changed by another rescan%s (lab up, down, load or a "
+		 "class join): wait for it to finish", l->name, pid);
 	return -EBUSY;
 }
 

@@ -3,10 +3,10 @@
  * lab_recover.h - what a rescan killed half way through lab up or lab down
  * leaves of a lab, and how the next one tells it from work in progress.
  *
- * lab up, lab down and lab load change a lab only while they hold its
- * lock, a record lock on its own byte of /run/rescan/labs.lock: the kernel
- * drops it when its holder dies, SIGKILL too, so a lab whose lock nobody
- * holds is nobody's work in progress. lab up marks the lab it finished, monitor
+ * lab up, lab down, lab load and class-serve's joins and leaves change a
+ * lab only while they hold its lock, a record lock on its own byte of
+ * /run/rescan/labs.lock: the kernel drops it when its holder dies, SIGKILL
+ * too, so a lab whose lock nobody holds is nobody's work in progress. lab up marks the lab it finished, monitor
  * started (<run dir>/ready); lab down takes the mark away before it
  * removes anything. A lab without the mark whose lock is free was left
  * half made or half removed by a rescan that died: the next lab up or lab
@@ -22,8 +22,8 @@
 #include "lab.h"
 
 /*
- * Take lab l's lock into *fd: lab up, lab down and lab load hold it while
- * they change the lab. With wait, after whoever holds it lets go (lab
+ * Take lab l's lock into *fd: lab up, lab down, lab load and a class
+ * join or leave hold it while they change the lab. With wait, after whoever holds it lets go (lab
  * load: one world after the other); without, -EBUSY (said, with the
  * holder's pid) while another rescan holds it. Another -errno (said) if
  * it cannot be taken.

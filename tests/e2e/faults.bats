@@ -361,7 +361,7 @@ sweep() {
 	[ "$status" -eq 3 ] && [[ $output == "lab '$LAB' is being brought up or down by rescan pid "* ]] ||
 		fail "lab status while lab up runs: exit $status: $output"
 	run -3 "$RESCAN" "${UP[@]}"
-	[[ $output == "rescan: lab '$LAB' is being changed by another rescan (pid "*") (lab up, down or load): wait for it to finish" ]] ||
+	[[ $output == "rescan: lab '$LAB' is being changed by another rescan (pid "*") (lab up, down, load or a class join): wait for it to finish" ]] ||
 		fail "$output"
 	run -3 "$RESCAN" lab down --name "$LAB"
 	[[ $output == *"is being changed by another rescan"* ]] || fail "$output"
