@@ -41,7 +41,14 @@ setup_file() {
 }
 
 teardown() {
-	[ -s "$BATS_TEST_TMPDIR/pids" ] && xargs -r kill <"$BATS_TEST_TMPDIR/pids" 2>/dev/null
+	local p
+	[ -s "$BATS_TEST_TMPDIR/pids" ] || return 0
+	xargs -r kill <"$BATS_TEST_TMPDIR/pids" 2>/dev/null
+	# A class-serve takes its students out of the lab (under the lab's
+	# lock) before it exits: teardown_file's lab down comes after.
+	for p in $(cat "$BATS_TEST_TMPDIR/pids"); do
+		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+	done
 	true
 }
 
@@ -293,4 +300,93 @@ load_killed_at() {
 	tool_hosts masscan:80 <"$CLASS_RESULTS/$CLASS/student-2/b.txt" |
 		assert_same_set "$D/b.hosts" /dev/stdin
 	"$RESCAN" lab down --name "$CLASS"
+}
+
+# join_class SOCK N: a namespace of its own joins the class at SOCK, as a
+# container would; its rescan lab join's pid in J_PID, its seat in J_K
+# and J_ADDR. Fails if the join is refused.
+join_class() {
+	local out=$BATS_TEST_TMPDIR/join$2
+	: >"$out"
+	unshare -n "$RESCAN" lab join --socket "$1" >"$out" 2>&1 3>&- &
+	J_PID=$!	# unshare execs: this is rescan lab join
+	echo "$J_PID" >>"$BATS_TEST_TMPDIR/pids"
+	until grep -q '^iface=' "$out"; do
+		kill -0 "$J_PID" 2>/dev/null || { cat "$out"; false; }
+		sleep 0.1
+	done
+	J_K=$(sed -n 's/^student=//p' "$out")
+	J_ADDR=$(sed -n 's/^addr=//p' "$out")
+}
+
+# The responder attached to interface IF of lab LAB's internet side.
+prog_on() { ip netns exec "$1-inet" ip -j link show "$2" | jq -r '.[0].xdp.prog.id'; }
+
+@test "class-serve joins and leaves while lab loads run: each student carries the lab's responder and scans exactly" {
+	local lab=$CLASS sock=$CLASS_RESULTS/join.sock stop=$BATS_TEST_TMPDIR/stop
+	local log=$BATS_TEST_TMPDIR/swaps slog=$BATS_TEST_TMPDIR/serve.log
+	local serve loads first cycles=0 k w pids=() ks=() addrs=()
+	RESCAN_RESULTS_DIR=$CLASS_RESULTS "$RESCAN" lab up --name "$lab" --world "$D/a.world" \
+		--students 1 --no-monitor >/dev/null
+	"$RESCAN" lab class-serve --name "$lab" --socket "$sock" --students 8 \
+		>"$slog" 2>&1 3>&- &
+	serve=$!
+	echo "$serve" >>"$BATS_TEST_TMPDIR/pids"
+	until [ -S "$sock" ]; do kill -0 "$serve"; sleep 0.1; done
+	: >"$log"
+	(
+		while [ ! -e "$stop" ]; do
+			for w in b a; do
+				"$RESCAN" lab load --name "$lab" "$D/$w.world" >>"$log.err" 2>&1 ||
+					{ echo FAIL >>"$log"; exit 1; }
+				echo "$w" >>"$log"
+			done
+		done
+	) 3>&- &
+	loads=$!
+	echo "$loads" >>"$BATS_TEST_TMPDIR/pids"
+	until [ -s "$log" ]; do sleep 0.1; done
+	first=$(wc -l <"$log")
+	# Students join and leave again while the worlds swap, until several
+	# swaps have happened meanwhile: a leave must fail no load.
+	while [ $(($(wc -l <"$log") - first)) -lt 4 ] || [ "$cycles" -lt 4 ]; do
+		join_class "$sock" "c$cycles"
+		kill "$J_PID"
+		wait "$J_PID" || true
+		cycles=$((cycles + 1))
+		until [ "$(grep -c ' left$' "$slog")" -ge "$cycles" ]; do sleep 0.1; done
+	done
+	# Three that stay, joined while the worlds swap...
+	for k in 1 2 3; do
+		join_class "$sock" "s$k"
+		pids+=("$J_PID") ks+=("$J_K") addrs+=("$J_ADDR")
+	done
+	touch "$stop"
+	wait "$loads" || true
+	cat "$log.err"
+	[ "$(grep -c FAIL "$log")" -eq 0 ]
+	echo "# $cycles joins and leaves, $(($(wc -l <"$log") - first)) world swaps meanwhile" >&3
+	# ...and one after the last swap: it gets the world loaded last.
+	join_class "$sock" last
+	pids+=("$J_PID") ks+=("$J_K") addrs+=("$J_ADDR")
+
+	w=$("$RESCAN" lab status --name "$lab" | sed -n 's/^world=//p')
+	sed 's/world$/hosts/' <<<"$w" | xargs awk -F. '$3 < 64' >"$BATS_TEST_TMPDIR/want"
+	for i in 0 1 2 3; do
+		echo "student ${ks[i]}: $(prog_on "$lab" "st${ks[i]}"), inet0: $(prog_on "$lab" inet0)"
+		[ "$(prog_on "$lab" "st${ks[i]}")" = "$(prog_on "$lab" inet0)" ]
+		nsenter -t "${pids[i]}" -n masscan 198.18.0.0/18 -p80 --rate 20000 --wait 1 \
+			--adapter lab0 --adapter-ip "${addrs[i]}" \
+			--router-mac "$("$RESCAN" lab env gateway_mac)" \
+			-oL "$BATS_TEST_TMPDIR/got${ks[i]}.txt" >"$BATS_TEST_TMPDIR/masscan.log" 2>&1 ||
+			{ cat "$BATS_TEST_TMPDIR/masscan.log"; false; }
+		tool_hosts masscan:80 <"$BATS_TEST_TMPDIR/got${ks[i]}.txt" |
+			assert_same_set "$BATS_TEST_TMPDIR/want" /dev/stdin
+	done
+	kill "$serve"
+	wait "$serve"
+	cat "$slog"
+	[ "$(grep -c ' left$' "$slog")" -eq $((cycles + 4)) ]
+	run ! grep -q " st[2-9]" <<<"$(ip -n "$lab-inet" -o link show)"
+	"$RESCAN" lab down --name "$lab"
 }
