@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "tmp_file.h"
 #include "util.h"
 
 #define ALIGN8(x) (((x) + 7) & ~(uint64_t)7)
@@ -417,12 +418,12 @@ int world_write(const struct world *w, const char *path)
 	char *prov = NULL, *tmp = NULL;
 	struct section sec[4];
 	uint32_t i, crc;
-	int fd = -1, err = 0;
-	size_t k;
+	size_t k, tmp_size = strlen(path) + TMP_FILE_SUFFIX_MAX;
+	int fd = -1, lock = -1, err = 0;
 
 	fs = calloc(w->nservices ? w->nservices : 1, sizeof(*fs));
 	prov = calloc(1, PROV_BYTES(prov_len));
-	tmp = malloc(strlen(path) + 16);
+	tmp = malloc(tmp_size);
 	if (!fs || !prov || !tmp) {
 		err = -ENOMEM;
 		rs_error("out of memory writing '%s'", path);
@@ -468,20 +469,25 @@ int world_write(const struct world *w, const char *path)
 	}
 	h.payload_crc = crc;
 
-	sprintf(tmp, "%s.tmp.XXXXXX", path);
-	fd = mkstemp(tmp);
+	/* Written beside path, renamed over it when whole (tmp_file.h). */
+	fd = tmp_file_create(path, tmp, tmp_size);
 	if (fd < 0) {
-		err = -errno;
-		rs_error("cannot create '%s': %s", path, strerror(errno));
+		err = fd;
+		fd = -1;
 		goto out;
 	}
-	err = write_all(fd, &h, sizeof(h));
+	/* The temporary file's lock, kept past close(fd) until the rename. */
+	lock = dup(fd);
+	if (lock < 0)
+		err = -errno;
+	if (!err)
+		err = write_all(fd, &h, sizeof(h));
 	for (k = 0; k < 4 && !err; k++)
 		err = write_all(fd, sec[k].data, sec[k].len);
 	/* A world is the answer key of every scan of it: its owner's alone. */
 	if (!err && fchmod(fd, 0600))
 		err = -errno;
-	if (!err && close(fd))
+	if (close(fd) && !err)
 		err = -errno;
 	fd = -1;
 	if (!err && rename(tmp, path))
@@ -495,6 +501,8 @@ out:
 		close(fd);
 		unlink(tmp);
 	}
+	if (lock >= 0)
+		close(lock);
 	free(fs);
 	free(prov);
 	free(tmp);
