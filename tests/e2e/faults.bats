@@ -53,6 +53,7 @@ setup_file() {
 }
 
 teardown() {
+	[ -s "$BATS_TEST_TMPDIR/pids" ] && xargs -r kill -9 <"$BATS_TEST_TMPDIR/pids" 2>/dev/null
 	"$RESCAN" lab down --name "$LAB" >/dev/null 2>&1 || true
 	ip netns del "$HERE_NS" 2>/dev/null || true
 	true
@@ -436,6 +437,58 @@ big_world() {
 	run -1 --separate-stderr "$RESCAN" world compile -o "$D/tiny/new.world" tcp/80="$D/open.txt"
 	one_error "cannot write '$D/tiny/new.world': No space left on device"
 	[ -z "$(ls -A "$D/tiny")" ] || fail "on the disk: $(ls -A "$D/tiny")"
+}
+
+# The temporary files of a world compile to OUT: OUT.tmp.XXXXXX.
+temps_of() { compgen -G "$1.tmp.??????" || true; }
+
+# compile_killed OUT: world compile -o OUT killed (SIGKILL, by strace) on
+# its fchmod: the world written to its temporary file, not renamed yet.
+compile_killed() {
+	local rc=0
+	strace -o /dev/null -e trace=fchmod -e inject=fchmod:signal=SIGKILL:when=1 \
+		"$RESCAN" world compile -o "$1" tcp/80="$D/open.txt" >/dev/null 2>&1 || rc=$?
+	[ "$rc" -eq 137 ] || fail "world compile under strace: exit $rc, not killed"
+}
+
+@test "world compile killed before its rename: the next compile to OUT removes what it left, never a live compile's file" {
+	local out=$D/killed.world left live ino tracer writer
+	compile_killed "$out"
+	left=$(temps_of "$out")
+	[ "$(wc -w <<<"$left")" -eq 1 ] || fail "left by the kill: '$left'"
+	[ ! -e "$out" ] || fail "$out made by a compile that was killed"
+	run -0 "$RESCAN" world compile -o "$out" tcp/80="$D/open.txt"
+	[ -z "$(temps_of "$out")" ] || fail "still there after the next compile: $(temps_of "$out")"
+	run -0 "$RESCAN" world info "$out"
+
+	# A compile still writing (held by strace on its fchmod for up to a
+	# minute) keeps its temporary file through another compile to OUT.
+	compile_killed "$out"
+	left=$(temps_of "$out")
+	strace -o /dev/null -e trace=fchmod -e inject=fchmod:delay_enter=60000000:when=1 \
+		"$RESCAN" world compile -o "$out" tcp/80="$D/closed.txt" >/dev/null 2>&1 3>&- &
+	tracer=$!
+	echo "$tracer" >>"$BATS_TEST_TMPDIR/pids"
+	# It removed the killed one's file when it made its own.
+	until live=$(temps_of "$out") && [ -n "$live" ] && [ "$live" != "$left" ] &&
+		[ "$(wc -w <<<"$live")" -eq 1 ]; do
+		kill -0 "$tracer" 2>/dev/null || fail "the held compile ended early"
+		sleep 0.1
+	done
+	writer=$(pgrep -P "$tracer" -x rescan)
+	[ -n "$writer" ] || fail "no rescan under strace $tracer"
+	echo "$writer" >>"$BATS_TEST_TMPDIR/pids"
+	ino=$(stat -c %i "$live")
+	run -0 "$RESCAN" world compile -o "$out" tcp/80="$D/open.txt"
+	kill -0 "$writer" || fail "the held compile ended before the check"
+	[ "$(stat -c %i "$live" 2>/dev/null)" = "$ino" ] || fail "a live compile's $live was removed"
+	run -0 "$RESCAN" world info "$out"
+	# What kept it was its writer's lock: with the writer gone, it goes too.
+	kill -9 "$writer"
+	wait "$tracer" || true
+	[ -e "$live" ] || fail "$live gone with its writer, before any compile"
+	run -0 "$RESCAN" world compile -o "$out" tcp/80="$D/open.txt"
+	[ -z "$(temps_of "$out")" ] || fail "still there: $(temps_of "$out")"
 }
 
 @test "an unreadable dataset: one error line naming it, no world written (permissions, a directory, EIO)" {
