@@ -197,12 +197,13 @@ hosts_where() {
 	# tcpdump did capture: the gateway's ARP refresh of its own seat, every few seconds...
 	grep -q "ARP, Request who-has $(student_addr 2)" "$D/sniffed"
 	# ...but not one packet from or to student 1.
-	! grep -F "$(student_addr 1)" "$D/sniffed"
+	! grep -F "$(student_addr 1)" "$D/sniffed" || fail "student 2 captured the lines above, student 1's packets"
 	# The only interfaces it can open are its own namespace's.
 	as_student 2 tcpdump -D
 	[ "$status" -eq 0 ]
 	grep -q '^[0-9]*\.lab0 ' <<<"$output"
-	! grep -qE '\b(inet0|st[0-9]+|eth[0-9]+|en[a-z0-9]+|docker[0-9]+)\b' <<<"$output"
+	! grep -qE '\b(inet0|st[0-9]+|eth[0-9]+|en[a-z0-9]+|docker[0-9]+)\b' <<<"$output" ||
+		fail "student 2's tcpdump -D lists interfaces not its own:" "$output"
 }
 
 @test "the answer key stays with the teacher: world file, lab state, maps, other students' results" {
@@ -222,7 +223,7 @@ hosts_where() {
 	as_student 1 "$RESCAN" lab status --name "$LAB"
 	[ "$status" -eq 1 ]
 	grep -q 'Permission denied' <<<"$output"
-	! grep -q -e seed= -e world= <<<"$output"
+	! grep -q -e seed= -e world= <<<"$output" || fail "lab status refused student 1, yet said:" "$output"
 	as_student 1 "$RESCAN" stats --name "$LAB"
 	[ "$status" -ne 0 ]
 	as_student 1 "$RESCAN" world export synth:1 tcp/80 198.18.0.0/24
@@ -350,8 +351,8 @@ hosts_where() {
 	for _ in $(seq 50); do grep -q 'student 5 left' "$D/serve.log" && break; sleep 0.1; done
 	cat "$D/serve.log"
 	grep -q 'student 5 left' "$D/serve.log"
-	! ip -n "$LAB-inet" link show st5 2>/dev/null
-	! ip netns list | grep -qw "$LAB-s5"
+	! ip -n "$LAB-inet" link show st5 2>/dev/null || fail "student 5 left, its veth st5 is still there"
+	! ip netns list | grep -qw "$LAB-s5" || fail "student 5 left, its namespace $LAB-s5 is still there"
 	kill "$serve"
 	wait "$serve"
 	[ ! -e "$sock" ]
@@ -366,7 +367,7 @@ hosts_where() {
 @test "lab down removes every student's namespace and keeps their results" {
 	"$RESCAN" lab down --name "$LAB"
 	for k in $(seq 1 "$STUDENTS"); do
-		! ip netns list | grep -qw "$LAB-s$k"
+		! ip netns list | grep -qw "$LAB-s$k" || fail "lab down left $LAB-s$k"
 		[ ! -e "/etc/netns/$LAB-s$k" ]
 	done
 	[ -s "$(results 1)/http.csv" ]

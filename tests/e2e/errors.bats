@@ -26,7 +26,7 @@ teardown_file() {
 }
 
 nothing_left() {
-	! ip netns list | grep -q "^$LAB-"
+	! ip netns list | grep "^$LAB-" || fail "namespaces of the lab left (above)"
 	[ ! -e "/sys/fs/bpf/rescan/$LAB" ]
 	[ ! -e "/run/rescan/$LAB" ]
 }

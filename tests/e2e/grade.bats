@@ -269,7 +269,7 @@ up_of() {
 	grep -q '^student-1,1,addresses,' "$D/grades.csv"
 	# The page stands alone: no script, no link to anywhere.
 	grep -q '<svg' "$D/grades.html"
-	! grep -Eiq '<script|<link|<img|@import|url\(' "$D/grades.html"
+	! grep -Eio '<script|<link|<img|@import|url\(' "$D/grades.html" || fail "grades.html loads the above from elsewhere"
 	[ -z "$(grep -o 'https\?://[^"]*' "$D/grades.html" | grep -vx 'http://www.w3.org/2000/svg')" ]
 	for k in 1 2 3 4 5; do grep -q "data-name=\"student-$k\"" "$D/grades.html"; done
 	# A student who scanned and handed in nothing has a row that says so.

@@ -60,5 +60,5 @@ teardown_file() {
 	# The last block takes the lab down.
 	run bash -e -c "cd '$W' && $(tail -1 "$W/guide.sh")"
 	[ "$status" -eq 0 ]
-	! "$RESCAN" lab status --name "$LAB" >/dev/null 2>&1
+	! "$RESCAN" lab status --name "$LAB" >/dev/null 2>&1 || fail "the guide's last block left lab $LAB up"
 }

@@ -104,7 +104,7 @@ lab0_addr() { ip -n "$LAB-scan" -4 -br addr show lab0 | awk '{ sub(/\/.*/, "", $
 @test "lab env: KEY=value lines a shell can read, one per fact" {
 	run -0 "$RESCAN" lab env
 	[ "${#lines[@]}" -gt 10 ]
-	! grep -vE '^[a-z_]+=[A-Za-z0-9.:/_-]+$' <<<"$output"
+	! grep -vE '^[a-z_]+=[A-Za-z0-9.:/_-]+$' <<<"$output" || fail "lines above are not KEY=value"
 }
 
 @test "lab env: --json holds the same facts as the KEY=value lines" {
@@ -188,7 +188,8 @@ lab0_feature() { ip netns exec "$1-scan" ethtool -k lab0 | awk -v f="$2:" '$1 ==
 		[ -z "$ring" ] || break
 	done
 	kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
-	! ip netns pids "$LAB-scan" | xargs -r ps -o comm= -p | grep -qx masscan
+	! ip netns pids "$LAB-scan" | xargs -r ps -o comm= -p | grep -qx masscan ||
+		fail "masscan still runs in $LAB-scan after its timeout was killed"
 	echo "# masscan's $ring" >&3
 	[[ $ring =~ frm_size:([0-9]+),frm_nr:([0-9]+) ]]
 	[ "${BASH_REMATCH[1]}" -le 2048 ]
@@ -211,7 +212,7 @@ lab0_feature() { ip netns exec "$1-scan" ethtool -k lab0 | awk -v f="$2:" '$1 ==
 @test "lab up --data-path: an unknown path is a usage error, nothing created" {
 	run -2 "$RESCAN" lab up --name "$OTHER" --world "$D/two.world" --data-path fast
 	[[ $output == *"--data-path 'fast'"* ]]
-	! ip netns list | grep -q "^$OTHER-"
+	! ip netns list | grep "^$OTHER-" || fail "the refused lab up left namespaces (above)"
 }
 
 # ---- the scanners' configuration --------------------------------------------
@@ -360,7 +361,7 @@ lab0_feature() { ip netns exec "$1-scan" ethtool -k lab0 | awk -v f="$2:" '$1 ==
 @test "lab up --here: a namespace that uses the lab network is refused, nothing created" {
 	run -1 ip netns exec "$NS" "$RESCAN" lab up --here --name "$OTHER" --world "$D/two.world"
 	[[ $output == *"already in use"* ]]
-	! ip netns list | grep -q "^$OTHER-"
+	! ip netns list | grep "^$OTHER-" || fail "the refused lab up left namespaces (above)"
 	[ ! -e "/run/rescan/$OTHER" ]
 }
 

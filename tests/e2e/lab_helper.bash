@@ -21,6 +21,14 @@ lab_name() {
 	printf 't%s%05d' "$1" $(( $$ % 100000 ))
 }
 
+# fail LINE...: say what was found, then fail. Bash ignores errexit for a
+# command negated with "!", so a negated check is written "! cmd || fail ...":
+# alone, it would assert nothing unless it is the test's last command.
+fail() {
+	printf '%s\n' "$@" >&2
+	return 1
+}
+
 require_root_and_tools() {
 	[ "$(id -u)" = 0 ] || { echo "# these tests need root (netns, XDP)" >&3; return 1; }
 	local t

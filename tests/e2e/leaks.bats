@@ -81,7 +81,7 @@ no_reports() {
 	run -0 "$RA" stats --name "$LAB" --json
 	run -0 "$RA" top --name "$LAB" --once --interval 200
 	run -0 "$RA" lab down --name "$LAB"
-	! ip netns list | grep -q "^$LAB-"
+	! ip netns list | grep "^$LAB-" || fail "lab down left namespaces (above)"
 	no_reports
 }
 

@@ -138,7 +138,8 @@ STUDENT_ROWS='[.sources[] | select(.student)]'
 	[ "$(monitors_of "$LAB")" = "$pid" ]
 	# A session of its own, and no file of the lab's open: only the timeline, its log, its socket.
 	[ "$(ps -o sid= -p "$pid")" != "$(ps -o sid= -p $$)" ]
-	! ls -l "/proc/$pid/fd" | grep -e /sys/fs/bpf -e "$LAB-" -e 'anon_inode:bpf'
+	! ls -l "/proc/$pid/fd" | grep -e /sys/fs/bpf -e "$LAB-" -e 'anon_inode:bpf' ||
+		fail "the monitor holds the lab's files above open"
 	run -0 curl -sS -o /dev/null -w '%{http_code} %{content_type}' "http://127.0.0.1:$PORT/"
 	[ "$output" = "200 text/html; charset=utf-8" ]
 }
@@ -163,7 +164,7 @@ STUDENT_ROWS='[.sources[] | select(.student)]'
 	for a in 127.0.0.1 100.64.0.1 ${host:-192.0.2.1}; do
 		run "$RESCAN" lab exec --name "$LAB" --student 1 -- curl -sS --max-time 3 "http://$a:$PORT/metrics"
 		[ "$status" -ne 0 ] || { echo "student 1 reached the monitor at $a: $output"; false; }
-		! grep -q rescan_ <<<"$output"
+		! grep -q rescan_ <<<"$output" || fail "student 1 read the metrics at $a: $output"
 	done
 	# Nothing listens in a student's namespace, and its only route is the lab.
 	[ -z "$(ip netns exec "$LAB-s1" ss -Hltn)" ]
@@ -210,7 +211,7 @@ STUDENT_ROWS='[.sources[] | select(.student)]'
 	[ "$(jq --arg a "$(student_addr 2)" '.sources[$a].do_not_scan["opt-out: \"example, university\""]' <<<"$S")" -gt 0 ]
 	[ "$(jq --arg a "$(student_addr 2)" '.sources[$a].drop_rate_limited' <<<"$S")" -gt 0 ]
 	# The answer key is not in it.
-	! grep -i -e seed -e world= -e synth "$m"
+	! grep -i -e seed -e world= -e synth "$m" || fail "the metrics name the world (above)"
 }
 
 @test "/api/stats: each row is rescan stats --json's, plus answered and rate_pps" {
@@ -333,7 +334,7 @@ CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-
 	# Nor do the files it serves name any other place.
 	for f in / /dashboard.css /dashboard.js; do
 		curl -sS "$origin$f" >"$D/asset"
-		! grep -nE '(https?:)?//[A-Za-z0-9]|@import|url\(' "$D/asset"
+		! grep -nE '(https?:)?//[A-Za-z0-9]|@import|url\(' "$D/asset" || fail "$f names another place (above)"
 	done
 	# A screenshot of it, as docs/dashboard.png shows it.
 	chromium "${CHROMIUM_FLAGS[@]}" --user-data-dir="$(mktemp -d "$D/chr.XXXXXX")" \
@@ -471,11 +472,11 @@ CHROMIUM_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-
 	[ ! -e "/run/rescan/${LAB}b" ]
 	# The class's monitor, running: lab down ends it (exit 0 on SIGTERM) before the lab.
 	pid=$(cat "$D/monitor.pid")
-	! gone "$pid"
+	! gone "$pid" || fail "the class's monitor $pid is gone before lab down"
 	run -0 "$RESCAN" lab down --name "$LAB"
 	gone "$pid"
 	grep -q "monitor of lab '$LAB' stopped (Terminated)" "$D/mon1.log"
 	[ -z "$(monitors_of "$LAB")" ]
 	[ ! -e "/run/rescan/$LAB" ]
-	! ss -Hltn "sport = :$PORT" | grep -q .
+	! ss -Hltn "sport = :$PORT" | grep . || fail "something listens on port $PORT after lab down (above)"
 }

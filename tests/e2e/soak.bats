@@ -21,5 +21,5 @@ setup() {
 	[ "${lines[-1]}" = "soak: passed: 524288 probes, $(grep -c loaded "$SOAK_OUT/swaps.txt") world swaps" ]
 	# Ten checks, each passed.
 	[ "$(grep -c '^soak: ok ' <<<"$output")" -eq 10 ]
-	! grep -q FAIL <<<"$output"
+	! grep FAIL <<<"$output" || fail "soak lines with FAIL (above)"
 }

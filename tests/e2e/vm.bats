@@ -131,7 +131,7 @@ teardown() {
 		vm_running "$D/vm" || break
 		sleep 1
 	done
-	! vm_running "$D/vm"
+	! vm_running "$D/vm" || fail "the VM still runs 300 s after poweroff"
 	grep -aq "rescan-lab: stopped: lab 'rescan' down in" "$D/vm/serial.log"
 	grep -aq 'reboot: Power down' "$D/vm/serial.log"
 	qemu-img convert -O raw "$D/vm/overlay.qcow2" "$D/vm/disk.raw"

@@ -153,7 +153,7 @@ swap_while() {
 	swaps=$(($(wc -l <"$log") - first))
 	touch "$stop"
 	wait
-	! grep -q FAIL "$log"
+	! grep -q FAIL "$log" || fail "a lab load failed during the scan (its error above)"
 	echo "# $swaps world swaps during the scan" >&3
 }
 
@@ -269,7 +269,7 @@ load_killed_at() {
 	run -0 "$RESCAN" lab down --name "$lab"
 	[ ! -e "/sys/fs/bpf/rescan/$lab" ]
 	[ ! -e "/run/rescan/$lab" ]
-	! ip netns list | grep -q "^$lab-"
+	! ip netns list | grep "^$lab-" || fail "lab down left namespaces (above)"
 }
 
 @test "two lab loads at once: one after the other, the lab ends on one world" {
