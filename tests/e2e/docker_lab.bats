@@ -56,7 +56,7 @@ no_duplicates() {
 	run dk exec "$LAB" ip -4 route show
 	[ "$status" -eq 0 ]
 	[ "${lines[0]}" = "default via 100.64.0.1 dev lab0 " ] || [ "${lines[0]}" = "default via 100.64.0.1 dev lab0" ]
-	! grep -v 'dev lab0' <<<"$output"
+	! grep -v 'dev lab0' <<<"$output" || fail "routes not through lab0:" "$output"
 }
 
 @test "self: zmap with no flags finds exactly the world's tcp/80 hosts" {
