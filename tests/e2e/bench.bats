@@ -384,7 +384,8 @@ class_awk() {
 	local n1 n200 med
 	read -r n1 n200 < <(awk -F, 'NR > 1 { n[$1]++ } END { print n[1] + 0, n[200] + 0 }' "$OUT/data/grade.csv")
 	# As many runs of each, at least one.
-	[ "$n1" -ge 1 ] && [ "$n1" -eq "$n200" ]
+	[ "$n1" -ge 1 ]
+	[ "$n1" -eq "$n200" ]
 	med=$(awk -F, "$MEDIAN_AWK"' NR > 1 && $1 == 200 { a[++k] = $3 } END { print med(a, k) }' "$OUT/data/grade.csv")
 	grep -q "^| 200 | $med s | " "$OUT/RESULTS.md" || { grep '^| 200 |' "$OUT/RESULTS.md"; echo "median $med"; false; }
 	# Every submission was graded: each run's rows are all the submissions'.
