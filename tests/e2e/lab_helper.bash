@@ -10,12 +10,6 @@ RESCAN="$REPO/rescan"
 # /var/lib/rescan. A suite whose students must reach theirs sets its own.
 export RESCAN_RESULTS_DIR=${RESCAN_RESULTS_DIR:-$BATS_FILE_TMPDIR/results}
 
-# fail LINE...: the lines on stderr (bats shows them), and the test fails.
-declare -F fail >/dev/null || fail() {
-	printf '%s\n' "$@" >&2
-	return 1
-}
-
 # Unique per suite run, short enough for "<name>-scan"/"<name>-inet".
 lab_name() {
 	printf 't%s%05d' "$1" $(( $$ % 100000 ))
