@@ -32,25 +32,6 @@ teardown_file() {
 	true
 }
 
-# ready_lines CONTAINER: how many ready lines its log holds (one per start).
-ready_lines() {
-	dk logs "$1" 2>&1 | grep -c '^rescan-lab: ready in '
-}
-
-# wait_ready_n CONTAINER N: until its log holds N ready lines.
-wait_ready_n() {
-	local c=$1 n=$2 i
-	for ((i = 0; i < 180; i++)); do
-		[ "$(ready_lines "$c")" -ge "$n" ] && return 0
-		if [ "$(dk inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" != true ]; then
-			fail "container $c exited before ready line $n:" "$(dk logs "$c" 2>&1 | tail -n 5)"
-			return 1
-		fi
-		sleep 0.5
-	done
-	fail "container $c: no ready line $n after 90 s:" "$(dk logs "$c" 2>&1 | tail -n 5)"
-}
-
 # exact_scan CONTAINER: ZMap in it finds exactly synth:1's tcp/80 hosts of RANGE.
 exact_scan() {
 	dk exec "$1" rescan world export synth:1 tcp/80 "$RANGE" | sort >"$BATS_TEST_TMPDIR/expected"
@@ -60,9 +41,9 @@ exact_scan() {
 }
 
 @test "docker kill, then docker start: the appliance comes up clean, answers exactly, and stops clean" {
-	local c i s
+	local c
 	c=$(lab_run restart --network none "${CAPS[@]}" --health-interval 2s --health-start-period 60s --)
-	wait_ready_n "$c" 1
+	wait_ready "$c"
 	exact_scan "$c"
 	dk kill "$c" >/dev/null
 	[ "$(dk inspect -f '{{.State.Running}}' "$c")" = false ]
@@ -70,7 +51,7 @@ exact_scan() {
 	# name of its internet namespace, which died with the container.
 	run dk start "$c"
 	[ "$status" -eq 0 ] || fail "docker start: $output"
-	wait_ready_n "$c" 2
+	wait_ready "$c" 90 2
 	run dk logs "$c"
 	[ "$(grep -c '^rescan-lab: ready in ' <<<"$output")" -eq 2 ]
 	! grep -q 'rescan-lab: error' <<<"$output" || fail "errors in the log:" "$output"
@@ -79,12 +60,7 @@ exact_scan() {
 	grep -qx 'world=synth:1' <<<"$output" || fail "$output"
 	grep -qx 'monitor=running' <<<"$output" || fail "$output"
 	exact_scan "$c"
-	for ((i = 0; i < 60; i++)); do
-		s=$(dk inspect -f '{{.State.Health.Status}}' "$c")
-		[ "$s" = healthy ] && break
-		sleep 1
-	done
-	[ "$s" = healthy ] || fail "health: $s" "$(dk inspect -f '{{json .State.Health}}' "$c")"
+	wait_healthy "$c"
 	lab_bpf_ids "$c" >"$BATS_TEST_TMPDIR/ids"
 	grep -q '^prog ' "$BATS_TEST_TMPDIR/ids" || fail "no lab XDP program found"
 	run dk stop "$c"
@@ -108,7 +84,7 @@ exact_scan() {
 	[ "$(ready_lines "$c")" -eq 0 ] || fail "it was ready before the kill: pick a slower world"
 	run dk start "$c"
 	[ "$status" -eq 0 ] || fail "docker start: $output"
-	wait_ready_n "$c" 1
+	wait_ready "$c"
 	exact_scan "$c"
 	run dk stop "$c"
 	[ "$(dk inspect -f '{{.State.ExitCode}}' "$c")" -eq 0 ]
@@ -133,12 +109,12 @@ monitor_serves() {
 	local c
 	dk network create --internal --label "$LABEL=$RUN_ID" "$RUN_ID-mnet" >/dev/null
 	c=$(lab_run metrics --network "$RUN_ID-mnet" "${CAPS[@]}" -- --metrics 0.0.0.0:9100)
-	wait_ready_n "$c" 1
+	wait_ready "$c"
 	monitor_serves "$c"
 	dk kill "$c" >/dev/null
 	run dk start "$c"
 	[ "$status" -eq 0 ] || fail "docker start: $output"
-	wait_ready_n "$c" 2
+	wait_ready "$c" 90 2
 	monitor_serves "$c"
 	exact_scan "$c"
 	run dk stop "$c"

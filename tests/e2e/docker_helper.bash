@@ -114,21 +114,37 @@ lab_run() {
 	echo "$name"
 }
 
-# wait_ready CONTAINER [SECONDS]: until its log has the ready line; fails
-# with the log when it exits or the time runs out.
+# ready_lines CONTAINER: how many ready lines its log holds (one per start).
+ready_lines() {
+	dk logs "$1" 2>&1 | grep -c '^rescan-lab: ready in '
+}
+
+# wait_ready CONTAINER [SECONDS [N]]: until its log has N ready lines
+# (default 1: a docker start after a stop or kill adds one); fails with
+# the log when it exits or the time runs out.
 wait_ready() {
-	local c=$1 limit=${2:-90} i
+	local c=$1 limit=${2:-90} n=${3:-1} i
 	for ((i = 0; i < limit * 2; i++)); do
-		if dk logs "$c" 2>&1 | grep -q '^rescan-lab: ready in '; then
-			return 0
-		fi
+		[ "$(ready_lines "$c")" -ge "$n" ] && return 0
 		if [ "$(dk inspect -f '{{.State.Running}}' "$c" 2>/dev/null)" != true ]; then
-			fail "container $c exited before it was ready:" "$(dk logs "$c" 2>&1 | tail -n 5)"
+			fail "container $c exited before ready line $n:" "$(dk logs "$c" 2>&1 | tail -n 5)"
 			return 1
 		fi
 		sleep 0.5
 	done
-	fail "container $c not ready after $limit s:" "$(dk logs "$c" 2>&1 | tail -n 5)"
+	fail "container $c: no ready line $n after $limit s:" "$(dk logs "$c" 2>&1 | tail -n 5)"
+}
+
+# wait_healthy CONTAINER: until Docker's HEALTHCHECK says healthy (60 s at
+# most); fails with the health log.
+wait_healthy() {
+	local c=$1 i s
+	for ((i = 0; i < 60; i++)); do
+		s=$(dk inspect -f '{{.State.Health.Status}}' "$c")
+		[ "$s" = healthy ] && return 0
+		sleep 1
+	done
+	fail "health: $s" "$(dk inspect -f '{{json .State.Health}}' "$c")"
 }
 
 # expect_exact EXPECTED GOT: the two address lists are the same set (and

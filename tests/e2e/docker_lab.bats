@@ -104,13 +104,7 @@ no_duplicates() {
 }
 
 @test "self: HEALTHCHECK turns healthy (responder attached and answering)" {
-	local i s
-	for ((i = 0; i < 60; i++)); do
-		s=$(dk inspect -f '{{.State.Health.Status}}' "$LAB")
-		[ "$s" = healthy ] && break
-		sleep 1
-	done
-	[ "$s" = healthy ] || fail "health: $s" "$(dk inspect -f '{{json .State.Health}}' "$LAB")"
+	wait_healthy "$LAB"
 	run dk exec "$LAB" rescan-health
 	[ "$status" -eq 0 ]
 	[[ $output == "healthy: responder attached on lab0, answered a tcp/"*" probe to "* ]]

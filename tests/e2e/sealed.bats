@@ -192,11 +192,7 @@ lab_clients() {
 	p0=$(responder_packets "$HOST")
 	r0=$(responder_total_of "$HOST" drop_not_probe)
 	host_watch_start
-	run in_machine "$HM" zmap -i rs0 -G "$gw" -S 100.64.0.2 -p 80 "${ZMAP_FULL_SPEED[@]}" -c 1 -q -o /dev/null "$FULL_SPEED_NET"
-	[ "$status" -eq 0 ] || fail "zmap: $output"
-	run in_machine "$HM" masscan --adapter rs0 --adapter-ip 100.64.0.2 --router-mac "$gw" -p443 \
-		--rate 2000000 --wait 1 -oL /dev/null "$FULL_SPEED_QUARTER"
-	[ "$status" -eq 0 ] || fail "masscan: $output"
+	full_speed_in_machine "$HM" rs0 "$gw"
 	sent=$(($(responder_packets "$HOST") - p0))
 	host_watch_stop "$sent"
 	machine_counters "$HM" rs0 >"$BATS_TEST_TMPDIR/machine.after"

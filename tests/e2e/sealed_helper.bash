@@ -113,6 +113,18 @@ in_machine() {
 	nsenter --net="/run/netns/$m-m" "$@"
 }
 
+# full_speed_in_machine NAME IFACE GATEWAY-MAC: from stand-in machine
+# NAME, through its lab interface IFACE, as 100.64.0.2: ZMap at full speed
+# over FULL_SPEED_NET, then masscan over FULL_SPEED_QUARTER.
+full_speed_in_machine() {
+	run in_machine "$1" zmap -i "$2" -G "$3" -S 100.64.0.2 -p 80 "${ZMAP_FULL_SPEED[@]}" -c 1 -q \
+		-o /dev/null "$FULL_SPEED_NET"
+	[ "$status" -eq 0 ] || fail "zmap: $output"
+	run in_machine "$1" masscan --adapter "$2" --adapter-ip 100.64.0.2 --router-mac "$3" -p443 \
+		--rate 2000000 --wait 1 -oL /dev/null "$FULL_SPEED_QUARTER"
+	[ "$status" -eq 0 ] || fail "masscan: $output"
+}
+
 # machine_shape NAME: the machine's interfaces, addresses, routes and rules.
 machine_shape() {
 	ip -n "$1-m" -o link show | awk -F': ' '{ sub(/@.*/, "", $2); print "link", $2 }'
