@@ -6,12 +6,12 @@
  * lab up, lab down, lab load and class-serve's joins and leaves change a
  * lab only while they hold its lock, a record lock on its own byte of
  * /run/rescan/labs.lock: the kernel drops it when its holder dies, SIGKILL
- * too, so a lab whose lock nobody holds is nobody's work in progress. lab up marks the lab it finished, monitor
- * started (<run dir>/ready); lab down takes the mark away before it
- * removes anything. A lab without the mark whose lock is free was left
- * half made or half removed by a rescan that died: the next lab up or lab
- * down removes what is left of it (lab_leftovers), and lab up goes on to
- * make it anew.
+ * too, so a lab whose lock nobody holds is nobody's work in progress.
+ * lab up marks the lab it finished, monitor started (<run dir>/ready);
+ * lab down takes the mark away before it removes anything. A lab without
+ * the mark whose lock is free was left half made or half removed by a
+ * rescan that died: the next lab up or lab down removes what is left of it
+ * (lab_leftovers), and lab up goes on to make it anew.
  */
 #ifndef RESCAN_LAB_RECOVER_H
 #define RESCAN_LAB_RECOVER_H
@@ -23,9 +23,9 @@
 
 /*
  * Take lab l's lock into *fd: lab up, lab down, lab load and a class
- * join or leave hold it while they change the lab. With wait, after whoever holds it lets go (lab
- * load: one world after the other); without, -EBUSY (said, with the
- * holder's pid) while another rescan holds it. Another -errno (said) if
+ * join or leave hold it while they change the lab. With wait, after
+ * whoever holds it lets go (lab load: one world after the other); without,
+ * -EBUSY (said, with the holder's pid) while another rescan holds it. Another -errno (said) if
  * it cannot be taken.
  */
 int lab_lock(const struct lab *l, bool wait, int *fd);
